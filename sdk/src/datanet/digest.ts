@@ -1,0 +1,24 @@
+import { AbiCoder, ZeroHash, keccak256 } from "ethers";
+
+/** One acceptance, in the order the Datanet accepted it. */
+export interface Acceptance {
+  contributionId: bigint;
+  contentHash: string;
+}
+
+const coder = AbiCoder.defaultAbiCoder();
+
+/** `uint256(keccak256(abi.encode(datanetId, contentHash)))`, as `DatanetRegistry.contributionIdOf`. */
+export function contributionIdOf(datanetId: bigint, contentHash: string): bigint {
+  return BigInt(keccak256(coder.encode(["uint256", "bytes32"], [datanetId, contentHash])));
+}
+
+/** One step of the running digest: `keccak256(abi.encode(previous, contributionId, contentHash))`. */
+export function foldDigest(previous: string, contributionId: bigint, contentHash: string): string {
+  return keccak256(coder.encode(["bytes32", "uint256", "bytes32"], [previous, contributionId, contentHash]));
+}
+
+/** The digest of a sequence of acceptances, starting from zero: what a Datanet version of that many holds. */
+export function digestOf(acceptances: readonly Acceptance[]): string {
+  return acceptances.reduce((digest, a) => foldDigest(digest, a.contributionId, a.contentHash), ZeroHash);
+}

@@ -1,0 +1,250 @@
+import { Interface } from "ethers";
+import type { Result } from "ethers";
+import { DatanetRegistry__factory, OpenToken__factory } from "../../../typechain-types";
+import { ProtocolError } from "./base";
+
+/** Which on-chain limit a {@link LimitExceededError} hit. */
+export type LimitName = "maxFileBytes" | "contributorDailyFiles" | "contributorDailyBytes" | "datanetDailyBytes";
+
+/** A transaction or call reverted with a custom error the SDK knows; `errorName` and `args` are the decoded error. */
+export class ContractRevertError extends ProtocolError {
+  readonly errorName: string;
+  readonly args: Readonly<Record<string, unknown>>;
+
+  constructor(errorName: string, args: Record<string, unknown>, shortMessage: string, hint?: string, cause?: unknown) {
+    super(shortMessage, { details: `${errorName}(${formatArgs(args)})`, hint, cause });
+    this.errorName = errorName;
+    this.args = args;
+  }
+}
+
+/** A submission would break one of the Datanet's limits. `limit` names it. */
+export class LimitExceededError extends ContractRevertError {
+  get limit(): LimitName {
+    return LIMIT_OF[this.errorName];
+  }
+}
+
+/** The same content is already in the Datanet; `args.contributionId` is the existing contribution. */
+export class DuplicateContentError extends ContractRevertError {}
+
+/** The Datanet, contribution or version does not exist. */
+export class NotFoundError extends ContractRevertError {}
+
+/** The caller lacks the role (Datanet owner, listed validator) the action needs. */
+export class UnauthorizedError extends ContractRevertError {}
+
+/** The contribution is not in a state that allows the action (already settled, window closed or open, voted). */
+export class ReviewStateError extends ContractRevertError {}
+
+/** A policy, validator list or argument was refused by the contract. */
+export class InvalidConfigurationError extends ContractRevertError {}
+
+/** Not enough OPEN, allowance, bond credit or treasury balance. */
+export class InsufficientFundsError extends ContractRevertError {}
+
+/** The transaction reverted but the revert data matched no known error. */
+export class UnknownRevertError extends ProtocolError {
+  readonly data?: string;
+  constructor(shortMessage: string, data: string | undefined, cause: unknown) {
+    super(shortMessage, { details: data ? `revert data ${data}` : undefined, cause });
+    this.data = data;
+  }
+}
+
+const LIMIT_OF: Record<string, LimitName> = {
+  DatanetFileTooLarge: "maxFileBytes",
+  DatanetContributorDailyFilesExceeded: "contributorDailyFiles",
+  DatanetContributorDailyBytesExceeded: "contributorDailyBytes",
+  DatanetDailyBytesExceeded: "datanetDailyBytes",
+};
+
+const POLICY_FIELDS = [
+  "quorum",
+  "reviewWindow",
+  "maxFileBytes",
+  "contributorDailyFiles",
+  "contributorDailyBytes",
+  "datanetDailyBytes",
+];
+const STATUSES = ["None", "Pending", "Accepted", "Rejected", "Expired"];
+
+type ErrorClass = new (
+  errorName: string,
+  args: Record<string, unknown>,
+  shortMessage: string,
+  hint?: string,
+  cause?: unknown,
+) => ContractRevertError;
+type Describe = (a: Record<string, any>) => [message: string, hint?: string];
+
+const n = (v: unknown) => BigInt(v as bigint).toLocaleString("en-US");
+const short = (id: unknown) => {
+  const hex = BigInt(id as bigint).toString(16).padStart(64, "0");
+  return `0x${hex.slice(0, 8)}…${hex.slice(-4)}`;
+};
+const date = (t: unknown) => new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z");
+
+/** How each known custom error becomes a typed SDK error with a readable message. */
+const KNOWN: Record<string, [ErrorClass, Describe]> = {
+  DatanetNonexistent: [NotFoundError, (a) => [`Datanet ${a.datanetId} does not exist.`]],
+  DatanetUnauthorizedOwner: [
+    UnauthorizedError,
+    (a) => [`${a.account} is not the owner of Datanet ${a.datanetId}.`, "Send this from the Datanet owner's account."],
+  ],
+  DatanetInvalidPolicy: [
+    InvalidConfigurationError,
+    (a) => [
+      `Policy field "${POLICY_FIELDS[Number(a.field)]}" is invalid.`,
+      "Limits and the review window must be nonzero; the quorum must be between 1 and the number of validators.",
+    ],
+  ],
+  DatanetNoValidators: [InvalidConfigurationError, () => ["A Datanet needs at least one validator."]],
+  DatanetTooManyValidators: [
+    InvalidConfigurationError,
+    (a) => [`${a.count} validators given; a Datanet can have at most ${a.max}.`],
+  ],
+  DatanetInvalidValidator: [InvalidConfigurationError, () => ["The zero address cannot be a validator."]],
+  DatanetDuplicateValidator: [InvalidConfigurationError, (a) => [`Validator ${a.validator} is listed twice.`]],
+  DatanetInvalidContentHash: [InvalidConfigurationError, () => ["The content hash is zero."]],
+  DatanetEmptyContribution: [InvalidConfigurationError, () => ["A contribution must have at least one byte."]],
+  DatanetDuplicateContent: [
+    DuplicateContentError,
+    (a) => [
+      `This content is already in Datanet ${a.datanetId} as contribution ${short(a.contributionId)}.`,
+      "Each content hash can be contributed to a Datanet once.",
+    ],
+  ],
+  DatanetFileTooLarge: [
+    LimitExceededError,
+    (a) => [`Limit maxFileBytes: ${n(a.size)} bytes exceed Datanet ${a.datanetId}'s maximum of ${n(a.maxFileBytes)}.`],
+  ],
+  DatanetContributorDailyFilesExceeded: [
+    LimitExceededError,
+    (a) => [
+      `Limit contributorDailyFiles: ${a.contributor} already made ${n(a.limit)} submissions to Datanet ${a.datanetId} today.`,
+      "The counter resets at 00:00 UTC.",
+    ],
+  ],
+  DatanetContributorDailyBytesExceeded: [
+    LimitExceededError,
+    (a) => [
+      `Limit contributorDailyBytes: ${n(a.requested)} bytes requested but ${a.contributor} has ${n(a.remaining)} left today in Datanet ${a.datanetId}.`,
+      "The counter resets at 00:00 UTC.",
+    ],
+  ],
+  DatanetDailyBytesExceeded: [
+    LimitExceededError,
+    (a) => [
+      `Limit datanetDailyBytes: ${n(a.requested)} bytes requested but Datanet ${a.datanetId} has ${n(a.remaining)} left today.`,
+      "The counter resets at 00:00 UTC.",
+    ],
+  ],
+  DatanetContributionNonexistent: [NotFoundError, (a) => [`Contribution ${short(a.contributionId)} does not exist.`]],
+  DatanetContributionNotPending: [
+    ReviewStateError,
+    (a) => [`Contribution ${short(a.contributionId)} is already ${STATUSES[Number(a.status)]}.`],
+  ],
+  DatanetReviewWindowClosed: [
+    ReviewStateError,
+    (a) => [
+      `The review window of contribution ${short(a.contributionId)} closed at ${date(a.deadline)}.`,
+      "It can only expire now: call reclaimBond.",
+    ],
+  ],
+  DatanetReviewWindowOpen: [
+    ReviewStateError,
+    (a) => [`Contribution ${short(a.contributionId)} can be reviewed until ${date(a.deadline)}; its bond cannot be reclaimed yet.`],
+  ],
+  DatanetUnauthorizedValidator: [
+    UnauthorizedError,
+    (a) => [`${a.account} is not a validator of the terms contribution ${short(a.contributionId)} was submitted under.`],
+  ],
+  DatanetSelfReview: [ReviewStateError, (a) => [`${a.validator} cannot vote on its own contribution ${short(a.contributionId)}.`]],
+  DatanetAlreadyVoted: [ReviewStateError, (a) => [`${a.validator} already voted on contribution ${short(a.contributionId)}.`]],
+  DatanetVersionUnchanged: [
+    ReviewStateError,
+    (a) => [`Nothing was accepted in Datanet ${a.datanetId} since its last version (${a.count} contributions).`],
+  ],
+  DatanetVersionNonexistent: [NotFoundError, (a) => [`Datanet ${a.datanetId} has no version ${a.version}.`]],
+  DatanetInsufficientBalance: [
+    InsufficientFundsError,
+    (a) => [`${n(a.requested)} requested but only ${n(a.available)} is available.`],
+  ],
+  DatanetInvalidReceiver: [InvalidConfigurationError, () => ["Tokens cannot be sent to the zero address."]],
+  ERC20InsufficientAllowance: [
+    InsufficientFundsError,
+    (a) => [
+      `OPEN allowance of ${a.spender} is ${n(a.allowance)} but ${n(a.needed)} is needed.`,
+      "Approve the registry for the bond (DatanetClient.submit does this unless approve is false).",
+    ],
+  ],
+  ERC20InsufficientBalance: [
+    InsufficientFundsError,
+    (a) => [`${a.sender} holds ${n(a.balance)} OPEN but ${n(a.needed)} is needed.`],
+  ],
+  OpenInvalidTreasury: [InvalidConfigurationError, () => ["The OPEN treasury cannot be the zero address."]],
+};
+
+const INTERFACES = [new Interface(DatanetRegistry__factory.abi), new Interface(OpenToken__factory.abi)];
+
+/** Finds revert data in whatever an ethers provider or Hardhat threw (the field differs between transports). */
+export function findRevertData(error: unknown, depth = 0): string | undefined {
+  if (error === null || typeof error !== "object" || depth > 6) return undefined;
+  const e = error as Record<string, unknown>;
+  for (const key of ["data", "revertData"]) {
+    const v = e[key];
+    if (typeof v === "string" && /^0x[0-9a-fA-F]{8}/.test(v)) return v;
+    if (v && typeof v === "object") {
+      const nested = findRevertData(v, depth + 1);
+      if (nested) return nested;
+    }
+  }
+  for (const key of ["error", "info", "cause", "payload"]) {
+    const nested = findRevertData(e[key], depth + 1);
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
+function toRecord(result: Result, names: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  names.forEach((name, i) => (out[name || `arg${i}`] = result[i]));
+  return out;
+}
+
+function formatArgs(args: Record<string, unknown>): string {
+  return Object.entries(args)
+    .map(([k, v]) => `${k}: ${typeof v === "bigint" ? v.toString() : String(v)}`)
+    .join(", ");
+}
+
+/**
+ * Turns a thrown provider/contract error into the SDK's typed error: a known custom error becomes its subclass of
+ * {@link ContractRevertError}; other reverts become {@link UnknownRevertError}; non-revert errors are returned as is.
+ */
+export function decodeRevert(error: unknown): unknown {
+  if (error instanceof ProtocolError) return error;
+  const data = findRevertData(error);
+  if (!data) return error;
+  for (const iface of INTERFACES) {
+    const parsed = iface.parseError(data);
+    if (!parsed) continue;
+    const args = toRecord(parsed.args, parsed.fragment.inputs.map((p) => p.name));
+    const known = KNOWN[parsed.name];
+    if (!known) return new ContractRevertError(parsed.name, args, `The contract reverted with ${parsed.name}.`, undefined, error);
+    const [Class, describe] = known;
+    const [message, hint] = describe(args);
+    return new Class(parsed.name, args, message, hint, error);
+  }
+  return new UnknownRevertError("The transaction reverted with an unknown error.", data, error);
+}
+
+/** Runs `action` and rethrows any revert as a typed SDK error. */
+export async function withDecodedErrors<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    throw decodeRevert(error);
+  }
+}
