@@ -20,11 +20,16 @@ export interface ProtocolDeployment {
  * Deploys the protocol with `deployer`: the OPEN token (unless an existing one is given) and the Datanet registry.
  * Test fixtures and the demo reuse this, so what is tested is what is deployed.
  */
-export async function deployProtocol(deployer: Signer, options: DeployProtocolOptions = {}): Promise<ProtocolDeployment> {
+export async function deployProtocol(
+  deployer: Signer,
+  options: DeployProtocolOptions = {},
+): Promise<ProtocolDeployment> {
   const treasury = options.treasury ?? (await deployer.getAddress());
   const open = options.openToken
     ? OpenToken__factory.connect(options.openToken, deployer)
     : await (await new OpenToken__factory(deployer).deploy(treasury)).waitForDeployment();
-  const datanets = await (await new DatanetRegistry__factory(deployer).deploy(await open.getAddress())).waitForDeployment();
+  const datanets = await (
+    await new DatanetRegistry__factory(deployer).deploy(await open.getAddress())
+  ).waitForDeployment();
   return { open, datanets };
 }

@@ -80,7 +80,9 @@ async function main(): Promise<void> {
     policy: POLICY,
     validators: validators.map((v) => v.address),
   });
-  console.log(`Datanet ${datanetId} "Ham mail for spam filters": bond ${open(POLICY.bond)}, quorum 2 of 3, review window 2 days`);
+  console.log(
+    `Datanet ${datanetId} "Ham mail for spam filters": bond ${open(POLICY.bond)}, quorum 2 of 3, review window 2 days`,
+  );
 
   // Submissions: each contributor sends its mix of ham and spam; the progress bar covers the whole batch.
   const submitted: Submitted[] = [];
@@ -153,7 +155,9 @@ async function main(): Promise<void> {
   const late = await linus.submit({ datanetId, content: pick(ham).text });
   await reviewers[0].vote(datanetId, late.contentHash, true);
   await reviewers[1].vote(datanetId, late.contentHash, true);
-  console.log(`After the review window: ${who(left.contributor)}'s unreviewed contribution expired and its bond was returned;`);
+  console.log(
+    `After the review window: ${who(left.contributor)}'s unreviewed contribution expired and its bond was returned;`,
+  );
   console.log(`linus's next e-mail, a new UTC day later, was accepted.`);
 
   // Version: an on-chain snapshot, then recomputed from events alone.
@@ -202,10 +206,20 @@ async function main(): Promise<void> {
   printTable(
     "Bonds held by the registry",
     ["Pending bonds", "Refunded as credit", "Slashed to treasury", "Registry balance", "Balanced"],
-    [[open(pendingBonds), open(credits), open(treasury), open(held), held === pendingBonds + credits + treasury ? "✓" : "✗"]],
+    [
+      [
+        open(pendingBonds),
+        open(credits),
+        open(treasury),
+        open(held),
+        held === pendingBonds + credits + treasury ? "✓" : "✗",
+      ],
+    ],
   );
   const example = contentId(firstOfAda[0]);
-  console.log(`\nExample contribution: sha-256 ${example.contentHash}\n  IPFS CIDv1 ${example.cid} (${example.size} bytes)`);
+  console.log(
+    `\nExample contribution: sha-256 ${example.contentHash}\n  IPFS CIDv1 ${example.cid} (${example.size} bytes)`,
+  );
   console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 

@@ -3,7 +3,12 @@ import { SingleBar, Presets } from "cli-progress";
 import { formatUnits } from "ethers";
 
 /** Prints a table with a title line; cells are stringified. */
-export function printTable(title: string, head: string[], rows: (string | number | bigint)[][], alignRight: number[] = []): void {
+export function printTable(
+  title: string,
+  head: string[],
+  rows: (string | number | bigint)[][],
+  alignRight: number[] = [],
+): void {
   const table = new Table({
     head,
     // Colour codes only help a terminal; in a log file they are noise.
@@ -18,7 +23,11 @@ export function printTable(title: string, head: string[], rows: (string | number
 /** A progress bar on stderr for `total` steps of long work; silent when stderr is not a terminal. */
 export function progress(label: string, total: number): SingleBar {
   const bar = new SingleBar(
-    { format: `${label.padEnd(22)} [{bar}] {value}/{total}  {duration_formatted}`, hideCursor: true, stream: process.stderr },
+    {
+      format: `${label.padEnd(22)} [{bar}] {value}/{total}  {duration_formatted}`,
+      hideCursor: true,
+      stream: process.stderr,
+    },
     Presets.shades_classic,
   );
   bar.start(total, 0);

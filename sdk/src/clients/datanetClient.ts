@@ -154,7 +154,11 @@ export class DatanetClient {
   }
 
   /** Reads a file and submits its bytes (see {@link submit}). */
-  async submitFile(datanetId: bigint, path: string, options: { uri?: string; approve?: boolean } = {}): Promise<SubmitReturnType> {
+  async submitFile(
+    datanetId: bigint,
+    path: string,
+    options: { uri?: string; approve?: boolean } = {},
+  ): Promise<SubmitReturnType> {
     let content: Uint8Array;
     try {
       content = await readFile(path);
@@ -199,7 +203,9 @@ export class DatanetClient {
     const id = "id" in ref ? ref.id : contributionIdOf(ref.datanetId, ref.contentHash);
     const c = await this.registry.getContribution(id);
     if (Number(c.status) === 0) {
-      throw new InvalidInputError(`Contribution ${id} does not exist.`, { hint: "Check the Datanet id and content hash." });
+      throw new InvalidInputError(`Contribution ${id} does not exist.`, {
+        hint: "Check the Datanet id and content hash.",
+      });
     }
     return {
       id,
@@ -215,13 +221,18 @@ export class DatanetClient {
   }
 
   /** Reputation counters of `account` in a Datanet. */
-  async reputation(datanetId: bigint, account: string): Promise<{ accepted: number; rejected: number; acceptedBytes: bigint }> {
+  async reputation(
+    datanetId: bigint,
+    account: string,
+  ): Promise<{ accepted: number; rejected: number; acceptedBytes: bigint }> {
     const r = await this.registry.reputation(datanetId, account);
     return { accepted: Number(r.accepted), rejected: Number(r.rejected), acceptedBytes: r.acceptedBytes };
   }
 
   /** Snapshots the Datanet's accepted contributions as a new version (owner only). */
-  async publishVersion(datanetId: bigint): Promise<{ version: number; count: number; digest: string; receipt: ContractTransactionReceipt }> {
+  async publishVersion(
+    datanetId: bigint,
+  ): Promise<{ version: number; count: number; digest: string; receipt: ContractTransactionReceipt }> {
     return withDecodedErrors(async () => {
       const receipt = await mined(this.registry.publishVersion(datanetId));
       const event = receipt.logs
@@ -248,11 +259,20 @@ export class DatanetClient {
     const acceptances = source.datanet(datanetId).acceptances;
     const count = Number(onchain.count);
     if (acceptances.length < count) {
-      throw new IntegrityError(`The events hold ${acceptances.length} acceptances but version ${version} counts ${count}.`, {
-        hint: "Sync the indexer to the latest block.",
-      });
+      throw new IntegrityError(
+        `The events hold ${acceptances.length} acceptances but version ${version} counts ${count}.`,
+        {
+          hint: "Sync the indexer to the latest block.",
+        },
+      );
     }
     const recomputedDigest = digestOf(acceptances.slice(0, count));
-    return { version, count, onchainDigest: onchain.digest, recomputedDigest, valid: recomputedDigest === onchain.digest };
+    return {
+      version,
+      count,
+      onchainDigest: onchain.digest,
+      recomputedDigest,
+      valid: recomputedDigest === onchain.digest,
+    };
   }
 }

@@ -53,7 +53,9 @@ export function contentHashFromCid(cid: string): string {
     throw new InvalidInputError(`"${cid}" is not a CID.`, { cause: error });
   }
   if (parsed.multihash.code !== SHA2_256) {
-    throw new InvalidInputError(`CID ${cid} is not hashed with sha2-256 (multihash code 0x${parsed.multihash.code.toString(16)}).`);
+    throw new InvalidInputError(
+      `CID ${cid} is not hashed with sha2-256 (multihash code 0x${parsed.multihash.code.toString(16)}).`,
+    );
   }
   return hexlify(parsed.multihash.digest);
 }

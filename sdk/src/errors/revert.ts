@@ -80,7 +80,9 @@ type Describe = (a: Record<string, any>) => [message: string, hint?: string];
 
 const n = (v: unknown) => BigInt(v as bigint).toLocaleString("en-US");
 const short = (id: unknown) => {
-  const hex = BigInt(id as bigint).toString(16).padStart(64, "0");
+  const hex = BigInt(id as bigint)
+    .toString(16)
+    .padStart(64, "0");
   return `0x${hex.slice(0, 8)}…${hex.slice(-4)}`;
 };
 const date = (t: unknown) => new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z");
@@ -154,14 +156,24 @@ const KNOWN: Record<string, [ErrorClass, Describe]> = {
   ],
   DatanetReviewWindowOpen: [
     ReviewStateError,
-    (a) => [`Contribution ${short(a.contributionId)} can be reviewed until ${date(a.deadline)}; its bond cannot be reclaimed yet.`],
+    (a) => [
+      `Contribution ${short(a.contributionId)} can be reviewed until ${date(a.deadline)}; its bond cannot be reclaimed yet.`,
+    ],
   ],
   DatanetUnauthorizedValidator: [
     UnauthorizedError,
-    (a) => [`${a.account} is not a validator of the terms contribution ${short(a.contributionId)} was submitted under.`],
+    (a) => [
+      `${a.account} is not a validator of the terms contribution ${short(a.contributionId)} was submitted under.`,
+    ],
   ],
-  DatanetSelfReview: [ReviewStateError, (a) => [`${a.validator} cannot vote on its own contribution ${short(a.contributionId)}.`]],
-  DatanetAlreadyVoted: [ReviewStateError, (a) => [`${a.validator} already voted on contribution ${short(a.contributionId)}.`]],
+  DatanetSelfReview: [
+    ReviewStateError,
+    (a) => [`${a.validator} cannot vote on its own contribution ${short(a.contributionId)}.`],
+  ],
+  DatanetAlreadyVoted: [
+    ReviewStateError,
+    (a) => [`${a.validator} already voted on contribution ${short(a.contributionId)}.`],
+  ],
   DatanetVersionUnchanged: [
     ReviewStateError,
     (a) => [`Nothing was accepted in Datanet ${a.datanetId} since its last version (${a.count} contributions).`],
@@ -230,9 +242,13 @@ export function decodeRevert(error: unknown): unknown {
   for (const iface of INTERFACES) {
     const parsed = iface.parseError(data);
     if (!parsed) continue;
-    const args = toRecord(parsed.args, parsed.fragment.inputs.map((p) => p.name));
+    const args = toRecord(
+      parsed.args,
+      parsed.fragment.inputs.map((p) => p.name),
+    );
     const known = KNOWN[parsed.name];
-    if (!known) return new ContractRevertError(parsed.name, args, `The contract reverted with ${parsed.name}.`, undefined, error);
+    if (!known)
+      return new ContractRevertError(parsed.name, args, `The contract reverted with ${parsed.name}.`, undefined, error);
     const [Class, describe] = known;
     const [message, hint] = describe(args);
     return new Class(parsed.name, args, message, hint, error);

@@ -98,7 +98,11 @@ export class DatanetIndexer {
     const target = toBlock ?? (await this.provider.getBlockNumber());
     while (this.nextBlock <= target) {
       const end = Math.min(target, this.nextBlock + this.blockRange - 1);
-      const logs = await this.provider.getLogs({ address: this.registryAddress, fromBlock: this.nextBlock, toBlock: end });
+      const logs = await this.provider.getLogs({
+        address: this.registryAddress,
+        fromBlock: this.nextBlock,
+        toBlock: end,
+      });
       for (const log of logs) this.apply(log);
       this.nextBlock = end + 1;
       this.options.onProgress?.(end, target);
@@ -237,7 +241,13 @@ export class DatanetIndexer {
             `Datanet ${d.id} version ${a.version}: emitted (${count}, ${a.digest}), recomputed (${d.acceptances.length}, ${recomputedDigest}).`,
           );
         }
-        d.versions.push({ version: Number(a.version), count, digest: a.digest, recomputedDigest, blockNumber: log.blockNumber });
+        d.versions.push({
+          version: Number(a.version),
+          count,
+          digest: a.digest,
+          recomputedDigest,
+          blockNumber: log.blockNumber,
+        });
         break;
       }
     }

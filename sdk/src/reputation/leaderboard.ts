@@ -50,7 +50,11 @@ export function rankContributors(stats: readonly ContributorStats[], z: number =
       (a, b) =>
         b.score - a.score ||
         b.accepted - a.accepted ||
-        (a.account.toLowerCase() < b.account.toLowerCase() ? -1 : a.account.toLowerCase() > b.account.toLowerCase() ? 1 : 0),
+        (a.account.toLowerCase() < b.account.toLowerCase()
+          ? -1
+          : a.account.toLowerCase() > b.account.toLowerCase()
+            ? 1
+            : 0),
     )
     .map((row, i) => ({ ...row, rank: i + 1 }));
 }
