@@ -104,11 +104,17 @@ export class DatanetClient {
     return runner.getAddress();
   }
 
+  /** Sends a transaction and waits for it; refuses up front (InvalidInputError) when the client has no signer. */
+  private async send(tx: () => Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
+    await this.signerAddress();
+    return mined(tx());
+  }
+
   /** Creates a Datanet owned by the signer. */
   async createDatanet(p: CreateDatanetParameters): Promise<{ datanetId: bigint; receipt: ContractTransactionReceipt }> {
     for (const v of p.validators) if (!isAddress(v)) throw new InvalidInputError(`Validator "${v}" is not an address.`);
     return withDecodedErrors(async () => {
-      const receipt = await mined(this.registry.createDatanet(p.uri, toPolicyTuple(p.policy), p.validators));
+      const receipt = await this.send(() => this.registry.createDatanet(p.uri, toPolicyTuple(p.policy), p.validators));
       const event = receipt.logs
         .map((l) => this.registry.interface.parseLog(l))
         .find((e) => e?.name === "DatanetCreated");
@@ -118,17 +124,17 @@ export class DatanetClient {
 
   /** Replaces the policy for future submissions (owner only). */
   async setPolicy(datanetId: bigint, policy: DatanetPolicy): Promise<ContractTransactionReceipt> {
-    return withDecodedErrors(() => mined(this.registry.setPolicy(datanetId, toPolicyTuple(policy))));
+    return withDecodedErrors(() => this.send(() => this.registry.setPolicy(datanetId, toPolicyTuple(policy))));
   }
 
   /** Replaces the validator set for future submissions (owner only). */
   async setValidators(datanetId: bigint, validators: string[]): Promise<ContractTransactionReceipt> {
-    return withDecodedErrors(() => mined(this.registry.setValidators(datanetId, validators)));
+    return withDecodedErrors(() => this.send(() => this.registry.setValidators(datanetId, validators)));
   }
 
   /** Approves or revokes a model registrant on a permissioned Datanet (owner only). */
   async setModelAccess(datanetId: bigint, account: string, approved: boolean): Promise<ContractTransactionReceipt> {
-    return withDecodedErrors(() => mined(this.registry.setModelAccess(datanetId, account, approved)));
+    return withDecodedErrors(() => this.send(() => this.registry.setModelAccess(datanetId, account, approved)));
   }
 
   /** The current policy of a Datanet. */
@@ -148,7 +154,7 @@ export class DatanetClient {
     const uri = p.uri ?? `ipfs://${cid}`;
     return withDecodedErrors(async () => {
       if (p.approve !== false) await this.ensureBondAllowance(p.datanetId);
-      const receipt = await mined(this.registry.submit(p.datanetId, contentHash, size, uri));
+      const receipt = await this.send(() => this.registry.submit(p.datanetId, contentHash, size, uri));
       return { contributionId: contributionIdOf(p.datanetId, contentHash), contentHash, cid, size, uri, receipt };
     });
   }
@@ -179,18 +185,18 @@ export class DatanetClient {
 
   /** Votes on a pending contribution as a validator. */
   async vote(datanetId: bigint, contentHash: string, accept: boolean): Promise<ContractTransactionReceipt> {
-    return withDecodedErrors(() => mined(this.registry.vote(datanetId, contentHash, accept)));
+    return withDecodedErrors(() => this.send(() => this.registry.vote(datanetId, contentHash, accept)));
   }
 
   /** Expires a contribution whose review window passed and sends its bond to the contributor. */
   async reclaimBond(datanetId: bigint, contentHash: string): Promise<ContractTransactionReceipt> {
-    return withDecodedErrors(() => mined(this.registry.reclaimBond(datanetId, contentHash)));
+    return withDecodedErrors(() => this.send(() => this.registry.reclaimBond(datanetId, contentHash)));
   }
 
   /** Withdraws bond credit (refunded bonds) to `to` (default: the signer). */
   async withdrawBondCredit(amount: bigint, to?: string): Promise<ContractTransactionReceipt> {
     const receiver = to ?? (await this.signerAddress());
-    return withDecodedErrors(() => mined(this.registry.withdrawBondCredit(receiver, amount)));
+    return withDecodedErrors(() => this.send(() => this.registry.withdrawBondCredit(receiver, amount)));
   }
 
   /** Bond credit of `account`. */
@@ -234,7 +240,7 @@ export class DatanetClient {
     datanetId: bigint,
   ): Promise<{ version: number; count: number; digest: string; receipt: ContractTransactionReceipt }> {
     return withDecodedErrors(async () => {
-      const receipt = await mined(this.registry.publishVersion(datanetId));
+      const receipt = await this.send(() => this.registry.publishVersion(datanetId));
       const event = receipt.logs
         .map((l) => this.registry.interface.parseLog(l))
         .find((e) => e?.name === "VersionPublished");

@@ -44,13 +44,19 @@ export function cidFromContentHash(contentHash: string): string {
   return CID.createV1(raw.code, Digest.create(SHA2_256, digest)).toString();
 }
 
-/** The sha-256 content hash inside a CIDv1 string; refuses CIDs that are not sha2-256. */
+/** The sha-256 content hash inside a raw-codec CIDv1 string; refuses other codecs and hashes. */
 export function contentHashFromCid(cid: string): string {
   let parsed: CID;
   try {
     parsed = CID.parse(cid);
   } catch (error) {
     throw new InvalidInputError(`"${cid}" is not a CID.`, { cause: error });
+  }
+  if (parsed.code !== raw.code) {
+    // A dag-pb CID (Qm…, bafybei…) hashes the file's UnixFS encoding, not its bytes: not a content hash.
+    throw new InvalidInputError(`CID ${cid} is not a raw-codec CID, so its digest is not the sha-256 of the bytes.`, {
+      hint: "Use the CIDv1 with the raw codec (bafkrei…), as contentId() returns.",
+    });
   }
   if (parsed.multihash.code !== SHA2_256) {
     throw new InvalidInputError(

@@ -198,6 +198,18 @@ const KNOWN: Record<string, [ErrorClass, Describe]> = {
   OpenInvalidTreasury: [InvalidConfigurationError, () => ["The OPEN treasury cannot be the zero address."]],
 };
 
+/** Solidity's panic codes (docs: "Panic via assert and Error via require"). */
+const PANICS: Record<number, string> = {
+  0x01: "an assertion failed",
+  0x11: "arithmetic overflow or underflow",
+  0x12: "division or modulo by zero",
+  0x21: "an invalid enum value",
+  0x31: "pop on an empty array",
+  0x32: "an array index out of bounds",
+  0x41: "out of memory",
+  0x51: "a call to an uninitialized function",
+};
+
 const INTERFACES = [new Interface(DatanetRegistry__factory.abi), new Interface(OpenToken__factory.abi)];
 
 /** Finds revert data in whatever an ethers provider or Hardhat threw (the field differs between transports). */
@@ -246,6 +258,26 @@ export function decodeRevert(error: unknown): unknown {
       parsed.args,
       parsed.fragment.inputs.map((p) => p.name),
     );
+    if (parsed.name === "Error" && parsed.signature === "Error(string)") {
+      return new ContractRevertError(
+        "Error",
+        args,
+        `The contract reverted: ${String(parsed.args[0])}`,
+        undefined,
+        error,
+      );
+    }
+    if (parsed.name === "Panic" && parsed.signature === "Panic(uint256)") {
+      const code = Number(parsed.args[0]);
+      const what = PANICS[code] ?? "an unknown panic";
+      return new ContractRevertError(
+        "Panic",
+        args,
+        `The contract panicked: ${what} (code 0x${code.toString(16)}).`,
+        undefined,
+        error,
+      );
+    }
     const known = KNOWN[parsed.name];
     if (!known)
       return new ContractRevertError(parsed.name, args, `The contract reverted with ${parsed.name}.`, undefined, error);

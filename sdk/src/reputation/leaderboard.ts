@@ -40,6 +40,13 @@ export interface LeaderboardRow extends ContributorStats {
  * address so the order never depends on input order. Contributors with nothing reviewed are left out.
  */
 export function rankContributors(stats: readonly ContributorStats[], z: number = Z_95): LeaderboardRow[] {
+  for (const s of stats) {
+    if (![s.accepted, s.rejected].every((v) => Number.isInteger(v) && v >= 0)) {
+      throw new InvalidInputError(
+        `Counters of ${s.account} must be nonnegative integers, got ${s.accepted} accepted and ${s.rejected} rejected.`,
+      );
+    }
+  }
   return stats
     .filter((s) => s.accepted + s.rejected > 0)
     .map((s) => {
