@@ -198,7 +198,7 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
             bond,
             fromCredit
         );
-        if (!fromCredit) _BOND_TOKEN.safeTransferFrom(msg.sender, address(this), bond);
+        if (!fromCredit && bond != 0) _BOND_TOKEN.safeTransferFrom(msg.sender, address(this), bond);
     }
 
     /// @inheritdoc IDatanetRegistry
@@ -427,9 +427,9 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
         state.bytesToday = used + size;
     }
 
-    /// @dev Pays the bond from the contributor's credit when the credit covers it; returns whether it did.
+    /// @dev Pays a nonzero bond from the contributor's credit when the credit covers it; returns whether it did.
     function _debitBondCredit(address contributor, uint96 bond) private returns (bool) {
-        if (bond == 0) return true;
+        if (bond == 0) return false;
         uint256 credit = _creditOf(contributor);
         if (credit < bond) return false;
         // Cannot underflow: credit >= bond was checked above; the stored value keeps its +1.

@@ -98,7 +98,7 @@ interface IDatanetRegistry {
     event TermsUpdated(uint256 indexed datanetId, uint32 indexed termsVersion, Policy policy, address[] validators);
 
     /// @notice A contribution was submitted and its bond escrowed.
-    /// @param fromCredit Whether the bond came out of the contributor's bond credit instead of its wallet.
+    /// @param fromCredit Whether a nonzero bond came out of the contributor's bond credit instead of its wallet.
     event ContributionSubmitted(
         uint256 indexed datanetId,
         uint256 indexed contributionId,

@@ -16,13 +16,15 @@ describe("DatanetRegistry gas", function () {
 
   after(function () {
     console.log("\n    gas used (including the 21,000 base):");
-    for (const [what, gas] of measured) console.log(`      ${what.padEnd(62)} ${gas.toLocaleString("en-US").padStart(8)}`);
+    for (const [what, gas] of measured)
+      console.log(`      ${what.padEnd(62)} ${gas.toLocaleString("en-US").padStart(8)}`);
   });
 
   async function scenario() {
     const f = await loadFixture(datanetFixture);
     const { datanets, alice, v1, v2, datanetId } = f;
-    const submit = (n: number) => gasOf(datanets.connect(alice).submit(datanetId, contentHash(n), 4_096, `ipfs://c${n}`));
+    const submit = (n: number) =>
+      gasOf(datanets.connect(alice).submit(datanetId, contentHash(n), 4_096, `ipfs://c${n}`));
     const vote = (n: number, validator = v1, accept = true) =>
       gasOf(datanets.connect(validator).vote(datanetId, contentHash(n), accept));
     return { ...f, submit, vote };
