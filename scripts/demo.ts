@@ -12,10 +12,14 @@ import {
   ContractRevertError,
   DatanetClient,
   DatanetIndexer,
+  RewardsClient,
+  allocate,
+  buildRewardTree,
   contentId,
   rankContributors,
   type DatanetPolicy,
 } from "../sdk/src";
+import { runClaim } from "./claim";
 import { loadEmails, seededRandom, type Email } from "./lib/corpus";
 import { open, printTable, progress } from "./lib/ui";
 
@@ -62,7 +66,7 @@ async function main(): Promise<void> {
   const who = (address: string) => nameOf.get(address.toLowerCase()) ?? address;
 
   console.log(`Embedded chain: ${network.name} (chain id ${(await ethers.provider.getNetwork()).chainId})`);
-  const { open: token, datanets } = await deployProtocol(deployer);
+  const { open: token, datanets, rewards } = await deployProtocol(deployer);
   const registry = await datanets.getAddress();
   console.log(`OPEN token ${await token.getAddress()}, Datanet registry ${registry}`);
   for (const p of people) await (await token.transfer(p.address, ethers.parseEther("1000"))).wait();
@@ -216,6 +220,49 @@ async function main(): Promise<void> {
       ],
     ],
   );
+  // Rewards for epoch 1. Until Proof of Attribution lands, a contributor's weight is its accepted bytes; the split,
+  // the tree, the root's challenge window and the claims are the real pipeline.
+  const distributor = await rewards.getAddress();
+  const rewardsAsTreasury = (await RewardsClient.connect(distributor, deployer)).connect(deployer);
+  const pool = ethers.parseEther("25000");
+  await rewardsAsTreasury.fund(pool);
+  const amounts = allocate(pool, new Map(rows.map((r) => [r.account, Number(r.acceptedBytes)])));
+  const tree = buildRewardTree([...amounts].map(([account, amount]) => ({ account, amount })));
+  const report = JSON.stringify({
+    epoch: 1,
+    datanet: { id: datanetId.toString(), version: version.version, digest: version.digest },
+    weights: Object.fromEntries(rows.map((r) => [r.account, r.acceptedBytes.toString()])),
+    amounts: Object.fromEntries([...amounts].map(([a, v]) => [a, v.toString()])),
+    root: tree.root,
+  });
+  const reportId = contentId(report);
+  await rewardsAsTreasury.proposeRoot({
+    tree,
+    epoch: 1n,
+    reportHash: ethers.keccak256(ethers.toUtf8Bytes(report)),
+    reportURI: `ipfs://${reportId.cid}`,
+  });
+  const proposed = await rewardsAsTreasury.pendingRoot();
+  console.log(
+    `\nEpoch 1 rewards: ${open(pool)} funded, root ${tree.root} proposed for ${open(tree.total)};` +
+      ` claimable from ${new Date(Number(proposed.validAt) * 1000).toISOString()}`,
+  );
+  await time.increaseTo(proposed.validAt);
+  await rewardsAsTreasury.acceptRoot();
+  // A relayer (the treasury here) claims for everyone in one batch run; each account is paid its own amount.
+  const after = await runClaim({
+    tree,
+    distributor,
+    signer: deployer,
+    accounts: tree.entries.map((e) => e.account),
+    names: nameOf,
+  });
+  const paid = after.reduce((sum, s) => sum + s.claimed, 0n);
+  console.log(
+    `Claimed ${open(paid)} in all, root total ${open(tree.total)}: ${paid === tree.total ? "✓ exact to the wei" : "✗ MISMATCH"}`,
+  );
+  if (paid !== tree.total) throw new Error("Claims do not sum to the root total.");
+
   const example = contentId(firstOfAda[0]);
   console.log(
     `\nExample contribution: sha-256 ${example.contentHash}\n  IPFS CIDv1 ${example.cid} (${example.size} bytes)`,

@@ -5,3 +5,6 @@ export * from "./datanet/types";
 export * from "./reputation/leaderboard";
 export * from "./indexer/datanetIndexer";
 export * from "./clients/datanetClient";
+export * from "./clients/rewardsClient";
+export * from "./rewards/allocate";
+export * from "./rewards/rewardTree";

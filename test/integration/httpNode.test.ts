@@ -1,9 +1,4 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
-import { resolve } from "node:path";
 import { ethers } from "ethers";
 import type { JsonRpcSigner } from "ethers";
 import { deployProtocol } from "../../deploy/protocol";
@@ -18,9 +13,9 @@ import {
 import type { DatanetPolicy } from "../../sdk/src";
 import type { DatanetRegistry, OpenToken } from "../../typechain-types";
 import { loadEmails, seededRandom } from "../../scripts/lib/corpus";
+import { startHardhatNode } from "../helpers/hardhatNode";
+import type { HardhatNode } from "../helpers/hardhatNode";
 
-const ROOT = resolve(__dirname, "../..");
-const STARTUP_TIMEOUT_MS = 20_000;
 const POLICY: DatanetPolicy = {
   bond: ethers.parseEther("10"),
   quorum: 2,
@@ -32,66 +27,10 @@ const POLICY: DatanetPolicy = {
   datanetDailyBytes: 5_000_000n,
 };
 
-/** A TCP port that was free a moment ago: bind port 0, read the port the system chose, release it. */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => done(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-/** Resolves once `url` answers eth_chainId; fails when the node exits or after `timeoutMs`. */
-async function waitForRpc(url: string, node: ChildProcess, output: () => string, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (node.exitCode !== null || node.signalCode !== null) {
-      throw new Error(`hardhat node exited (${node.exitCode ?? node.signalCode}) before answering:\n${output()}`);
-    }
-    try {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      });
-      const body = (await response.json()) as { result?: string };
-      if (body.result) return body.result;
-    } catch {
-      // Not listening yet.
-    }
-    await sleep(200);
-  }
-  throw new Error(`hardhat node did not answer eth_chainId within ${timeoutMs} ms:\n${output()}`);
-}
-
-/** Ends the node's process group (npx and the node it started) and waits for it to exit. */
-async function stopNode(node: ChildProcess | undefined): Promise<void> {
-  if (!node?.pid || node.exitCode !== null || node.signalCode !== null) return;
-  const exited = new Promise<void>((done) => node.once("exit", () => done()));
-  const signal = (s: NodeJS.Signals) => {
-    try {
-      process.kill(-node.pid!, s);
-    } catch {
-      // Already gone.
-    }
-  };
-  signal("SIGTERM");
-  const timer = setTimeout(() => signal("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 describe("The SDK over HTTP against a hardhat node", function () {
   this.timeout(60_000);
 
-  let node: ChildProcess | undefined;
-  let log = "";
-  let url: string;
+  let node: HardhatNode | undefined;
   let provider: ethers.JsonRpcProvider;
   let signers: JsonRpcSigner[];
   let open: OpenToken;
@@ -100,36 +39,10 @@ describe("The SDK over HTTP against a hardhat node", function () {
   let owner: DatanetClient;
   let datanetId: bigint;
   const submitted: { contentHash: string; contributor: string; text: string }[] = [];
-  const killOnExit = () => {
-    if (node?.pid && node.exitCode === null) {
-      try {
-        process.kill(-node.pid, "SIGKILL");
-      } catch {
-        // Already gone.
-      }
-    }
-  };
-
   before(async function () {
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    const env = { ...process.env };
-    delete env.HARDHAT_NETWORK;
-    // Its own process group, so that stopping it also stops the node npx started.
-    node = spawn("npx", ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(port)], {
-      cwd: ROOT,
-      env,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    process.once("exit", killOnExit);
-    const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000));
-    node.stdout!.on("data", keep);
-    node.stderr!.on("data", keep);
-
-    const chainId = await waitForRpc(url, node, () => log, STARTUP_TIMEOUT_MS);
-    expect(BigInt(chainId)).to.equal(31337n);
-    provider = new ethers.JsonRpcProvider(url, 31337, { staticNetwork: true, pollingInterval: 100 });
+    node = await startHardhatNode();
+    expect(BigInt(await node.provider.send("eth_chainId", []))).to.equal(31337n);
+    provider = node.provider;
     signers = await Promise.all(Array.from({ length: 8 }, (_, i) => provider.getSigner(i)));
     ({ open, datanets } = await deployProtocol(signers[0]));
     registry = await datanets.getAddress();
@@ -138,9 +51,7 @@ describe("The SDK over HTTP against a hardhat node", function () {
   });
 
   after(async function () {
-    provider?.destroy();
-    await stopNode(node);
-    process.removeListener("exit", killOnExit);
+    await node?.stop();
   });
 
   it("deploys the protocol with the node's unlocked dev accounts", async function () {

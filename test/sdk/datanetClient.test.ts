@@ -17,20 +17,9 @@ import {
 import type { ContractTransactionReceipt } from "ethers";
 import { seededRandom } from "../../scripts/lib/corpus";
 import { DAY, sdkFixture, sdkPolicy } from "../fixtures/sdk";
+import { rejection } from "../helpers/rejection";
 
 const BOND = ethers.parseEther("1");
-
-/** Awaits `promise`, expects it to reject with an instance of `type`, and returns the error. */
-async function rejection<T>(promise: Promise<unknown>, type: abstract new (...args: never[]) => T): Promise<T> {
-  let error: unknown;
-  try {
-    await promise;
-  } catch (e) {
-    error = e;
-  }
-  expect(error, `expected a ${type.name}`).to.be.instanceOf(type);
-  return error as T;
-}
 
 const nonce = (address: string) => ethers.provider.getTransactionCount(address);
 

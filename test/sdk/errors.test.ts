@@ -21,8 +21,9 @@ import {
   withDecodedErrors,
 } from "../../sdk/src";
 import type { DatanetPolicy, LimitName } from "../../sdk/src";
-import { DatanetRegistry__factory } from "../../typechain-types";
+import { DatanetRegistry__factory, IRewardDistributor__factory } from "../../typechain-types";
 import { DAY, sdkFixture, sdkPolicy } from "../fixtures/sdk";
+import { rejection } from "../helpers/rejection";
 
 /** Limits small enough to hit with a few short strings. */
 const LIMITS = {
@@ -41,20 +42,6 @@ async function errorsFixture() {
     validators: [f.v1.address, f.v2.address, f.v3.address],
   });
   return { ...f, limitedId };
-}
-
-type Class<T> = abstract new (...args: never[]) => T;
-
-/** Awaits `promise`, expects it to reject with an instance of `type`, and returns the error. */
-async function rejection<T>(promise: Promise<unknown>, type: Class<T>): Promise<T> {
-  let error: unknown;
-  try {
-    await promise;
-  } catch (e) {
-    error = e;
-  }
-  expect(error, `expected a ${type.name}`).to.be.instanceOf(type);
-  return error as T;
 }
 
 /** `0x` + the first 8 and the last 4 hex digits of an id, as the SDK abbreviates contribution ids. */
@@ -457,6 +444,19 @@ describe("SDK errors", function () {
       expect(error.args).to.deep.equal({ tokenId: 7n });
       expect(error.shortMessage).to.equal("The contract reverted with ERC721NonexistentToken.");
       expect(error.details).to.equal("ERC721NonexistentToken(tokenId: 7)");
+    });
+
+    it("explains a claim that would exceed the current root's total", function () {
+      const data = new Interface(IRewardDistributor__factory.abi).encodeErrorResult("RewardsRootTotalExceeded", [
+        69n,
+        65n,
+      ]);
+      const error = decodeRevert({ data }) as ContractRevertError;
+      expect(error).to.be.instanceOf(InvalidConfigurationError);
+      expect(error.args).to.deep.equal({ totalClaimed: 69n, rootTotal: 65n });
+      expect(error.shortMessage).to.equal(
+        "This claim would bring the total claimed to 69, above the current root's total of 65.",
+      );
     });
 
     it("gives a require() reason string as the message", function () {

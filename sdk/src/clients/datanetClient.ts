@@ -10,6 +10,7 @@ import { CONTRIBUTION_STATUSES, fromPolicyTuple, toPolicyTuple } from "../datane
 import type { ContributionStatusName, DatanetPolicy } from "../datanet/types";
 import { IntegrityError, InvalidInputError, withDecodedErrors } from "../errors";
 import { DatanetIndexer } from "../indexer/datanetIndexer";
+import { sendFrom, signerAddressOf } from "./tx";
 
 /** Parameters of {@link DatanetClient.createDatanet}. */
 export interface CreateDatanetParameters {
@@ -61,12 +62,6 @@ export interface VersionCheck {
   valid: boolean;
 }
 
-async function mined(tx: Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
-  const receipt = await (await tx).wait();
-  if (!receipt) throw new IntegrityError("The transaction was dropped before it was mined.");
-  return receipt;
-}
-
 function bits(mask: bigint): number {
   let count = 0;
   for (let m = mask; m > 0n; m >>= 1n) count += Number(m & 1n);
@@ -96,18 +91,12 @@ export class DatanetClient {
     return new DatanetClient(this.registry.connect(runner), this.token.connect(runner));
   }
 
-  private async signerAddress(): Promise<string> {
-    const runner = this.registry.runner;
-    if (!runner || !("getAddress" in runner) || typeof runner.getAddress !== "function") {
-      throw new InvalidInputError("This client has no signer; use client.connect(signer) to send transactions.");
-    }
-    return runner.getAddress();
+  private signerAddress(): Promise<string> {
+    return signerAddressOf(this.registry.runner);
   }
 
-  /** Sends a transaction and waits for it; refuses up front (InvalidInputError) when the client has no signer. */
-  private async send(tx: () => Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
-    await this.signerAddress();
-    return mined(tx());
+  private send(tx: () => Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
+    return sendFrom(this.registry.runner, tx);
   }
 
   /** Creates a Datanet owned by the signer. */
@@ -180,7 +169,7 @@ export class DatanetClient {
     if (bond === 0n || (await this.registry.bondCredit(account)) >= bond) return;
     const spender = await this.registry.getAddress();
     if ((await this.token.allowance(account, spender)) >= bond) return;
-    await mined(this.token.approve(spender, bond));
+    await this.send(() => this.token.approve(spender, bond));
   }
 
   /** Votes on a pending contribution as a validator. */

@@ -1,6 +1,6 @@
 import { Interface } from "ethers";
 import type { Result } from "ethers";
-import { DatanetRegistry__factory, OpenToken__factory } from "../../../typechain-types";
+import { DatanetRegistry__factory, IRewardDistributor__factory, OpenToken__factory } from "../../../typechain-types";
 import { ProtocolError } from "./base";
 
 /** Which on-chain limit a {@link LimitExceededError} hit. */
@@ -42,6 +42,15 @@ export class InvalidConfigurationError extends ContractRevertError {}
 
 /** Not enough OPEN, allowance, bond credit or treasury balance. */
 export class InsufficientFundsError extends ContractRevertError {}
+
+/** A reward root is not in a state that allows the action (one pending already, none pending, not valid yet). */
+export class RootStateError extends ContractRevertError {}
+
+/** The Merkle proof does not place the account and amount in the current reward root. */
+export class InvalidProofError extends ContractRevertError {}
+
+/** The account has already claimed everything the current root gives it. */
+export class NothingToClaimError extends ContractRevertError {}
 
 /** The transaction reverted but the revert data matched no known error. */
 export class UnknownRevertError extends ProtocolError {
@@ -195,6 +204,59 @@ const KNOWN: Record<string, [ErrorClass, Describe]> = {
     InsufficientFundsError,
     (a) => [`${a.sender} holds ${n(a.balance)} OPEN but ${n(a.needed)} is needed.`],
   ],
+  RewardsPendingRootExists: [
+    RootStateError,
+    (a) => [
+      `Root ${a.root} for epoch ${a.epoch} is already pending.`,
+      "Wait for it to be accepted (acceptRoot after its challenge window) or have the guardian revoke it.",
+    ],
+  ],
+  RewardsNoPendingRoot: [RootStateError, () => ["No root is pending."]],
+  RewardsRootNotYetValid: [
+    RootStateError,
+    (a) => [`The pending root is in its challenge window until ${date(a.validAt)}.`, "Call acceptRoot after that."],
+  ],
+  RewardsNoRoot: [RootStateError, () => ["No reward root has been accepted yet, so nothing can be claimed."]],
+  RewardsInvalidRoot: [InvalidConfigurationError, () => ["The reward root is zero."]],
+  RewardsEpochNotIncreasing: [
+    InvalidConfigurationError,
+    (a) => [`Epoch ${a.epoch} is not after epoch ${a.previous}; epochs must strictly increase.`],
+  ],
+  RewardsTotalDecreased: [
+    InvalidConfigurationError,
+    (a) => [
+      `The root's total ${n(a.total)} is below the current total ${n(a.previous)}.`,
+      "Leaves are cumulative: each account's amount includes every earlier epoch.",
+    ],
+  ],
+  RewardsInsufficientFunding: [
+    InsufficientFundsError,
+    (a) => [`The root's total ${n(a.total)} exceeds the ${n(a.funded)} funded to the pool.`, "Fund the pool first."],
+  ],
+  RewardsInvalidProof: [
+    InvalidProofError,
+    (a) => [
+      `The proof does not place ${a.account} with cumulative amount ${n(a.cumulativeAmount)} in the current root.`,
+      "Use the reward tree of the root that is current on-chain.",
+    ],
+  ],
+  RewardsNothingToClaim: [
+    NothingToClaimError,
+    (a) => [`${a.account} has already claimed its cumulative amount of ${n(a.cumulativeAmount)}.`],
+  ],
+  RewardsRootTotalExceeded: [
+    InvalidConfigurationError,
+    (a) => [
+      `This claim would bring the total claimed to ${n(a.totalClaimed)}, above the current root's total of ${n(a.rootTotal)}.`,
+      "The current root understates its total or lowers amounts already claimed; the guardian should revoke such roots.",
+    ],
+  ],
+  RewardsInvalidChallengeWindow: [InvalidConfigurationError, () => ["The challenge window cannot be zero."]],
+  RewardsInvalidAmount: [InvalidConfigurationError, () => ["The amount or address is zero."]],
+  AccessControlUnauthorizedAccount: [
+    UnauthorizedError,
+    (a) => [`${a.account} lacks the role ${a.neededRole} this action needs.`],
+  ],
   OpenInvalidTreasury: [InvalidConfigurationError, () => ["The OPEN treasury cannot be the zero address."]],
 };
 
@@ -210,7 +272,12 @@ const PANICS: Record<number, string> = {
   0x51: "a call to an uninitialized function",
 };
 
-const INTERFACES = [new Interface(DatanetRegistry__factory.abi), new Interface(OpenToken__factory.abi)];
+const INTERFACES = [
+  new Interface(DatanetRegistry__factory.abi),
+  new Interface(OpenToken__factory.abi),
+  new Interface(IRewardDistributor__factory.abi),
+  new Interface(["error AccessControlUnauthorizedAccount(address account, bytes32 neededRole)"]),
+];
 
 /** Finds revert data in whatever an ethers provider or Hardhat threw (the field differs between transports). */
 export function findRevertData(error: unknown, depth = 0): string | undefined {

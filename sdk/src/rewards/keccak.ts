@@ -1,0 +1,103 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { KeccakUnavailableError } from "../errors";
+
+/**
+ * keccak-256 over hash-wasm's WebAssembly build, reached synchronously.
+ *
+ * hash-wasm only hands out its hasher behind a Promise (`createKeccak`), which would force `buildRewardTree` to be
+ * async. Node compiles and instantiates a WebAssembly module synchronously, so we take the keccak binary that
+ * hash-wasm embeds in its keccak bundle and instantiate it ourselves, once, on first use. Calling the module's
+ * one-shot `Hash_Calculate` export directly also skips the wrapper's per-call work: input is written straight into
+ * the module's buffer and the digest stays there, so a leaf's second round hashes it in place without a copy.
+ */
+export interface WasmKeccak {
+  /** The module's I/O buffer: write the input at 0, call `hash(length)`, read the digest from `digest`. */
+  readonly buffer: Uint8Array;
+  /** The same bytes as 32-bit words (the buffer is 8-byte aligned), to move whole hashes in 8 steps. */
+  readonly words: Int32Array;
+  /** `buffer[0, 32)`: where `hash` leaves keccak-256 of its input. */
+  readonly digest: Uint8Array;
+  /** keccak-256 of `buffer[0, length)`, written to `digest`. `length` must stay below the buffer size (16 KiB). */
+  hash(length: number): void;
+}
+
+/** The exports of hash-wasm's `sha3` module that we call (see hash-wasm's `src/sha3.c`). */
+interface Sha3Exports {
+  memory: { buffer: ArrayBuffer };
+  Hash_GetBuffer(): number;
+  Hash_Calculate(length: number, bits: number, padding: number): void;
+}
+
+/** hash-wasm's input buffer size (`MAX_HEAP` in its WASMInterface). */
+const BUFFER_BYTES = 16 * 1024;
+/** Keccak's domain padding byte; SHA-3 would be 0x06. */
+const KECCAK_PADDING = 0x01;
+/** keccak-256 of the empty string: a known answer that proves the module computes Ethereum's keccak. */
+const EMPTY_KECCAK = "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470";
+
+/** The part of the WebAssembly JS API we use; the project's `lib` (ES2022, no DOM) does not declare it. */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const { WebAssembly } = globalThis as unknown as { WebAssembly: WebAssemblyApi };
+
+let instance: WasmKeccak | undefined;
+
+/** The shared keccak-256 module, instantiated on the first call. */
+export function wasmKeccak(): WasmKeccak {
+  instance ??= instantiate();
+  return instance;
+}
+
+function instantiate(): WasmKeccak {
+  const binary = embeddedBinary();
+  let exports: Sha3Exports;
+  try {
+    exports = new WebAssembly.Instance(new WebAssembly.Module(binary), {}).exports as Sha3Exports;
+  } catch (cause) {
+    throw new KeccakUnavailableError("hash-wasm's keccak module does not instantiate.", { cause });
+  }
+  const buffer = new Uint8Array(exports.memory.buffer, exports.Hash_GetBuffer(), BUFFER_BYTES);
+  const keccak: WasmKeccak = {
+    buffer,
+    words: new Int32Array(buffer.buffer, buffer.byteOffset, BUFFER_BYTES / 4),
+    digest: buffer.subarray(0, 32),
+    hash: (length) => exports.Hash_Calculate(length, 256, KECCAK_PADDING),
+  };
+  keccak.hash(0);
+  if (Buffer.from(keccak.digest).toString("hex") !== EMPTY_KECCAK) {
+    throw new KeccakUnavailableError("hash-wasm's keccak module gives a wrong keccak-256 of the empty string.");
+  }
+  return keccak;
+}
+
+/**
+ * The module bytes, checked against the SHA-1 prefix hash-wasm stores beside them (it uses it to version saved
+ * states), so a changed bundle layout fails here rather than hashing with something else.
+ */
+function embeddedBinary(): Uint8Array {
+  let bundle: string;
+  try {
+    bundle = readFileSync(join(dirname(require.resolve("hash-wasm")), "keccak.umd.min.js"), "utf8");
+  } catch (cause) {
+    throw new KeccakUnavailableError("hash-wasm's keccak bundle is missing.", {
+      cause,
+      hint: "Run `npm ci`: hash-wasm is a dependency.",
+    });
+  }
+  const found =
+    /name\s*:\s*["']sha3["']\s*,\s*data\s*:\s*["']([A-Za-z0-9+/=]+)["']\s*,\s*hash\s*:\s*["']([0-9a-f]+)["']/.exec(
+      bundle,
+    );
+  const binary = found ? Buffer.from(found[1], "base64") : undefined;
+  if (!found || !binary || !createHash("sha1").update(binary).digest("hex").startsWith(found[2])) {
+    throw new KeccakUnavailableError("hash-wasm's keccak bundle does not hold the expected WebAssembly module.", {
+      details: "Looked for the embedded `sha3` module and its SHA-1 prefix in hash-wasm/dist/keccak.umd.min.js.",
+      hint: "hash-wasm changed its bundle layout: pin hash-wasm 4.x (tested with 4.13.0).",
+    });
+  }
+  return binary;
+}

@@ -1,0 +1,443 @@
+import { z } from "zod";
+import {
+  DuplicateAccountError,
+  EmptyRewardTreeError,
+  InvalidAccountError,
+  InvalidAmountError,
+  MalformedTreeDumpError,
+  TreeDumpMismatchError,
+  UnknownAccountError,
+} from "../errors";
+import { AddressIndex, parseAddress } from "./addressIndex";
+import { wasmKeccak } from "./keccak";
+import type { WasmKeccak } from "./keccak";
+
+/** One leaf: `account` may claim up to `amount` (cumulative over epochs) from the reward distributor. */
+export interface RewardEntry {
+  account: string;
+  amount: bigint;
+}
+
+/** The OpenZeppelin `standard-v1` dump of a reward tree, as `StandardMerkleTree.dump()` writes and `load()` reads. */
+export interface RewardTreeDump {
+  format: "standard-v1";
+  leafEncoding: ["address", "uint256"];
+  tree: string[];
+  values: { value: [account: string, amount: string]; treeIndex: number }[];
+}
+
+const UINT256_MAX = (1n << 256n) - 1n;
+const NODE_BYTES = 32;
+const NODE_WORDS = 8;
+const ADDRESS_BYTES = 20;
+
+/**
+ * Builds the Merkle tree of cumulative rewards that `RewardDistributor` verifies: the same tree as
+ * `StandardMerkleTree.of(entries.map((e) => [e.account, e.amount.toString()]), ["address", "uint256"])` from
+ * `@openzeppelin/merkle-tree` (root, proofs and dump identical), built dozens of times faster.
+ *
+ * Each account may appear once (compared without case): a leaf is a cumulative amount and the contract pays the
+ * difference to what was claimed, so a second leaf would not add up but let the account pick the larger one.
+ *
+ * @throws EmptyRewardTreeError when `entries` is empty.
+ * @throws InvalidAccountError when an account is not a 20-byte 0x-hex address or fails its EIP-55 checksum.
+ * @throws InvalidAmountError when an amount is not a bigint in [0, 2²⁵⁶ − 1] or the total exceeds 2²⁵⁶ − 1.
+ * @throws DuplicateAccountError when an account appears twice.
+ */
+export function buildRewardTree(entries: readonly RewardEntry[]): RewardTree {
+  return RewardTree.of(entries);
+}
+
+/**
+ * A reward Merkle tree in OpenZeppelin's `StandardMerkleTree` layout: the tree is an array in heap order (node t
+ * has children 2t+1 and 2t+2), leaves fill its end in ascending hash order from the last slot, and `values` keep
+ * the input order, each with its leaf's `treeIndex`. Hashes live in one flat byte array and become hex strings only
+ * on the way out, so a million-account tree holds a handful of objects rather than millions of strings.
+ */
+export class RewardTree {
+  /** The Merkle root to propose on-chain. */
+  readonly root: string;
+  /** Sum of all amounts: the `total` the distributor must be funded with. */
+  readonly total: bigint;
+
+  /** Accounts as given (case included), as OpenZeppelin keeps its values. */
+  private readonly accounts: readonly string[];
+  private readonly amounts: readonly bigint[];
+  private readonly index: AddressIndex;
+  /** (2n − 1) × 32 bytes: node t at [32t, 32t + 32). */
+  private readonly nodes: Uint8Array;
+  /** Entry i's leaf is node `treeIndexOf[i]`. */
+  private readonly treeIndexOf: Uint32Array;
+  /** Hex of internal nodes, made on first use: an internal node recurs in many proofs, a leaf in one. */
+  private readonly internalHex: (string | undefined)[];
+  private readonly queried = new Uint8Array(ADDRESS_BYTES);
+  private nextGuess = 0;
+  private entryList?: readonly Readonly<RewardEntry>[];
+
+  /** `amounts` must be valid uint256s; `label(i)` names entry i in errors. */
+  private constructor(accounts: readonly string[], amounts: readonly bigint[], label: (i: number) => string) {
+    const n = accounts.length;
+    this.index = new AddressIndex(n);
+    let total = 0n;
+    for (let i = 0; i < n; i++) {
+      if (!parseAddress(accounts[i], this.index.addresses, i * ADDRESS_BYTES, true)) {
+        throw new InvalidAccountError(accounts[i], `${label(i)}.account`);
+      }
+      const first = this.index.insert(i);
+      if (first >= 0) throw new DuplicateAccountError(accounts[i], label(first), label(i));
+      total += amounts[i];
+    }
+    if (total > UINT256_MAX) {
+      throw new InvalidAmountError(`The amounts sum to ${total}, more than a uint256 holds.`, {
+        details: "The distributor's root total is a uint256.",
+      });
+    }
+    this.accounts = accounts;
+    this.amounts = amounts;
+    this.total = total;
+    this.treeIndexOf = new Uint32Array(n);
+    this.nodes = layOut(wasmKeccak(), this.index.addresses, amounts, this.treeIndexOf);
+    this.internalHex = new Array<string | undefined>(Math.min(n - 1, Number(process.env.CACHE ?? 1e9)));
+    this.root = this.nodeHex(0);
+  }
+
+  /** The tree of `entries`, as `buildRewardTree` (and `StandardMerkleTree.of`) makes it. */
+  static of(entries: readonly RewardEntry[]): RewardTree {
+    if (!Array.isArray(entries) || entries.length === 0) {
+      throw new EmptyRewardTreeError("A reward tree needs at least one entry.");
+    }
+    const accounts = new Array<string>(entries.length);
+    const amounts = new Array<bigint>(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      const { account, amount } = (entries[i] ?? {}) as Partial<RewardEntry>;
+      if (typeof amount !== "bigint" || amount < 0n || amount > UINT256_MAX) {
+        const shown = typeof amount === "bigint" ? String(amount) : JSON.stringify(amount);
+        throw new InvalidAmountError(`entries[${i}].amount is ${shown}; it must be a bigint in [0, 2^256 - 1].`);
+      }
+      accounts[i] = account as string;
+      amounts[i] = amount;
+    }
+    return new RewardTree(accounts, amounts, (i) => `entries[${i}]`);
+  }
+
+  /**
+   * Loads a `standard-v1` dump (ours or `StandardMerkleTree.dump()`), checking every node against the values: a
+   * dump is what claims are paid from, so it must be exactly the tree its values make.
+   *
+   * @throws MalformedTreeDumpError when the dump is not well-formed: unknown format or leaf encoding, a node that is
+   *   not 32 bytes of lower-case hex, an account that is not a full address, an amount that is not a canonical
+   *   decimal uint256, extra keys.
+   * @throws DuplicateAccountError when an account appears twice.
+   * @throws TreeDumpMismatchError when the tree is not the one `StandardMerkleTree.of(values)` makes: wrong node
+   *   count, a `treeIndex` off its leaf, a value that matches no leaf, leaves out of hash order, a tampered node.
+   */
+  static fromJSON(dump: unknown): RewardTree {
+    const parsed = DUMP_SCHEMA.safeParse(dump);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new MalformedTreeDumpError(pathOf(issue.path), issue.message);
+    }
+    const { tree, values } = parsed.data;
+    const n = values.length;
+    if (tree.length !== 2 * n - 1) {
+      throw new TreeDumpMismatchError("tree", `has ${tree.length} nodes; ${n} values make a tree of ${2 * n - 1}.`);
+    }
+    const rebuilt = new RewardTree(
+      values.map(({ value }) => value[0]),
+      values.map(({ value }) => BigInt(value[1])),
+      (i) => `values[${i}]`,
+    );
+    rebuilt.checkAgainst(tree, values);
+    return rebuilt;
+  }
+
+  /** The leaves in input order (frozen). */
+  get entries(): readonly Readonly<RewardEntry>[] {
+    this.entryList ??= Object.freeze(
+      this.accounts.map((account, i) => Object.freeze({ account, amount: this.amounts[i] })),
+    );
+    return this.entryList;
+  }
+
+  /** The sibling hashes from `account`'s leaf up to the root, as `StandardMerkleTree.getProof` gives them. */
+  proof(account: string): string[] {
+    let t = this.treeIndexOf[this.indexOfAccount(account)];
+    // Node t sits at depth ⌊log2(t + 1)⌋, which is the number of siblings on its way up.
+    const proof = new Array<string>(31 - Math.clz32(t + 1));
+    for (let k = 0; t > 0; k++, t = (t - 1) >> 1) proof[k] = this.nodeHex(t % 2 === 1 ? t + 1 : t - 1);
+    return proof;
+  }
+
+  /** The cumulative amount of `account` (any letter case). */
+  amountOf(account: string): bigint {
+    return this.amounts[this.indexOfAccount(account)];
+  }
+
+  /** Whether `account` (any letter case) has a leaf. */
+  has(account: string): boolean {
+    return parseAddress(account, this.queried, 0, false) && this.index.find(this.queried, 0) >= 0;
+  }
+
+  /** The `standard-v1` dump, identical to `StandardMerkleTree.of(...).dump()`; amounts as decimal strings. */
+  toJSON(): RewardTreeDump {
+    const tree = new Array<string>(2 * this.accounts.length - 1);
+    for (let t = 0; t < tree.length; t++) tree[t] = this.nodeHex(t);
+    return {
+      format: "standard-v1",
+      leafEncoding: ["address", "uint256"],
+      tree,
+      values: this.accounts.map((account, i) => ({
+        value: [account, this.amounts[i].toString()],
+        treeIndex: this.treeIndexOf[i],
+      })),
+    };
+  }
+
+  private indexOfAccount(account: string): number {
+    // Emitting every proof usually walks the entries in order, so the entry after the last one found is tried
+    // first: a string comparison instead of parsing and hashing the address.
+    let index = this.accounts[this.nextGuess] === account ? this.nextGuess : -1;
+    if (index < 0 && parseAddress(account, this.queried, 0, false)) index = this.index.find(this.queried, 0);
+    if (index < 0) throw new UnknownAccountError(String(account));
+    this.nextGuess = index + 1;
+    return index;
+  }
+
+  private nodeHex(t: number): string {
+    if (t >= this.internalHex.length) return hexOf(this.nodes, t * NODE_BYTES);
+    return (this.internalHex[t] ??= hexOf(this.nodes, t * NODE_BYTES));
+  }
+
+  /**
+   * Throws at the first place `tree`/`values` differ from this (rebuilt) tree: first each value against its leaf,
+   * then the leaf order, then internal nodes from the bottom up, so the error names the tampered spot rather than
+   * the root it changed.
+   */
+  private checkAgainst(tree: readonly string[], values: readonly { treeIndex: number }[]): void {
+    const n = values.length;
+    let leafPositions: Map<string, number> | undefined;
+    values.forEach(({ treeIndex }, i) => {
+      if (treeIndex < n - 1 || treeIndex > 2 * n - 2) {
+        throw new TreeDumpMismatchError(
+          `values[${i}].treeIndex`,
+          `${treeIndex} is not a leaf; the leaves are tree[${n - 1}] to tree[${2 * n - 2}].`,
+        );
+      }
+      const leaf = this.nodeHex(this.treeIndexOf[i]);
+      if (tree[treeIndex] === leaf) return;
+      leafPositions ??= new Map(tree.slice(n - 1).map((hash, k) => [hash, n - 1 + k]));
+      const found = leafPositions.get(leaf);
+      if (found !== undefined) {
+        throw new TreeDumpMismatchError(
+          `values[${i}].treeIndex`,
+          `is ${treeIndex}, but this value's leaf is tree[${found}].`,
+        );
+      }
+      const [account, amount] = [this.accounts[i], this.amounts[i]];
+      throw new TreeDumpMismatchError(
+        `values[${i}]`,
+        `[${account}, ${amount}] hashes to ${leaf}, which is no leaf of the tree (tree[${treeIndex}] is ${tree[treeIndex]}).`,
+      );
+    });
+    values.forEach(({ treeIndex }, i) => {
+      if (treeIndex !== this.treeIndexOf[i]) {
+        throw new TreeDumpMismatchError(
+          `values[${i}].treeIndex`,
+          `is ${treeIndex}; StandardMerkleTree.of sorts leaves by hash and puts this one at tree[${this.treeIndexOf[i]}].`,
+        );
+      }
+    });
+    for (let t = n - 2; t >= 0; t--) {
+      if (tree[t] !== this.nodeHex(t)) {
+        throw new TreeDumpMismatchError(`tree[${t}]`, `is not the hash of tree[${2 * t + 1}] and tree[${2 * t + 2}].`);
+      }
+    }
+  }
+}
+
+/* HASHING */
+
+/** Hex digit value by character code (the amounts' own `toString(16)`, so always a digit). */
+const NIBBLE = new Uint8Array(128);
+for (let d = 0; d < 16; d++) NIBBLE["0123456789abcdef".charCodeAt(d)] = d;
+
+/**
+ * Hashes the leaves, sorts them and hashes the internal nodes. Returns the flat node array and fills `treeIndexOf`.
+ * Whole hashes move as eight 32-bit words.
+ */
+function layOut(
+  keccak: WasmKeccak,
+  addresses: Uint8Array,
+  amounts: readonly bigint[],
+  treeIndexOf: Uint32Array,
+): Uint8Array {
+  const leafWords = hashLeaves(keccak, addresses, amounts);
+  const order = sortByHash(new Uint8Array(leafWords.buffer), amounts.length);
+  const nodeWords = placeLeaves(leafWords, order, treeIndexOf);
+  hashInternalNodes(keccak, nodeWords);
+  return new Uint8Array(nodeWords.buffer);
+}
+
+/**
+ * Leaf i = `keccak256(keccak256(abi.encode(account, amount)))` at words [8i, 8i + 8). The 64-byte encoding (address
+ * left-padded to 32 bytes, amount big-endian) is written by hand straight into the keccak module's buffer, where
+ * the first digest is hashed again in place.
+ */
+function hashLeaves(keccak: WasmKeccak, addresses: Uint8Array, amounts: readonly bigint[]): Int32Array {
+  const { buffer, words } = keccak;
+  const leafWords = new Int32Array(amounts.length * NODE_WORDS);
+  for (let i = 0; i < amounts.length; i++) {
+    // Zero the address padding (bytes 0–11) and the amount word (32–63); the address fills bytes 12–31.
+    words[0] = words[1] = words[2] = 0;
+    for (let w = NODE_WORDS; w < 2 * NODE_WORDS; w++) words[w] = 0;
+    for (let k = 0, a = i * ADDRESS_BYTES; k < ADDRESS_BYTES; k++) buffer[12 + k] = addresses[a + k];
+    const hex = amounts[i].toString(16);
+    for (let j = hex.length, p = 63; j > 0; j -= 2, p--) {
+      buffer[p] =
+        j === 1 ? NIBBLE[hex.charCodeAt(0)] : (NIBBLE[hex.charCodeAt(j - 2)] << 4) | NIBBLE[hex.charCodeAt(j - 1)];
+    }
+    keccak.hash(64);
+    keccak.hash(32);
+    for (let w = 0, o = i * NODE_WORDS; w < NODE_WORDS; w++) leafWords[o + w] = words[w];
+  }
+  return leafWords;
+}
+
+/**
+ * The node array with the leaves at the end, smallest hash last; records each entry's tree index. Scattering the
+ * leaves (reading them in order) is cheaper than gathering them in sorted order: writes don't stall on a miss.
+ */
+function placeLeaves(leafWords: Int32Array, order: Uint32Array, treeIndexOf: Uint32Array): Int32Array {
+  const n = order.length;
+  for (let k = 0; k < n; k++) treeIndexOf[order[k]] = 2 * n - 2 - k;
+  const nodeWords = new Int32Array((2 * n - 1) * NODE_WORDS);
+  for (let i = 0; i < n; i++) {
+    for (let w = 0, from = i * NODE_WORDS, to = treeIndexOf[i] * NODE_WORDS; w < NODE_WORDS; w++) {
+      nodeWords[to + w] = leafWords[from + w];
+    }
+  }
+  return nodeWords;
+}
+
+/** Node t = keccak256 of its children 2t+1 and 2t+2 (adjacent), smaller first as OpenZeppelin sorts the pair. */
+function hashInternalNodes(keccak: WasmKeccak, nodeWords: Int32Array): void {
+  const { words } = keccak;
+  const nodes = new Uint8Array(nodeWords.buffer);
+  for (let t = (nodeWords.length / NODE_WORDS - 1) / 2 - 1; t >= 0; t--) {
+    const left = (2 * t + 1) * NODE_WORDS;
+    const right = left + NODE_WORDS;
+    const [first, second] = compareNodes(nodes, left * 4, nodes, right * 4) <= 0 ? [left, right] : [right, left];
+    for (let w = 0; w < NODE_WORDS; w++) words[w] = nodeWords[first + w];
+    for (let w = 0; w < NODE_WORDS; w++) words[NODE_WORDS + w] = nodeWords[second + w];
+    keccak.hash(64);
+    for (let w = 0, to = t * NODE_WORDS; w < NODE_WORDS; w++) nodeWords[to + w] = words[w];
+  }
+}
+
+/**
+ * Entry indices in ascending leaf-hash order, stable as OpenZeppelin's `Array.prototype.sort`. A comparison sort
+ * of 32-byte keys dominated the build, so this is a radix sort (two 16-bit passes) on each hash's first four
+ * bytes; the rare runs of equal prefixes (about n²/2³³ pairs) are then ordered on the full hash.
+ */
+function sortByHash(leaves: Uint8Array, n: number): Uint32Array {
+  const prefix = new Uint32Array(n);
+  for (let i = 0, o = 0; i < n; i++, o += NODE_BYTES) {
+    prefix[i] = ((leaves[o] << 24) | (leaves[o + 1] << 16) | (leaves[o + 2] << 8) | leaves[o + 3]) >>> 0;
+  }
+  let order = new Uint32Array(n);
+  let next = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (const shift of [0, 16]) {
+    const starts = new Uint32Array(0x10001);
+    for (let i = 0; i < n; i++) starts[((prefix[i] >>> shift) & 0xffff) + 1]++;
+    for (let d = 1; d <= 0x10000; d++) starts[d] += starts[d - 1];
+    for (let k = 0; k < n; k++) next[starts[(prefix[order[k]] >>> shift) & 0xffff]++] = order[k];
+    [order, next] = [next, order];
+  }
+  for (let start = 0; start < n;) {
+    let end = start + 1;
+    while (end < n && prefix[order[end]] === prefix[order[start]]) end++;
+    // Insertion sort: stable, and the runs are almost always of length 1 or 2.
+    for (let k = start + 1; k < end; k++) {
+      const item = order[k];
+      let j = k;
+      for (; j > start && compareNodes(leaves, order[j - 1] * NODE_BYTES, leaves, item * NODE_BYTES) > 0; j--) {
+        order[j] = order[j - 1];
+      }
+      order[j] = item;
+    }
+    start = end;
+  }
+  return order;
+}
+
+/** Output scratch for `hexOf`: "0x" and 64 hex digits, turned into a string in one native call. */
+const HEX_TEXT = Buffer.from("0x" + "00".repeat(NODE_BYTES), "latin1");
+const HEX_DIGITS = Buffer.from("0123456789abcdef", "latin1");
+
+/**
+ * `bytes[offset, offset + 32)` as 0x-prefixed lower-case hex. Writing the digits into a scratch buffer and decoding
+ * it once makes one flat string, where `"0x" + buffer.toString("hex")` makes two objects and a slower copy.
+ */
+function hexOf(bytes: Uint8Array, offset: number): string {
+  for (let k = 0; k < NODE_BYTES; k++) {
+    const byte = bytes[offset + k];
+    HEX_TEXT[2 + 2 * k] = HEX_DIGITS[byte >> 4];
+    HEX_TEXT[3 + 2 * k] = HEX_DIGITS[byte & 15];
+  }
+  return HEX_TEXT.toString("latin1");
+}
+
+/** Byte-wise (big-endian numeric) comparison of two 32-byte hashes. */
+function compareNodes(a: Uint8Array, aOffset: number, b: Uint8Array, bOffset: number): number {
+  for (let k = 0; k < NODE_BYTES; k++) {
+    const diff = a[aOffset + k] - b[bOffset + k];
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+/* VALIDATION */
+
+const addressScratch = new Uint8Array(ADDRESS_BYTES);
+
+const DUMP_SCHEMA = z.strictObject({
+  format: z.literal("standard-v1", { error: 'the format must be "standard-v1".' }),
+  leafEncoding: z
+    .array(z.string())
+    .refine(
+      (encoding) => encoding.length === 2 && encoding[0] === "address" && encoding[1] === "uint256",
+      'the leaf encoding must be ["address", "uint256"].',
+    ),
+  tree: z.array(z.string().regex(/^0x[0-9a-f]{64}$/, "a node must be 0x and 64 lower-case hex digits.")),
+  values: z
+    .array(
+      z.strictObject({
+        value: z.tuple([
+          z
+            .string()
+            .refine(
+              (account) => parseAddress(account, addressScratch, 0, true),
+              "an account must be 0x and 40 hex digits (mixed case only as EIP-55).",
+            ),
+          z
+            .string()
+            .regex(/^(0|[1-9][0-9]*)$/, {
+              error: "an amount must be a decimal string without sign or leading zeros.",
+              abort: true,
+            })
+            .refine((amount) => BigInt(amount) <= UINT256_MAX, "an amount must be below 2^256."),
+        ]),
+        treeIndex: z.number().int().nonnegative(),
+      }),
+    )
+    .min(1, "a dump needs at least one value."),
+});
+
+/** A zod issue path as code would write it: `values[3].value[0]`; the dump itself when empty. */
+function pathOf(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "the dump";
+  return path
+    .map((key, k) => (typeof key === "number" ? `[${key}]` : k === 0 ? String(key) : `.${String(key)}`))
+    .join("");
+}
