@@ -109,7 +109,8 @@ async function main(): Promise<void> {
   let signer: Signer;
   if (process.env.PRIVATE_KEY) signer = new Wallet(process.env.PRIVATE_KEY, provider);
   else if (values["account-index"] !== undefined) signer = await provider.getSigner(Number(values["account-index"]));
-  else throw new InvalidInputError("No signer: set PRIVATE_KEY, or pass --account-index N for an unlocked local account.");
+  else
+    throw new InvalidInputError("No signer: set PRIVATE_KEY, or pass --account-index N for an unlocked local account.");
   const tree = await loadTree(values.tree);
   for (const a of values.account ?? []) if (!isAddress(a)) throw new InvalidInputError(`"${a}" is not an address.`);
   const accounts = values.all ? tree.entries.map((e) => e.account) : values.account;
