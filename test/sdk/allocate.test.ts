@@ -362,8 +362,15 @@ describe("allocate", function () {
   describe("errors", function () {
     it("throws InvalidPoolError for a negative pool", function () {
       expect(() => allocate(-1n, new Map([["a", 1]])))
-        .to.throw(InvalidPoolError)
+        .to.throw(InvalidPoolError, "The pool is -1; it must be a bigint ≥ 0.")
         .with.property("pool", -1n);
+    });
+
+    it("throws InvalidPoolError for a pool that is not a bigint", function () {
+      expect(() => allocate(5 as unknown as bigint, new Map([["a", 1]]))).to.throw(
+        InvalidPoolError,
+        "The pool is 5 (a number)",
+      );
     });
 
     const BAD_WEIGHTS: [string, unknown][] = [

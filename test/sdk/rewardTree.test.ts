@@ -140,6 +140,19 @@ describe("RewardTree", function () {
       }
     });
 
+    it("gives the same proofs whatever order the accounts are asked in", function () {
+      const inOrder = entries.map((e) => tree.proof(e.account));
+      for (const i of [8, 3, 0, 5, 1, 7, 2, 6, 4]) expect(tree.proof(entries[i].account)).to.deep.equal(inOrder[i]);
+      for (const i of [8, 0, 0, 1, 3, 2]) expect(tree.amountOf(entries[i].account)).to.equal(entries[i].amount);
+    });
+
+    it("throws UnknownAccountError for a non-string account, also right after the last entry", function () {
+      tree.proof(entries[entries.length - 1].account);
+      expect(() => tree.proof(undefined as unknown as string)).to.throw(UnknownAccountError);
+      expect(() => tree.amountOf(42 as unknown as string)).to.throw(UnknownAccountError);
+      expect(tree.has(undefined as unknown as string)).to.equal(false);
+    });
+
     it("keeps the entries in input order, spelled as given, frozen", function () {
       expect(tree.entries).to.deep.equal(entries);
       expect(Object.isFrozen(tree.entries)).to.equal(true);

@@ -1,5 +1,4 @@
 import { IntegrityError, InvalidInputError, ProtocolError } from "./base";
-import type { ProtocolErrorOptions } from "./base";
 
 /* ALLOCATION */
 
@@ -17,12 +16,13 @@ export class InvalidWeightError extends InvalidInputError {
   }
 }
 
-/** The pool given to `allocate` is negative. */
+/** The pool given to `allocate` is negative or not a bigint. */
 export class InvalidPoolError extends InvalidInputError {
-  readonly pool: bigint;
+  readonly pool: unknown;
 
-  constructor(pool: bigint) {
-    super(`The pool is ${pool}; it must be ≥ 0.`);
+  constructor(pool: unknown) {
+    const shown = typeof pool === "bigint" ? `${pool}` : `${String(pool)} (a ${typeof pool})`;
+    super(`The pool is ${shown}; it must be a bigint ≥ 0.`);
     this.pool = pool;
   }
 }
@@ -47,7 +47,7 @@ export class InvalidAccountError extends InvalidInputError {
   readonly account: unknown;
 
   constructor(account: unknown, where: string) {
-    super(`${where}: ${JSON.stringify(account)} is not an address.`, {
+    super(`${where}: ${typeof account === "string" ? JSON.stringify(account) : String(account)} is not an address.`, {
       details: "An address is 0x followed by 40 hex digits, all lower case, all upper case or EIP-55 checksummed.",
     });
     this.account = account;
@@ -88,8 +88,8 @@ export class UnknownAccountError extends ProtocolError {
 export class MalformedTreeDumpError extends InvalidInputError {
   readonly path: string;
 
-  constructor(path: string, problem: string, options: ProtocolErrorOptions = {}) {
-    super(`Reward tree dump, ${path}: ${problem}`, options);
+  constructor(path: string, problem: string) {
+    super(`Reward tree dump, ${path}: ${problem}`);
     this.path = path;
   }
 }

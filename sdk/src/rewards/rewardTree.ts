@@ -52,7 +52,7 @@ export function buildRewardTree(entries: readonly RewardEntry[]): RewardTree {
  * A reward Merkle tree in OpenZeppelin's `StandardMerkleTree` layout: the tree is an array in heap order (node t
  * has children 2t+1 and 2t+2), leaves fill its end in ascending hash order from the last slot, and `values` keep
  * the input order, each with its leaf's `treeIndex`. Hashes live in one flat byte array and become hex strings only
- * on the way out, so a million-account tree holds a handful of objects rather than millions of strings.
+ * on the way out, so a million-account tree holds a few typed arrays rather than millions of strings.
  */
 export class RewardTree {
   /** The Merkle root to propose on-chain. */
@@ -68,8 +68,12 @@ export class RewardTree {
   private readonly nodes: Uint8Array;
   /** Entry i's leaf is node `treeIndexOf[i]`. */
   private readonly treeIndexOf: Uint32Array;
-  /** Hex of internal nodes, made on first use: an internal node recurs in many proofs, a leaf in one. */
-  private readonly internalHex: (string | undefined)[];
+  /**
+   * Hex of the nodes t < n/8, made on first use. These sit three or more levels above the leaves, so each recurs
+   * in eight or more proofs. Lower nodes recur in a few proofs at most: keeping their hex too (a million strings
+   * per million accounts) cost more garbage collection than converting them again.
+   */
+  private readonly cachedHex: (string | undefined)[];
   private readonly queried = new Uint8Array(ADDRESS_BYTES);
   private nextGuess = 0;
   private entryList?: readonly Readonly<RewardEntry>[];
@@ -97,7 +101,7 @@ export class RewardTree {
     this.total = total;
     this.treeIndexOf = new Uint32Array(n);
     this.nodes = layOut(wasmKeccak(), this.index.addresses, amounts, this.treeIndexOf);
-    this.internalHex = new Array<string | undefined>(Math.min(n - 1, Number(process.env.CACHE ?? 1e9)));
+    this.cachedHex = new Array<string | undefined>(n >> 3);
     this.root = this.nodeHex(0);
   }
 
@@ -151,7 +155,7 @@ export class RewardTree {
     return rebuilt;
   }
 
-  /** The leaves in input order (frozen). */
+  /** The leaves in input order, frozen; made on first use, as building needs only the two arrays behind them. */
   get entries(): readonly Readonly<RewardEntry>[] {
     this.entryList ??= Object.freeze(
       this.accounts.map((account, i) => Object.freeze({ account, amount: this.amounts[i] })),
@@ -199,13 +203,13 @@ export class RewardTree {
     let index = this.accounts[this.nextGuess] === account ? this.nextGuess : -1;
     if (index < 0 && parseAddress(account, this.queried, 0, false)) index = this.index.find(this.queried, 0);
     if (index < 0) throw new UnknownAccountError(String(account));
-    this.nextGuess = index + 1;
+    this.nextGuess = (index + 1) % this.accounts.length;
     return index;
   }
 
   private nodeHex(t: number): string {
-    if (t >= this.internalHex.length) return hexOf(this.nodes, t * NODE_BYTES);
-    return (this.internalHex[t] ??= hexOf(this.nodes, t * NODE_BYTES));
+    if (t >= this.cachedHex.length) return hexOf(this.nodes, t * NODE_BYTES);
+    return (this.cachedHex[t] ??= hexOf(this.nodes, t * NODE_BYTES));
   }
 
   /**
