@@ -1,24 +1,14 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import type { ContractTransactionResponse } from "ethers";
 import { contentHash, datanetFixture } from "../fixtures/protocol";
+import { gasOf, gasTable } from "../helpers/gas";
 
 /** Goals from the foundation issue: steady-state submissions and review votes. */
 const SUBMIT_GOAL = 120_000n;
 const VOTE_GOAL = 70_000n;
 
-async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
-  return (await (await tx).wait())!.gasUsed;
-}
-
 describe("DatanetRegistry gas", function () {
-  const measured: [string, bigint][] = [];
-
-  after(function () {
-    console.log("\n    gas used (including the 21,000 base):");
-    for (const [what, gas] of measured)
-      console.log(`      ${what.padEnd(62)} ${gas.toLocaleString("en-US").padStart(8)}`);
-  });
+  const measured = gasTable();
 
   async function scenario() {
     const f = await loadFixture(datanetFixture);

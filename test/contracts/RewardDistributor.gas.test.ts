@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import type { ContractTransactionResponse } from "ethers";
 import { CHALLENGE_WINDOW, rewardsFixture } from "../fixtures/protocol";
 import { foldProof, leafOf, rewardTree, syntheticHashes } from "../helpers/rewards";
+import { gasOf, gasTable } from "../helpers/gas";
 
 /** Goals from the rewards issue: a steady-state claim with a depth-20 proof, and a root proposal. */
 const CLAIM_GOAL = 75_000n;
@@ -11,10 +11,6 @@ const PROPOSE_GOAL = 80_000n;
 /** Depth of a tree over about a million accounts. */
 const DEPTH = 20;
 const E18 = 10n ** 18n;
-
-async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
-  return (await (await tx).wait())!.gasUsed;
-}
 
 /** `count` deterministic addresses no signer uses: accounts that hold no OPEN and never claimed. */
 function freshAccounts(count: number): string[] {
@@ -24,13 +20,7 @@ function freshAccounts(count: number): string[] {
 }
 
 describe("RewardDistributor gas", function () {
-  const measured: [string, bigint][] = [];
-
-  after(function () {
-    console.log("\n    gas used (including the 21,000 base):");
-    for (const [what, gas] of measured)
-      console.log(`      ${what.padEnd(62)} ${gas.toLocaleString("en-US").padStart(8)}`);
-  });
+  const measured = gasTable();
 
   async function scenario() {
     const f = await loadFixture(rewardsFixture);
