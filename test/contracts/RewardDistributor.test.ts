@@ -27,6 +27,16 @@ function plain(r: RewardRootStructOutput) {
 
 const NO_ROOT = { root: ethers.ZeroHash, total: 0n, epoch: 0n, validAt: 0n, reportHash: ethers.ZeroHash };
 
+/** alice lowered to 6 OPEN (below the 10 she claims from the first tree), bob raised to 24: the total stays 65. */
+function loweredTree(...[alice, bob, carol, dave]: { address: string }[]) {
+  return rewardTree([
+    [alice.address, 6n * E18],
+    [bob.address, 24n * E18],
+    [carol.address, 30n * E18],
+    [dave.address, 5n * E18],
+  ]);
+}
+
 async function deploy() {
   const f = await loadFixture(rewardsFixture);
   const { rewards, open, funder, attestor, alice, bob, carol, dave, erin } = f;
@@ -544,12 +554,7 @@ describe("RewardDistributor", function () {
       await publish(tree1, 1n);
       await claim(tree1, alice);
       // A root that moves 4 OPEN from alice (who already took her 10) to bob; its total does not decrease.
-      const lowered = rewardTree([
-        [alice.address, 6n * E18],
-        [bob.address, 24n * E18],
-        [carol.address, 30n * E18],
-        [dave.address, 5n * E18],
-      ]);
+      const lowered = loweredTree(alice, bob, carol, dave);
       await publish(lowered, 2n);
       await expect(claim(lowered, alice))
         .to.be.revertedWithCustomError(rewards, "RewardsNothingToClaim")
@@ -566,12 +571,7 @@ describe("RewardDistributor", function () {
       await claim(tree1, alice);
       // alice took her 10 but the next root gives her 6, moving 4 to bob; its total (65) does not decrease. Paying
       // everyone else in full would take the claimed total to 10 + 24 + 30 + 5 = 69, above 65.
-      const lowered = rewardTree([
-        [alice.address, 6n * E18],
-        [bob.address, 24n * E18],
-        [carol.address, 30n * E18],
-        [dave.address, 5n * E18],
-      ]);
+      const lowered = loweredTree(alice, bob, carol, dave);
       await publish(lowered, 2n);
       expect((await rewards.currentRoot()).total).to.equal(65n * E18);
       await claim(lowered, bob);
@@ -744,12 +744,7 @@ describe("RewardDistributor", function () {
       await rewards.connect(funder).fund(100n * E18);
       await claim(tree1, alice);
       // As in the claim test: alice lowered from 10 (claimed) to 6, bob raised to 24, total still 65.
-      const lowered = rewardTree([
-        [alice.address, 6n * E18],
-        [bob.address, 24n * E18],
-        [carol.address, 30n * E18],
-        [dave.address, 5n * E18],
-      ]);
+      const lowered = loweredTree(alice, bob, carol, dave);
       await publish(lowered, 2n);
       // alice is skipped (nothing to claim), bob and carol fit (10 + 24 + 30 = 64), dave's 5 would make 69.
       const batch = [request(lowered, alice), request(lowered, bob), request(lowered, carol), request(lowered, dave)];

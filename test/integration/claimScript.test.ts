@@ -50,6 +50,17 @@ describe("The claim script over HTTP against a hardhat node", function () {
   let tree: RewardTree;
   let dir: string;
   let treePath: string;
+  /** Arguments that claim with `tree` through dev account #2 of the node. */
+  const asRelayer = (tree: string) => [
+    "--tree",
+    tree,
+    "--distributor",
+    distributor,
+    "--rpc",
+    node.url,
+    "--account-index",
+    "2",
+  ];
 
   before(async function () {
     node = await startHardhatNode();
@@ -104,53 +115,21 @@ describe("The claim script over HTTP against a hardhat node", function () {
     const other = buildRewardTree([{ account: signers[5].address, amount: 1n }]);
     const otherPath = join(dir, "other.json");
     await writeFile(otherPath, JSON.stringify(other.toJSON()));
-    const run = await claimCli([
-      "--tree",
-      otherPath,
-      "--distributor",
-      distributor,
-      "--rpc",
-      node.url,
-      "--account-index",
-      "2",
-    ]);
+    const run = await claimCli(asRelayer(otherPath));
     expect(run.code).to.equal(1);
     expect(run.out).to.contain("is not the distributor's current root");
     expect(await rewards.claimed(signers[5].address)).to.equal(0n);
   });
 
   it("shows the table without claiming on a dry run", async function () {
-    const run = await claimCli([
-      "--tree",
-      treePath,
-      "--distributor",
-      distributor,
-      "--rpc",
-      node.url,
-      "--account-index",
-      "2",
-      "--all",
-      "--dry-run",
-    ]);
+    const run = await claimCli([...asRelayer(treePath), "--all", "--dry-run"]);
     expect(run.code, run.out).to.equal(0);
     expect(run.out).to.contain("Before claiming").and.contain("Dry run: 5 account(s) could claim.");
     expect(await rewards.totalClaimed()).to.equal(0n);
   });
 
   it("claims for every account of the tree in batches with a local account index", async function () {
-    const run = await claimCli([
-      "--tree",
-      treePath,
-      "--distributor",
-      distributor,
-      "--rpc",
-      node.url,
-      "--account-index",
-      "2",
-      "--all",
-      "--batch",
-      "2",
-    ]);
+    const run = await claimCli([...asRelayer(treePath), "--all", "--batch", "2"]);
     expect(run.code, run.out).to.equal(0);
     expect(run.out).to.contain("After claiming");
     for (const { account, amount } of tree.entries) expect(await rewards.claimed(account)).to.equal(amount);
