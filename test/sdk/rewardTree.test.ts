@@ -95,6 +95,16 @@ describe("RewardTree", function () {
         // Same content and the same key order, so the files are byte-identical.
         expect(JSON.stringify(ours.toJSON())).to.equal(JSON.stringify(oz.dump()));
         entries.forEach((e, i) => expect(ours.proof(e.account), `proof ${i}`).to.deep.equal(oz.getProof(i)));
+        const visited: number[] = [];
+        ours.forEachProof((account, amount, proof, index) => {
+          expect([account, amount, proof], `forEachProof at ${index}`).to.deep.equal([
+            entries[index].account,
+            entries[index].amount,
+            oz.getProof(index),
+          ]);
+          visited.push(index);
+        });
+        expect(visited.sort((a, b) => a - b)).to.deep.equal(entries.map((_, i) => i));
         expect(ours.total).to.equal(entries.reduce((s, e) => s + e.amount, 0n));
 
         const loaded = StandardMerkleTree.load(ours.toJSON());

@@ -2,6 +2,7 @@ import { Interface } from "ethers";
 import type { Result } from "ethers";
 import { DatanetRegistry__factory, IRewardDistributor__factory, OpenToken__factory } from "../../../typechain-types";
 import { ProtocolError } from "./base";
+import { date, n, short } from "./format";
 
 /** Which on-chain limit a {@link LimitExceededError} hit. */
 export type LimitName = "maxFileBytes" | "contributorDailyFiles" | "contributorDailyBytes" | "datanetDailyBytes";
@@ -78,26 +79,21 @@ const POLICY_FIELDS = [
 ];
 const STATUSES = ["None", "Pending", "Accepted", "Rejected", "Expired"];
 
-type ErrorClass = new (
+/** A {@link ContractRevertError} subclass, as a revert table names it. */
+export type ErrorClass = new (
   errorName: string,
   args: Record<string, unknown>,
   shortMessage: string,
   hint?: string,
   cause?: unknown,
 ) => ContractRevertError;
-type Describe = (a: Record<string, any>) => [message: string, hint?: string];
-
-const n = (v: unknown) => BigInt(v as bigint).toLocaleString("en-US");
-const short = (id: unknown) => {
-  const hex = BigInt(id as bigint)
-    .toString(16)
-    .padStart(64, "0");
-  return `0x${hex.slice(0, 8)}…${hex.slice(-4)}`;
-};
-const date = (t: unknown) => new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z");
+/** The message and optional hint for a decoded error's arguments. */
+export type Describe = (a: Record<string, any>) => [message: string, hint?: string];
+/** How each custom error of a contract becomes a typed SDK error, by error name. */
+export type RevertTable = Record<string, [ErrorClass, Describe]>;
 
 /** How each known custom error becomes a typed SDK error with a readable message. */
-const KNOWN: Record<string, [ErrorClass, Describe]> = {
+const KNOWN: RevertTable = {
   DatanetNonexistent: [NotFoundError, (a) => [`Datanet ${a.datanetId} does not exist.`]],
   DatanetUnauthorizedOwner: [
     UnauthorizedError,

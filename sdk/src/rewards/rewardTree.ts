@@ -165,11 +165,23 @@ export class RewardTree {
 
   /** The sibling hashes from `account`'s leaf up to the root, as `StandardMerkleTree.getProof` gives them. */
   proof(account: string): string[] {
-    let t = this.treeIndexOf[this.indexOfAccount(account)];
-    // Node t sits at depth ⌊log2(t + 1)⌋, which is the number of siblings on its way up.
-    const proof = new Array<string>(31 - Math.clz32(t + 1));
-    for (let k = 0; t > 0; k++, t = (t - 1) >> 1) proof[k] = this.nodeHex(t % 2 === 1 ? t + 1 : t - 1);
-    return proof;
+    return this.proofAt(this.treeIndexOf[this.indexOfAccount(account)]);
+  }
+
+  /**
+   * Calls `visit` with every entry's proof (the same as `proof(account)` gives), one entry at a time in leaf order
+   * rather than input order: neighbouring leaves share most of their way up, so the siblings are read almost in
+   * sequence. Producing all proofs this way takes about a third of the time of asking `proof` for each account,
+   * whose leaves lie scattered over the tree. `index` is the entry's position in the input.
+   */
+  forEachProof(visit: (account: string, amount: bigint, proof: string[], index: number) => void): void {
+    const n = this.treeIndexOf.length;
+    const entryAtLeaf = new Uint32Array(n);
+    for (let i = 0; i < n; i++) entryAtLeaf[this.treeIndexOf[i] - (n - 1)] = i;
+    for (let leaf = 0; leaf < n; leaf++) {
+      const index = entryAtLeaf[leaf];
+      visit(this.accounts[index], this.amounts[index], this.proofAt(leaf + n - 1), index);
+    }
   }
 
   /** The cumulative amount of `account` (any letter case). */
@@ -205,6 +217,13 @@ export class RewardTree {
     if (index < 0) throw new UnknownAccountError(String(account));
     this.nextGuess = (index + 1) % this.accounts.length;
     return index;
+  }
+
+  private proofAt(t: number): string[] {
+    // Node t sits at depth ⌊log2(t + 1)⌋, which is the number of siblings on its way up.
+    const proof = new Array<string>(31 - Math.clz32(t + 1));
+    for (let k = 0; t > 0; k++, t = (t - 1) >> 1) proof[k] = this.nodeHex(t % 2 === 1 ? t + 1 : t - 1);
+    return proof;
   }
 
   private nodeHex(t: number): string {
