@@ -31,10 +31,6 @@ interface Sha3Exports {
   Hash_Calculate(length: number, bits: number, padding: number): void;
 }
 
-/** hash-wasm's input buffer size (`MAX_HEAP` in its WASMInterface). */
-const BUFFER_BYTES = 16 * 1024;
-/** Keccak's domain padding byte; SHA-3 would be 0x06. */
-const KECCAK_PADDING = 0x01;
 /** keccak-256 of the empty string: a known answer that proves the module computes Ethereum's keccak. */
 const EMPTY_KECCAK = "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470";
 
@@ -54,18 +50,11 @@ export function wasmKeccak(): WasmKeccak {
 }
 
 function instantiate(): WasmKeccak {
-  const binary = embeddedBinary();
   let keccak: WasmKeccak;
   try {
-    const exports = new WebAssembly.Instance(new WebAssembly.Module(binary), {}).exports as Sha3Exports;
-    const buffer = new Uint8Array(exports.memory.buffer, exports.Hash_GetBuffer(), BUFFER_BYTES);
-    keccak = {
-      buffer,
-      words: new Int32Array(buffer.buffer, buffer.byteOffset, BUFFER_BYTES / 4),
-      digest: buffer.subarray(0, 32),
-      hash: (length) => exports.Hash_Calculate(length, 256, KECCAK_PADDING),
-    };
+    keccak = bindKeccak(keccakBinary());
   } catch (cause) {
+    if (cause instanceof KeccakUnavailableError) throw cause;
     throw new KeccakUnavailableError("hash-wasm's keccak module does not instantiate.", { cause });
   }
   keccak.hash(0);
@@ -73,6 +62,32 @@ function instantiate(): WasmKeccak {
     throw new KeccakUnavailableError("hash-wasm's keccak module gives a wrong keccak-256 of the empty string.");
   }
   return keccak;
+}
+
+/**
+ * A new instance of the keccak module `binary`. Self-contained (it names nothing from this file), because the
+ * reward tree's helper thread runs its source too.
+ */
+export function bindKeccak(binary: Uint8Array): WasmKeccak {
+  // hash-wasm's input buffer size (`MAX_HEAP` in its WASMInterface) and Keccak's domain padding (SHA-3 uses 0x06).
+  const bufferBytes = 16 * 1024;
+  const keccakPadding = 0x01;
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(binary), {}).exports as Sha3Exports;
+  const buffer = new Uint8Array(exports.memory.buffer, exports.Hash_GetBuffer(), bufferBytes);
+  return {
+    buffer,
+    words: new Int32Array(buffer.buffer, buffer.byteOffset, bufferBytes / 4),
+    digest: buffer.subarray(0, 32),
+    hash: (length) => exports.Hash_Calculate(length, 256, keccakPadding),
+  };
+}
+
+let binaryBytes: Uint8Array | undefined;
+
+/** hash-wasm's keccak module, read once. */
+export function keccakBinary(): Uint8Array {
+  binaryBytes ??= embeddedBinary();
+  return binaryBytes;
 }
 
 /**
