@@ -1,8 +1,10 @@
 import { Interface } from "ethers";
 import type { Result } from "ethers";
 import { DatanetRegistry__factory, IRewardDistributor__factory, OpenToken__factory } from "../../../typechain-types";
+import { StakingPool__factory } from "../../../typechain-types";
 import { ProtocolError } from "./base";
 import { date, n, short } from "./format";
+import { stakingReverts } from "./reverts/staking";
 
 /** Which on-chain limit a {@link LimitExceededError} hit. */
 export type LimitName = "maxFileBytes" | "contributorDailyFiles" | "contributorDailyBytes" | "datanetDailyBytes";
@@ -254,6 +256,7 @@ const KNOWN: RevertTable = {
     (a) => [`${a.account} lacks the role ${a.neededRole} this action needs.`],
   ],
   OpenInvalidTreasury: [InvalidConfigurationError, () => ["The OPEN treasury cannot be the zero address."]],
+  ...stakingReverts(),
 };
 
 /** Solidity's panic codes (docs: "Panic via assert and Error via require"). */
@@ -273,6 +276,7 @@ const INTERFACES = [
   new Interface(OpenToken__factory.abi),
   new Interface(IRewardDistributor__factory.abi),
   new Interface(["error AccessControlUnauthorizedAccount(address account, bytes32 neededRole)"]),
+  new Interface(StakingPool__factory.abi),
 ];
 
 /** Finds revert data in whatever an ethers provider or Hardhat threw (the field differs between transports). */
