@@ -6,6 +6,7 @@ export * from "./reputation/leaderboard";
 export * from "./indexer/datanetIndexer";
 export * from "./clients/datanetClient";
 export * from "./clients/rewardsClient";
+export * from "./clients/stakingClient";
 export * from "./rewards/allocate";
 export * from "./rewards/rewardTree";
 export * from "./models/types";

@@ -2,9 +2,11 @@ import { Interface } from "ethers";
 import type { Result } from "ethers";
 import { DatanetRegistry__factory, IRewardDistributor__factory, OpenToken__factory } from "../../../typechain-types";
 import { IModelRegistry__factory } from "../../../typechain-types";
+import { StakingPool__factory } from "../../../typechain-types";
 import { ProtocolError } from "./base";
 import { date, n, short } from "./format";
 import { modelReverts } from "./reverts/models";
+import { stakingReverts } from "./reverts/staking";
 
 /** Which on-chain limit a {@link LimitExceededError} hit. */
 export type LimitName = "maxFileBytes" | "contributorDailyFiles" | "contributorDailyBytes" | "datanetDailyBytes";
@@ -257,6 +259,7 @@ const KNOWN: RevertTable = {
   ],
   OpenInvalidTreasury: [InvalidConfigurationError, () => ["The OPEN treasury cannot be the zero address."]],
   ...modelReverts(),
+  ...stakingReverts(),
 };
 
 /** Solidity's panic codes (docs: "Panic via assert and Error via require"). */
@@ -277,6 +280,7 @@ const INTERFACES = [
   new Interface(IRewardDistributor__factory.abi),
   new Interface(["error AccessControlUnauthorizedAccount(address account, bytes32 neededRole)"]),
   new Interface(IModelRegistry__factory.abi),
+  new Interface(StakingPool__factory.abi),
 ];
 
 /** Finds revert data in whatever an ethers provider or Hardhat threw (the field differs between transports). */
