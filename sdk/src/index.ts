@@ -8,3 +8,6 @@ export * from "./clients/datanetClient";
 export * from "./clients/rewardsClient";
 export * from "./rewards/allocate";
 export * from "./rewards/rewardTree";
+export * from "./clients/governanceClient";
+export * from "./governance/operation";
+export { OperationStateError } from "./errors/reverts/governance";
