@@ -12,3 +12,5 @@ export * from "./rewards/rewardTree";
 export * from "./models/types";
 export * from "./models/provenance";
 export * from "./clients/modelClient";
+export * from "./clients/governanceClient";
+export * from "./governance/operation";

@@ -1,77 +1,33 @@
 import { Interface } from "ethers";
 import type { Result } from "ethers";
-import { DatanetRegistry__factory, IRewardDistributor__factory, OpenToken__factory } from "../../../typechain-types";
-import { IModelRegistry__factory } from "../../../typechain-types";
-import { StakingPool__factory } from "../../../typechain-types";
+import {
+  DatanetRegistry__factory,
+  IModelRegistry__factory,
+  IRewardDistributor__factory,
+  OpenToken__factory,
+  StakingPool__factory,
+} from "../../../typechain-types";
 import { ProtocolError } from "./base";
+import {
+  ContractRevertError,
+  DuplicateContentError,
+  InsufficientFundsError,
+  InvalidConfigurationError,
+  InvalidProofError,
+  LimitExceededError,
+  NotFoundError,
+  NothingToClaimError,
+  ReviewStateError,
+  RootStateError,
+  UnauthorizedError,
+  UnknownRevertError,
+} from "./contractErrors";
 import { date, n, short } from "./format";
-import { modelReverts } from "./reverts/models";
-import { stakingReverts } from "./reverts/staking";
+import { MODEL_REVERTS } from "./reverts/models";
+import { STAKING_REVERTS } from "./reverts/staking";
+import { GOVERNANCE_INTERFACES, GOVERNANCE_REVERTS } from "./reverts/governance";
 
-/** Which on-chain limit a {@link LimitExceededError} hit. */
-export type LimitName = "maxFileBytes" | "contributorDailyFiles" | "contributorDailyBytes" | "datanetDailyBytes";
-
-/** A transaction or call reverted with a custom error the SDK knows; `errorName` and `args` are the decoded error. */
-export class ContractRevertError extends ProtocolError {
-  readonly errorName: string;
-  readonly args: Readonly<Record<string, unknown>>;
-
-  constructor(errorName: string, args: Record<string, unknown>, shortMessage: string, hint?: string, cause?: unknown) {
-    super(shortMessage, { details: `${errorName}(${formatArgs(args)})`, hint, cause });
-    this.errorName = errorName;
-    this.args = args;
-  }
-}
-
-/** A submission would break one of the Datanet's limits. `limit` names it. */
-export class LimitExceededError extends ContractRevertError {
-  get limit(): LimitName {
-    return LIMIT_OF[this.errorName];
-  }
-}
-
-/** The same content is already in the Datanet; `args.contributionId` is the existing contribution. */
-export class DuplicateContentError extends ContractRevertError {}
-
-/** The Datanet, contribution or version does not exist. */
-export class NotFoundError extends ContractRevertError {}
-
-/** The caller lacks the role (Datanet owner, listed validator) the action needs. */
-export class UnauthorizedError extends ContractRevertError {}
-
-/** The contribution is not in a state that allows the action (already settled, window closed or open, voted). */
-export class ReviewStateError extends ContractRevertError {}
-
-/** A policy, validator list or argument was refused by the contract. */
-export class InvalidConfigurationError extends ContractRevertError {}
-
-/** Not enough OPEN, allowance, bond credit or treasury balance. */
-export class InsufficientFundsError extends ContractRevertError {}
-
-/** A reward root is not in a state that allows the action (one pending already, none pending, not valid yet). */
-export class RootStateError extends ContractRevertError {}
-
-/** The Merkle proof does not place the account and amount in the current reward root. */
-export class InvalidProofError extends ContractRevertError {}
-
-/** The account has already claimed everything the current root gives it. */
-export class NothingToClaimError extends ContractRevertError {}
-
-/** The transaction reverted but the revert data matched no known error. */
-export class UnknownRevertError extends ProtocolError {
-  readonly data?: string;
-  constructor(shortMessage: string, data: string | undefined, cause: unknown) {
-    super(shortMessage, { details: data ? `revert data ${data}` : undefined, cause });
-    this.data = data;
-  }
-}
-
-const LIMIT_OF: Record<string, LimitName> = {
-  DatanetFileTooLarge: "maxFileBytes",
-  DatanetContributorDailyFilesExceeded: "contributorDailyFiles",
-  DatanetContributorDailyBytesExceeded: "contributorDailyBytes",
-  DatanetDailyBytesExceeded: "datanetDailyBytes",
-};
+export * from "./contractErrors";
 
 const POLICY_FIELDS = [
   "quorum",
@@ -258,8 +214,9 @@ const KNOWN: RevertTable = {
     (a) => [`${a.account} lacks the role ${a.neededRole} this action needs.`],
   ],
   OpenInvalidTreasury: [InvalidConfigurationError, () => ["The OPEN treasury cannot be the zero address."]],
-  ...modelReverts(),
-  ...stakingReverts(),
+  ...MODEL_REVERTS,
+  ...STAKING_REVERTS,
+  ...GOVERNANCE_REVERTS,
 };
 
 /** Solidity's panic codes (docs: "Panic via assert and Error via require"). */
@@ -281,6 +238,7 @@ const INTERFACES = [
   new Interface(["error AccessControlUnauthorizedAccount(address account, bytes32 neededRole)"]),
   new Interface(IModelRegistry__factory.abi),
   new Interface(StakingPool__factory.abi),
+  ...GOVERNANCE_INTERFACES,
 ];
 
 /** Finds revert data in whatever an ethers provider or Hardhat threw (the field differs between transports). */
@@ -306,12 +264,6 @@ function toRecord(result: Result, names: readonly string[]): Record<string, unkn
   const out: Record<string, unknown> = {};
   names.forEach((name, i) => (out[name || `arg${i}`] = result[i]));
   return out;
-}
-
-function formatArgs(args: Record<string, unknown>): string {
-  return Object.entries(args)
-    .map(([k, v]) => `${k}: ${typeof v === "bigint" ? v.toString() : String(v)}`)
-    .join(", ");
 }
 
 /**
