@@ -8,3 +8,7 @@ export * from "./clients/datanetClient";
 export * from "./clients/rewardsClient";
 export * from "./rewards/allocate";
 export * from "./rewards/rewardTree";
+export * from "./clients/settlementClient";
+export * from "./settlement/epochs";
+export * from "./settlement/fees";
+export * from "./settlement/ledger";

@@ -3,6 +3,7 @@ import type { Result } from "ethers";
 import { DatanetRegistry__factory, IRewardDistributor__factory, OpenToken__factory } from "../../../typechain-types";
 import { ProtocolError } from "./base";
 import { date, n, short } from "./format";
+import { settlementInterfaces, settlementReverts } from "./reverts/settlement";
 
 /** Which on-chain limit a {@link LimitExceededError} hit. */
 export type LimitName = "maxFileBytes" | "contributorDailyFiles" | "contributorDailyBytes" | "datanetDailyBytes";
@@ -254,6 +255,7 @@ const KNOWN: RevertTable = {
     (a) => [`${a.account} lacks the role ${a.neededRole} this action needs.`],
   ],
   OpenInvalidTreasury: [InvalidConfigurationError, () => ["The OPEN treasury cannot be the zero address."]],
+  ...settlementReverts(),
 };
 
 /** Solidity's panic codes (docs: "Panic via assert and Error via require"). */
@@ -273,6 +275,7 @@ const INTERFACES = [
   new Interface(OpenToken__factory.abi),
   new Interface(IRewardDistributor__factory.abi),
   new Interface(["error AccessControlUnauthorizedAccount(address account, bytes32 neededRole)"]),
+  ...settlementInterfaces(),
 ];
 
 /** Finds revert data in whatever an ethers provider or Hardhat threw (the field differs between transports). */
