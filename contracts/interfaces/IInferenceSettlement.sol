@@ -28,7 +28,7 @@ struct EpochLedger {
 /// it in basis points between the protocol treasury, the model's revenue recipient, the staking pool and the reward
 /// distributor's contributor pool, and records the calls, fees and inference-log root in the current epoch's ledger.
 /// @dev Shares are `fee × bps / 10,000` rounded down for the treasury, the model and the stakers; the contributors'
-/// pool receives the rest, so the rounding dust (at most 2 wei per settlement) goes to contributors and the four
+/// pool receives the rest, so the rounding dust (under 3 wei per settlement) goes to contributors and the four
 /// payouts always sum to the fee exactly. When nothing is staked, the staking pool keeps the stakers' share as
 /// undistributed (see {IStakingPool}). Gas does not depend on `calls`.
 interface IInferenceSettlement {

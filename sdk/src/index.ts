@@ -14,3 +14,7 @@ export * from "./models/provenance";
 export * from "./clients/modelClient";
 export * from "./clients/governanceClient";
 export * from "./governance/operation";
+export * from "./clients/settlementClient";
+export * from "./settlement/epochs";
+export * from "./settlement/fees";
+export * from "./settlement/ledger";

@@ -26,6 +26,7 @@ import { date, n, short } from "./format";
 import { MODEL_REVERTS } from "./reverts/models";
 import { STAKING_REVERTS } from "./reverts/staking";
 import { GOVERNANCE_INTERFACES, GOVERNANCE_REVERTS } from "./reverts/governance";
+import { SETTLEMENT_INTERFACES, SETTLEMENT_REVERTS } from "./reverts/settlement";
 
 export * from "./contractErrors";
 
@@ -217,6 +218,7 @@ const KNOWN: RevertTable = {
   ...MODEL_REVERTS,
   ...STAKING_REVERTS,
   ...GOVERNANCE_REVERTS,
+  ...SETTLEMENT_REVERTS,
 };
 
 /** Solidity's panic codes (docs: "Panic via assert and Error via require"). */
@@ -239,6 +241,7 @@ const INTERFACES = [
   new Interface(IModelRegistry__factory.abi),
   new Interface(StakingPool__factory.abi),
   ...GOVERNANCE_INTERFACES,
+  ...SETTLEMENT_INTERFACES,
 ];
 
 /** Finds revert data in whatever an ethers provider or Hardhat threw (the field differs between transports). */

@@ -1,0 +1,251 @@
+import { isAddress, isHexString, ZeroHash } from "ethers";
+import type { ContractRunner, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
+import {
+  IEpochClock__factory,
+  IInferenceSettlement__factory,
+  IModelRegistry__factory,
+  OpenToken__factory,
+} from "../../../typechain-types";
+import type { IEpochClock, IInferenceSettlement, IModelRegistry, OpenToken } from "../../../typechain-types";
+import type { InferenceSettledEvent } from "../../../typechain-types/contracts/interfaces/IInferenceSettlement";
+import { IntegrityError, InvalidInputError, withDecodedErrors } from "../errors";
+import { scheduleOf } from "../settlement/epochs";
+import type { EpochSegment } from "../settlement/epochs";
+import { splitFee } from "../settlement/fees";
+import type { FeeShares, FeeSplitBps } from "../settlement/fees";
+import { ledgerOf } from "../settlement/ledger";
+import type { EpochLedgerView } from "../settlement/ledger";
+import { sendFrom, signerAddressOf } from "./tx";
+
+/** Parameters of {@link SettlementClient.settle}. */
+export interface SettleParameters {
+  modelId: bigint;
+  /** Inference calls paid for: at least 1, at most 2⁶⁴ − 1. */
+  calls: bigint;
+  /** Nonzero 32-byte root committing to the inference logs (the attestor attributes them). */
+  logRoot: string;
+  /** Where the inference logs can be fetched. */
+  logURI: string;
+  /** Approve settlement for the fee when the allowance falls short. Default true. */
+  approve?: boolean;
+}
+
+/** What a fee for `calls` inferences of a model would be now, and how it would be shared. */
+export interface SettlementQuote {
+  modelId: bigint;
+  calls: bigint;
+  pricePerCall: bigint;
+  revenueRecipient: string;
+  fee: bigint;
+  shares: FeeShares;
+}
+
+/** One settlement, as its `InferenceSettled` event records it. */
+export interface SettlementRecord {
+  epoch: bigint;
+  modelId: bigint;
+  payer: string;
+  calls: bigint;
+  fee: bigint;
+  shares: FeeShares;
+  logRoot: string;
+  logURI: string;
+  blockNumber: number;
+  transactionHash: string;
+}
+
+/** What {@link SettlementClient.settle} did. */
+export interface SettleReturnType extends Omit<SettlementRecord, "blockNumber" | "transactionHash"> {
+  receipt: ContractTransactionReceipt;
+}
+
+/** An epoch's ledger on-chain and as recomputed from the settlements' events. */
+export interface LedgerCheck {
+  epoch: bigint;
+  onchain: EpochLedgerView;
+  recomputed: EpochLedgerView;
+  valid: boolean;
+}
+
+const MAX_CALLS = 2n ** 64n - 1n;
+
+function settledOf(a: InferenceSettledEvent.OutputObject): Omit<SettlementRecord, "blockNumber" | "transactionHash"> {
+  return {
+    epoch: a.epoch,
+    modelId: a.modelId,
+    payer: a.payer,
+    calls: a.calls,
+    fee: a.fee,
+    shares: {
+      treasury: a.treasuryShare,
+      model: a.modelShare,
+      stakers: a.stakersShare,
+      contributors: a.contributorsShare,
+    },
+    logRoot: a.logRoot,
+    logURI: a.logURI,
+  };
+}
+
+/**
+ * Typed access to InferenceSettlement and the epoch clock it uses: quotes, settlements (approving the fee when
+ * needed), the fee split and the epoch ledgers. Transactions wait to be mined and throw the SDK's typed errors when
+ * they revert.
+ */
+export class SettlementClient {
+  private constructor(
+    readonly settlement: IInferenceSettlement,
+    readonly token: OpenToken,
+    readonly models: IModelRegistry,
+    readonly clock: IEpochClock,
+  ) {}
+
+  /** Connects to settlement at `address`; the token, the model registry and the clock are read from it. */
+  static async connect(address: string, runner: ContractRunner): Promise<SettlementClient> {
+    if (!isAddress(address)) throw new InvalidInputError(`"${address}" is not an address.`);
+    const settlement = IInferenceSettlement__factory.connect(address, runner);
+    const [token, models, clock] = await withDecodedErrors(() =>
+      Promise.all([settlement.PAYMENT_TOKEN(), settlement.MODELS(), settlement.CLOCK()]),
+    );
+    return new SettlementClient(
+      settlement,
+      OpenToken__factory.connect(token, runner),
+      IModelRegistry__factory.connect(models, runner),
+      IEpochClock__factory.connect(clock, runner),
+    );
+  }
+
+  /** The same client sending from another signer. */
+  connect(runner: ContractRunner): SettlementClient {
+    return new SettlementClient(
+      this.settlement.connect(runner),
+      this.token.connect(runner),
+      this.models.connect(runner),
+      this.clock.connect(runner),
+    );
+  }
+
+  private send(tx: () => Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
+    return sendFrom(this.settlement.runner, tx);
+  }
+
+  /** The current fee split. */
+  async feeSplit(): Promise<FeeSplitBps> {
+    const s = await withDecodedErrors(() => this.settlement.feeSplit());
+    return {
+      treasuryBps: Number(s.treasuryBps),
+      modelBps: Number(s.modelBps),
+      stakersBps: Number(s.stakersBps),
+      contributorsBps: Number(s.contributorsBps),
+    };
+  }
+
+  /** The protocol treasury, which receives the treasury's share. */
+  async treasury(): Promise<string> {
+    return withDecodedErrors(() => this.settlement.treasury());
+  }
+
+  /** The fee and its shares for `calls` inferences of `modelId` at the model's current price and the current split. */
+  async quote(modelId: bigint, calls: bigint): Promise<SettlementQuote> {
+    checkCalls(calls);
+    const [terms, split] = await Promise.all([withDecodedErrors(() => this.models.terms(modelId)), this.feeSplit()]);
+    const fee = terms.pricePerCall * calls;
+    return {
+      modelId,
+      calls,
+      pricePerCall: terms.pricePerCall,
+      revenueRecipient: terms.revenueRecipient,
+      fee,
+      shares: splitFee(fee, split),
+    };
+  }
+
+  /**
+   * Pays for `calls` inferences of a model from the signer's OPEN and records them in the current epoch. Unless
+   * `approve` is false, first approves settlement for the quoted fee when the allowance is short.
+   */
+  async settle(p: SettleParameters): Promise<SettleReturnType> {
+    checkCalls(p.calls);
+    if (!isHexString(p.logRoot, 32) || p.logRoot === ZeroHash) {
+      throw new InvalidInputError(`The log root must be a nonzero 32-byte hex string, got "${p.logRoot}".`);
+    }
+    return withDecodedErrors(async () => {
+      if (p.approve !== false) {
+        const { fee } = await this.quote(p.modelId, p.calls);
+        const payer = await signerAddressOf(this.settlement.runner);
+        const spender = await this.settlement.getAddress();
+        if ((await this.token.allowance(payer, spender)) < fee) await this.send(() => this.token.approve(spender, fee));
+      }
+      const receipt = await this.send(() => this.settlement.settle(p.modelId, p.calls, p.logRoot, p.logURI));
+      const event = receipt.logs
+        .map((l) => this.settlement.interface.parseLog(l))
+        .find((e) => e?.name === "InferenceSettled");
+      if (!event) throw new IntegrityError("The settlement was mined without an InferenceSettled event.");
+      return { ...settledOf(event.args as unknown as InferenceSettledEvent.OutputObject), receipt };
+    });
+  }
+
+  /** The ledger of `epoch` (zeros for an epoch without settlements). */
+  async ledger(epoch: bigint): Promise<EpochLedgerView> {
+    const l = await withDecodedErrors(() => this.settlement.epochLedger(epoch));
+    return { calls: l.calls, settlements: l.settlements, fees: l.fees, logDigest: l.logDigest };
+  }
+
+  /** Every settlement of `epoch` in order, read from `InferenceSettled` events from block `fromBlock` on. */
+  async settlements(epoch: bigint, fromBlock = 0): Promise<SettlementRecord[]> {
+    const events = await this.settlement.queryFilter(this.settlement.filters.InferenceSettled(epoch), fromBlock);
+    return events.map((e) => ({
+      ...settledOf(e.args),
+      blockNumber: e.blockNumber,
+      transactionHash: e.transactionHash,
+    }));
+  }
+
+  /**
+   * Recomputes the ledger of `epoch` (calls, settlements, fees and log digest) from its settlements' events and
+   * compares it with the ledger on-chain: the check an attestor makes before attributing the epoch's logs.
+   */
+  async verifyLedger(epoch: bigint, fromBlock = 0): Promise<LedgerCheck> {
+    const [onchain, settled] = await Promise.all([this.ledger(epoch), this.settlements(epoch, fromBlock)]);
+    const recomputed = ledgerOf(settled);
+    const valid =
+      onchain.calls === recomputed.calls &&
+      onchain.settlements === recomputed.settlements &&
+      onchain.fees === recomputed.fees &&
+      onchain.logDigest === recomputed.logDigest;
+    return { epoch, onchain, recomputed, valid };
+  }
+
+  /** The epoch now, by the clock. Throws when epoch 1 has not begun. */
+  async currentEpoch(): Promise<bigint> {
+    return withDecodedErrors(() => this.clock.currentEpoch());
+  }
+
+  /** The first second of `epoch` (its end is the start of `epoch + 1`). */
+  async epochStart(epoch: bigint): Promise<bigint> {
+    return withDecodedErrors(() => this.clock.epochStart(epoch));
+  }
+
+  /** The length of the running epoch, in seconds. */
+  async epochLength(): Promise<bigint> {
+    return withDecodedErrors(() => this.clock.epochLength());
+  }
+
+  /** The clock's whole schedule from its `EpochLengthScheduled` events, for the pure `epochAt` and `epochStart`. */
+  async epochSchedule(fromBlock = 0): Promise<EpochSegment[]> {
+    const events = await this.clock.queryFilter(this.clock.filters.EpochLengthScheduled(), fromBlock);
+    return scheduleOf(
+      events.map((e) => {
+        // By position: the event's `length` field collides with the array's in TypeChain's type of the arguments.
+        const [fromEpoch, startsAt, length] = e.args as unknown as [bigint, bigint, bigint];
+        return { fromEpoch, startsAt, length };
+      }),
+    );
+  }
+}
+
+function checkCalls(calls: bigint): void {
+  if (typeof calls !== "bigint" || calls < 1n || calls > MAX_CALLS) {
+    throw new InvalidInputError(`calls must be a bigint in [1, 2^64 - 1], got ${String(calls)}.`);
+  }
+}

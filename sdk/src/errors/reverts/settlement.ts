@@ -1,0 +1,41 @@
+import { Interface } from "ethers";
+import { IEpochClock__factory, IInferenceSettlement__factory } from "../../../../typechain-types";
+import { InvalidConfigurationError, NotFoundError } from "../contractErrors";
+import type { RevertTable } from "../revert";
+import { date, n } from "../format";
+
+/** How the custom errors of InferenceSettlement and EpochClock become SDK errors. */
+export const SETTLEMENT_REVERTS: RevertTable = {
+  SettlementZeroCalls: [InvalidConfigurationError, () => ["A settlement must pay for at least one call."]],
+  SettlementZeroFee: [
+    InvalidConfigurationError,
+    (a) => [`Model ${a.modelId} is free (price 0), so there is no fee to settle.`],
+  ],
+  SettlementInvalidLogRoot: [
+    InvalidConfigurationError,
+    () => ["The log root is zero.", "Pass the root of the inference logs the settlement pays for."],
+  ],
+  SettlementInvalidSplit: [
+    InvalidConfigurationError,
+    (a) => [`The fee split sums to ${n(a.sum)} basis points; it must sum to 10,000.`],
+  ],
+  SettlementInvalidTreasury: [InvalidConfigurationError, () => ["The treasury cannot be the zero address."]],
+  EpochBeforeGenesis: [
+    InvalidConfigurationError,
+    (a) => [
+      `${date(a.timestamp)} is before epoch 1, which starts at ${date(a.genesis)}.`,
+      "Nothing can be settled before genesis.",
+    ],
+  ],
+  EpochInvalidLength: [
+    InvalidConfigurationError,
+    (a) => [`An epoch length of ${n(a.length)} s is outside [1 hour, 365 days].`],
+  ],
+  EpochNonexistent: [NotFoundError, (a) => [`Epoch ${a.epoch} does not exist; epochs start at 1.`]],
+};
+
+/** The ABIs that declare the errors of {@link SETTLEMENT_REVERTS}. */
+export const SETTLEMENT_INTERFACES = [
+  new Interface(IInferenceSettlement__factory.abi),
+  new Interface(IEpochClock__factory.abi),
+];
