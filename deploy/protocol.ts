@@ -1,13 +1,29 @@
 import type { Signer } from "ethers";
 import { DatanetRegistry__factory, OpenToken__factory, RewardDistributor__factory } from "../typechain-types";
-import type { DatanetRegistry, OpenToken, RewardDistributor } from "../typechain-types";
+import type {
+  DatanetRegistry,
+  EpochClock,
+  InferenceSettlement,
+  ModelRegistry,
+  OpenGovernor,
+  OpenToken,
+  RewardDistributor,
+  StakingPool,
+  TimelockController,
+} from "../typechain-types";
+import type { FeeSplitStruct } from "../typechain-types/contracts/InferenceSettlement";
+import { deployGovernance, handOverToTimelock } from "./governance";
+import type { DeployGovernanceOptions } from "./governance";
+import { deployModelRegistry } from "./models";
+import { DEFAULT_EPOCH_LENGTH, deployEpochClock, deploySettlement } from "./settlement";
+import { deployStakingPool } from "./staking";
 
 /** The reward distributor's default challenge window: one day to spot and revoke a wrong root. */
 export const DEFAULT_CHALLENGE_WINDOW = 86_400n;
 
 /** Options of {@link deployProtocol}. */
 export interface DeployProtocolOptions {
-  /** Receives the whole OPEN supply when a new token is deployed; defaults to the deployer. */
+  /** Receives the whole OPEN supply when a new token is deployed, and the protocol's fee share; defaults to the deployer. */
   treasury?: string;
   /** Use an already deployed OPEN token instead of deploying one. */
   openToken?: string;
@@ -19,6 +35,20 @@ export interface DeployProtocolOptions {
   guardian?: string;
   /** Seconds from a reward root's proposal to its earliest acceptance; defaults to {@link DEFAULT_CHALLENGE_WINDOW}. */
   challengeWindow?: bigint;
+  /** When epoch 1 starts (unix seconds); defaults to the latest block's timestamp. */
+  genesis?: bigint;
+  /** Seconds per epoch; defaults to a week. */
+  epochLength?: bigint;
+  /** How inference fees are shared; defaults to 10% treasury, 20% model, 20% stakers, 50% contributors. */
+  feeSplit?: FeeSplitStruct;
+  /** Seconds from an unstake request to its withdrawal; defaults to a week. */
+  unstakeCooldown?: bigint;
+  /**
+   * Hand every parameter (epoch length, fee split and treasury, unstake cooldown, the distributor's challenge window
+   * and roles) to a TimelockController, optionally driven by an OPEN-votes Governor. Without it the deployer keeps
+   * them, as tests need. Requires `admin` to be the deployer (the default).
+   */
+  governance?: Omit<DeployGovernanceOptions, "openToken">;
 }
 
 /** The deployed protocol contracts, typed. */
@@ -26,11 +56,20 @@ export interface ProtocolDeployment {
   open: OpenToken;
   datanets: DatanetRegistry;
   rewards: RewardDistributor;
+  models: ModelRegistry;
+  clock: EpochClock;
+  staking: StakingPool;
+  settlement: InferenceSettlement;
+  /** Owns the parameters when `governance` was asked for. */
+  timelock?: TimelockController;
+  governor?: OpenGovernor;
 }
 
 /**
- * Deploys the protocol with `deployer`: the OPEN token (unless an existing one is given), the Datanet registry and the
- * reward distributor. Test fixtures and the demo reuse this, so what is tested is what is deployed.
+ * Deploys the protocol with `deployer`: the OPEN token (unless an existing one is given), the Datanet and model
+ * registries, the reward distributor, the epoch clock, the staking pool and inference settlement, wired together
+ * (the pool accepts rewards from settlement only), and with `governance` the timelock that then owns every
+ * parameter. Test fixtures and the demo reuse this, so what is tested is what is deployed.
  */
 export async function deployProtocol(
   deployer: Signer,
@@ -52,5 +91,27 @@ export async function deployProtocol(
       options.challengeWindow ?? DEFAULT_CHALLENGE_WINDOW,
     )
   ).waitForDeployment();
-  return { open, datanets, rewards };
+  const models = await deployModelRegistry(deployer, await datanets.getAddress());
+  const genesis = options.genesis ?? BigInt((await deployer.provider!.getBlock("latest"))!.timestamp);
+  const clock = await deployEpochClock(deployer, { genesis, length: options.epochLength ?? DEFAULT_EPOCH_LENGTH });
+  const staking = await deployStakingPool(deployer, { openToken: openAddress, cooldown: options.unstakeCooldown });
+  const settlement = await deploySettlement(deployer, {
+    paymentToken: openAddress,
+    models: await models.getAddress(),
+    clock: await clock.getAddress(),
+    staking: await staking.getAddress(),
+    rewards: await rewards.getAddress(),
+    treasury,
+    split: options.feeSplit,
+  });
+  await (await staking.setRewardNotifier(await settlement.getAddress())).wait();
+
+  const deployment: ProtocolDeployment = { open, datanets, rewards, models, clock, staking, settlement };
+  if (!options.governance) return deployment;
+  const { timelock, governor } = await deployGovernance(deployer, { ...options.governance, openToken: openAddress });
+  await handOverToTimelock(deployer, timelock, {
+    ownables: [clock, staking, settlement],
+    accessControlled: [{ contract: rewards }],
+  });
+  return { ...deployment, timelock, governor };
 }
