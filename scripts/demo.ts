@@ -1,7 +1,8 @@
 /**
  * The protocol end to end on Hardhat's in-process chain (no node, no keys): a Datanet of real e-mails from the
  * SpamAssassin corpus, eight contributors, three validators, refused and slashed submissions, an expired review,
- * a published version verified from events, and the leaderboard.
+ * a published version verified from events, the leaderboard, a model trained on that version, paid inference with
+ * its fee split, stakers claiming their share, and the epoch's contributor rewards claimed through a Merkle root.
  *
  *   npm run demo
  */
@@ -12,11 +13,15 @@ import {
   ContractRevertError,
   DatanetClient,
   DatanetIndexer,
+  ModelClient,
   RewardsClient,
+  SettlementClient,
+  StakingClient,
   allocate,
   buildRewardTree,
   contentId,
   rankContributors,
+  verifyModelProvenance,
   type DatanetPolicy,
 } from "../sdk/src";
 import { runClaim } from "./claim";
@@ -66,7 +71,7 @@ async function main(): Promise<void> {
   const who = (address: string) => nameOf.get(address.toLowerCase()) ?? address;
 
   console.log(`Embedded chain: ${network.name} (chain id ${(await ethers.provider.getNetwork()).chainId})`);
-  const { open: token, datanets, rewards } = await deployProtocol(deployer);
+  const { open: token, datanets, rewards, models, staking, settlement } = await deployProtocol(deployer);
   const registry = await datanets.getAddress();
   console.log(`OPEN token ${await token.getAddress()}, Datanet registry ${registry}`);
   for (const p of people) await (await token.transfer(p.address, ethers.parseEther("1000"))).wait();
@@ -220,17 +225,103 @@ async function main(): Promise<void> {
       ],
     ],
   );
-  // Rewards for epoch 1. Until Proof of Attribution lands, a contributor's weight is its accepted bytes; the split,
-  // the tree, the root's challenge window and the claims are the real pipeline.
+  // A model trained on the published version, and paid inference during epoch 1: every fee is split between the
+  // protocol treasury, the model's developer, the stakers and the contributors' reward pool.
+  const [developer, gateway, ...stakerSigners] = signers.slice(3 + validators.length + people.length);
+  const stakers = [
+    { name: "sam", signer: stakerSigners[0], stake: ethers.parseEther("30000") },
+    { name: "tia", signer: stakerSigners[1], stake: ethers.parseEther("10000") },
+  ];
+  nameOf.set(developer.address.toLowerCase(), "model developer");
+  stakers.forEach((s) => nameOf.set(s.signer.address.toLowerCase(), `staker ${s.name}`));
+  const modelClient = await ModelClient.connect(await models.getAddress(), developer);
+  const price = ethers.parseEther("0.02");
+  const { modelId } = await modelClient.registerModel({
+    uri: "ipfs://bafkreiham-filter-lora",
+    spec: {
+      baseModel: "meta-llama/Llama-3.1-8B-Instruct",
+      adapterKind: "LoRA",
+      adapterHash: ethers.id("ham-filter LoRA weights"),
+      trainingConfigHash: ethers.id("rank 16, 3 epochs, seed 2024"),
+      trainedOn: [{ datanetId, version: version.version }],
+    },
+    pricePerCall: price,
+  });
+  const provenance = await verifyModelProvenance(modelClient, { modelId, indexer, assert: true });
+  console.log(
+    `\nModel ${modelId}: a LoRA of Llama-3.1-8B trained on Datanet ${datanetId} version ${version.version}, ` +
+      `${open(price)} per call; training data reproduced from events ${provenance.ok ? "✓" : "✗"}`,
+  );
+
+  const pool = await StakingClient.connect(await staking.getAddress(), deployer);
+  for (const s of stakers) {
+    await (await token.transfer(s.signer.address, s.stake)).wait();
+    await pool.connect(s.signer).stake(s.stake);
+  }
+  await (await token.transfer(gateway.address, ethers.parseEther("100000"))).wait();
+  const settler = await SettlementClient.connect(await settlement.getAddress(), gateway);
+  const received = { treasury: 0n, model: 0n, stakers: 0n, contributors: 0n };
+  const batches = [120_000n, 250_000n, 80_000n, 301_234n];
+  for (const [i, calls] of batches.entries()) {
+    const { shares } = await settler.settle({
+      modelId,
+      calls,
+      logRoot: ethers.id(`inference log batch ${i + 1}`),
+      logURI: `ipfs://bafkreilogs/epoch-1/batch-${i + 1}.jsonl`,
+    });
+    for (const key of Object.keys(received) as (keyof typeof received)[]) received[key] += shares[key];
+  }
+  const split = await settler.feeSplit();
+  const ledger = await settler.verifyLedger(1n);
+  const fees = ledger.onchain.fees;
+  printTable(
+    `Epoch 1: ${ledger.onchain.settlements} settlements by the gateway, ${ledger.onchain.calls.toLocaleString("en-US")} calls, ${open(fees)} in fees`,
+    ["Party", "Split", "Received", "Where it went"],
+    [
+      ["Protocol treasury", `${split.treasuryBps / 100}%`, open(received.treasury), "treasury account"],
+      ["Model revenue", `${split.modelBps / 100}%`, open(received.model), "the developer"],
+      ["Stakers", `${split.stakersBps / 100}%`, open(received.stakers), "staking pool, pro rata to stake"],
+      ["Contributors", `${split.contributorsBps / 100}%`, open(received.contributors), "reward distributor, epoch 1"],
+      ["Total", "100%", open(fees), fees === Object.values(received).reduce((a, b) => a + b, 0n) ? "✓ exact" : "✗"],
+    ],
+    [1, 2],
+  );
+  console.log(`Ledger of epoch 1 recomputed from the settlement events: ${ledger.valid ? "✓ matches" : "✗ MISMATCH"}`);
+  if (!ledger.valid) throw new Error("The epoch ledger could not be reproduced from events.");
+
+  const claimedByStakers: string[][] = [];
+  const totalStake = stakers.reduce((n, s) => n + s.stake, 0n);
+  for (const s of stakers) {
+    const owed = await pool.earned(s.signer.address);
+    await pool.connect(s.signer).claimRewards();
+    claimedByStakers.push([
+      s.name,
+      open(s.stake),
+      `${((100 * Number(s.stake)) / Number(totalStake)).toFixed(0)}%`,
+      open(owed),
+    ]);
+  }
+  printTable(
+    "Stakers claim their share of the fees",
+    ["Staker", "Stake", "Share", "Claimed"],
+    claimedByStakers,
+    [1, 2, 3],
+  );
+
+  // Rewards for epoch 1, paid from the contributors' share of its fees. Until Proof of Attribution lands, a
+  // contributor's weight is its accepted bytes; the split, the tree, the root's challenge window and the claims are
+  // the real pipeline. The attestor runs once the epoch is over.
+  await time.increaseTo(await settler.epochStart(2n));
   const distributor = await rewards.getAddress();
   const rewardsAsTreasury = (await RewardsClient.connect(distributor, deployer)).connect(deployer);
-  const pool = ethers.parseEther("25000");
-  await rewardsAsTreasury.fund(pool);
-  const amounts = allocate(pool, new Map(rows.map((r) => [r.account, Number(r.acceptedBytes)])));
+  const rewardPool = await rewards.totalFunded();
+  const amounts = allocate(rewardPool, new Map(rows.map((r) => [r.account, Number(r.acceptedBytes)])));
   const tree = buildRewardTree([...amounts].map(([account, amount]) => ({ account, amount })));
   const report = JSON.stringify({
     epoch: 1,
     datanet: { id: datanetId.toString(), version: version.version, digest: version.digest },
+    model: modelId.toString(),
+    logDigest: ledger.onchain.logDigest,
     weights: Object.fromEntries(rows.map((r) => [r.account, r.acceptedBytes.toString()])),
     amounts: Object.fromEntries([...amounts].map(([a, v]) => [a, v.toString()])),
     root: tree.root,
@@ -244,7 +335,7 @@ async function main(): Promise<void> {
   });
   const proposed = await rewardsAsTreasury.pendingRoot();
   console.log(
-    `\nEpoch 1 rewards: ${open(pool)} funded, root ${tree.root} proposed for ${open(tree.total)};` +
+    `\nEpoch 1 rewards: ${open(rewardPool)} from the epoch's fees, root ${tree.root} proposed for ${open(tree.total)};` +
       ` claimable from ${new Date(Number(proposed.validAt) * 1000).toISOString()}`,
   );
   await time.increaseTo(proposed.validAt);
