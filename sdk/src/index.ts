@@ -8,3 +8,6 @@ export * from "./clients/datanetClient";
 export * from "./clients/rewardsClient";
 export * from "./rewards/allocate";
 export * from "./rewards/rewardTree";
+export type { FeatureMatrix, FlatMatrix } from "./attribution/matrix";
+export * from "./attribution/logistic";
+export * from "./attribution/knnShapley";
