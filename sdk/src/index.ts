@@ -18,3 +18,6 @@ export * from "./clients/settlementClient";
 export * from "./settlement/epochs";
 export * from "./settlement/fees";
 export * from "./settlement/ledger";
+export type { FeatureMatrix, FlatMatrix } from "./attribution/matrix";
+export * from "./attribution/logistic";
+export * from "./attribution/knnShapley";

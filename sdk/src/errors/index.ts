@@ -2,3 +2,4 @@ export * from "./base";
 export * from "./revert";
 export * from "./rewards";
 export * from "./settlement";
+export * from "./attributionValuation";

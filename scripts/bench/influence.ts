@@ -1,0 +1,180 @@
+/**
+ * Data valuation speed: influence functions of a logistic regression (n = 5,000, d = 100) and KNN-Shapley
+ * (N = 100,000, d = 384), on seeded synthetic data. `quick` shrinks both (n = 1,000; N = 20,000) and says so; the
+ * goals are only judged at full size.
+ */
+import * as os from "node:os";
+import { influence, knnShapley, prepareInfluence, trainLogistic } from "../../sdk/src";
+import type { FeatureMatrix, InfluenceMethod } from "../../sdk/src";
+import { seededRandom } from "../lib/corpus";
+import { printTable } from "../lib/ui";
+
+const KNN_GOAL_MS = 150;
+const KNN_QUERIES = 5;
+const EXTRA_TEST_POINTS = 20;
+/** Runs per logistic measurement, of which the median is shown. */
+const RUNS = 3;
+
+/** `global.gc` when Node runs with --expose-gc. */
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
+
+/** Wall-clock and CPU milliseconds of one run. CPU time is what this process got, so other load skews it less. */
+interface Timing {
+  wall: number;
+  cpu: number;
+}
+
+/** Times `run` after collecting the garbage earlier runs left; returns the timing and what `run` returned. */
+function time<T>(run: () => T): [Timing, T] {
+  collectGarbage?.();
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  const result = run();
+  const wall = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
+  return [{ wall, cpu: (cpu.user + cpu.system) / 1000 }, result];
+}
+
+/** The median wall and CPU time of `runs` runs: on a shared machine single runs swing by several times. */
+function median(runs: number, run: () => unknown): Timing {
+  const timings = Array.from({ length: runs }, () => time(run)[0]);
+  const middle = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return { wall: middle(timings.map((t) => t.wall)), cpu: middle(timings.map((t) => t.cpu)) };
+}
+
+function ms(value: number): string {
+  return value < 10 ? `${value.toFixed(2)} ms` : `${value.toFixed(0)} ms`;
+}
+
+function sum(a: Timing, b: Timing): Timing {
+  return { wall: a.wall + b.wall, cpu: a.cpu + b.cpu };
+}
+
+/** "wall (CPU)" for a table cell. */
+function cell(t: Timing): string {
+  return `${ms(t.wall)} (${ms(t.cpu)})`;
+}
+
+function gaussians(random: () => number): () => number {
+  return () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+/** Gaussian features and labels drawn from a random logistic model, so the classes overlap. */
+function logisticData(n: number, d: number): { X: number[][]; y: (0 | 1)[]; tests: number[][] } {
+  const random = seededRandom(n * 31 + d);
+  const gaussian = gaussians(random);
+  const truth = Array.from({ length: d }, () => gaussian() / Math.sqrt(d / 4));
+  const row = () => Array.from({ length: d }, gaussian);
+  const X = Array.from({ length: n }, row);
+  const y = X.map((x): 0 | 1 => (random() < 1 / (1 + Math.exp(-x.reduce((s, v, j) => s + v * truth[j], 0))) ? 1 : 0));
+  return { X, y, tests: Array.from({ length: EXTRA_TEST_POINTS + 1 }, row) };
+}
+
+function benchLogistic(n: number, d: number): string[][] {
+  const { X, y, tests } = logisticData(n, d);
+  // Warm the code paths on a small problem first.
+  const warm = logisticData(300, 10);
+  for (const method of ["first-order", "newton-step"] as const) {
+    influence(trainLogistic(warm.X, warm.y), warm.X, warm.y, warm.tests[0], 1, { method });
+  }
+
+  const model = trainLogistic(X, y);
+  const train = median(RUNS, () => trainLogistic(X, y));
+  const rows: string[][] = [[`trainLogistic (${model.iterations} Newton steps)`, cell(train), "—"]];
+  for (const method of ["first-order", "newton-step"] as const) {
+    const alone = median(RUNS, () => influence(model, X, y, tests[0], 1, { method }));
+    rows.push([`influence, ${method}, all ${n} scores for one test point`, cell(alone), cell(sum(train, alone))]);
+  }
+  rows.push([
+    "prepareInfluence (Hessian + Cholesky, once)",
+    cell(median(RUNS, () => prepareInfluence(model, X, y))),
+    "—",
+  ]);
+  const scorer = prepareInfluence(model, X, y);
+  for (const method of ["first-order", "newton-step"] as const) {
+    // The first Newton-step call computes the leverages; every later test point is O(n·d).
+    scorer.scores(tests[0], 1, { method });
+    const [total] = time(() => {
+      for (let t = 1; t <= EXTRA_TEST_POINTS; t++) scorer.scores(tests[t], (t % 2) as 0 | 1, { method });
+    });
+    rows.push([
+      `each further test point, ${method}, prepared`,
+      cell({ wall: total.wall / EXTRA_TEST_POINTS, cpu: total.cpu / EXTRA_TEST_POINTS }),
+      "—",
+    ]);
+  }
+  return rows;
+}
+
+/** Uniform features in [−1, 1) as float32, labels from 10 classes, test points from the same distribution. */
+function knnData(n: number, d: number): { data: Float32Array; y: Int32Array; tests: Float32Array[] } {
+  const random = seededRandom(n + d);
+  const data = new Float32Array(n * d);
+  for (let i = 0; i < data.length; i++) data[i] = 2 * random() - 1;
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) y[i] = Math.floor(random() * 10);
+  const tests = Array.from({ length: KNN_QUERIES + 1 }, () => Float32Array.from({ length: d }, () => 2 * random() - 1));
+  return { data, y, tests };
+}
+
+function benchKnn(n: number, d: number, k: number): { rows: string[][]; flat32: Timing } {
+  const { data, y, tests } = knnData(n, d);
+  const layouts: [string, () => FeatureMatrix][] = [
+    ["flat Float32Array", () => ({ data, rows: n, cols: d })],
+    ["flat Float64Array", () => ({ data: Float64Array.from(data), rows: n, cols: d })],
+    ["rows of Float32Array", () => Array.from({ length: n }, (_, i) => data.subarray(i * d, (i + 1) * d))],
+    ["rows of number[]", () => Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * d, (i + 1) * d)))],
+  ];
+  const rows: string[][] = [];
+  let reference: number[] | undefined;
+  let flat32: Timing | undefined;
+  for (const [name, make] of layouts) {
+    const X = make();
+    const first = knnShapley(X, y, tests[0], 1, k);
+    // Every layout holds the same numbers, so the values must agree to the bit.
+    reference ??= first;
+    if (first.some((v, i) => v !== reference![i])) throw new Error(`${name} gives other values than flat Float32Array`);
+    const [total] = time(() => {
+      for (let q = 1; q <= KNN_QUERIES; q++) knnShapley(X, y, tests[q], q % 10, k);
+    });
+    const perQuery = { wall: total.wall / KNN_QUERIES, cpu: total.cpu / KNN_QUERIES };
+    flat32 ??= perQuery;
+    rows.push([name, cell(perQuery)]);
+  }
+  return { rows, flat32: flat32! };
+}
+
+export async function runInfluenceBench(quick: boolean): Promise<void> {
+  const cpu = os.cpus();
+  console.log(`Machine: ${cpu[0].model}, ${cpu.length} cores, Node ${process.version}, ${os.type()} ${os.release()}`);
+  console.log(
+    `Load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} (other work skews timings)`,
+  );
+  const [n, d] = quick ? [1_000, 100] : [5_000, 100];
+  const [knnN, knnD, k] = quick ? [20_000, 384, 10] : [100_000, 384, 10];
+  if (quick) console.log(`QUICK MODE: n = ${n} and N = ${knnN}, below the goal sizes; goals are not judged.`);
+
+  printTable(
+    `Logistic regression influence, n = ${n}, d = ${d}: wall clock (CPU), median of ${RUNS} runs`,
+    ["Work", "Training excluded", "Training included"],
+    benchLogistic(n, d),
+    [1, 2],
+  );
+  console.log("No numeric goal for influence: the Hessian costs O(n·d² + d³) once, each test point O(n·d) after.");
+
+  const knn = benchKnn(knnN, knnD, k);
+  printTable(
+    `KNN-Shapley, N = ${knnN.toLocaleString("en-US")}, d = ${knnD}, k = ${k}: wall clock (CPU), mean of ${KNN_QUERIES} queries`,
+    ["Layout of X", "Per query"],
+    knn.rows,
+    [1],
+  );
+  console.log(
+    quick
+      ? `KNN-Shapley at N = ${knnN}: ${cell(knn.flat32)} per query (goal ≤ ${KNN_GOAL_MS} ms at N = 100,000: not judged in quick mode)`
+      : `KNN-Shapley, N = 100,000, d = 384, flat Float32Array: ${cell(knn.flat32)} per query (goal ≤ ${KNN_GOAL_MS} ms)`,
+  );
+}
