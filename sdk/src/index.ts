@@ -8,3 +8,6 @@ export * from "./clients/datanetClient";
 export * from "./clients/rewardsClient";
 export * from "./rewards/allocate";
 export * from "./rewards/rewardTree";
+export * from "./attribution/tokenize";
+export * from "./attribution/suffixArray";
+export * from "./attribution/spans";

@@ -1,3 +1,4 @@
 export * from "./base";
 export * from "./revert";
 export * from "./rewards";
+export * from "./attributionSpans";
