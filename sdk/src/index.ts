@@ -21,3 +21,6 @@ export * from "./settlement/ledger";
 export type { FeatureMatrix, FlatMatrix } from "./attribution/matrix";
 export * from "./attribution/logistic";
 export * from "./attribution/knnShapley";
+export * from "./attribution/tokenize";
+export * from "./attribution/suffixArray";
+export * from "./attribution/spans";

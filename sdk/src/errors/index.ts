@@ -3,3 +3,4 @@ export * from "./revert";
 export * from "./rewards";
 export * from "./settlement";
 export * from "./attributionValuation";
+export * from "./attributionSpans";
