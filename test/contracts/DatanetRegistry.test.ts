@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import * as fs from "fs";
 import { ethers } from "hardhat";
 import { impersonateAccount, loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { IDatanetRegistry__factory } from "../../typechain-types";
 import type { PolicyStruct, PolicyStructOutput } from "../../typechain-types/contracts/DatanetRegistry";
 import { contentHash, datanetFixture, defaultPolicy } from "../fixtures/protocol";
+import { unassertedErrorsAndEvents } from "../helpers/completeness";
 
 /** {@link ContributionStatus} as the ABI returns it. */
 const Status = { None: 0n, Pending: 1n, Accepted: 2n, Rejected: 3n, Expired: 4n } as const;
@@ -1395,19 +1395,9 @@ describe("DatanetRegistry", function () {
 
   describe("test coverage of the interface", function () {
     it("asserts every custom error and event of IDatanetRegistry somewhere in this file", async function () {
-      const source = fs.readFileSync(__filename, "utf8");
-      const iface = IDatanetRegistry__factory.createInterface();
-      const missing: string[] = [];
-      // Prettier may break a matcher call across lines with a trailing comma, so allow for both.
-      const asserted = (matcher: string, name: string) =>
-        new RegExp(`${matcher}\\(\\s*datanets,\\s*"${name}"\\s*,?\\s*\\)`).test(source);
-      iface.forEachError((e) => {
-        if (!asserted("revertedWithCustomError", e.name)) missing.push(`error ${e.name}`);
-      });
-      iface.forEachEvent((e) => {
-        if (!asserted("\\.to\\.emit", e.name)) missing.push(`event ${e.name}`);
-      });
-      expect(missing).to.deep.equal([]);
+      expect(
+        unassertedErrorsAndEvents(__filename, IDatanetRegistry__factory.createInterface(), ["datanets"]),
+      ).to.deep.equal([]);
     });
   });
 });

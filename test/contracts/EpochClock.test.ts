@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import * as fs from "fs";
 import { ethers } from "hardhat";
 import fc from "fast-check";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { EpochClock__factory, IEpochClock__factory } from "../../typechain-types";
 import type { EpochClock } from "../../typechain-types";
 import { DEFAULT_EPOCH_LENGTH, deployEpochClock } from "../../deploy/settlement";
+import { unassertedErrorsAndEvents } from "../helpers/completeness";
 
 const HOUR = 3_600n;
 const DAY = 86_400n;
@@ -317,19 +317,9 @@ describe("EpochClock", function () {
 
   describe("test coverage of the interface", function () {
     it("asserts every custom error and event of IEpochClock somewhere in this file", async function () {
-      const source = fs.readFileSync(__filename, "utf8");
-      const iface = IEpochClock__factory.createInterface();
-      const missing: string[] = [];
-      // Prettier may break a matcher call across lines with a trailing comma, so allow for both.
-      const asserted = (matcher: string, name: string) =>
-        new RegExp(`${matcher}\\(\\s*(clock|factory),\\s*"${name}"\\s*,?\\s*\\)`).test(source);
-      iface.forEachError((e) => {
-        if (!asserted("revertedWithCustomError", e.name)) missing.push(`error ${e.name}`);
-      });
-      iface.forEachEvent((e) => {
-        if (!asserted("\\.to\\.emit", e.name)) missing.push(`event ${e.name}`);
-      });
-      expect(missing).to.deep.equal([]);
+      expect(
+        unassertedErrorsAndEvents(__filename, IEpochClock__factory.createInterface(), ["clock", "factory"]),
+      ).to.deep.equal([]);
     });
   });
 });

@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import * as fs from "fs";
 import { ethers } from "hardhat";
 import fc from "fast-check";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -14,6 +13,7 @@ import {
   beforeGenesisFixture,
   settlementFixture,
 } from "../fixtures/settlement";
+import { unassertedErrorsAndEvents } from "../helpers/completeness";
 
 const BPS = 10_000n;
 const E18 = 10n ** 18n;
@@ -557,19 +557,12 @@ describe("InferenceSettlement", function () {
 
   describe("test coverage of the interface", function () {
     it("asserts every custom error and event of IInferenceSettlement somewhere in this file", async function () {
-      const source = fs.readFileSync(__filename, "utf8");
-      const iface = IInferenceSettlement__factory.createInterface();
-      const missing: string[] = [];
-      // Prettier may break a matcher call across lines with a trailing comma, so allow for both.
-      const asserted = (matcher: string, name: string) =>
-        new RegExp(`${matcher}\\(\\s*(settlement|factory),\\s*"${name}"\\s*,?\\s*\\)`).test(source);
-      iface.forEachError((e) => {
-        if (!asserted("revertedWithCustomError", e.name)) missing.push(`error ${e.name}`);
-      });
-      iface.forEachEvent((e) => {
-        if (!asserted("\\.to\\.emit", e.name)) missing.push(`event ${e.name}`);
-      });
-      expect(missing).to.deep.equal([]);
+      expect(
+        unassertedErrorsAndEvents(__filename, IInferenceSettlement__factory.createInterface(), [
+          "settlement",
+          "factory",
+        ]),
+      ).to.deep.equal([]);
     });
   });
 });

@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import * as fs from "fs";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { IModelRegistry__factory } from "../../typechain-types";
 import type { ModelSpecStruct } from "../../typechain-types/contracts/ModelRegistry";
 import { AdapterKind, PRICE, modelSpec, modelsFixture, registeredModelFixture } from "../fixtures/models";
 import { defaultPolicy } from "../fixtures/protocol";
+import { unassertedErrorsAndEvents } from "../helpers/completeness";
 
 type Ref = [datanetId: bigint, version: bigint];
 
@@ -452,19 +452,9 @@ describe("ModelRegistry", function () {
 
   describe("test coverage of the interface", function () {
     it("asserts every custom error and event of IModelRegistry somewhere in this file", async function () {
-      const source = fs.readFileSync(__filename, "utf8");
-      const iface = IModelRegistry__factory.createInterface();
-      const missing: string[] = [];
-      // Prettier may break a matcher call across lines with a trailing comma, so allow for both.
-      const asserted = (matcher: string, name: string) =>
-        new RegExp(`${matcher}\\(\\s*models,\\s*"${name}"\\s*,?\\s*\\)`).test(source);
-      iface.forEachError((e) => {
-        if (!asserted("revertedWithCustomError", e.name)) missing.push(`error ${e.name}`);
-      });
-      iface.forEachEvent((e) => {
-        if (!asserted("\\.to\\.emit", e.name)) missing.push(`event ${e.name}`);
-      });
-      expect(missing).to.deep.equal([]);
+      expect(
+        unassertedErrorsAndEvents(__filename, IModelRegistry__factory.createInterface(), ["models"]),
+      ).to.deep.equal([]);
     });
   });
 });

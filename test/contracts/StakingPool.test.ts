@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import * as fs from "fs";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -7,6 +6,7 @@ import type { ContractTransactionResponse } from "ethers";
 import { IStakingPool__factory, StakingPool__factory } from "../../typechain-types";
 import { DEFAULT_UNSTAKE_COOLDOWN, deployStakingPool } from "../../deploy/staking";
 import { COOLDOWN, STAKER_BALANCE, stakingFixture } from "../fixtures/staking";
+import { unassertedErrorsAndEvents } from "../helpers/completeness";
 
 const E18 = 10n ** 18n;
 const DAY = 86_400n;
@@ -615,19 +615,9 @@ describe("StakingPool", function () {
 
   describe("test coverage of the interface", function () {
     it("asserts every custom error and event of IStakingPool somewhere in this file", async function () {
-      const source = fs.readFileSync(__filename, "utf8");
-      const iface = IStakingPool__factory.createInterface();
-      const missing: string[] = [];
-      // Prettier may break a matcher call across lines with a trailing comma, so allow for both.
-      const asserted = (matcher: string, name: string) =>
-        new RegExp(`${matcher}\\(\\s*pool,\\s*"${name}"\\s*,?\\s*\\)`).test(source);
-      iface.forEachError((e) => {
-        if (!asserted("revertedWithCustomError", e.name)) missing.push(`error ${e.name}`);
-      });
-      iface.forEachEvent((e) => {
-        if (!asserted("\\.to\\.emit", e.name)) missing.push(`event ${e.name}`);
-      });
-      expect(missing).to.deep.equal([]);
+      expect(unassertedErrorsAndEvents(__filename, IStakingPool__factory.createInterface(), ["pool"])).to.deep.equal(
+        [],
+      );
     });
   });
 });
