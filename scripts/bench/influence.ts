@@ -3,10 +3,11 @@
  * (N = 100,000, d = 384), on seeded synthetic data. `quick` shrinks both (n = 1,000; N = 20,000) and says so; the
  * goals are only judged at full size.
  */
-import * as os from "node:os";
 import { influence, knnShapley, prepareInfluence, trainLogistic } from "../../sdk/src";
 import type { FeatureMatrix, InfluenceMethod } from "../../sdk/src";
 import { seededRandom } from "../lib/corpus";
+import { printMachine, time } from "../lib/timing";
+import type { Timing } from "../lib/timing";
 import { printTable } from "../lib/ui";
 
 const KNN_GOAL_MS = 150;
@@ -14,26 +15,6 @@ const KNN_QUERIES = 5;
 const EXTRA_TEST_POINTS = 20;
 /** Runs per logistic measurement, of which the median is shown. */
 const RUNS = 3;
-
-/** `global.gc` when Node runs with --expose-gc. */
-const collectGarbage = (globalThis as { gc?: () => void }).gc;
-
-/** Wall-clock and CPU milliseconds of one run. CPU time is what this process got, so other load skews it less. */
-interface Timing {
-  wall: number;
-  cpu: number;
-}
-
-/** Times `run` after collecting the garbage earlier runs left; returns the timing and what `run` returned. */
-function time<T>(run: () => T): [Timing, T] {
-  collectGarbage?.();
-  const cpuStart = process.cpuUsage();
-  const start = performance.now();
-  const result = run();
-  const wall = performance.now() - start;
-  const cpu = process.cpuUsage(cpuStart);
-  return [{ wall, cpu: (cpu.user + cpu.system) / 1000 }, result];
-}
 
 /** The median wall and CPU time of `runs` runs: on a shared machine single runs swing by several times. */
 function median(runs: number, run: () => unknown): Timing {
@@ -145,14 +126,7 @@ function benchKnn(n: number, d: number, k: number): { rows: string[][]; flat32: 
 }
 
 export async function runInfluenceBench(quick: boolean): Promise<void> {
-  const cpu = os.cpus();
-  console.log(`Machine: ${cpu[0].model}, ${cpu.length} cores, Node ${process.version}, ${os.type()} ${os.release()}`);
-  console.log(
-    `Load average at start: ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" ")} (other work skews timings)`,
-  );
+  printMachine();
   const [n, d] = quick ? [1_000, 100] : [5_000, 100];
   const [knnN, knnD, k] = quick ? [20_000, 384, 10] : [100_000, 384, 10];
   if (quick) console.log(`QUICK MODE: n = ${n} and N = ${knnN}, below the goal sizes; goals are not judged.`);

@@ -11,25 +11,21 @@
  * `node --expose-gc -r ts-node/register/transpile-only -e 'require("./scripts/bench/spans").runSpansBench(false)'`
  * (under a minute; about 15 s with `true`).
  */
-import * as os from "node:os";
 import SuffixArray from "mnemonist/suffix-array";
 import { buildSpanIndex, buildSuffixArray, encodeDocuments, tokenizeWords } from "../../sdk/src";
 import type { SpanDocument } from "../../sdk/src";
 import { loadEmails, seededRandom } from "../lib/corpus";
 import type { Email } from "../lib/corpus";
+import { printMachine, time } from "../lib/timing";
 import { printTable } from "../lib/ui";
 
 const MiB = 2 ** 20;
 const OUTPUT_WORDS = 500;
 
-/** `global.gc` when Node runs with --expose-gc (as `npm run bench` does). */
-const collectGarbage = (globalThis as { gc?: () => void }).gc;
-
-function time<T>(run: () => T): [ms: number, result: T] {
-  collectGarbage?.();
-  const start = performance.now();
-  const result = run();
-  return [performance.now() - start, result];
+/** Milliseconds `run` takes (after a garbage collection), and what it returned. */
+function timed<T>(run: () => T): [ms: number, result: T] {
+  const [{ wall }, result] = time(run);
+  return [wall, result];
 }
 
 function bytesOf(docs: readonly { text: string }[]): number {
@@ -120,14 +116,7 @@ function suffixOrderErrors(tokens: Int32Array, sa: ArrayLike<number>): number {
 
 /** Prints the span attribution table: pass `quick` for a 5 MiB corpus and a quarter-size mnemonist comparison. */
 export async function runSpansBench(quick: boolean): Promise<void> {
-  const cpu = os.cpus();
-  console.log(`Machine: ${cpu[0].model}, ${cpu.length} cores, Node ${process.version}, ${os.type()} ${os.release()}`);
-  console.log(
-    `Load average at start: ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" ")} (other work skews timings)`,
-  );
+  printMachine();
 
   const allMails = loadEmails();
   const mails = quick ? allMails.filter((_, i) => i % 10 === 0) : allMails;
@@ -144,24 +133,24 @@ export async function runSpansBench(quick: boolean): Promise<void> {
   const alphabet = sampleEncoded.vocabulary.size + 1;
   // Once untimed, so that the timed run measures optimized code, not the JIT warming up.
   buildSuffixArray(sampleEncoded.tokens, alphabet);
-  const [oursSampleMs, oursSample] = time(() => buildSuffixArray(sampleEncoded.tokens, alphabet));
+  const [oursSampleMs, oursSample] = timed(() => buildSuffixArray(sampleEncoded.tokens, alphabet));
   // Ids padded to one width, so the alphabet mnemonist sorts as strings keeps their numeric order.
   const width = 10 ** String(alphabet).length;
   const padded = Array.from(sampleEncoded.tokens, (id) => id + width);
-  const [theirTokensMs, theirs] = time(() => new SuffixArray(padded as unknown as string[]).array);
+  const [theirTokensMs, theirs] = timed(() => new SuffixArray(padded as unknown as string[]).array);
   const sampleText = sample.map((d) => d.text).join("\u0001");
-  const [theirCharsMs] = time(() => new SuffixArray(sampleText));
+  const [theirCharsMs] = timed(() => new SuffixArray(sampleText));
   const ourErrors = suffixOrderErrors(sampleEncoded.tokens, oursSample);
   const theirErrors = suffixOrderErrors(sampleEncoded.tokens, theirs);
 
-  const [buildMs, index] = time(() => buildSpanIndex(corpus));
-  const [encodeMs, encoded] = time(() => encodeDocuments(corpus.map((d) => d.text)));
-  const [saMs] = time(() => buildSuffixArray(encoded.tokens, encoded.vocabulary.size + 1));
+  const [buildMs, index] = timed(() => buildSpanIndex(corpus));
+  const [encodeMs, encoded] = timed(() => encodeDocuments(corpus.map((d) => d.text)));
+  const [saMs] = timed(() => buildSuffixArray(encoded.tokens, encoded.vocabulary.size + 1));
 
   const { text, sources } = makeOutput(mails);
   const outputWords = tokenizeWords(text).length;
   for (let i = 0; i < 3; i++) index.attribute(text);
-  const runs = Array.from({ length: 25 }, () => time(() => index.attribute(text))[0]).sort((a, b) => a - b);
+  const runs = Array.from({ length: 25 }, () => timed(() => index.attribute(text))[0]).sort((a, b) => a - b);
   const attribution = index.attribute(text);
   const spans = index.attributeSpans(text);
   const fromSources = attribution.filter((a) => sources.includes(a.id)).reduce((sum, a) => sum + a.weight, 0);
