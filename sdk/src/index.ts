@@ -24,3 +24,5 @@ export * from "./attribution/knnShapley";
 export * from "./attribution/tokenize";
 export * from "./attribution/suffixArray";
 export * from "./attribution/spans";
+export * from "./attribution/dedup";
+export * from "./attribution/epoch";

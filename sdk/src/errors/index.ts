@@ -4,3 +4,4 @@ export * from "./rewards";
 export * from "./settlement";
 export * from "./attributionValuation";
 export * from "./attributionSpans";
+export * from "./attributionEpoch";

@@ -1,0 +1,101 @@
+import { IntegrityError, InvalidInputError } from "./base";
+
+/* DEDUPLICATION */
+
+/** A contribution given to `clusterContributions` is malformed; `path` names the field, e.g. `[3].contentHash`. */
+export class InvalidDedupContributionError extends InvalidInputError {
+  readonly path: string;
+
+  constructor(path: string, problem: string) {
+    super(`Dedup input, ${path}: ${problem}`, {
+      hint: "Each contribution is {id: string; contentHash: 0x + 64 hex; text: string; acceptedAt: number}, ids unique.",
+    });
+    this.path = path;
+  }
+}
+
+/** An option of `clusterContributions` is out of range. */
+export class InvalidDedupOptionsError extends InvalidInputError {
+  readonly option: string;
+
+  constructor(option: string, problem: string) {
+    super(`Dedup option \`${option}\`: ${problem}`);
+    this.option = option;
+  }
+}
+
+/* EPOCH INPUT */
+
+/**
+ * The input of `attributeEpoch` is malformed or contradicts itself: a field of the wrong shape, an id used twice,
+ * an inference of a model that is not in the input. `path` names the field, e.g. `contributions[3].contributor`.
+ */
+export class InvalidEpochInputError extends InvalidInputError {
+  readonly path: string;
+
+  constructor(path: string, problem: string) {
+    super(`Epoch input, ${path}: ${problem}`);
+    this.path = path;
+  }
+}
+
+/** A contribution's text does not hash (sha-256 of its UTF-8 bytes) to its on-chain content hash. */
+export class ContributionContentMismatchError extends InvalidInputError {
+  readonly path: string;
+
+  constructor(path: string, problem: string) {
+    super(`Epoch input, ${path}: ${problem}`, {
+      hint: "Give each contribution the exact text whose sha-256 was submitted; re-fetch it by its CID.",
+    });
+    this.path = path;
+  }
+}
+
+/**
+ * The contributions given for a Datanet version are not that version: indices 1..count are not all there, or they
+ * do not fold into the version's digest. `path` names the version's field, e.g. `models[0].trainedOn[1].digest`.
+ */
+export class DatanetVersionMismatchError extends InvalidInputError {
+  readonly path: string;
+
+  constructor(path: string, problem: string) {
+    super(`Epoch input, ${path}: ${problem}`, {
+      hint: "Read the accepted contributions from the registry's events (DatanetIndexer) up to the version's count.",
+    });
+    this.path = path;
+  }
+}
+
+/**
+ * No inference of the epoch drew on any eligible contribution, so a nonzero pool has nobody to go to (or there is
+ * no account at all to put in a reward tree).
+ */
+export class EpochNothingAttributedError extends InvalidInputError {}
+
+/* EPOCH REPORT */
+
+/** An epoch report is not well-formed: wrong shape, an unknown key, an unsorted list. `path` names the field. */
+export class MalformedEpochReportError extends InvalidInputError {
+  readonly path: string;
+
+  constructor(path: string, problem: string) {
+    super(`Epoch report, ${path}: ${problem}`);
+    this.path = path;
+  }
+}
+
+/**
+ * A well-formed epoch report contradicts itself: a total that is not the sum of its parts, an amount that is not
+ * what `allocate` gives for the weights, a root that the cumulative amounts do not make, a `reportHash` that is not
+ * the report's hash. `path` is the first such field.
+ */
+export class EpochReportMismatchError extends IntegrityError {
+  readonly path: string;
+
+  constructor(path: string, problem: string) {
+    super(`Epoch report, ${path}: ${problem}`, {
+      hint: "The report was edited or damaged; recompute it from its input with attributeEpoch.",
+    });
+    this.path = path;
+  }
+}
