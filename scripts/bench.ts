@@ -1,11 +1,13 @@
 /**
  * Benchmarks, figures measured side by side in one run: `npm run bench` runs every part, `npm run bench -- spans`
- * (or `tree`, `influence`) one of them. `BENCH_QUICK=1` runs smaller sizes (each part says what it shrinks).
+ * (or `tree`, `influence`, `epoch`) one of them. `BENCH_QUICK=1` runs smaller sizes (each part says what it shrinks).
  *
  * - tree: reward tree and allocation against @openzeppelin/merkle-tree and merkletreejs (about 4 minutes);
  * - spans: suffix array build against mnemonist, attribution against a 50 MiB corpus, index size (about a minute);
- * - influence: influence functions (n = 5,000, d = 100) and KNN-Shapley (N = 100,000, d = 384) (under a minute).
+ * - influence: influence functions (n = 5,000, d = 100) and KNN-Shapley (N = 100,000, d = 384) (under a minute);
+ * - epoch: near-duplicate clustering and a whole epoch's attribution over the SpamAssassin corpus (about a minute).
  */
+import { runEpochBench } from "./bench/epoch";
 import { runInfluenceBench } from "./bench/influence";
 import { runRewardTreeBench } from "./bench/rewardTree";
 import { runSpansBench } from "./bench/spans";
@@ -15,6 +17,7 @@ const PARTS: Record<string, (quick: boolean) => Promise<void>> = {
   tree: runRewardTreeBench,
   spans: runSpansBench,
   influence: runInfluenceBench,
+  epoch: runEpochBench,
 };
 
 async function main(): Promise<void> {

@@ -10,7 +10,6 @@
  * `node --expose-gc -r ts-node/register/transpile-only -e 'require("./scripts/bench/epoch").runEpochBench(false)'`
  * (about a minute; a quarter of that with `true`).
  */
-import * as os from "node:os";
 import { getAddress, keccak256, toUtf8Bytes } from "ethers";
 import {
   attributeEpoch,
@@ -25,29 +24,13 @@ import {
 } from "../../sdk/src";
 import type { DedupContribution, EpochContribution, EpochInput } from "../../sdk/src";
 import { loadEmails, seededRandom } from "../lib/corpus";
+import { printMachine, time } from "../lib/timing";
+import type { Timing } from "../lib/timing";
 import { printTable } from "../lib/ui";
 
 /** Goals at full size, judged only outside quick mode. */
 const DEDUP_GOAL_MS = 5_000;
 const EPOCH_GOAL_MS = 15_000;
-
-/** `global.gc` when Node runs with --expose-gc (as `npm run bench` does). */
-const collectGarbage = (globalThis as { gc?: () => void }).gc;
-
-interface Timing {
-  wall: number;
-  cpu: number;
-}
-
-function time<T>(run: () => T): [Timing, T] {
-  collectGarbage?.();
-  const cpuStart = process.cpuUsage();
-  const start = performance.now();
-  const result = run();
-  const wall = performance.now() - start;
-  const cpu = process.cpuUsage(cpuStart);
-  return [{ wall, cpu: (cpu.user + cpu.system) / 1000 }, result];
-}
 
 function seconds(ms: number): string {
   return ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`;
@@ -220,14 +203,7 @@ function epochRows(texts: readonly string[], inferences: number): { rows: string
 }
 
 export async function runEpochBench(quick: boolean): Promise<void> {
-  const cpu = os.cpus();
-  console.log(`Machine: ${cpu[0].model}, ${cpu.length} cores, Node ${process.version}, ${os.type()} ${os.release()}`);
-  console.log(
-    `Load average at start: ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" ")} (other work skews timings)`,
-  );
+  printMachine();
   if (quick) console.log("QUICK MODE: a fifth of the mails; goals are not judged.");
   const texts = makeTexts(quick);
 
