@@ -2,7 +2,8 @@
  * The protocol end to end on Hardhat's in-process chain (no node, no keys): a Datanet of real e-mails from the
  * SpamAssassin corpus, eight contributors, three validators, refused and slashed submissions, an expired review,
  * a published version verified from events, the leaderboard, a model trained on that version, paid inference with
- * its fee split, stakers claiming their share, and the epoch's contributor rewards claimed through a Merkle root.
+ * its fee split, stakers claiming their share, Proof of Attribution over the model's outputs, and the epoch's
+ * contributor rewards claimed through a Merkle root.
  *
  *   npm run demo
  */
@@ -17,14 +18,18 @@ import {
   RewardsClient,
   SettlementClient,
   StakingClient,
-  allocate,
-  buildRewardTree,
   contentId,
+  epochRewardTree,
   rankContributors,
+  readEpochReport,
+  serializeEpochReport,
+  verifyEpochReport,
   verifyModelProvenance,
   type DatanetPolicy,
+  type EpochInput,
 } from "../sdk/src";
 import { runClaim } from "./claim";
+import { printTopContributors, runEpoch } from "./epoch";
 import { loadEmails, seededRandom, type Email } from "./lib/corpus";
 import { open, printTable, progress } from "./lib/ui";
 
@@ -55,6 +60,7 @@ const CONTRIBUTORS = [
 interface Submitted {
   contributor: string;
   contentHash: string;
+  text: string;
   /** Ground truth the validators judge by: ham is wanted, spam and junk are not. */
   wanted: boolean;
 }
@@ -105,7 +111,7 @@ async function main(): Promise<void> {
       const isSpam = random() < c.spamShare;
       const email = pick(isSpam ? spam : ham);
       const r = await client.submit({ datanetId, content: email.text });
-      submitted.push({ contributor: people[i].address, contentHash: r.contentHash, wanted: !isSpam });
+      submitted.push({ contributor: people[i].address, contentHash: r.contentHash, text: email.text, wanted: !isSpam });
       if (c.name === "ada") firstOfAda.push(email.text);
       bar.increment();
     }
@@ -137,7 +143,12 @@ async function main(): Promise<void> {
   for (let k = 0; k < 3; k++) {
     const junk = Array.from({ length: 400 }, () => String.fromCharCode(33 + Math.floor(random() * 90))).join("");
     const r = await mallory.submit({ datanetId, content: junk });
-    submitted.push({ contributor: people[CONTRIBUTORS.length - 1].address, contentHash: r.contentHash, wanted: false });
+    submitted.push({
+      contributor: people[CONTRIBUTORS.length - 1].address,
+      contentHash: r.contentHash,
+      text: junk,
+      wanted: false,
+    });
   }
   printTable("Refused by the registry", ["Attempt", "Error"], refused);
 
@@ -161,7 +172,9 @@ async function main(): Promise<void> {
   // Two days later: the unreviewed contribution expires and its bond goes back; linus's 26th e-mail goes through.
   await time.increase(POLICY.reviewWindow + 1);
   await ownerClient.reclaimBond(datanetId, left.contentHash);
-  const late = await linus.submit({ datanetId, content: pick(ham).text });
+  const lateMail = pick(ham).text;
+  const late = await linus.submit({ datanetId, content: lateMail });
+  submitted.push({ contributor: people[2].address, contentHash: late.contentHash, text: lateMail, wanted: true });
   await reviewers[0].vote(datanetId, late.contentHash, true);
   await reviewers[1].vote(datanetId, late.contentHash, true);
   console.log(
@@ -308,29 +321,67 @@ async function main(): Promise<void> {
     [1, 2, 3],
   );
 
-  // Rewards for epoch 1, paid from the contributors' share of its fees. Until Proof of Attribution lands, a
-  // contributor's weight is its accepted bytes; the split, the tree, the root's challenge window and the claims are
-  // the real pipeline. The attestor runs once the epoch is over.
+  // Proof of Attribution for epoch 1, once it is over: the model's outputs (here, texts that quote the Datanet's
+  // mails between words of their own, one batch per settlement) are matched against the accepted contributions of
+  // the version it was trained on, and the contributors' share of the epoch's fees is split by influence.
   await time.increaseTo(await settler.epochStart(2n));
+  await indexer.sync();
+  const textOf = new Map(submitted.map((s) => [s.contentHash, s.text]));
+  const accepted = indexer.contributionsOf(datanetId).filter((c) => c.status === "Accepted");
+  const quotable = accepted.filter((c) => c.acceptedIndex! <= version.count).map((c) => textOf.get(c.contentHash)!);
+  const filler = "so in short the message says that we should look at this again next week".split(" ");
+  const inferences = Array.from({ length: 60 }, (_, i) => {
+    const words = quotable[Math.floor(random() * quotable.length)].split(/\s+/).filter(Boolean);
+    const start = Math.floor(random() * Math.max(1, words.length - 30));
+    const quote = words.slice(start, start + 8 + Math.floor(random() * 20)).join(" ");
+    const own = Array.from({ length: 6 }, () => filler[Math.floor(random() * filler.length)]).join(" ");
+    return {
+      id: `inference-${i + 1}`,
+      modelId,
+      logRoot: ethers.id(`inference log batch ${(i % batches.length) + 1}`),
+      output: `${own} ${quote} ${own}`,
+    };
+  });
+  const input: EpochInput = {
+    epoch: 1n,
+    pool: await rewards.totalFunded(),
+    models: [
+      {
+        modelId,
+        version: 1,
+        trainedOn: [{ datanetId, version: version.version, count: Number(version.count), digest: version.digest }],
+      },
+    ],
+    contributions: accepted.map((c) => ({
+      id: c.id.toString(),
+      datanetId,
+      contributor: c.contributor,
+      contentHash: c.contentHash,
+      index: c.acceptedIndex!,
+      acceptedAt: c.acceptedBlock!,
+      text: textOf.get(c.contentHash)!,
+    })),
+    inferences,
+  };
+  const epochReport = runEpoch(input);
+  const verified = verifyEpochReport(readEpochReport(JSON.parse(serializeEpochReport(epochReport))), input);
+  printTopContributors(epochReport, CONTRIBUTORS.length, nameOf);
+  console.log(
+    `${epochReport.inferences.filter((i) => i.top.length > 0).length} of ${inferences.length} outputs matched the ` +
+      `Datanet; report ${epochReport.reportHash} recomputed from its input: ${verified.ok ? "✓ identical" : "✗ DIFFERS"}`,
+  );
+  if (!verified.ok) throw new Error(`The epoch report could not be reproduced (${verified.path}).`);
+
   const distributor = await rewards.getAddress();
   const rewardsAsTreasury = (await RewardsClient.connect(distributor, deployer)).connect(deployer);
-  const rewardPool = await rewards.totalFunded();
-  const amounts = allocate(rewardPool, new Map(rows.map((r) => [r.account, Number(r.acceptedBytes)])));
-  const tree = buildRewardTree([...amounts].map(([account, amount]) => ({ account, amount })));
-  const report = JSON.stringify({
-    epoch: 1,
-    datanet: { id: datanetId.toString(), version: version.version, digest: version.digest },
-    model: modelId.toString(),
-    logDigest: ledger.onchain.logDigest,
-    weights: Object.fromEntries(rows.map((r) => [r.account, r.acceptedBytes.toString()])),
-    amounts: Object.fromEntries([...amounts].map(([a, v]) => [a, v.toString()])),
-    root: tree.root,
-  });
+  const rewardPool = BigInt(epochReport.pool);
+  const tree = epochRewardTree(epochReport);
+  const report = serializeEpochReport(epochReport);
   const reportId = contentId(report);
   await rewardsAsTreasury.proposeRoot({
     tree,
     epoch: 1n,
-    reportHash: ethers.keccak256(ethers.toUtf8Bytes(report)),
+    reportHash: epochReport.reportHash,
     reportURI: `ipfs://${reportId.cid}`,
   });
   const proposed = await rewardsAsTreasury.pendingRoot();

@@ -49,14 +49,18 @@ export function runEpoch(input: EpochInput): EpochReport {
   }
 }
 
-/** The accounts with the largest amounts, with their share of the epoch's pool. */
-export function printTopContributors(report: EpochReport, count: number): void {
+/** The `count` best-paid accounts of `report`, with their share of the epoch's pool; `names` labels known accounts. */
+export function printTopContributors(
+  report: EpochReport,
+  count: number,
+  names: ReadonlyMap<string, string> = new Map(),
+): void {
   const pool = BigInt(report.pool);
   const rows = [...report.accounts]
     .sort((a, b) => (BigInt(b.amount) > BigInt(a.amount) ? 1 : BigInt(b.amount) < BigInt(a.amount) ? -1 : 0))
     .slice(0, count)
     .map((a) => [
-      a.account,
+      names.get(a.account.toLowerCase()) ?? a.account,
       report.contributions.filter((c) => c.contributor === a.account).length,
       a.weight.toFixed(3),
       pool === 0n ? "—" : `${(Number((BigInt(a.amount) * 1_000_000n) / pool) / 10_000).toFixed(2)}%`,

@@ -245,6 +245,19 @@ describe("DatanetIndexer", function () {
       expect([...statuses].sort()).to.deep.equal(["Accepted", "Expired", "Pending", "Rejected"]);
     });
 
+    it("gives every acceptance its index and the block of its ContributionAccepted event", async function () {
+      const f = await loadFixture(historyFixture);
+      const indexer = await syncedIndexer(f);
+      const events = await f.datanets.queryFilter(f.datanets.filters.ContributionAccepted());
+      expect(events.length).to.be.greaterThan(0);
+      for (const e of events) {
+        const c = indexer.contributions.get(e.args.contributionId)!;
+        expect([c.acceptedIndex, c.acceptedBlock]).to.deep.equal([Number(e.args.index), e.blockNumber]);
+      }
+      const unaccepted = [...indexer.contributions.values()].filter((c) => c.status !== "Accepted");
+      expect(unaccepted.every((c) => c.acceptedIndex === undefined && c.acceptedBlock === undefined)).to.equal(true);
+    });
+
     it("records the votes the registry's vote masks hold", async function () {
       const f = await loadFixture(historyFixture);
       const indexer = await syncedIndexer(f);

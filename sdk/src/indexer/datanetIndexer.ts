@@ -22,6 +22,8 @@ export interface IndexedContribution {
   votes: { validator: string; accept: boolean }[];
   /** 1-based acceptance order in its Datanet, once accepted. */
   acceptedIndex?: number;
+  /** Block of the acceptance: orders acceptances across Datanets (an epoch's `acceptedAt`). */
+  acceptedBlock?: number;
   submittedBlock: number;
   submittedTx: string;
 }
@@ -210,6 +212,7 @@ export class DatanetIndexer {
         d.acceptances.push({ contributionId: c.id, contentHash: c.contentHash });
         c.status = "Accepted";
         c.acceptedIndex = d.acceptances.length;
+        c.acceptedBlock = log.blockNumber;
         const s = this.statsOf(c.datanetId, c.contributor);
         s.accepted += 1;
         s.acceptedBytes += c.size;
