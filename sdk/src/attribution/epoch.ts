@@ -16,6 +16,7 @@ import { buildRewardTree } from "../rewards/rewardTree";
 import type { RewardTree } from "../rewards/rewardTree";
 import { DEDUP_DEFAULTS, clusterContributions } from "./dedup";
 import type { DedupOptions } from "./dedup";
+import { knnShapley } from "./knnShapley";
 import { SPAN_INDEX_DEFAULTS, buildSpanIndex } from "./spans";
 import type { SpanIndex } from "./spans";
 
@@ -31,12 +32,27 @@ export interface EpochDatanetVersion {
   digest: string;
 }
 
+/** KNN-Shapley scoring of a feature-based classifier, with `k` neighbours (an integer ≥ 1). */
+export interface KnnShapleyScorer {
+  kind: "knn-shapley";
+  k: number;
+}
+
+/**
+ * How a model's inferences are attributed: `spans` (the default) finds the output's text in the contributions';
+ * `knn-shapley` values each contribution's (features, label) for the inference's (features, label), see
+ * {@link knnShapley}.
+ */
+export type EpochScorer = { kind: "spans" } | KnnShapleyScorer;
+
 /** A model whose inferences the epoch attributes: the model version that served them. */
 export interface EpochModel {
   modelId: bigint;
   version: number;
   /** The Datanet versions it was trained on, at least one, no Datanet twice. */
   trainedOn: EpochDatanetVersion[];
+  /** Default `{ kind: "spans" }`. */
+  scorer?: EpochScorer;
 }
 
 /** An accepted contribution, as the Datanet registry's events and the content itself give it. */
@@ -57,6 +73,10 @@ export interface EpochContribution {
    */
   acceptedAt: number;
   text: string;
+  /** The training example's features: required when a `knn-shapley` model uses the contribution. */
+  features?: number[];
+  /** The training example's class: required when a `knn-shapley` model uses the contribution. */
+  label?: number;
 }
 
 /** One inference record of a settled batch. */
@@ -68,6 +88,10 @@ export interface EpochInference {
   logRoot: string;
   /** The generated text. */
   output: string;
+  /** The query's features: required for a `knn-shapley` model. */
+  features?: number[];
+  /** The class the model's output was judged correct against: required for a `knn-shapley` model. */
+  label?: number;
 }
 
 /** How an epoch is attributed; each default is in {@link EPOCH_DEFAULTS}. */
@@ -124,8 +148,9 @@ export interface EpochReportDatanetVersion {
   digest: string;
   /**
    * keccak256 of the canonical JSON (see {@link serializeEpochReport}) of the version's contributions in index
-   * order, each `{acceptedAt, contentHash, contributor, id, index}`: binds what the digest does not (ids,
-   * contributors, acceptance times). The texts are bound by their content hashes, which the digest binds.
+   * order, each `{acceptedAt, contentHash, contributor, id, index}`, plus `features` and `label` for a
+   * `knn-shapley` model: binds what the digest does not (ids, contributors, acceptance times, examples). The texts
+   * are bound by their content hashes, which the digest binds.
    */
   contributionsHash: string;
 }
@@ -137,6 +162,8 @@ export interface EpochReportModel {
   trainedOn: EpochReportDatanetVersion[];
   /** Clusters of two or more contributions, by representative id: the copies earn nothing, their cluster earns once. */
   clusters: { representative: string; copies: string[] }[];
+  /** The model's scorer; absent for `spans`, so that span-attributed reports read as they always did. */
+  scorer?: KnnShapleyScorer;
 }
 
 /** One contribution's share of an output: its weight, in (0, 1]; an output's weights sum to 1. */
@@ -220,23 +247,31 @@ export type EpochReportVerification = { ok: true } | { ok: false; path: string; 
  * 3. Copies among them are clustered ({@link clusterContributions}); a cluster is credited to its earliest accepted
  *    member (by acceptedAt, then Datanet id, index, id) and document frequency counts clusters.
  * 4. Each inference's output is attributed with the model's span index ({@link SpanIndex.attribute}): weights that
- *    are positive and sum to 1 (or nothing when no span matches). Inferences are taken by id and each
- *    contribution's weight is the sum of its weights in that order; contributor and Datanet totals are the sums of
- *    their contributions' weights, by contribution id. Only positive weights earn.
+ *    are positive and sum to 1 (or nothing when no span matches). For a `knn-shapley` model, the inference's
+ *    (features, label) is valued with {@link knnShapley} over the cluster representatives, in the order of rule 3
+ *    (which breaks distance ties), and the positive values, divided by their sum, are the weights (nothing when
+ *    none is positive); a copy is not scored, so it neither earns nor splits its original's value. Inferences are
+ *    taken by id and each contribution's weight is the sum of its weights in that order; contributor and Datanet
+ *    totals are the sums of their contributions' weights, by contribution id. Only positive weights earn.
  * 5. `allocate(pool, account weights)` splits the pool to the wei; each account's cumulative amount is its previous
  *    cumulative amount plus that; `buildRewardTree` of the cumulative amounts gives the root.
  *
  * The report is the same, byte for byte under {@link serializeEpochReport}, whatever the order of the input lists.
  *
  * Complexity: sha-256 and keccak over every eligible contribution, then per model the dedup and the span index
- * (see {@link clusterContributions}, {@link buildSpanIndex}), then one {@link SpanIndex.attribute} per inference.
+ * (see {@link clusterContributions}, {@link buildSpanIndex}), then one {@link SpanIndex.attribute} per inference;
+ * for a `knn-shapley` model no span index, and O(representatives × features) per inference.
  *
  * What it cannot see: whatever span attribution cannot (paraphrase, an output the model wrote in its own words)
- * and whatever dedup cannot (a copy rewritten beyond the Jaccard threshold earns as an original). It does not check
- * that an inference belongs to its log root; the report records both so that anyone holding the logs can.
+ * and whatever dedup cannot (a copy rewritten beyond the Jaccard threshold earns as an original); for `knn-shapley`,
+ * dedup looks at the texts only, so a copy whose text differs but whose features repeat an example earns as an
+ * original. It does not check that an inference belongs to its log root, nor that its features and label are those
+ * of the logged query; the report records the output hash so that anyone holding the logs can check that much.
  *
  * @throws InvalidEpochInputError when a field is malformed, an id is used twice, an inference names a model not in
- *   the input, acceptance times decrease within a Datanet, or `previous` is not a valid earlier report.
+ *   the input, acceptance times decrease within a Datanet, `previous` is not a valid earlier report, or a
+ *   contribution or inference a `knn-shapley` model uses lacks `features` or `label` or has another number of
+ *   features than the model's earliest eligible contribution.
  * @throws ContributionContentMismatchError when a text does not hash to its content hash.
  * @throws DatanetVersionMismatchError when a version's contributions are incomplete or do not fold to its digest.
  * @throws EpochNothingAttributedError when no inference drew on any eligible contribution and the pool is not 0,
@@ -261,7 +296,8 @@ export function attributeEpoch(input: EpochInput, hooks: AttributeEpochHooks = {
   };
 
   const byDatanet = contributionsByDatanet(data.contributions);
-  const indexOf = new Map<bigint, SpanIndex>();
+  const scorerOf = new Map<bigint, (inference: ParsedInference, path: string) => Attribution>();
+  const contributionAt = new Map(data.contributions.map((c, i) => [c, i]));
   const contributionOf = new Map(data.contributions.map((c) => [c.id, c]));
   const models: EpochReportModel[] = [];
   const modelOrder = data.models
@@ -271,9 +307,11 @@ export function attributeEpoch(input: EpochInput, hooks: AttributeEpochHooks = {
     const eligible: ParsedContribution[] = [];
     const trainedOn: EpochReportDatanetVersion[] = [];
     const versions = model.trainedOn.map((v, t) => ({ v, t })).sort((a, b) => compareBig(a.v.datanetId, b.v.datanetId));
+    const knn = model.scorer?.kind === "knn-shapley" ? model.scorer : undefined;
     for (const { v, t } of versions) {
       const used = versionContributions(byDatanet.get(v.datanetId) ?? [], v, `models[${m}].trainedOn[${t}]`);
       for (const c of used) eligible.push(c);
+      if (knn) used.forEach((c) => requireExample(c, `contributions[${contributionAt.get(c)}]`, m));
       trainedOn.push({
         datanetId: v.datanetId.toString(),
         version: v.version,
@@ -286,6 +324,7 @@ export function attributeEpoch(input: EpochInput, hooks: AttributeEpochHooks = {
             contributor: c.contributor,
             id: c.id,
             index: c.index,
+            ...(knn && { features: c.features, label: c.label }),
           })),
         ),
       });
@@ -298,13 +337,15 @@ export function attributeEpoch(input: EpochInput, hooks: AttributeEpochHooks = {
       eligible.map((c, rank) => ({ id: c.id, contentHash: c.contentHash, text: c.text, acceptedAt: rank })),
       options.dedup,
     );
-    indexOf.set(
-      model.modelId,
-      buildSpanIndex(
+    if (knn) {
+      scorerOf.set(model.modelId, knnScorer(eligible, clustering.representativeOf, knn.k, m, contributionAt));
+    } else {
+      const index = buildSpanIndex(
         eligible.map((c) => ({ id: c.id, text: c.text })),
         { ...options.spans, cluster: clustering.representativeOf },
-      ),
-    );
+      );
+      scorerOf.set(model.modelId, (inference) => index.attribute(inference.output));
+    }
     models.push({
       modelId: model.modelId.toString(),
       version: model.version,
@@ -313,14 +354,16 @@ export function attributeEpoch(input: EpochInput, hooks: AttributeEpochHooks = {
         .filter((cluster) => cluster.members.length > 1)
         .map((cluster) => ({ representative: cluster.representative, copies: cluster.members.slice(1).sort(compare) }))
         .sort((a, b) => compare(a.representative, b.representative)),
+      ...(knn && { scorer: { kind: knn.kind, k: knn.k } }),
     });
   }
 
   const inferences: EpochReportInference[] = [];
   const weightOf = new Map<string, number>();
+  const inferenceAt = new Map(data.inferences.map((x, i) => [x, i]));
   const sortedInferences = [...data.inferences].sort((a, b) => compare(a.id, b.id));
   sortedInferences.forEach((inference, i) => {
-    const attribution = indexOf.get(inference.modelId)!.attribute(inference.output);
+    const attribution = scorerOf.get(inference.modelId)!(inference, `inferences[${inferenceAt.get(inference)}]`);
     for (const { id, weight } of attribution) weightOf.set(id, (weightOf.get(id) ?? 0) + weight);
     inferences.push({
       id: inference.id,
@@ -499,6 +542,9 @@ const address = z
   .refine((a) => isAddress(a), "must be an address: 0x and 40 hex digits (mixed case only as EIP-55).")
   .transform((a) => getAddress(a));
 const positiveInteger = z.number().int("must be an integer.").min(1, "must be ≥ 1.");
+const finite = z.number({ error: "must be a finite number." });
+const features = z.array(finite).min(1, "must hold at least one feature.");
+const label = finite;
 
 const INPUT_SCHEMA = z.strictObject({
   epoch: uint256,
@@ -518,6 +564,12 @@ const INPUT_SCHEMA = z.strictObject({
             }),
           )
           .min(1, "a model was trained on at least one Datanet version."),
+        scorer: z
+          .discriminatedUnion("kind", [
+            z.strictObject({ kind: z.literal("spans") }),
+            z.strictObject({ kind: z.literal("knn-shapley"), k: positiveInteger }),
+          ])
+          .optional(),
       }),
     )
     .min(1, "an epoch needs at least one model."),
@@ -530,6 +582,8 @@ const INPUT_SCHEMA = z.strictObject({
       index: positiveInteger,
       acceptedAt: z.number().int("must be an integer.").min(0, "must be ≥ 0."),
       text: z.string(),
+      features: features.optional(),
+      label: label.optional(),
     }),
   ),
   inferences: z.array(
@@ -538,6 +592,8 @@ const INPUT_SCHEMA = z.strictObject({
       modelId: uint256,
       logRoot: bytes32,
       output: z.string(),
+      features: features.optional(),
+      label: label.optional(),
     }),
   ),
   previous: z.unknown().optional(),
@@ -565,6 +621,9 @@ const INPUT_SCHEMA = z.strictObject({
 
 type ParsedInput = Omit<z.output<typeof INPUT_SCHEMA>, "previous"> & { previous?: EpochReport };
 type ParsedContribution = ParsedInput["contributions"][number];
+type ParsedInference = ParsedInput["inferences"][number];
+/** Contribution ids with positive weights summing to 1, by weight then id. */
+type Attribution = { id: string; weight: number }[];
 
 /**
  * The input, checked and normalized (hashes lower case, addresses checksummed). Checks everything `attributeEpoch`
@@ -650,6 +709,55 @@ function readEpochInput(input: EpochInput): ParsedInput {
     }
   }
   return { ...data, previous };
+}
+
+/** Refuses a contribution or inference that a `knn-shapley` model, `models[m]`, needs without its example. */
+function requireExample(item: { features?: number[]; label?: number }, path: string, m: number): void {
+  for (const field of ["features", "label"] as const) {
+    if (item[field] === undefined) {
+      throw new InvalidEpochInputError(`${path}.${field}`, `is required: models[${m}] scores with knn-shapley.`);
+    }
+  }
+}
+
+/**
+ * The scorer of `knn-shapley` model `models[m]`: the KNN-Shapley values of the cluster representatives among
+ * `eligible` (sorted as rule 3 of `attributeEpoch` says, which breaks distance ties) for an inference, the positive
+ * ones divided by their sum, by weight then id. Every example, copies included, must have as many features as the
+ * earliest. O(eligible × features) to set up, O(representatives × features) per inference.
+ */
+function knnScorer(
+  eligible: readonly ParsedContribution[],
+  representativeOf: ReadonlyMap<string, string>,
+  k: number,
+  m: number,
+  contributionAt: ReadonlyMap<ParsedContribution, number>,
+): (inference: ParsedInference, path: string) => Attribution {
+  const dimension = eligible[0].features!.length;
+  const checkDimension = (features: number[], path: string) => {
+    if (features.length !== dimension) {
+      throw new InvalidEpochInputError(
+        `${path}.features`,
+        `has ${features.length} features; the examples of models[${m}] have ${dimension}.`,
+      );
+    }
+  };
+  for (const c of eligible) checkDimension(c.features!, `contributions[${contributionAt.get(c)}]`);
+  const representatives = eligible.filter((c) => representativeOf.get(c.id) === c.id);
+  const X = representatives.map((c) => c.features!);
+  const y = representatives.map((c) => c.label!);
+  return (inference, path) => {
+    requireExample(inference, path, m);
+    checkDimension(inference.features!, path);
+    const values = knnShapley(X, y, inference.features!, inference.label!, k);
+    let sum = 0;
+    for (const value of values) if (value > 0) sum += value;
+    const shares: Attribution = [];
+    representatives.forEach((c, r) => {
+      if (values[r] > 0) shares.push({ id: c.id, weight: values[r] / sum });
+    });
+    return shares.sort((a, b) => b.weight - a.weight || compare(a.id, b.id));
+  };
 }
 
 /** Contributions of each Datanet by index. */
@@ -756,6 +864,9 @@ const REPORT_SCHEMA = z.strictObject({
         clusters: z.array(
           z.strictObject({ representative: idSchema, copies: z.array(idSchema).min(1, "must not be empty.") }),
         ),
+        scorer: z
+          .strictObject({ kind: z.literal("knn-shapley", { error: 'must be "knn-shapley".' }), k: countSchema })
+          .optional(),
       }),
     )
     .min(1, "must list at least one model."),

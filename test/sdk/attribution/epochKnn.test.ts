@@ -1,0 +1,337 @@
+import { expect } from "chai";
+import { createHash } from "node:crypto";
+import { AbiCoder, ZeroHash, getAddress, keccak256, toUtf8Bytes } from "ethers";
+import {
+  InvalidEpochInputError,
+  MalformedEpochReportError,
+  attributeEpoch,
+  readEpochReport,
+  serializeEpochReport,
+  verifyEpochReport,
+} from "../../../sdk/src";
+import type { EpochContribution, EpochInput, EpochReport, EpochScorer } from "../../../sdk/src";
+import { seededRandom } from "../../../scripts/lib/corpus";
+
+/* INDEPENDENT REFERENCES */
+
+const coder = AbiCoder.defaultAbiCoder();
+const sha256 = (text: string) => "0x" + createHash("sha256").update(text, "utf8").digest("hex");
+
+/** The registry's running digest: keccak256(abi.encode(digest, keccak256(abi.encode(datanetId, hash)), hash)). */
+function referenceDigest(datanetId: bigint, hashes: readonly string[]): string {
+  let digest = ZeroHash;
+  for (const hash of hashes) {
+    const contributionId = BigInt(keccak256(coder.encode(["uint256", "bytes32"], [datanetId, hash])));
+    digest = keccak256(coder.encode(["bytes32", "uint256", "bytes32"], [digest, contributionId, hash]));
+  }
+  return digest;
+}
+
+interface Example {
+  features: number[];
+  label: number;
+}
+
+/**
+ * Shapley values by definition, over every subset: φ_i = Σ_{S ∌ i} |S|!(n−|S|−1)!/n! · (U(S ∪ {i}) − U(S)), with
+ * U(S) = (1/k)·#{the min(k, |S|) points of S nearest to the test point whose label is the test label}.
+ */
+function bruteForceShapley(points: readonly Example[], test: Example, k: number): number[] {
+  const n = points.length;
+  const distance = points.map((p) => p.features.reduce((sum, x, j) => sum + (x - test.features[j]) ** 2, 0));
+  const utility = (mask: number) => {
+    const members = points.map((_, i) => i).filter((i) => mask & (1 << i));
+    members.sort((a, b) => distance[a] - distance[b]);
+    return members.slice(0, k).filter((i) => points[i].label === test.label).length / k;
+  };
+  const factorial = (m: number): number => (m <= 1 ? 1 : m * factorial(m - 1));
+  const values = new Array<number>(n).fill(0);
+  for (let mask = 0; mask < 1 << n; mask++) {
+    const size = points.filter((_, i) => mask & (1 << i)).length;
+    for (let i = 0; i < n; i++) {
+      if (mask & (1 << i)) continue;
+      const coefficient = (factorial(size) * factorial(n - size - 1)) / factorial(n);
+      values[i] += coefficient * (utility(mask | (1 << i)) - utility(mask));
+    }
+  }
+  return values;
+}
+
+/** The positive values over their sum, by id (empty when none is positive). */
+function positiveShares(ids: readonly string[], values: readonly number[]): Map<string, number> {
+  const sum = values.filter((v) => v > 0).reduce((a, b) => a + b, 0);
+  return new Map(ids.map((id, i) => [id, values[i] / sum] as const).filter((_, i) => values[i] > 0));
+}
+
+/* SCENARIO */
+
+const address = (byte: string) => getAddress("0x" + byte.repeat(20));
+const ALICE = address("a1");
+const BOB = address("b2");
+const CAROL = address("c3");
+const EVE = address("f6");
+const LOG_ROOT = keccak256(toUtf8Bytes("inference log batch 1"));
+const K = 3;
+
+/** A text of words of its own, so dedup relates no two drafts but exact copies. */
+const ownWords = (id: string) => Array.from({ length: 30 }, (_, k) => `${id}w${k}`).join(" ");
+
+interface Draft extends Partial<Example> {
+  id: string;
+  datanetId: bigint;
+  contributor: string;
+  text: string;
+}
+
+/**
+ * Ten drafts in two Datanets: Datanet 1 has six, of which the model is trained on five; Datanet 2 has four, the
+ * last an exact copy (text and example) of Datanet 1's first, by the same contributor. Eve's `late` is the sixth of
+ * Datanet 1, the nearest point to every query and of the right label: it would earn most if it were eligible.
+ */
+function knnScenario(seed = 5_501) {
+  const random = seededRandom(seed);
+  const point = () => [random() * 10, random() * 10, random() * 10];
+  const owners = [ALICE, BOB, CAROL, ALICE, BOB, CAROL, ALICE, BOB];
+  const originals: Draft[] = owners.map((contributor, i) => ({
+    id: `c${i}`,
+    datanetId: i < 5 ? 1n : 2n,
+    contributor,
+    text: ownWords(`c${i}`),
+    features: point(),
+    label: Math.floor(random() * 2),
+  }));
+  const queries = Array.from({ length: 8 }, (_, q) => ({
+    id: `q${q}`,
+    output: `prediction ${q}`,
+    features: point(),
+    // No contribution has label 2: the last query draws on none.
+    label: q === 7 ? 2 : Math.floor(random() * 2),
+  }));
+  const late: Draft = { id: "late", datanetId: 1n, contributor: EVE, text: ownWords("late") };
+  const copy: Draft = { ...originals[0], id: "copy", datanetId: 2n };
+  return { originals, queries, late, copy };
+}
+
+/** Contributions indexed per Datanet in draft order (accepted at their position), versions of `counts` of them. */
+function input(
+  drafts: readonly Draft[],
+  queries: readonly ({ id: string; output: string } & Partial<Example>)[],
+  // null leaves the scorer out.
+  { scorer = { kind: "knn-shapley", k: K } as EpochScorer | null, counts = new Map<bigint, number>() } = {},
+): EpochInput {
+  const indexIn = new Map<bigint, number>();
+  const contributions: EpochContribution[] = drafts.map((d, position) => {
+    const index = (indexIn.get(d.datanetId) ?? 0) + 1;
+    indexIn.set(d.datanetId, index);
+    return {
+      id: d.id,
+      datanetId: d.datanetId,
+      contributor: d.contributor,
+      contentHash: sha256(d.text),
+      index,
+      acceptedAt: position,
+      text: d.text,
+      ...(d.features && { features: d.features }),
+      ...(d.label !== undefined && { label: d.label }),
+    };
+  });
+  return {
+    epoch: 1n,
+    pool: 10n ** 21n,
+    models: [
+      {
+        modelId: 1n,
+        version: 1,
+        trainedOn: [...indexIn.keys()].map((datanetId) => {
+          const used = contributions
+            .filter((c) => c.datanetId === datanetId)
+            .slice(0, counts.get(datanetId) ?? Infinity);
+          return {
+            datanetId,
+            version: 1,
+            count: used.length,
+            digest: referenceDigest(
+              datanetId,
+              used.map((c) => c.contentHash),
+            ),
+          };
+        }),
+        ...(scorer && { scorer }),
+      },
+    ],
+    contributions,
+    inferences: queries.map((q) => ({ ...q, modelId: 1n, logRoot: LOG_ROOT })),
+  };
+}
+
+/** Datanet 1's first five, `late` as its sixth (beyond the version), then Datanet 2's three and the copy. */
+function fullInput(overrides: Parameters<typeof input>[2] = {}) {
+  const { originals, queries, late, copy } = knnScenario();
+  const drafts = [...originals.slice(0, 5), late, ...originals.slice(5), copy];
+  return input(drafts, queries, { counts: new Map([[1n, 5]]), ...overrides });
+}
+
+function pathOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).to.be.instanceOf(InvalidEpochInputError);
+    return (error as InvalidEpochInputError).path;
+  }
+  return expect.fail("expected an InvalidEpochInputError");
+}
+
+describe("attributeEpoch with a knn-shapley model", function () {
+  it("weights each inference's contributions by their positive Shapley values, computed over every subset", function () {
+    const { originals, queries } = knnScenario();
+    const report = attributeEpoch(fullInput());
+
+    const ids = originals.map((d) => d.id);
+    const expected = new Map<string, number>();
+    let unmatched = 0;
+    for (const q of queries) {
+      const shares = positiveShares(ids, bruteForceShapley(originals as Example[], q, K));
+      if (shares.size === 0) unmatched++;
+      for (const [id, w] of shares) expected.set(id, (expected.get(id) ?? 0) + w);
+      const top = report.inferences.find((x) => x.id === q.id)!.top;
+      expect(top.map((t) => t.contribution).sort()).to.deep.equal([...shares.keys()].sort());
+      for (const t of top) expect(t.weight).to.be.closeTo(shares.get(t.contribution)!, 1e-12);
+      for (let i = 1; i < top.length; i++) expect(top[i - 1].weight).to.be.at.least(top[i].weight);
+    }
+    expect(unmatched).to.equal(1);
+    expect(report.contributions.map((c) => c.id)).to.deep.equal([...expected.keys()].sort());
+    for (const c of report.contributions) expect(c.weight).to.be.closeTo(expected.get(c.id)!, 1e-12);
+
+    const byAccount = new Map<string, number>();
+    for (const [id, w] of expected) {
+      const owner = originals.find((d) => d.id === id)!.contributor;
+      byAccount.set(owner, (byAccount.get(owner) ?? 0) + w);
+    }
+    for (const a of report.accounts) expect(a.weight).to.be.closeTo(byAccount.get(a.account)!, 1e-12);
+    expect(report.accounts.reduce((sum, a) => sum + BigInt(a.amount), 0n)).to.equal(10n ** 21n);
+    expect(report.models[0].scorer).to.deep.equal({ kind: "knn-shapley", k: K });
+  });
+
+  it("binds each eligible contribution's example in its version's contributions hash", function () {
+    const data = fullInput();
+    const report = attributeEpoch(data);
+    const listed = data.contributions
+      .filter((c) => c.datanetId === 1n && c.index <= 5)
+      .map((c) => ({
+        acceptedAt: c.acceptedAt,
+        contentHash: c.contentHash,
+        contributor: c.contributor,
+        features: c.features,
+        id: c.id,
+        index: c.index,
+        label: c.label,
+      }));
+    expect(report.models[0].trainedOn[0].contributionsHash).to.equal(keccak256(toUtf8Bytes(JSON.stringify(listed))));
+  });
+
+  it("gives a copy nothing and its contributor no more than without it", function () {
+    const { originals, queries } = knnScenario();
+    const withCopy = attributeEpoch(fullInput());
+    const without = attributeEpoch(input(originals, queries));
+    expect(withCopy.models[0].clusters).to.deep.equal([{ representative: "c0", copies: ["copy"] }]);
+    expect(withCopy.contributions.map((c) => c.id)).to.not.include("copy");
+    expect(withCopy.contributions).to.deep.equal(without.contributions);
+    expect(withCopy.accounts).to.deep.equal(without.accounts);
+  });
+
+  it("gives nothing to a contribution beyond the version count, which then needs no example", function () {
+    const report = attributeEpoch(fullInput());
+    expect(report.contributions.map((c) => c.id)).to.not.include("late");
+    expect(report.accounts.map((a) => a.account)).to.not.include(EVE);
+
+    // Counted in the version, the same point (the nearest, of the right label) earns.
+    const { originals, queries, late } = knnScenario();
+    const counted = { ...late, features: queries[0].features, label: queries[0].label };
+    const report2 = attributeEpoch(input([...originals, counted], queries));
+    expect(report2.contributions.map((c) => c.id)).to.include("late");
+  });
+
+  it("refuses a missing or misshapen example, naming the field", function () {
+    const without = (list: "contributions" | "inferences", i: number, field: "features" | "label") => {
+      const data = fullInput();
+      delete (data[list][i] as { features?: unknown; label?: unknown })[field];
+      return data;
+    };
+    expect(pathOf(() => attributeEpoch(without("contributions", 3, "features")))).to.equal("contributions[3].features");
+    expect(pathOf(() => attributeEpoch(without("contributions", 9, "label")))).to.equal("contributions[9].label");
+    expect(pathOf(() => attributeEpoch(without("inferences", 2, "features")))).to.equal("inferences[2].features");
+    expect(pathOf(() => attributeEpoch(without("inferences", 7, "label")))).to.equal("inferences[7].label");
+
+    const short = fullInput();
+    short.contributions[7].features = [1, 2];
+    expect(pathOf(() => attributeEpoch(short))).to.equal("contributions[7].features");
+    const wide = fullInput();
+    wide.inferences[4].features = [1, 2, 3, 4];
+    expect(pathOf(() => attributeEpoch(wide))).to.equal("inferences[4].features");
+    const infinite = fullInput();
+    infinite.contributions[1].features = [1, Infinity, 3];
+    expect(pathOf(() => attributeEpoch(infinite))).to.equal("contributions[1].features[1]");
+    const zero = fullInput({ scorer: { kind: "knn-shapley", k: 0 } });
+    expect(pathOf(() => attributeEpoch(zero))).to.equal("models[0].scorer.k");
+  });
+
+  it("round-trips through readEpochReport and verifyEpochReport, and detects a changed scorer or example", function () {
+    const data = fullInput();
+    const report = attributeEpoch(data);
+    const text = serializeEpochReport(report);
+    expect(serializeEpochReport(readEpochReport(text))).to.equal(text);
+    expect(verifyEpochReport(text, data)).to.deep.equal({ ok: true });
+
+    const otherK = fullInput({ scorer: { kind: "knn-shapley", k: K + 1 } });
+    expect(verifyEpochReport(text, otherK)).to.include({ ok: false });
+
+    const moved = fullInput();
+    moved.contributions[2].features = moved.contributions[2].features!.map((x) => x + 0.5);
+    expect(verifyEpochReport(text, moved)).to.include({ ok: false });
+
+    const tampered = JSON.parse(text) as EpochReport;
+    tampered.models[0].scorer = { kind: "knn-shapley", k: K + 1 };
+    expect(verifyEpochReport(tampered, data)).to.deep.include({ ok: false, path: "models[0].scorer.k" });
+    delete tampered.models[0].scorer;
+    expect(verifyEpochReport(tampered, data)).to.deep.include({ ok: false, path: "models[0].scorer" });
+    (tampered.models[0] as { scorer?: unknown }).scorer = { kind: "spans" };
+    expect(() => readEpochReport(tampered))
+      .to.throw(MalformedEpochReportError)
+      .with.property("path", "models[0].scorer.kind");
+  });
+
+  it("gives the same report whatever the order of the input lists", function () {
+    const data = fullInput();
+    const random = seededRandom(77);
+    const shuffled = <T>(items: readonly T[]) => [...items].sort(() => random() - 0.5);
+    const reordered = { ...data, contributions: shuffled(data.contributions), inferences: shuffled(data.inferences) };
+    expect(serializeEpochReport(attributeEpoch(reordered))).to.equal(serializeEpochReport(attributeEpoch(data)));
+  });
+});
+
+describe("attributeEpoch with a spans model", function () {
+  /** Six documents of words of their own, outputs that quote them, no examples anywhere. */
+  function spansInput(scorer: EpochScorer | null): EpochInput {
+    const { originals } = knnScenario();
+    const drafts = originals
+      .slice(0, 6)
+      .map(({ id, datanetId, contributor, text }) => ({ id, datanetId, contributor, text }));
+    const quote = (id: string, from: number) => Array.from({ length: 12 }, (_, k) => `${id}w${from + k}`).join(" ");
+    const queries = [
+      { id: "s0", output: `novel ${quote("c1", 3)} words ${quote("c4", 10)}` },
+      { id: "s1", output: `${quote("c5", 0)} and ${quote("c1", 15)}` },
+      { id: "s2", output: "nothing quoted" },
+    ];
+    return input(drafts, queries, { scorer });
+  }
+
+  it("writes the report of the code before scorers, whether the scorer is left out or spans", function () {
+    const implicit = serializeEpochReport(attributeEpoch(spansInput(null)));
+    // keccak256 of the serialization the code wrote before scorers existed, for this input.
+    expect(keccak256(toUtf8Bytes(implicit))).to.equal(GOLDEN_SPANS_REPORT);
+    expect(serializeEpochReport(attributeEpoch(spansInput({ kind: "spans" })))).to.equal(implicit);
+    expect(implicit).to.not.include("scorer");
+  });
+});
+
+const GOLDEN_SPANS_REPORT = "0x5b0c182829468b8199544f2290bacdac09de0d1b6120fc10274431f1e313a790";
