@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { createHash } from "node:crypto";
-import { AbiCoder, ZeroHash, getAddress, keccak256, toUtf8Bytes } from "ethers";
+import { ZeroHash, keccak256, toUtf8Bytes } from "ethers";
 import {
   ContributionContentMismatchError,
   DatanetVersionMismatchError,
@@ -20,21 +19,9 @@ import {
 } from "../../../sdk/src";
 import type { EpochContribution, EpochInput, EpochReport } from "../../../sdk/src";
 import { loadEmails, seededRandom } from "../../../scripts/lib/corpus";
+import { address, referenceDigest, sha256 } from "../../helpers/epochReference";
 
-/* INDEPENDENT REFERENCES: hashes and digests with ethers and node:crypto */
-
-const coder = AbiCoder.defaultAbiCoder();
-const sha256 = (text: string) => "0x" + createHash("sha256").update(text, "utf8").digest("hex");
-
-/** The registry's running digest: keccak256(abi.encode(digest, keccak256(abi.encode(datanetId, hash)), hash)). */
-function referenceDigest(datanetId: bigint, hashes: readonly string[]): string {
-  let digest = ZeroHash;
-  for (const hash of hashes) {
-    const contributionId = BigInt(keccak256(coder.encode(["uint256", "bytes32"], [datanetId, hash])));
-    digest = keccak256(coder.encode(["bytes32", "uint256", "bytes32"], [digest, contributionId, hash]));
-  }
-  return digest;
-}
+/* INDEPENDENT REFERENCES (hashes and digests: test/helpers/epochReference.ts) */
 
 /** Canonical JSON written independently: sorted keys, no spaces. */
 function referenceCanonical(value: unknown): string {
@@ -48,7 +35,6 @@ function referenceCanonical(value: unknown): string {
 
 /* SCENARIOS */
 
-const address = (byte: string) => getAddress("0x" + byte.repeat(20));
 const ALICE = address("a1");
 const BOB = address("b2");
 const CAROL = address("c3");

@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { createHash } from "node:crypto";
-import { AbiCoder, ZeroHash, getAddress, keccak256, toUtf8Bytes } from "ethers";
+import { keccak256, toUtf8Bytes } from "ethers";
 import {
   InvalidEpochInputError,
   MalformedEpochReportError,
@@ -11,21 +10,9 @@ import {
 } from "../../../sdk/src";
 import type { EpochContribution, EpochInput, EpochReport, EpochScorer } from "../../../sdk/src";
 import { seededRandom } from "../../../scripts/lib/corpus";
+import { address, referenceDigest, sha256 } from "../../helpers/epochReference";
 
 /* INDEPENDENT REFERENCES */
-
-const coder = AbiCoder.defaultAbiCoder();
-const sha256 = (text: string) => "0x" + createHash("sha256").update(text, "utf8").digest("hex");
-
-/** The registry's running digest: keccak256(abi.encode(digest, keccak256(abi.encode(datanetId, hash)), hash)). */
-function referenceDigest(datanetId: bigint, hashes: readonly string[]): string {
-  let digest = ZeroHash;
-  for (const hash of hashes) {
-    const contributionId = BigInt(keccak256(coder.encode(["uint256", "bytes32"], [datanetId, hash])));
-    digest = keccak256(coder.encode(["bytes32", "uint256", "bytes32"], [digest, contributionId, hash]));
-  }
-  return digest;
-}
 
 interface Example {
   features: number[];
@@ -65,7 +52,6 @@ function positiveShares(ids: readonly string[], values: readonly number[]): Map<
 
 /* SCENARIO */
 
-const address = (byte: string) => getAddress("0x" + byte.repeat(20));
 const ALICE = address("a1");
 const BOB = address("b2");
 const CAROL = address("c3");
