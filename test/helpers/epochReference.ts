@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { AbiCoder, ZeroHash, getAddress, keccak256 } from "ethers";
+import type { EpochContribution } from "../../sdk/src";
 
 /* Independent references for the epoch tests: hashes and digests with ethers and node:crypto, not the SDK. */
 
@@ -20,3 +21,30 @@ export function referenceDigest(datanetId: bigint, hashes: readonly string[]): s
 
 /** A checksummed address of one repeated byte, e.g. `address("a1")`. */
 export const address = (byte: string) => getAddress("0x" + byte.repeat(20));
+
+/** A contribution as the epoch tests draft it; `acceptedAt` defaults to its position in the draft list. */
+export interface DraftContribution {
+  id: string;
+  datanetId: bigint;
+  contributor: string;
+  text: string;
+  acceptedAt?: number;
+}
+
+/** The drafts as epoch contributions, numbered per Datanet in draft order, each hashed with {@link sha256}. */
+export function indexedContributions(drafts: readonly DraftContribution[]): EpochContribution[] {
+  const indexIn = new Map<bigint, number>();
+  return drafts.map((d, position) => {
+    const index = (indexIn.get(d.datanetId) ?? 0) + 1;
+    indexIn.set(d.datanetId, index);
+    return {
+      id: d.id,
+      datanetId: d.datanetId,
+      contributor: d.contributor,
+      contentHash: sha256(d.text),
+      index,
+      acceptedAt: d.acceptedAt ?? position,
+      text: d.text,
+    };
+  });
+}

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { InvalidInputError, InvalidPoolError, InvalidWeightError, ZeroTotalWeightError, allocate } from "../../sdk/src";
 import { seededRandom } from "../../scripts/lib/corpus";
+import { shuffled } from "../helpers/random";
 
 /** fast-check settings shared by every property: fixed seed, so a failure reproduces. */
 const RUNS = { seed: 20_240_601, numRuns: 300 };
@@ -84,12 +85,7 @@ const poolArb = fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.bigInt({ mi
 
 /** A Map with the same entries in a seeded random order. */
 function shuffledMap<K, V>(map: Map<K, V>, random: () => number): Map<K, V> {
-  const entries = [...map];
-  for (let i = entries.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [entries[i], entries[j]] = [entries[j], entries[i]];
-  }
-  return new Map(entries);
+  return new Map(shuffled([...map], random));
 }
 
 function sum(values: Iterable<bigint>): bigint {

@@ -3,21 +3,12 @@ import { getAddress, hexlify } from "ethers";
 import { InvalidInputError, Z_95, rankContributors, wilsonLowerBound } from "../../sdk/src";
 import type { ContributorStats } from "../../sdk/src";
 import { seededRandom } from "../../scripts/lib/corpus";
+import { shuffled } from "../helpers/random";
 
 /** A checksummed (mixed-case) address from the seeded PRNG. */
 function randomAddress(random: () => number): string {
   const bytes = Uint8Array.from({ length: 20 }, () => Math.floor(random() * 256));
   return getAddress(hexlify(bytes));
-}
-
-/** Fisher–Yates shuffle driven by the seeded PRNG; returns a new array. */
-function shuffled<T>(items: readonly T[], random: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
 }
 
 function stats(account: string, accepted: number, rejected: number, acceptedBytes = 0n): ContributorStats {

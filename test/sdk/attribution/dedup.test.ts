@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { createHash } from "node:crypto";
 import {
   DEDUP_DEFAULTS,
   InvalidDedupContributionError,
@@ -9,6 +8,8 @@ import {
 } from "../../../sdk/src";
 import type { ContributionClustering, DedupContribution } from "../../../sdk/src";
 import { loadEmails, seededRandom } from "../../../scripts/lib/corpus";
+import { sha256 } from "../../helpers/epochReference";
+import { shuffled } from "../../helpers/random";
 
 /* REFERENCE: every pair compared by the exact Jaccard similarity of plain string sets, components by search */
 
@@ -88,19 +89,8 @@ function differences(actual: ContributionClustering, expected: Map<string, strin
 
 /* CORPORA */
 
-const sha256 = (text: string) => "0x" + createHash("sha256").update(text).digest("hex");
-
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)];
-}
-
-function shuffle<T>(random: () => number, items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
 }
 
 let fresh = 0;
@@ -148,7 +138,7 @@ function syntheticCorpus(random: () => number, originals: number): DedupContribu
       derived.push(`${randomText(100 + Math.floor(random() * 100))} ${quoted} ${randomText(100)}`);
     }
   }
-  return shuffle(random, [...texts, ...derived]).map((text, i) => ({
+  return shuffled([...texts, ...derived], random).map((text, i) => ({
     id: `doc-${(i * 7919) % 1000}-${i}`,
     contentHash: sha256(text),
     text,
@@ -187,7 +177,7 @@ describe("clusterContributions", function () {
 
     it("finds the same clusters on real SpamAssassin mail with light edits, at thresholds 0.5 to 0.95", function () {
       const random = seededRandom(7_010);
-      const mails = shuffle(random, loadEmails()).slice(0, 150);
+      const mails = shuffled(loadEmails(), random).slice(0, 150);
       const edits = Array.from({ length: 40 }, () => lightlyEdit(random, pick(random, mails).text));
       const docs: DedupContribution[] = [...mails.map((m) => m.text), ...edits].map((text, i) => ({
         id: `mail-${i}`,
@@ -251,9 +241,9 @@ describe("clusterContributions", function () {
       const expected = clusterContributions(docs);
       const random = seededRandom(7_030);
       for (let run = 0; run < 10; run++) {
-        const shuffled = clusterContributions(shuffle(random, docs));
-        expect(shuffled.clusters).to.deep.equal(expected.clusters);
-        expect([...shuffled.representativeOf].sort()).to.deep.equal([...expected.representativeOf].sort());
+        const reordered = clusterContributions(shuffled(docs, random));
+        expect(reordered.clusters).to.deep.equal(expected.clusters);
+        expect([...reordered.representativeOf].sort()).to.deep.equal([...expected.representativeOf].sort());
       }
     });
   });

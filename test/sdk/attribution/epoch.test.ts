@@ -17,9 +17,11 @@ import {
   serializeEpochReport,
   verifyEpochReport,
 } from "../../../sdk/src";
-import type { EpochContribution, EpochInput, EpochReport } from "../../../sdk/src";
+import type { EpochInput, EpochReport } from "../../../sdk/src";
 import { loadEmails, seededRandom } from "../../../scripts/lib/corpus";
-import { address, referenceDigest, sha256 } from "../../helpers/epochReference";
+import { address, indexedContributions, referenceDigest, sha256 } from "../../helpers/epochReference";
+import type { DraftContribution } from "../../helpers/epochReference";
+import { shuffled } from "../../helpers/random";
 
 /* INDEPENDENT REFERENCES (hashes and digests: test/helpers/epochReference.ts) */
 
@@ -43,13 +45,7 @@ const MALLORY = address("e5");
 const EVE = address("f6");
 const LOG_ROOT = keccak256(toUtf8Bytes("inference log batch 1"));
 
-interface Draft {
-  id: string;
-  datanetId: bigint;
-  contributor: string;
-  text: string;
-  acceptedAt?: number;
-}
+type Draft = DraftContribution;
 
 interface ScenarioOptions {
   pool?: bigint;
@@ -68,21 +64,8 @@ function scenario(
   inferences: readonly { id: string; output: string; modelId?: bigint }[],
   { pool = 10n ** 21n, epoch = 1n, models, options }: ScenarioOptions = {},
 ): EpochInput {
-  const indexIn = new Map<bigint, number>();
-  const contributions: EpochContribution[] = drafts.map((d, position) => {
-    const index = (indexIn.get(d.datanetId) ?? 0) + 1;
-    indexIn.set(d.datanetId, index);
-    return {
-      id: d.id,
-      datanetId: d.datanetId,
-      contributor: d.contributor,
-      contentHash: sha256(d.text),
-      index,
-      acceptedAt: d.acceptedAt ?? position,
-      text: d.text,
-    };
-  });
-  const datanetIds = [...indexIn.keys()];
+  const contributions = indexedContributions(drafts);
+  const datanetIds = [...new Set(drafts.map((d) => d.datanetId))];
   const modelSpecs: NonNullable<ScenarioOptions["models"]> = models ?? [
     { modelId: 1n, trainedOn: datanetIds.map((datanetId) => ({ datanetId })) },
   ];
@@ -163,15 +146,6 @@ function weightOf(report: EpochReport, account: string): number {
 
 function shareOf(report: EpochReport, account: string): number {
   return weightOf(report, account) / report.accounts.reduce((sum, a) => sum + a.weight, 0);
-}
-
-function shuffle<T>(random: () => number, items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
 }
 
 function catchError(run: () => unknown): unknown {
@@ -352,9 +326,9 @@ describe("attributeEpoch", function () {
 
     it("does not raise an attacker's share with edited copies of real mails (replacements, insertions, deletions)", function () {
       const random = seededRandom(8_010);
-      const mails = shuffle(
-        random,
+      const mails = shuffled(
         loadEmails().filter((m) => m.text.length > 3_000 && m.text.length < 8_000),
+        random,
       ).slice(0, 40);
       const owners = [ALICE, BOB, CAROL, DAVE, MALLORY];
       const mailDrafts: Draft[] = mails.map((m, i) => ({
@@ -516,13 +490,13 @@ describe("attributeEpoch", function () {
       const expected = serializeEpochReport(attributeEpoch(input));
       const random = seededRandom(8_020);
       for (let run = 0; run < 4; run++) {
-        const shuffled: EpochInput = {
+        const reordered: EpochInput = {
           ...input,
-          models: shuffle(random, input.models).map((m) => ({ ...m, trainedOn: shuffle(random, m.trainedOn) })),
-          contributions: shuffle(random, input.contributions),
-          inferences: shuffle(random, input.inferences),
+          models: shuffled(input.models, random).map((m) => ({ ...m, trainedOn: shuffled(m.trainedOn, random) })),
+          contributions: shuffled(input.contributions, random),
+          inferences: shuffled(input.inferences, random),
         };
-        expect(serializeEpochReport(attributeEpoch(shuffled))).to.equal(expected);
+        expect(serializeEpochReport(attributeEpoch(reordered))).to.equal(expected);
       }
     });
 

@@ -10,7 +10,8 @@ import {
 } from "../../../sdk/src";
 import type { EpochContribution, EpochInput, EpochReport, EpochScorer } from "../../../sdk/src";
 import { seededRandom } from "../../../scripts/lib/corpus";
-import { address, referenceDigest, sha256 } from "../../helpers/epochReference";
+import { address, indexedContributions, referenceDigest } from "../../helpers/epochReference";
+import type { DraftContribution } from "../../helpers/epochReference";
 
 /* INDEPENDENT REFERENCES */
 
@@ -62,12 +63,7 @@ const K = 3;
 /** A text of words of its own, so dedup relates no two drafts but exact copies. */
 const ownWords = (id: string) => Array.from({ length: 30 }, (_, k) => `${id}w${k}`).join(" ");
 
-interface Draft extends Partial<Example> {
-  id: string;
-  datanetId: bigint;
-  contributor: string;
-  text: string;
-}
+interface Draft extends Partial<Example>, DraftContribution {}
 
 /**
  * Ten drafts in two Datanets: Datanet 1 has six, of which the model is trained on five; Datanet 2 has four, the
@@ -105,22 +101,11 @@ function input(
   // null leaves the scorer out.
   { scorer = { kind: "knn-shapley", k: K } as EpochScorer | null, counts = new Map<bigint, number>() } = {},
 ): EpochInput {
-  const indexIn = new Map<bigint, number>();
-  const contributions: EpochContribution[] = drafts.map((d, position) => {
-    const index = (indexIn.get(d.datanetId) ?? 0) + 1;
-    indexIn.set(d.datanetId, index);
-    return {
-      id: d.id,
-      datanetId: d.datanetId,
-      contributor: d.contributor,
-      contentHash: sha256(d.text),
-      index,
-      acceptedAt: position,
-      text: d.text,
-      ...(d.features && { features: d.features }),
-      ...(d.label !== undefined && { label: d.label }),
-    };
-  });
+  const contributions: EpochContribution[] = indexedContributions(drafts).map((c, i) => ({
+    ...c,
+    ...(drafts[i].features && { features: drafts[i].features }),
+    ...(drafts[i].label !== undefined && { label: drafts[i].label }),
+  }));
   return {
     epoch: 1n,
     pool: 10n ** 21n,
@@ -128,7 +113,7 @@ function input(
       {
         modelId: 1n,
         version: 1,
-        trainedOn: [...indexIn.keys()].map((datanetId) => {
+        trainedOn: [...new Set(drafts.map((d) => d.datanetId))].map((datanetId) => {
           const used = contributions
             .filter((c) => c.datanetId === datanetId)
             .slice(0, counts.get(datanetId) ?? Infinity);
