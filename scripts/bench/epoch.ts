@@ -24,7 +24,7 @@ import {
 } from "../../sdk/src";
 import type { DedupContribution, EpochContribution, EpochInput } from "../../sdk/src";
 import { loadEmails, seededRandom } from "../lib/corpus";
-import { printMachine, time } from "../lib/timing";
+import { duration, printMachine, time } from "../lib/timing";
 import type { Timing } from "../lib/timing";
 import { printTable } from "../lib/ui";
 
@@ -32,13 +32,9 @@ import { printTable } from "../lib/ui";
 const DEDUP_GOAL_MS = 5_000;
 const EPOCH_GOAL_MS = 15_000;
 
-function seconds(ms: number): string {
-  return ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
-
 /** "wall (CPU)" for a table cell. */
 function cell(t: Timing): string {
-  return `${seconds(t.wall)} (${seconds(t.cpu)})`;
+  return `${duration(t.wall)} (${duration(t.cpu)})`;
 }
 
 /** The mails and their edited copies, accepted in that order. */
@@ -192,9 +188,9 @@ function epochRows(texts: readonly string[], inferences: number): { rows: string
   return {
     total,
     rows: [
-      ["input checks, hashes, dedup, span index", seconds(firstProgress - start - perInference)],
+      ["input checks, hashes, dedup, span index", duration(firstProgress - start - perInference)],
       [`attribution, ${inferences.toLocaleString("en-US")} inferences`, `${perInference.toFixed(2)} ms each`],
-      ["sums, allocate, reward tree, report hash", seconds(end - lastProgress)],
+      ["sums, allocate, reward tree, report hash", duration(end - lastProgress)],
       ["attributeEpoch in all", cell(total)],
       [`readEpochReport (${(json.length / 1e6).toFixed(1)} MB, ${report.accounts.length} accounts)`, cell(read)],
       ["verifyEpochReport (recompute and compare)", cell(verify)],
@@ -217,8 +213,8 @@ export async function runEpochBench(quick: boolean): Promise<void> {
   );
   console.log(
     quick
-      ? `Dedup of ${texts.length.toLocaleString("en-US")} texts: ${cell(dedup.full)} (goal ≤ ${seconds(DEDUP_GOAL_MS)} at full size: not judged)`
-      : `Dedup of ${texts.length.toLocaleString("en-US")} texts: ${cell(dedup.full)} (goal ≤ ${seconds(DEDUP_GOAL_MS)})`,
+      ? `Dedup of ${texts.length.toLocaleString("en-US")} texts: ${cell(dedup.full)} (goal ≤ ${duration(DEDUP_GOAL_MS)} at full size: not judged)`
+      : `Dedup of ${texts.length.toLocaleString("en-US")} texts: ${cell(dedup.full)} (goal ≤ ${duration(DEDUP_GOAL_MS)})`,
   );
 
   const inferences = quick ? 300 : 2_000;
@@ -231,7 +227,7 @@ export async function runEpochBench(quick: boolean): Promise<void> {
   );
   console.log(
     quick
-      ? `attributeEpoch: ${cell(epoch.total)} (goal ≤ ${seconds(EPOCH_GOAL_MS)} at full size: not judged)`
-      : `attributeEpoch, ${texts.length.toLocaleString("en-US")} contributions, ${inferences.toLocaleString("en-US")} inferences: ${cell(epoch.total)} (goal ≤ ${seconds(EPOCH_GOAL_MS)})`,
+      ? `attributeEpoch: ${cell(epoch.total)} (goal ≤ ${duration(EPOCH_GOAL_MS)} at full size: not judged)`
+      : `attributeEpoch, ${texts.length.toLocaleString("en-US")} contributions, ${inferences.toLocaleString("en-US")} inferences: ${cell(epoch.total)} (goal ≤ ${duration(EPOCH_GOAL_MS)})`,
   );
 }

@@ -9,7 +9,7 @@ import { MerkleTree } from "merkletreejs";
 import { allocate, buildRewardTree } from "../../sdk/src";
 import type { RewardEntry } from "../../sdk/src";
 import { seededRandom } from "../lib/corpus";
-import { printMachine, time as timeRun } from "../lib/timing";
+import { duration, printMachine, time as timeRun } from "../lib/timing";
 import { printTable } from "../lib/ui";
 
 const SIZES = [10_000, 100_000, 1_000_000];
@@ -43,8 +43,7 @@ function time<T>(run: () => T): [ms: number, result: T] {
 }
 
 function seconds(ms: number | undefined): string {
-  if (ms === undefined) return "—";
-  return ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`;
+  return ms === undefined ? "—" : duration(ms);
 }
 
 function ratio(theirs: number | undefined, ours: number): string {

@@ -34,3 +34,8 @@ export function printMachine(): void {
       .join(" ")} (other work skews timings)`,
   );
 }
+
+/** A duration for a table: whole milliseconds below a second, seconds with two decimals above. */
+export function duration(ms: number): string {
+  return ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
