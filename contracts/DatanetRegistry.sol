@@ -12,8 +12,10 @@ import {
     DatanetVersion,
     Policy,
     PolicyField,
-    Reputation
+    Reputation,
+    SubmitRequest
 } from "./interfaces/IDatanetRegistry.sol";
+import {SurgeBondLib} from "./libraries/SurgeBondLib.sol";
 
 /// @title DatanetRegistry
 /// @notice See {IDatanetRegistry}.
@@ -41,10 +43,27 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
         uint64 acceptedBytes;
     }
 
+    /// @dev The latest attempt of a content hash in a Datanet, in two slots: everything a vote needs.
+    struct ContributionRecord {
+        address contributor;
+        uint40 submittedAt;
+        uint32 termsVersion;
+        ContributionStatus status;
+        uint8 surgeLevel;
+        uint64 size;
+        uint32 acceptMask;
+        uint32 rejectMask;
+        uint40 committedAt;
+        uint32 attempt;
+    }
+
     /* CONSTANTS */
 
     /// @inheritdoc IDatanetRegistry
     uint256 public constant MAX_VALIDATORS = 32;
+
+    /// @inheritdoc IDatanetRegistry
+    uint256 public constant REJECTION_COOLING_OFF = 7 days;
 
     IERC20 private immutable _BOND_TOKEN;
 
@@ -59,7 +78,9 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
     mapping(uint256 datanetId => mapping(uint32 termsVersion => address[])) private _validators;
     /// @dev Index of the validator in its terms' list, plus one (zero = not a validator).
     mapping(uint256 datanetId => mapping(uint32 termsVersion => mapping(address => uint256))) private _validatorSlots;
-    mapping(uint256 contributionId => Contribution) private _contributions;
+    /// @dev Keyed by the id of the content's first attempt (see {contributionIdOf}); holds its latest attempt.
+    mapping(uint256 firstContributionId => ContributionRecord) private _contributions;
+    mapping(bytes32 commitment => uint256 committedAt) private _commitments;
     mapping(uint256 datanetId => mapping(address contributor => ContributorAccount)) private _accounts;
     /// @dev Credit plus one once an account has held credit: the slot never returns to zero, so refunding a bond
     /// to an account that spent its credit costs a 2,900-gas rewrite instead of a 20,000-gas fresh slot.
@@ -147,52 +168,73 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
     /* CONTRIBUTIONS */
 
     /// @inheritdoc IDatanetRegistry
-    function contributionIdOf(uint256 datanetId, bytes32 contentHash) public pure returns (uint256) {
-        return uint256(keccak256(abi.encode(datanetId, contentHash)));
+    function contributionIdOf(uint256 datanetId, bytes32 contentHash, uint32 attempt) external pure returns (uint256) {
+        return _idOfAttempt(datanetId, contentHash, _firstIdOf(datanetId, contentHash), attempt);
     }
 
     /// @inheritdoc IDatanetRegistry
-    function submit(
+    function commitmentOf(
+        address contributor,
         uint256 datanetId,
         bytes32 contentHash,
-        uint64 size,
-        string calldata uri
-    ) external returns (uint256 contributionId) {
+        bytes32 salt
+    ) public pure returns (bytes32) {
+        return keccak256(abi.encode(contributor, datanetId, contentHash, salt));
+    }
+
+    /// @inheritdoc IDatanetRegistry
+    function commit(bytes32 commitment) external {
+        if (_commitments[commitment] != 0) revert DatanetCommitmentExists(commitment);
+        _commitments[commitment] = block.timestamp;
+        emit ContributionCommitted(commitment, msg.sender);
+    }
+
+    /// @inheritdoc IDatanetRegistry
+    function committedAt(bytes32 commitment) external view returns (uint256) {
+        return _commitments[commitment];
+    }
+
+    /// @inheritdoc IDatanetRegistry
+    function bondFor(uint256 datanetId, uint64 size) external view returns (uint256) {
         DatanetState storage state = _datanets[datanetId];
-        uint32 terms = state.termsVersion;
-        if (terms == 0) revert DatanetNonexistent(datanetId);
-        if (contentHash == bytes32(0)) revert DatanetInvalidContentHash();
-        if (size == 0) revert DatanetEmptyContribution();
-        contributionId = contributionIdOf(datanetId, contentHash);
-        Contribution storage contribution = _contributions[contributionId];
-        if (contribution.status != ContributionStatus.None) {
-            revert DatanetDuplicateContent(datanetId, contentHash, contributionId);
-        }
+        uint32 terms = _existingTerms(datanetId);
         Policy storage policy = _policies[datanetId][terms];
-        if (size > policy.maxFileBytes) revert DatanetFileTooLarge(datanetId, size, policy.maxFileBytes);
+        uint96 base = policy.bond;
+        if (base == 0) return 0;
+        uint256 used = state.day == block.timestamp / 1 days ? state.bytesToday : 0;
+        return SurgeBondLib.bondAt(base, SurgeBondLib.level(used + size, policy.datanetDailyBytes));
+    }
 
-        uint32 today = uint32(block.timestamp / 1 days);
-        _chargeContributor(datanetId, policy, size, today);
-        _chargeDatanet(datanetId, state, policy.datanetDailyBytes, size, today);
-
-        _contributions[contributionId] = Contribution({
+    /// @inheritdoc IDatanetRegistry
+    /// @dev The request is decoded into memory once: its fields are read several times, and each calldata read of a
+    /// narrow field would be validated again (measured: about 430 gas more per submission).
+    // solhint-disable-next-line gas-calldata-parameters
+    function submit(SubmitRequest memory request, string calldata uri) external returns (uint256 contributionId) {
+        uint32 terms = _checkRequest(request);
+        uint40 committed = _useCommitment(request.datanetId, request.contentHash, request.salt);
+        uint256 key = _firstIdOf(request.datanetId, request.contentHash);
+        uint32 attempt = _nextAttempt(request.datanetId, request.contentHash, key, committed);
+        contributionId = attempt == 1 ? key : _laterIdOf(request.datanetId, request.contentHash, attempt);
+        (uint8 surgeLevel, uint96 bond) = _charge(request, terms);
+        _contributions[key] = ContributionRecord({
             contributor: msg.sender,
             submittedAt: uint40(block.timestamp),
             termsVersion: terms,
             status: ContributionStatus.Pending,
-            datanetId: uint64(datanetId),
-            size: size,
+            surgeLevel: surgeLevel,
+            size: request.size,
             acceptMask: 0,
-            rejectMask: 0
+            rejectMask: 0,
+            committedAt: committed,
+            attempt: attempt
         });
-        uint96 bond = policy.bond;
         bool fromCredit = _debitBondCredit(msg.sender, bond);
         emit ContributionSubmitted(
-            datanetId,
+            request.datanetId,
             contributionId,
             msg.sender,
-            contentHash,
-            size,
+            request.contentHash,
+            request.size,
             uri,
             terms,
             bond,
@@ -203,65 +245,70 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
 
     /// @inheritdoc IDatanetRegistry
     function vote(uint256 datanetId, bytes32 contentHash, bool accept) external {
-        uint256 contributionId = contributionIdOf(datanetId, contentHash);
-        Contribution storage contribution = _requirePending(contributionId);
-        uint32 terms = contribution.termsVersion;
-        Policy storage policy = _policies[datanetId][terms];
-        uint256 deadline = uint256(contribution.submittedAt) + policy.reviewWindow;
-        if (block.timestamp > deadline) revert DatanetReviewWindowClosed(contributionId, deadline);
-        uint256 slot = _validatorSlots[datanetId][terms][msg.sender];
-        if (slot == 0) revert DatanetUnauthorizedValidator(contributionId, msg.sender);
-        address contributor = contribution.contributor;
-        if (contributor == msg.sender) revert DatanetSelfReview(contributionId, msg.sender);
-
-        uint32 bit = uint32(1 << (slot - 1));
-        uint32 acceptMask = contribution.acceptMask;
-        uint32 rejectMask = contribution.rejectMask;
-        if ((acceptMask | rejectMask) & bit != 0) revert DatanetAlreadyVoted(contributionId, msg.sender);
+        uint256 key = _firstIdOf(datanetId, contentHash);
+        ContributionRecord storage record = _requirePending(datanetId, contentHash, key);
+        uint256 contributionId = _idOfAttempt(datanetId, contentHash, key, record.attempt);
+        Policy storage policy = _policies[datanetId][record.termsVersion];
+        uint32 bit = _voterBit(datanetId, contributionId, record, policy);
+        uint32 mask;
         if (accept) {
-            acceptMask |= bit;
-            contribution.acceptMask = acceptMask;
+            mask = record.acceptMask | bit;
+            record.acceptMask = mask;
         } else {
-            rejectMask |= bit;
-            contribution.rejectMask = rejectMask;
+            mask = record.rejectMask | bit;
+            record.rejectMask = mask;
         }
         emit VoteCast(datanetId, contributionId, msg.sender, accept);
 
-        uint256 votes = _popcount(accept ? acceptMask : rejectMask);
-        if (votes < policy.quorum) return;
-        if (accept) {
-            _accept(datanetId, contentHash, contributionId, contribution, contributor, policy.bond);
-        } else {
-            _reject(datanetId, contributionId, contribution, contributor, policy.bond);
-        }
+        if (_popcount(mask) < policy.quorum) return;
+        if (accept) _accept(datanetId, contentHash, contributionId, record, policy);
+        else _reject(datanetId, contributionId, record, policy);
     }
 
     /// @inheritdoc IDatanetRegistry
     function reclaimBond(uint256 datanetId, bytes32 contentHash) external {
-        uint256 contributionId = contributionIdOf(datanetId, contentHash);
-        Contribution storage contribution = _requirePending(contributionId);
-        Policy storage policy = _policies[datanetId][contribution.termsVersion];
-        uint256 deadline = uint256(contribution.submittedAt) + policy.reviewWindow;
+        uint256 key = _firstIdOf(datanetId, contentHash);
+        ContributionRecord storage record = _requirePending(datanetId, contentHash, key);
+        uint256 contributionId = _idOfAttempt(datanetId, contentHash, key, record.attempt);
+        Policy storage policy = _policies[datanetId][record.termsVersion];
+        uint256 deadline = uint256(record.submittedAt) + policy.reviewWindow;
         if (block.timestamp <= deadline) revert DatanetReviewWindowOpen(contributionId, deadline);
-        contribution.status = ContributionStatus.Expired;
-        address contributor = contribution.contributor;
-        uint96 bond = policy.bond;
-        emit ContributionExpired(datanetId, contributionId, contributor, bond);
-        if (bond != 0) _BOND_TOKEN.safeTransfer(contributor, bond);
+        record.status = ContributionStatus.Expired;
+        address contributor = record.contributor;
+        uint96 refund = policy.bond;
+        uint96 kept = _bondOf(record, policy) - refund;
+        if (kept != 0) _treasuries[datanetId] += kept;
+        emit ContributionExpired(datanetId, contributionId, contributor, refund, kept);
+        if (refund != 0) _BOND_TOKEN.safeTransfer(contributor, refund);
     }
 
     /// @inheritdoc IDatanetRegistry
-    function getContribution(uint256 contributionId) external view returns (Contribution memory) {
-        return _contributions[contributionId];
+    function getContribution(uint256 datanetId, bytes32 contentHash) external view returns (Contribution memory c) {
+        uint256 key = _firstIdOf(datanetId, contentHash);
+        ContributionRecord memory record = _contributions[key];
+        if (record.status == ContributionStatus.None) return c;
+        c = Contribution({
+            contributionId: _idOfAttempt(datanetId, contentHash, key, record.attempt),
+            contributor: record.contributor,
+            submittedAt: record.submittedAt,
+            committedAt: record.committedAt,
+            termsVersion: record.termsVersion,
+            status: record.status,
+            attempt: record.attempt,
+            surgeLevel: record.surgeLevel,
+            size: record.size,
+            bond: SurgeBondLib.bondAt(_policies[datanetId][record.termsVersion].bond, record.surgeLevel),
+            acceptMask: record.acceptMask,
+            rejectMask: record.rejectMask
+        });
     }
 
     /// @inheritdoc IDatanetRegistry
-    function reviewDeadline(uint256 contributionId) external view returns (uint256) {
-        Contribution storage contribution = _contributions[contributionId];
-        if (contribution.status == ContributionStatus.None) revert DatanetContributionNonexistent(contributionId);
-        return
-            uint256(contribution.submittedAt) +
-            _policies[contribution.datanetId][contribution.termsVersion].reviewWindow;
+    function reviewDeadline(uint256 datanetId, bytes32 contentHash) external view returns (uint256) {
+        uint256 key = _firstIdOf(datanetId, contentHash);
+        ContributionRecord storage record = _contributions[key];
+        if (record.status == ContributionStatus.None) revert DatanetContributionNonexistent(key);
+        return uint256(record.submittedAt) + _policies[datanetId][record.termsVersion].reviewWindow;
     }
 
     /// @inheritdoc IDatanetRegistry
@@ -413,18 +460,123 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
         account.bytesToday = used + size;
     }
 
+    /// @dev Adds `size` to the Datanet's bytes today and returns the submission's surge level. Without a bond the
+    /// budget is a hard limit; with one it is priced (see {SurgeBondLib}), so that nobody is ever locked out.
     function _chargeDatanet(
         uint256 datanetId,
         DatanetState storage state,
-        uint64 limit,
+        uint96 bond,
+        uint64 budget,
         uint64 size,
         uint32 today
-    ) private {
+    ) private returns (uint8 surgeLevel) {
         uint64 used = state.day == today ? state.bytesToday : 0;
-        uint64 remaining = limit > used ? limit - used : 0;
-        if (size > remaining) revert DatanetDailyBytesExceeded(datanetId, size, remaining);
+        uint256 usedAfter = uint256(used) + size;
+        if (bond == 0) {
+            uint64 remaining = budget > used ? budget - used : 0;
+            if (size > remaining) revert DatanetDailyBytesExceeded(datanetId, size, remaining);
+        } else {
+            surgeLevel = SurgeBondLib.level(usedAfter, budget);
+        }
         state.day = today;
-        state.bytesToday = used + size;
+        // Saturates rather than reverts: a priced budget has no hard limit, and the level saturates long before.
+        state.bytesToday = usedAfter > type(uint64).max ? type(uint64).max : uint64(usedAfter);
+    }
+
+    /// @dev Checks what a submission can be refused for before anything is read of the content; returns the terms.
+    function _checkRequest(SubmitRequest memory request) private view returns (uint32 terms) {
+        uint256 datanetId = request.datanetId;
+        terms = _datanets[datanetId].termsVersion;
+        if (terms == 0) revert DatanetNonexistent(datanetId);
+        if (request.termsVersion != terms) revert DatanetTermsChanged(datanetId, request.termsVersion, terms);
+        if (request.contentHash == bytes32(0)) revert DatanetInvalidContentHash();
+        if (request.size == 0) revert DatanetEmptyContribution();
+    }
+
+    /// @dev Applies the file and daily limits and returns the surge level and the bond, within the contributor's
+    /// maximum.
+    function _charge(SubmitRequest memory request, uint32 terms) private returns (uint8 surgeLevel, uint96 bond) {
+        uint256 datanetId = request.datanetId;
+        uint64 size = request.size;
+        Policy storage policy = _policies[datanetId][terms];
+        if (size > policy.maxFileBytes) revert DatanetFileTooLarge(datanetId, size, policy.maxFileBytes);
+        uint32 today = uint32(block.timestamp / 1 days);
+        _chargeContributor(datanetId, policy, size, today);
+        uint96 base = policy.bond;
+        surgeLevel = _chargeDatanet(datanetId, _datanets[datanetId], base, policy.datanetDailyBytes, size, today);
+        uint256 amount = SurgeBondLib.bondAt(base, surgeLevel);
+        if (amount > request.maxBond) revert DatanetBondAboveMax(datanetId, amount, request.maxBond);
+        // Fits: amount <= request.maxBond, a uint96, was checked above.
+        bond = uint96(amount);
+    }
+
+    /// @dev Checks and consumes the caller's commitment to this submission; returns when it was recorded.
+    function _useCommitment(uint256 datanetId, bytes32 contentHash, bytes32 salt) private returns (uint40) {
+        bytes32 commitment = commitmentOf(msg.sender, datanetId, contentHash, salt);
+        uint256 at = _commitments[commitment];
+        if (at == 0) revert DatanetUnknownCommitment(commitment);
+        if (at >= block.timestamp) revert DatanetCommitmentTooRecent(commitment, at);
+        delete _commitments[commitment];
+        // Fits: a block timestamp.
+        return uint40(at);
+    }
+
+    /// @dev The attempt number a new submission of this content gets, after checking that the content may be
+    /// submitted: new, expired, rejected and cooled off, or pending under a later commitment (which it supersedes).
+    function _nextAttempt(
+        uint256 datanetId,
+        bytes32 contentHash,
+        uint256 key,
+        uint40 committed
+    ) private returns (uint32) {
+        ContributionRecord storage record = _contributions[key];
+        ContributionStatus status = record.status;
+        if (status == ContributionStatus.None) return 1;
+        uint32 previous = record.attempt;
+        uint256 previousId = _idOfAttempt(datanetId, contentHash, key, previous);
+        if (status == ContributionStatus.Pending) {
+            if (record.committedAt <= committed) revert DatanetDuplicateContent(datanetId, contentHash, previousId);
+            _supersede(datanetId, previousId, record);
+        } else if (status == ContributionStatus.Accepted) {
+            revert DatanetDuplicateContent(datanetId, contentHash, previousId);
+        } else if (status == ContributionStatus.Rejected) {
+            uint256 at =
+                uint256(record.submittedAt) +
+                    _policies[datanetId][record.termsVersion].reviewWindow +
+                    REJECTION_COOLING_OFF;
+            if (block.timestamp < at) revert DatanetRejectionCoolingOff(previousId, at);
+        }
+        return previous + 1;
+    }
+
+    /// @dev Credits a pending attempt's whole bond back to its contributor, whose copy lost to an earlier commitment.
+    function _supersede(uint256 datanetId, uint256 contributionId, ContributionRecord storage record) private {
+        address contributor = record.contributor;
+        uint96 refund = _bondOf(record, _policies[datanetId][record.termsVersion]);
+        if (refund != 0) _bondCredits[contributor] = _creditOf(contributor) + refund + 1;
+        emit ContributionSuperseded(datanetId, contributionId, contributor, refund);
+    }
+
+    /// @dev The caller's bit in the vote masks, after checking that it may vote on `record` now.
+    function _voterBit(
+        uint256 datanetId,
+        uint256 contributionId,
+        ContributionRecord storage record,
+        Policy storage policy
+    ) private view returns (uint32 bit) {
+        uint256 deadline = uint256(record.submittedAt) + policy.reviewWindow;
+        if (block.timestamp > deadline) revert DatanetReviewWindowClosed(contributionId, deadline);
+        uint256 slot = _validatorSlots[datanetId][record.termsVersion][msg.sender];
+        if (slot == 0) revert DatanetUnauthorizedValidator(contributionId, msg.sender);
+        if (record.contributor == msg.sender) revert DatanetSelfReview(contributionId, msg.sender);
+        bit = uint32(1 << (slot - 1));
+        if ((record.acceptMask | record.rejectMask) & bit != 0) revert DatanetAlreadyVoted(contributionId, msg.sender);
+    }
+
+    /// @dev The bond `record` posted under `policy`, its terms.
+    function _bondOf(ContributionRecord storage record, Policy storage policy) private view returns (uint96) {
+        // Fits: a bond is stored only once it is at most the contributor's uint96 maximum.
+        return uint96(SurgeBondLib.bondAt(policy.bond, record.surgeLevel));
     }
 
     /// @dev Pays a nonzero bond from the contributor's credit when the credit covers it; returns whether it did.
@@ -443,19 +595,20 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
         uint256 datanetId,
         bytes32 contentHash,
         uint256 contributionId,
-        Contribution storage contribution,
-        address contributor,
-        uint96 bond
+        ContributionRecord storage record,
+        Policy storage policy
     ) private {
-        contribution.status = ContributionStatus.Accepted;
+        record.status = ContributionStatus.Accepted;
         DatanetState storage state = _datanets[datanetId];
         uint64 index = state.acceptedCount + 1;
         state.acceptedCount = index;
         bytes32 digest = keccak256(abi.encode(_digests[datanetId], contributionId, contentHash));
         _digests[datanetId] = digest;
+        address contributor = record.contributor;
         ContributorAccount storage account = _accounts[datanetId][contributor];
         account.accepted += 1;
-        account.acceptedBytes += contribution.size;
+        account.acceptedBytes += record.size;
+        uint96 bond = _bondOf(record, policy);
         if (bond != 0) _bondCredits[contributor] = _creditOf(contributor) + bond + 1;
         emit ContributionAccepted(datanetId, contributionId, contributor, contentHash, index, digest, bond);
     }
@@ -463,12 +616,13 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
     function _reject(
         uint256 datanetId,
         uint256 contributionId,
-        Contribution storage contribution,
-        address contributor,
-        uint96 bond
+        ContributionRecord storage record,
+        Policy storage policy
     ) private {
-        contribution.status = ContributionStatus.Rejected;
+        record.status = ContributionStatus.Rejected;
+        address contributor = record.contributor;
         _accounts[datanetId][contributor].rejected += 1;
+        uint96 bond = _bondOf(record, policy);
         if (bond != 0) _treasuries[datanetId] += bond;
         emit ContributionRejected(datanetId, contributionId, contributor, bond);
     }
@@ -481,11 +635,37 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
         }
     }
 
-    function _requirePending(uint256 contributionId) private view returns (Contribution storage contribution) {
-        contribution = _contributions[contributionId];
-        ContributionStatus status = contribution.status;
-        if (status == ContributionStatus.None) revert DatanetContributionNonexistent(contributionId);
-        if (status != ContributionStatus.Pending) revert DatanetContributionNotPending(contributionId, status);
+    /// @dev The latest attempt of `contentHash`, stored under `key` (its first attempt's id), which must be pending.
+    function _requirePending(
+        uint256 datanetId,
+        bytes32 contentHash,
+        uint256 key
+    ) private view returns (ContributionRecord storage record) {
+        record = _contributions[key];
+        ContributionStatus status = record.status;
+        if (status == ContributionStatus.None) revert DatanetContributionNonexistent(key);
+        if (status != ContributionStatus.Pending) {
+            revert DatanetContributionNotPending(_idOfAttempt(datanetId, contentHash, key, record.attempt), status);
+        }
+    }
+
+    function _firstIdOf(uint256 datanetId, bytes32 contentHash) private pure returns (uint256) {
+        return uint256(keccak256(abi.encode(datanetId, contentHash)));
+    }
+
+    /// @dev A 96-byte preimage: never equal to a first attempt's id, whose preimage has 64 bytes.
+    function _laterIdOf(uint256 datanetId, bytes32 contentHash, uint32 attempt) private pure returns (uint256) {
+        return uint256(keccak256(abi.encode(datanetId, contentHash, attempt)));
+    }
+
+    /// @dev {contributionIdOf} when the first attempt's id, `key`, is at hand already.
+    function _idOfAttempt(
+        uint256 datanetId,
+        bytes32 contentHash,
+        uint256 key,
+        uint32 attempt
+    ) private pure returns (uint256) {
+        return attempt == 1 ? key : _laterIdOf(datanetId, contentHash, attempt);
     }
 
     function _requireDatanetOwner(uint256 datanetId) private view {

@@ -29,7 +29,8 @@ enum PolicyField {
 /// @notice Rules a Datanet applies to submissions. Limits are per UTC day (`block.timestamp / 1 days`).
 /// @dev Field order packs the struct into two storage slots; the first holds everything a vote needs.
 struct Policy {
-    /// @dev OPEN posted with each submission; refunded on acceptance or expiry, slashed on rejection. May be zero.
+    /// @dev OPEN posted with each submission on a quiet day; on a busy day it doubles (see {SurgeBondLib}). Refunded
+    /// on acceptance, slashed on rejection; on expiry this bond is refunded and any surge above it kept. May be zero.
     uint96 bond;
     /// @dev Votes of one kind (accept or reject) that decide a contribution; 1 ≤ quorum ≤ validator count.
     uint8 quorum;
@@ -42,22 +43,49 @@ struct Policy {
     uint32 contributorDailyFiles;
     /// @dev Bytes one contributor may submit to this Datanet per UTC day.
     uint64 contributorDailyBytes;
-    /// @dev Bytes all contributors together may submit to this Datanet per UTC day.
+    /// @dev Bytes all contributors together submit to this Datanet on a normal UTC day. With a nonzero bond it is a
+    /// priced budget (the bond doubles per eighth of it past five eighths, see {SurgeBondLib}); without a bond it is a
+    /// hard limit.
     uint64 datanetDailyBytes;
 }
 
-/// @notice A contribution as stored on-chain. The content hash and URI are in {IDatanetRegistry-ContributionSubmitted}.
+/// @notice A contribution as {IDatanetRegistry-getContribution} returns it: the latest attempt of a content hash in a
+/// Datanet. The content hash and URI are in {IDatanetRegistry-ContributionSubmitted}.
 struct Contribution {
+    /// @dev `contributionIdOf(datanetId, contentHash, attempt)`.
+    uint256 contributionId;
     address contributor;
     uint40 submittedAt;
+    /// @dev When the contributor's commitment was recorded: an earlier commitment takes a pending attempt over.
+    uint40 committedAt;
     /// @dev The terms (policy + validator set) the contribution is reviewed under; later changes never apply to it.
     uint32 termsVersion;
     ContributionStatus status;
-    uint64 datanetId;
+    /// @dev 1 for the first submission of this content to this Datanet; each resubmission or takeover adds one.
+    uint32 attempt;
+    /// @dev How many times the terms' bond doubled for this submission (see {SurgeBondLib}).
+    uint8 surgeLevel;
     uint64 size;
+    /// @dev The bond posted: the terms' bond doubled `surgeLevel` times.
+    uint256 bond;
     /// @dev Bit i set = the validator at index i of the terms' validator list voted accept (resp. reject).
     uint32 acceptMask;
     uint32 rejectMask;
+}
+
+/// @notice What a contributor signs when it reveals a submission with {IDatanetRegistry-submit}.
+struct SubmitRequest {
+    uint256 datanetId;
+    /// @dev sha-256 of the contribution's bytes (the digest of its IPFS CIDv1).
+    bytes32 contentHash;
+    /// @dev Length of the contribution in bytes.
+    uint64 size;
+    /// @dev The terms version the contributor read: the submission reverts if the Datanet's terms changed since.
+    uint32 termsVersion;
+    /// @dev The most the contributor agrees to post as bond (the bond rises on busy days; see {SurgeBondLib}).
+    uint96 maxBond;
+    /// @dev The secret of the contributor's earlier {IDatanetRegistry-commit}.
+    bytes32 salt;
 }
 
 /// @notice A published, trustless snapshot of a Datanet's accepted contributions.
@@ -82,8 +110,14 @@ struct Reputation {
 /// refunds the bond and folds the contribution into the Datanet's running digest, a quorum of rejects slashes the
 /// bond to the Datanet treasury, and a contribution without quorum within the review window expires and its bond
 /// can be reclaimed. Every bond settles exactly once.
-/// @dev A contribution is identified by `contributionIdOf(datanetId, contentHash)`, so the same content can never be
-/// submitted twice to one Datanet and anyone can compute an id before submitting.
+/// @dev Submitting takes two transactions. {commit} records `commitmentOf(contributor, datanetId, contentHash, salt)`,
+/// which hides the content; {submit} reveals it in a later block. A copy of a revealed submission seen in the mempool
+/// therefore cannot be mined first (its commitment would be too recent), and if the author's reveal is delayed and a
+/// copy gets in, the author's earlier commitment takes the pending attempt over. The submission names the terms the
+/// contributor read and the most it agrees to bond, so a Datanet owner cannot change either under it.
+/// One content hash has at most one pending or accepted attempt per Datanet. An expired attempt may be submitted
+/// again at once, a rejected one after {REJECTION_COOLING_OFF} past its review deadline; each attempt has its own id,
+/// `contributionIdOf(datanetId, contentHash, attempt)`, so ids and version digests stay unique.
 interface IDatanetRegistry {
     /* EVENTS */
 
@@ -97,7 +131,13 @@ interface IDatanetRegistry {
     /// @param termsVersion Version recorded by contributions submitted under these terms.
     event TermsUpdated(uint256 indexed datanetId, uint32 indexed termsVersion, Policy policy, address[] validators);
 
+    /// @notice `contributor` committed to a submission it will reveal with {submit}.
+    event ContributionCommitted(bytes32 indexed commitment, address indexed contributor);
+
     /// @notice A contribution was submitted and its bond escrowed.
+    /// @param contributionId `contributionIdOf(datanetId, contentHash, attempt)`, where `attempt` is 1 for the
+    /// content's first submission to this Datanet and one more for each later one (see {getContribution}).
+    /// @param bond The bond posted: the terms' bond, doubled on busy days (see {SurgeBondLib}).
     /// @param fromCredit Whether a nonzero bond came out of the contributor's bond credit instead of its wallet.
     event ContributionSubmitted(
         uint256 indexed datanetId,
@@ -109,6 +149,15 @@ interface IDatanetRegistry {
         uint32 termsVersion,
         uint96 bond,
         bool fromCredit
+    );
+
+    /// @notice A submission whose commitment is earlier took this pending contribution over; its bond was credited back
+    /// to `contributor`'s bond credit.
+    event ContributionSuperseded(
+        uint256 indexed datanetId,
+        uint256 indexed contributionId,
+        address indexed contributor,
+        uint96 refund
     );
 
     /// @notice A validator voted on a contribution.
@@ -135,12 +184,14 @@ interface IDatanetRegistry {
         uint96 slashed
     );
 
-    /// @notice A contribution's review window passed without quorum; its bond was returned to the contributor.
+    /// @notice A contribution's review window passed without quorum; the terms' bond was returned to the contributor
+    /// and the surge part of its bond, if any, kept in the Datanet treasury.
     event ContributionExpired(
         uint256 indexed datanetId,
         uint256 indexed contributionId,
         address indexed contributor,
-        uint96 refund
+        uint96 refund,
+        uint96 kept
     );
 
     /// @notice `account` withdrew bond credit to `to`.
@@ -184,8 +235,26 @@ interface IDatanetRegistry {
     /// @notice A contribution must have at least one byte.
     error DatanetEmptyContribution();
 
-    /// @notice The same content was already submitted to this Datanet.
+    /// @notice The same content is pending or accepted in this Datanet (a pending one under an earlier commitment).
     error DatanetDuplicateContent(uint256 datanetId, bytes32 contentHash, uint256 contributionId);
+
+    /// @notice The Datanet's terms changed since the contributor read them: nothing was submitted or bonded.
+    error DatanetTermsChanged(uint256 datanetId, uint32 expected, uint32 current);
+
+    /// @notice The bond the submission would post now exceeds the most the contributor agreed to.
+    error DatanetBondAboveMax(uint256 datanetId, uint256 bond, uint256 maxBond);
+
+    /// @notice This commitment was already recorded.
+    error DatanetCommitmentExists(bytes32 commitment);
+
+    /// @notice No commitment matches the caller, Datanet, content hash and salt of the submission.
+    error DatanetUnknownCommitment(bytes32 commitment);
+
+    /// @notice The commitment was recorded in this block; the submission must come in a later one.
+    error DatanetCommitmentTooRecent(bytes32 commitment, uint256 committedAt);
+
+    /// @notice The content was rejected; it may be submitted again from `resubmittableAt`.
+    error DatanetRejectionCoolingOff(uint256 contributionId, uint256 resubmittableAt);
 
     /// @notice `size` exceeds the policy's `maxFileBytes`.
     error DatanetFileTooLarge(uint256 datanetId, uint256 size, uint256 maxFileBytes);
@@ -201,7 +270,8 @@ interface IDatanetRegistry {
         uint256 remaining
     );
 
-    /// @notice The submission would take the Datanet over `datanetDailyBytes` today.
+    /// @notice The submission would take a Datanet without bond over `datanetDailyBytes` today (with a bond, the
+    /// budget is priced instead: see {SurgeBondLib}).
     error DatanetDailyBytesExceeded(uint256 datanetId, uint256 requested, uint256 remaining);
 
     /// @notice No contribution has this id.
@@ -244,6 +314,9 @@ interface IDatanetRegistry {
 
     /// @notice The OPEN token bonds are posted in.
     function BOND_TOKEN() external view returns (address);
+
+    /// @notice How long after its review deadline rejected content may be submitted again: 7 days.
+    function REJECTION_COOLING_OFF() external view returns (uint256);
 
     /* DATANETS */
 
@@ -289,41 +362,60 @@ interface IDatanetRegistry {
 
     /* CONTRIBUTIONS */
 
-    /// @notice The id a contribution of `contentHash` to `datanetId` has: `uint256(keccak256(abi.encode(datanetId,
-    /// contentHash)))`.
-    function contributionIdOf(uint256 datanetId, bytes32 contentHash) external pure returns (uint256);
+    /// @notice The id of `attempt` of `contentHash` in `datanetId`: `uint256(keccak256(abi.encode(datanetId,
+    /// contentHash)))` for the first attempt, `uint256(keccak256(abi.encode(datanetId, contentHash, attempt)))` for
+    /// later ones.
+    function contributionIdOf(uint256 datanetId, bytes32 contentHash, uint32 attempt) external pure returns (uint256);
 
-    /// @notice Submits a contribution and escrows the bond: from the caller's bond credit when it covers the bond,
-    /// otherwise pulled from the caller's wallet (needs an OPEN allowance).
-    /// @param contentHash sha-256 of the contribution's bytes (the digest of its IPFS CIDv1).
-    /// @param size Length of the contribution in bytes.
-    /// @param uri Where the bytes can be fetched (emitted, not stored).
-    /// @dev Requirements: the Datanet exists; nonzero hash and size; content new to the Datanet; size within
-    /// `maxFileBytes`; the contributor's and the Datanet's daily limits not exceeded. Emits {ContributionSubmitted}.
-    function submit(
+    /// @notice `keccak256(abi.encode(contributor, datanetId, contentHash, salt))`: what {commit} records.
+    function commitmentOf(
+        address contributor,
         uint256 datanetId,
         bytes32 contentHash,
-        uint64 size,
-        string calldata uri
-    ) external returns (uint256 contributionId);
+        bytes32 salt
+    ) external pure returns (bytes32);
 
-    /// @notice Casts the caller's vote on a pending contribution. The vote that reaches quorum settles it:
-    /// accepted (bond credited back to the contributor, folded into the digest) or rejected (bond slashed to the
+    /// @notice Records a commitment to a submission (see {commitmentOf}), to be revealed with {submit} in a later
+    /// block. Pick a fresh random salt: it keeps the content hidden until the reveal.
+    /// @dev Reverts with {DatanetCommitmentExists} for a commitment already recorded. Emits {ContributionCommitted}.
+    function commit(bytes32 commitment) external;
+
+    /// @notice When a commitment was recorded (zero if never, or once its submission used it).
+    function committedAt(bytes32 commitment) external view returns (uint256);
+
+    /// @notice The bond a submission of `size` bytes would post now under the Datanet's current terms: the terms' bond,
+    /// doubled on busy days (see {SurgeBondLib}).
+    function bondFor(uint256 datanetId, uint64 size) external view returns (uint256);
+
+    /// @notice Reveals a committed submission and escrows its bond: from the caller's bond credit when it covers the
+    /// bond, otherwise pulled from the caller's wallet (needs an OPEN allowance).
+    /// @param uri Where the bytes can be fetched (emitted, not stored).
+    /// @dev Requirements: the Datanet exists and its current terms are `request.termsVersion`; nonzero hash and size;
+    /// the caller committed to `(datanetId, contentHash, salt)` in an earlier block; the content is new to the Datanet,
+    /// expired, rejected at least {REJECTION_COOLING_OFF} before its review deadline, or pending under a later
+    /// commitment (which this submission takes over, crediting its bond back); size within `maxFileBytes`; the
+    /// contributor's daily limits (and, without a bond, the Datanet's) not exceeded; the bond at most
+    /// `request.maxBond`. Emits {ContributionSubmitted}, after {ContributionSuperseded} on a takeover.
+    function submit(SubmitRequest calldata request, string calldata uri) external returns (uint256 contributionId);
+
+    /// @notice Casts the caller's vote on the pending attempt of `contentHash`. The vote that reaches quorum settles
+    /// it: accepted (bond credited back to the contributor, folded into the digest) or rejected (bond slashed to the
     /// Datanet treasury).
     /// @dev Requirements: the contribution is pending and inside its review window; the caller is a validator of
     /// its terms, is not its contributor and has not voted on it. Emits {VoteCast} and possibly
     /// {ContributionAccepted} or {ContributionRejected}.
     function vote(uint256 datanetId, bytes32 contentHash, bool accept) external;
 
-    /// @notice Expires a pending contribution whose review window passed without quorum and sends its bond to the
-    /// contributor. Anyone may call; the bond always goes to the contributor. Emits {ContributionExpired}.
+    /// @notice Expires a pending contribution whose review window passed without quorum and sends the terms' bond to
+    /// the contributor; the surge part of its bond stays in the Datanet treasury. Anyone may call; the refund always
+    /// goes to the contributor. Emits {ContributionExpired}.
     function reclaimBond(uint256 datanetId, bytes32 contentHash) external;
 
-    /// @notice A contribution's on-chain record (status `None` when it does not exist).
-    function getContribution(uint256 contributionId) external view returns (Contribution memory);
+    /// @notice The latest attempt of `contentHash` in `datanetId` (status `None` when it was never submitted).
+    function getContribution(uint256 datanetId, bytes32 contentHash) external view returns (Contribution memory);
 
-    /// @notice Unix time after which the contribution can no longer be voted on.
-    function reviewDeadline(uint256 contributionId) external view returns (uint256);
+    /// @notice Unix time after which the latest attempt of `contentHash` can no longer be voted on.
+    function reviewDeadline(uint256 datanetId, bytes32 contentHash) external view returns (uint256);
 
     /// @notice Reputation counters of `contributor` in `datanetId`.
     function reputation(uint256 datanetId, address contributor) external view returns (Reputation memory);

@@ -2,9 +2,14 @@ import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { contentHash, datanetFixture } from "../fixtures/protocol";
 import { gasOf, gasTable } from "../helpers/gas";
+import { commitSubmission } from "../helpers/submission";
 
-/** Goals from the foundation issue: steady-state submissions and review votes. */
+/**
+ * Goals from the foundation and security issues: steady-state submissions (the reveal) and review votes, and the
+ * commitment that precedes each submission.
+ */
 const SUBMIT_GOAL = 120_000n;
+const COMMIT_GOAL = 50_000n;
 const VOTE_GOAL = 70_000n;
 
 describe("DatanetRegistry gas", function () {
@@ -13,15 +18,22 @@ describe("DatanetRegistry gas", function () {
   async function scenario() {
     const f = await loadFixture(datanetFixture);
     const { datanets, alice, v1, v2, datanetId } = f;
-    const submit = (n: number) =>
-      gasOf(datanets.connect(alice).submit(datanetId, contentHash(n), 4_096, `ipfs://c${n}`));
+    const commits: bigint[] = [];
+    const submit = async (n: number) => {
+      const pending = await commitSubmission(datanets, alice, datanetId, contentHash(n), {
+        size: 4_096,
+        uri: `ipfs://c${n}`,
+      });
+      commits.push(pending.commitReceipt.gasUsed);
+      return gasOf(pending.reveal());
+    };
     const vote = (n: number, validator = v1, accept = true) =>
       gasOf(datanets.connect(validator).vote(datanetId, contentHash(n), accept));
-    return { ...f, submit, vote };
+    return { ...f, submit, vote, commits };
   }
 
   it("keeps a steady-state submission within 120,000 gas, from the wallet and from bond credit", async function () {
-    const { submit, vote, v2 } = await scenario();
+    const { submit, vote, v2, commits } = await scenario();
     measured.push(["submit: first in this Datanet (new counters slot)", await submit(0)]);
     const fromWallet = await submit(1);
     measured.push(["submit: bond pulled from the wallet", fromWallet]);
@@ -29,8 +41,10 @@ describe("DatanetRegistry gas", function () {
     await vote(0, v2); // accepted: the bond becomes credit
     const fromCredit = await submit(2);
     measured.push(["submit: bond paid from bond credit", fromCredit]);
+    measured.push(["commit (every submission's first transaction)", commits[1]]);
     expect(fromWallet).to.be.lessThanOrEqual(SUBMIT_GOAL);
     expect(fromCredit).to.be.lessThanOrEqual(SUBMIT_GOAL);
+    for (const gas of commits) expect(gas).to.be.lessThanOrEqual(COMMIT_GOAL);
   });
 
   it("keeps a review vote within 70,000 gas, deciding or not", async function () {

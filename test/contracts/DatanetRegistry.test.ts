@@ -1,11 +1,14 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { impersonateAccount, loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
+import { impersonateAccount, loadFixture, mine, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { IDatanetRegistry__factory } from "../../typechain-types";
 import type { PolicyStruct, PolicyStructOutput } from "../../typechain-types/contracts/DatanetRegistry";
 import { contentHash, datanetFixture, defaultPolicy } from "../fixtures/protocol";
 import { unassertedErrorsAndEvents } from "../helpers/completeness";
+import { mineInOneBlock, minedRevert } from "../helpers/blocks";
+import { commitSubmission, freshSalt } from "../helpers/submission";
+import type { SubmissionOptions } from "../helpers/submission";
 
 /** {@link ContributionStatus} as the ABI returns it. */
 const Status = { None: 0n, Pending: 1n, Accepted: 2n, Rejected: 3n, Expired: 4n } as const;
@@ -31,6 +34,11 @@ function idOf(datanetId: bigint, hash: string): bigint {
   return BigInt(ethers.keccak256(abi.encode(["uint256", "bytes32"], [datanetId, hash])));
 }
 
+/** The id of a later attempt (a resubmission or a takeover), computed independently of the contract. */
+function laterIdOf(datanetId: bigint, hash: string, attempt: number): bigint {
+  return BigInt(ethers.keccak256(abi.encode(["uint256", "bytes32", "uint32"], [datanetId, hash, attempt])));
+}
+
 /** One step of the running digest, computed independently of the contract. */
 function fold(previous: string, id: bigint, hash: string): string {
   return ethers.keccak256(abi.encode(["bytes32", "uint256", "bytes32"], [previous, id, hash]));
@@ -42,19 +50,9 @@ function submittedArgs(
   contributor: string,
   n: number,
   size: bigint,
-  { terms = 1n, bond = BOND, fromCredit = false } = {},
+  { terms = 1n, bond = BOND, fromCredit = false, id = idOf(datanetId, contentHash(n)) } = {},
 ) {
-  return [
-    datanetId,
-    idOf(datanetId, contentHash(n)),
-    contributor,
-    contentHash(n),
-    size,
-    `ipfs://c${n}`,
-    terms,
-    bond,
-    fromCredit,
-  ];
+  return [datanetId, id, contributor, contentHash(n), size, `ipfs://c${n}`, terms, bond, fromCredit];
 }
 
 /** The arguments of the ContributionAccepted event when contribution `n` is the `index`-th acceptance. */
@@ -106,8 +104,14 @@ async function deploy() {
     return datanets.datanetCount();
   }
 
-  function submit(who: HardhatEthersSigner, n: number, opts: { datanetId?: bigint; size?: bigint | number } = {}) {
-    return datanets.connect(who).submit(opts.datanetId ?? 1n, contentHash(n), opts.size ?? 1_000, `ipfs://c${n}`);
+  /** Commits `who` to contribution `n` now; `reveal()` submits it later (the registry wants a later block). */
+  function commit(who: HardhatEthersSigner, n: number, opts: SubmissionOptions & { datanetId?: bigint } = {}) {
+    return commitSubmission(datanets, who, opts.datanetId ?? 1n, contentHash(n), { uri: `ipfs://c${n}`, ...opts });
+  }
+
+  /** Both steps of an honest submission of contribution `n`; resolves to the reveal. */
+  async function submit(who: HardhatEthersSigner, n: number, opts: SubmissionOptions & { datanetId?: bigint } = {}) {
+    return (await commit(who, n, opts)).reveal();
   }
 
   function vote(validator: HardhatEthersSigner, n: number, accept: boolean, datanetId = 1n) {
@@ -132,7 +136,7 @@ async function deploy() {
     };
   }
 
-  return { ...f, validators, createDatanet, submit, vote, decide, ledger };
+  return { ...f, validators, createDatanet, commit, submit, vote, decide, ledger };
 }
 
 /** Moves the chain to the first second of the next UTC day, so that daily limits start from zero. */
@@ -329,7 +333,7 @@ describe("DatanetRegistry", function () {
       const submittedAt = BigInt(await time.latest());
       await datanets.connect(owner).setPolicy(1n, defaultPolicy({ reviewWindow: 60 }));
       const id = idOf(1n, contentHash(1));
-      expect(await datanets.reviewDeadline(id)).to.equal(submittedAt + WINDOW);
+      expect(await datanets.reviewDeadline(1n, contentHash(1))).to.equal(submittedAt + WINDOW);
 
       await time.increaseTo(submittedAt + 3600n);
       await expect(vote(v1, 1, true))
@@ -484,21 +488,37 @@ describe("DatanetRegistry", function () {
       const { datanets, open, alice } = await deploy();
       const hash = contentHash(1);
       const id = idOf(1n, hash);
-      expect(await datanets.connect(alice).submit.staticCall(1n, hash, 1_234, "ipfs://c1")).to.equal(id);
+      const salt = freshSalt();
+      const commitment = await datanets.commitmentOf(alice.address, 1n, hash, salt);
+      await expect(datanets.connect(alice).commit(commitment))
+        .to.emit(datanets, "ContributionCommitted")
+        .withArgs(commitment, alice.address);
+      const committedAt = BigInt(await time.latest());
+      expect(await datanets.committedAt(commitment)).to.equal(committedAt);
+      const request = { datanetId: 1n, contentHash: hash, size: 1_234, termsVersion: 1, maxBond: BOND, salt };
+      // A call runs in the latest block, the commitment's; the reveal must come later.
+      await mine();
+      expect(await datanets.connect(alice).submit.staticCall(request, "ipfs://c1")).to.equal(id);
 
-      const tx = datanets.connect(alice).submit(1n, hash, 1_234, "ipfs://c1");
+      const tx = datanets.connect(alice).submit(request, "ipfs://c1");
       await expect(tx)
         .to.emit(datanets, "ContributionSubmitted")
         .withArgs(1n, id, alice.address, hash, 1_234n, "ipfs://c1", 1n, BOND, false);
       await expect(tx).to.changeTokenBalances(open, [alice, datanets], [-BOND, BOND]);
+      // The commitment is used up: it cannot serve a second submission.
+      expect(await datanets.committedAt(commitment)).to.equal(0n);
 
-      const c = await datanets.getContribution(id);
+      const c = await datanets.getContribution(1n, hash);
+      expect(c.contributionId).to.equal(id);
       expect(c.contributor).to.equal(alice.address);
       expect(c.submittedAt).to.equal(BigInt(await time.latest()));
+      expect(c.committedAt).to.equal(committedAt);
       expect(c.termsVersion).to.equal(1n);
       expect(c.status).to.equal(Status.Pending);
-      expect(c.datanetId).to.equal(1n);
+      expect(c.attempt).to.equal(1n);
+      expect(c.surgeLevel).to.equal(0n);
       expect(c.size).to.equal(1_234n);
+      expect(c.bond).to.equal(BOND);
       expect(c.acceptMask).to.equal(0n);
       expect(c.rejectMask).to.equal(0n);
     });
@@ -532,10 +552,10 @@ describe("DatanetRegistry", function () {
     });
 
     it("escrows nothing under a zero-bond policy, even without an allowance", async function () {
-      const { datanets, open, alice, outsider, createDatanet } = await deploy();
+      const { datanets, open, alice, outsider, submit, createDatanet } = await deploy();
       const id = await createDatanet({ bond: 0n, quorum: 1 });
       // The outsider has neither OPEN nor an allowance: a zero bond must not touch the token at all.
-      const tx = datanets.connect(outsider).submit(id, contentHash(1), 5, "ipfs://c1");
+      const tx = submit(outsider, 1, { datanetId: id, size: 5 });
       await expect(tx)
         .to.emit(datanets, "ContributionSubmitted")
         .withArgs(...submittedArgs(id, outsider.address, 1, 5n, { bond: 0n, fromCredit: false }));
@@ -544,34 +564,28 @@ describe("DatanetRegistry", function () {
     });
 
     it("reverts when the wallet lacks the bond and there is no credit", async function () {
-      const { datanets, open, outsider } = await deploy();
+      const { datanets, open, outsider, submit } = await deploy();
       await open.connect(outsider).approve(await datanets.getAddress(), ethers.MaxUint256);
-      await expect(datanets.connect(outsider).submit(1n, contentHash(1), 5, "u"))
+      await expect(submit(outsider, 1, { size: 5 }))
         .to.be.revertedWithCustomError(open, "ERC20InsufficientBalance")
         .withArgs(outsider.address, 0n, BOND);
     });
 
     it("reverts with DatanetNonexistent for an unknown Datanet", async function () {
-      const { datanets, alice } = await deploy();
-      await expect(datanets.connect(alice).submit(2n, contentHash(1), 5, "u"))
-        .to.be.revertedWithCustomError(datanets, "DatanetNonexistent")
-        .withArgs(2n);
+      const { datanets, alice, commit } = await deploy();
+      const pending = await commit(alice, 1, { datanetId: 2n, termsVersion: 1 });
+      await expect(pending.reveal()).to.be.revertedWithCustomError(datanets, "DatanetNonexistent").withArgs(2n);
     });
 
     it("reverts with DatanetInvalidContentHash for a zero content hash", async function () {
       const { datanets, alice } = await deploy();
-      await expect(datanets.connect(alice).submit(1n, ethers.ZeroHash, 5, "u")).to.be.revertedWithCustomError(
-        datanets,
-        "DatanetInvalidContentHash",
-      );
+      const pending = await commitSubmission(datanets, alice, 1n, ethers.ZeroHash, { size: 5 });
+      await expect(pending.reveal()).to.be.revertedWithCustomError(datanets, "DatanetInvalidContentHash");
     });
 
     it("reverts with DatanetEmptyContribution for a zero size", async function () {
-      const { datanets, alice } = await deploy();
-      await expect(datanets.connect(alice).submit(1n, contentHash(1), 0, "u")).to.be.revertedWithCustomError(
-        datanets,
-        "DatanetEmptyContribution",
-      );
+      const { datanets, alice, submit } = await deploy();
+      await expect(submit(alice, 1, { size: 0 })).to.be.revertedWithCustomError(datanets, "DatanetEmptyContribution");
     });
 
     it("reverts with DatanetDuplicateContent naming the existing contribution, whoever resubmits it", async function () {
@@ -585,18 +599,61 @@ describe("DatanetRegistry", function () {
       }
     });
 
-    it("keeps refusing content that was rejected or expired", async function () {
+    it("keeps refusing accepted content, and pending content past its deadline until it is expired", async function () {
       const { datanets, alice, bob, submit, decide } = await deploy();
       await submit(alice, 1);
       await submit(alice, 2);
-      await decide(1, false);
+      await decide(1, true);
       await time.increase(WINDOW + 1n);
-      await datanets.reclaimBond(1n, contentHash(2));
       for (const n of [1, 2]) {
         await expect(submit(bob, n))
           .to.be.revertedWithCustomError(datanets, "DatanetDuplicateContent")
           .withArgs(1n, contentHash(n), idOf(1n, contentHash(n)));
       }
+    });
+
+    it("takes expired content again at once, as a new attempt with its own id", async function () {
+      const { datanets, alice, bob, submit, vote, v1, v2 } = await deploy();
+      await submit(alice, 1);
+      await time.increase(WINDOW + 1n);
+      await datanets.reclaimBond(1n, contentHash(1));
+
+      const second = laterIdOf(1n, contentHash(1), 2);
+      await expect(submit(bob, 1))
+        .to.emit(datanets, "ContributionSubmitted")
+        .withArgs(1n, second, bob.address, contentHash(1), 1_000n, `ipfs://c1`, 1n, BOND, false);
+      const c = await datanets.getContribution(1n, contentHash(1));
+      expect([c.contributionId, c.attempt, c.contributor, c.status]).to.deep.equal([
+        second,
+        2n,
+        bob.address,
+        Status.Pending,
+      ]);
+      expect(await datanets.contributionIdOf(1n, contentHash(1), 2)).to.equal(second);
+      // The new attempt is decided like any contribution, and the digest folds its own id.
+      await vote(v1, 1, true);
+      await expect(vote(v2, 1, true))
+        .to.emit(datanets, "ContributionAccepted")
+        .withArgs(1n, second, bob.address, contentHash(1), 1n, fold(ethers.ZeroHash, second, contentHash(1)), BOND);
+    });
+
+    it("refuses rejected content with DatanetRejectionCoolingOff until 7 days after its review deadline", async function () {
+      const { datanets, alice, bob, commit, submit, decide } = await deploy();
+      await submit(alice, 1);
+      const deadline = await datanets.reviewDeadline(1n, contentHash(1));
+      await decide(1, false);
+      expect(await datanets.REJECTION_COOLING_OFF()).to.equal(7n * DAY);
+      const resubmittableAt = deadline + 7n * DAY;
+
+      const early = await commit(bob, 1);
+      await time.setNextBlockTimestamp(resubmittableAt - 1n);
+      await expect(early.reveal())
+        .to.be.revertedWithCustomError(datanets, "DatanetRejectionCoolingOff")
+        .withArgs(idOf(1n, contentHash(1)), resubmittableAt);
+      await time.setNextBlockTimestamp(resubmittableAt);
+      await expect(early.reveal())
+        .to.emit(datanets, "ContributionSubmitted")
+        .withArgs(...submittedArgs(1n, bob.address, 1, 1_000n, { id: laterIdOf(1n, contentHash(1), 2) }));
     });
 
     it("accepts the same content in a different Datanet under a different id", async function () {
@@ -607,7 +664,9 @@ describe("DatanetRegistry", function () {
         .to.emit(datanets, "ContributionSubmitted")
         .withArgs(...submittedArgs(other, alice.address, 1, 1_000n));
       expect(idOf(other, contentHash(1))).to.not.equal(idOf(1n, contentHash(1)));
-      expect((await datanets.getContribution(idOf(other, contentHash(1)))).datanetId).to.equal(other);
+      expect((await datanets.getContribution(other, contentHash(1))).contributionId).to.equal(
+        idOf(other, contentHash(1)),
+      );
     });
 
     it("reverts with DatanetFileTooLarge above maxFileBytes and accepts exactly the limit", async function () {
@@ -652,9 +711,9 @@ describe("DatanetRegistry", function () {
         .withArgs(...submittedArgs(id, bob.address, 3, 1_000n));
     });
 
-    it("reverts with DatanetDailyBytesExceeded once all contributors together reach the Datanet's limit", async function () {
+    it("reverts with DatanetDailyBytesExceeded once all contributors together reach a bond-free Datanet's limit", async function () {
       const { datanets, alice, bob, carol, submit, createDatanet } = await deploy();
-      const id = await createDatanet({ datanetDailyBytes: 1_000n });
+      const id = await createDatanet({ bond: 0n, datanetDailyBytes: 1_000n });
       await startNextDay();
       await submit(alice, 1, { datanetId: id, size: 600 });
       await expect(submit(bob, 2, { datanetId: id, size: 500 }))
@@ -677,19 +736,23 @@ describe("DatanetRegistry", function () {
     });
 
     it("resets every daily limit at the UTC day boundary, not a second earlier", async function () {
-      const { datanets, alice, bob, submit, createDatanet } = await deploy();
-      const id = await createDatanet({ contributorDailyFiles: 1, datanetDailyBytes: 1_000n });
+      const { datanets, alice, bob, commit, submit, createDatanet } = await deploy();
+      const id = await createDatanet({ bond: 0n, contributorDailyFiles: 1, datanetDailyBytes: 1_000n });
       const midnight = (BigInt(await time.latest()) / DAY + 2n) * DAY;
 
       await time.increaseTo(midnight - 60n);
       await submit(alice, 1, { datanetId: id, size: 1_000 });
+      const [bobs, alices] = [
+        await commit(bob, 2, { datanetId: id, size: 1 }),
+        await commit(alice, 3, { datanetId: id, size: 1 }),
+      ];
       // The last two seconds of the day still count against today's usage.
       await time.setNextBlockTimestamp(midnight - 2n);
-      await expect(submit(bob, 2, { datanetId: id, size: 1 }))
+      await expect(bobs.reveal())
         .to.be.revertedWithCustomError(datanets, "DatanetDailyBytesExceeded")
         .withArgs(id, 1n, 0n);
       await time.setNextBlockTimestamp(midnight - 1n);
-      await expect(submit(alice, 3, { datanetId: id, size: 1 }))
+      await expect(alices.reveal())
         .to.be.revertedWithCustomError(datanets, "DatanetContributorDailyFilesExceeded")
         .withArgs(id, alice.address, 1n);
       expect(await time.latest()).to.equal(Number(midnight - 1n));
@@ -701,35 +764,307 @@ describe("DatanetRegistry", function () {
       expect(await datanets.datanetUsageToday(id)).to.equal(0n);
       await expect(submit(alice, 3, { datanetId: id, size: 400 }))
         .to.emit(datanets, "ContributionSubmitted")
-        .withArgs(...submittedArgs(id, alice.address, 3, 400n));
+        .withArgs(...submittedArgs(id, alice.address, 3, 400n, { bond: 0n }));
       await expect(submit(bob, 2, { datanetId: id, size: 600 }))
         .to.emit(datanets, "ContributionSubmitted")
-        .withArgs(...submittedArgs(id, bob.address, 2, 600n));
+        .withArgs(...submittedArgs(id, bob.address, 2, 600n, { bond: 0n }));
       expect(await datanets.datanetUsageToday(id)).to.equal(1_000n);
     });
 
     it("reports zero remaining when a limit is lowered below today's usage", async function () {
       const { datanets, owner, alice, bob, submit, createDatanet } = await deploy();
-      const id = await createDatanet({ contributorDailyBytes: 1_000n, datanetDailyBytes: 5_000n });
+      const id = await createDatanet({ bond: 0n, contributorDailyBytes: 1_000n, datanetDailyBytes: 5_000n });
       await startNextDay();
       await submit(alice, 1, { datanetId: id, size: 800 });
 
       await datanets
         .connect(owner)
-        .setPolicy(id, defaultPolicy({ contributorDailyBytes: 500n, datanetDailyBytes: 5_000n }));
+        .setPolicy(id, defaultPolicy({ bond: 0n, contributorDailyBytes: 500n, datanetDailyBytes: 5_000n }));
       await expect(submit(alice, 2, { datanetId: id, size: 1 }))
         .to.be.revertedWithCustomError(datanets, "DatanetContributorDailyBytesExceeded")
         .withArgs(id, alice.address, 1n, 0n);
 
-      await datanets.connect(owner).setPolicy(id, defaultPolicy({ datanetDailyBytes: 700n }));
+      await datanets.connect(owner).setPolicy(id, defaultPolicy({ bond: 0n, datanetDailyBytes: 700n }));
       await expect(submit(bob, 2, { datanetId: id, size: 1 }))
         .to.be.revertedWithCustomError(datanets, "DatanetDailyBytesExceeded")
         .withArgs(id, 1n, 0n);
 
-      await datanets.connect(owner).setPolicy(id, defaultPolicy({ contributorDailyFiles: 1 }));
+      await datanets.connect(owner).setPolicy(id, defaultPolicy({ bond: 0n, contributorDailyFiles: 1 }));
       await expect(submit(alice, 2, { datanetId: id, size: 1 }))
         .to.be.revertedWithCustomError(datanets, "DatanetContributorDailyFilesExceeded")
         .withArgs(id, alice.address, 1n);
+    });
+  });
+
+  describe("commit", function () {
+    it("reverts with DatanetCommitmentExists for a commitment already recorded, keeping the first time", async function () {
+      const { datanets, alice, bob, commit } = await deploy();
+      const { commitment } = await commit(alice, 1);
+      const first = await datanets.committedAt(commitment);
+      for (const who of [alice, bob]) {
+        await expect(datanets.connect(who).commit(commitment))
+          .to.be.revertedWithCustomError(datanets, "DatanetCommitmentExists")
+          .withArgs(commitment);
+      }
+      expect(await datanets.committedAt(commitment)).to.equal(first);
+    });
+
+    it("derives the commitment as keccak256(abi.encode(contributor, datanetId, contentHash, salt))", async function () {
+      const { datanets, alice } = await deploy();
+      const salt = freshSalt();
+      const expected = ethers.keccak256(
+        abi.encode(["address", "uint256", "bytes32", "bytes32"], [alice.address, 7n, contentHash(1), salt]),
+      );
+      expect(await datanets.commitmentOf(alice.address, 7n, contentHash(1), salt)).to.equal(expected);
+    });
+
+    it("reverts with DatanetCommitmentTooRecent for a reveal in the commitment's own block", async function () {
+      const { datanets, alice } = await deploy();
+      const salt = freshSalt();
+      const commitment = await datanets.commitmentOf(alice.address, 1n, contentHash(1), salt);
+      const request = { datanetId: 1n, contentHash: contentHash(1), size: 10, termsVersion: 1, maxBond: BOND, salt };
+      const [committed, revealed] = await mineInOneBlock([
+        () => datanets.connect(alice).commit(commitment),
+        () => datanets.connect(alice).submit(request, "ipfs://c1", { gasLimit: 500_000 }),
+      ]);
+      const block = await ethers.provider.getBlock((await committed.wait())!.blockNumber);
+      const error = await minedRevert(revealed, datanets);
+      expect([error?.name, ...(error?.args ?? [])]).to.deep.equal([
+        "DatanetCommitmentTooRecent",
+        commitment,
+        BigInt(block!.timestamp),
+      ]);
+      // A call also runs in the latest block, the commitment's.
+      await expect(datanets.connect(alice).submit.staticCall(request, "ipfs://c1"))
+        .to.be.revertedWithCustomError(datanets, "DatanetCommitmentTooRecent")
+        .withArgs(commitment, block!.timestamp);
+      await expect(datanets.connect(alice).submit(request, "ipfs://c1")).to.emit(datanets, "ContributionSubmitted");
+    });
+
+    it("reverts with DatanetUnknownCommitment without a commitment, with another salt or from another sender", async function () {
+      const { datanets, alice, bob, commit } = await deploy();
+      const { salt } = await commit(alice, 1);
+      const request = (s: string) => ({
+        datanetId: 1n,
+        contentHash: contentHash(1),
+        size: 10,
+        termsVersion: 1,
+        maxBond: BOND,
+        salt: s,
+      });
+      const other = freshSalt();
+      await expect(datanets.connect(alice).submit(request(other), "u"))
+        .to.be.revertedWithCustomError(datanets, "DatanetUnknownCommitment")
+        .withArgs(await datanets.commitmentOf(alice.address, 1n, contentHash(1), other));
+      // The salt is public once alice reveals, but the commitment binds her address: bob cannot use it.
+      await expect(datanets.connect(bob).submit(request(salt), "u"))
+        .to.be.revertedWithCustomError(datanets, "DatanetUnknownCommitment")
+        .withArgs(await datanets.commitmentOf(bob.address, 1n, contentHash(1), salt));
+      // Nor can it serve another Datanet or other content.
+      await expect(datanets.connect(alice).submit({ ...request(salt), contentHash: contentHash(2) }, "u"))
+        .to.be.revertedWithCustomError(datanets, "DatanetUnknownCommitment")
+        .withArgs(await datanets.commitmentOf(alice.address, 1n, contentHash(2), salt));
+      await expect(datanets.connect(alice).submit(request(salt), "u")).to.emit(datanets, "ContributionSubmitted");
+      await expect(datanets.connect(alice).submit(request(salt), "u"))
+        .to.be.revertedWithCustomError(datanets, "DatanetUnknownCommitment")
+        .withArgs(await datanets.commitmentOf(alice.address, 1n, contentHash(1), salt));
+    });
+  });
+
+  describe("terms and bond agreed to", function () {
+    it("reverts with DatanetTermsChanged when the terms changed since the contributor read them", async function () {
+      const { datanets, open, owner, alice, outsider, commit, ledger } = await deploy();
+      const pending = await commit(alice, 1, { termsVersion: 1 });
+      await datanets.connect(owner).setValidators(1n, [owner.address, outsider.address]);
+      const before = await ledger();
+      await expect(pending.reveal())
+        .to.be.revertedWithCustomError(datanets, "DatanetTermsChanged")
+        .withArgs(1n, 1n, 2n);
+      expect(await ledger()).to.deep.equal(before);
+      expect(await open.balanceOf(await datanets.getAddress())).to.equal(0n);
+      await expect(pending.reveal({ termsVersion: 2 })).to.emit(datanets, "ContributionSubmitted");
+    });
+
+    it("reverts with DatanetBondAboveMax when the bond exceeds the contributor's maximum, and takes one at it", async function () {
+      const { datanets, alice, commit } = await deploy();
+      const pending = await commit(alice, 1, { size: 10 });
+      await expect(pending.reveal({ maxBond: BOND - 1n }))
+        .to.be.revertedWithCustomError(datanets, "DatanetBondAboveMax")
+        .withArgs(1n, BOND, BOND - 1n);
+      await expect(pending.reveal({ maxBond: BOND }))
+        .to.emit(datanets, "ContributionSubmitted")
+        .withArgs(...submittedArgs(1n, alice.address, 1, 10n));
+    });
+  });
+
+  describe("surge bond", function () {
+    /** A Datanet with a 1,000-byte day (so eighths of 125 bytes) and room for one contributor to fill it. */
+    async function busyDay() {
+      const f = await deploy();
+      const id = await f.createDatanet({
+        maxFileBytes: 5_000n,
+        contributorDailyBytes: 100_000n,
+        datanetDailyBytes: 1_000n,
+      });
+      await f.open.transfer(f.alice.address, ethers.parseEther("10000"));
+      await startNextDay();
+      return { ...f, id };
+    }
+
+    it("doubles the bond for every eighth of the day's budget past five eighths, as bondFor quotes", async function () {
+      const { datanets, alice, submit, id } = await busyDay();
+      // Bytes the day reaches with each submission, and the doublings the bond takes there.
+      const steps: [number, bigint][] = [
+        [500, 0n],
+        [624, 0n],
+        [625, 1n],
+        [750, 2n],
+        [999, 3n],
+        [1_000, 4n],
+        [1_500, 8n],
+        [2_000, 12n],
+      ];
+      let used = 0;
+      for (const [i, [reach, level]] of steps.entries()) {
+        const size = BigInt(reach - used);
+        const bond = BOND << level;
+        expect(await datanets.bondFor(id, size), `quote at ${reach}`).to.equal(bond);
+        await expect(submit(alice, 100 + i, { datanetId: id, size }))
+          .to.emit(datanets, "ContributionSubmitted")
+          .withArgs(...submittedArgs(id, alice.address, 100 + i, size, { bond }));
+        const c = await datanets.getContribution(id, contentHash(100 + i));
+        expect([c.surgeLevel, c.bond]).to.deep.equal([level, bond]);
+        used = reach;
+      }
+      expect(await datanets.datanetUsageToday(id)).to.equal(2_000n);
+      await startNextDay();
+      expect(await datanets.bondFor(id, 1n)).to.equal(BOND);
+    });
+
+    it("refunds the whole surge bond on acceptance and slashes it all on rejection", async function () {
+      const { datanets, alice, submit, vote, v1, v2, id } = await busyDay();
+      await submit(alice, 1, { datanetId: id, size: 1_000 });
+      await submit(alice, 2, { datanetId: id, size: 125 });
+      const [first, second] = [BOND << 4n, BOND << 5n];
+      await vote(v1, 1, true, id);
+      await expect(vote(v2, 1, true, id))
+        .to.emit(datanets, "ContributionAccepted")
+        .withArgs(...acceptedArgs(id, alice.address, 1, 1n, ethers.ZeroHash, first));
+      expect(await datanets.bondCredit(alice.address)).to.equal(first);
+      await vote(v1, 2, false, id);
+      await expect(vote(v2, 2, false, id))
+        .to.emit(datanets, "ContributionRejected")
+        .withArgs(id, idOf(id, contentHash(2)), alice.address, second);
+      expect(await datanets.treasuryBalance(id)).to.equal(second);
+    });
+
+    it("refunds the terms' bond on expiry and keeps the surge above it in the treasury", async function () {
+      const { datanets, open, alice, submit, id } = await busyDay();
+      await submit(alice, 1, { datanetId: id, size: 875 });
+      const bond = BOND << 3n;
+      await time.increase(WINDOW + 1n);
+      const tx = datanets.reclaimBond(id, contentHash(1));
+      await expect(tx)
+        .to.emit(datanets, "ContributionExpired")
+        .withArgs(id, idOf(id, contentHash(1)), alice.address, BOND, bond - BOND);
+      await expect(tx).to.changeTokenBalances(open, [alice, datanets], [BOND, -BOND]);
+      expect(await datanets.treasuryBalance(id)).to.equal(bond - BOND);
+    });
+
+    it("keeps the budget a hard limit on a Datanet without bond, and quotes no bond there", async function () {
+      const { datanets, alice, submit, createDatanet } = await deploy();
+      const id = await createDatanet({ bond: 0n, datanetDailyBytes: 1_000n });
+      await startNextDay();
+      expect(await datanets.bondFor(id, 1_000n)).to.equal(0n);
+      await submit(alice, 1, { datanetId: id, size: 1_000 });
+      await expect(submit(alice, 2, { datanetId: id, size: 1 }))
+        .to.be.revertedWithCustomError(datanets, "DatanetDailyBytesExceeded")
+        .withArgs(id, 1n, 0n);
+    });
+
+    it("never overflows the day's byte count on a Datanet whose limits are effectively off", async function () {
+      const { datanets, alice, bob, submit, createDatanet } = await deploy();
+      const max = 2n ** 64n - 1n;
+      const id = await createDatanet({
+        bond: 1n,
+        maxFileBytes: max,
+        contributorDailyBytes: max,
+        datanetDailyBytes: max,
+      });
+      await startNextDay();
+      await submit(alice, 1, { datanetId: id, size: max });
+      await submit(bob, 2, { datanetId: id, size: max });
+      expect(await datanets.datanetUsageToday(id)).to.equal(max);
+      // At the saturated count the bond stays at its cap for this budget: 16×.
+      expect(await datanets.bondFor(id, 1n)).to.equal(1n << 4n);
+    });
+
+    it("reverts bondFor with DatanetNonexistent for an unknown Datanet", async function () {
+      const { datanets } = await deploy();
+      await expect(datanets.bondFor(9n, 1n)).to.be.revertedWithCustomError(datanets, "DatanetNonexistent").withArgs(9n);
+    });
+  });
+
+  describe("takeover by an earlier commitment", function () {
+    it("hands a pending copy to the submission committed earlier, refunding the copy's bond to its credit", async function () {
+      const { datanets, alice, bob, commit, submit, vote, v1, v2 } = await deploy();
+      const authors = await commit(alice, 1);
+      await submit(bob, 1);
+      await vote(v1, 1, false);
+
+      const second = laterIdOf(1n, contentHash(1), 2);
+      const tx = authors.reveal();
+      await expect(tx)
+        .to.emit(datanets, "ContributionSuperseded")
+        .withArgs(1n, idOf(1n, contentHash(1)), bob.address, BOND);
+      await expect(tx)
+        .to.emit(datanets, "ContributionSubmitted")
+        .withArgs(...submittedArgs(1n, alice.address, 1, 1_000n, { id: second }));
+      expect(await datanets.bondCredit(bob.address)).to.equal(BOND);
+      const c = await datanets.getContribution(1n, contentHash(1));
+      expect([c.contributionId, c.contributor, c.attempt, c.acceptMask, c.rejectMask]).to.deep.equal([
+        second,
+        alice.address,
+        2n,
+        0n,
+        0n,
+      ]);
+      expect(c.committedAt).to.be.lessThan(c.submittedAt - 1n);
+      // The copy's votes do not carry over: the author's attempt is reviewed afresh.
+      await vote(v1, 1, true);
+      await expect(vote(v2, 1, true))
+        .to.emit(datanets, "ContributionAccepted")
+        .withArgs(1n, second, alice.address, contentHash(1), 1n, fold(ethers.ZeroHash, second, contentHash(1)), BOND);
+      expect(await datanets.reputation(1n, alice.address)).to.deep.equal([1n, 0n, 1_000n]);
+      expect(await datanets.reputation(1n, bob.address)).to.deep.equal([0n, 0n, 0n]);
+    });
+
+    it("refuses a later or equally early commitment with DatanetDuplicateContent", async function () {
+      const { datanets, alice, bob, carol, commit } = await deploy();
+      const salts = [freshSalt(), freshSalt()];
+      const commitments = await Promise.all(
+        [alice, bob].map((who, i) => datanets.commitmentOf(who.address, 1n, contentHash(1), salts[i])),
+      );
+      await mineInOneBlock([
+        () => datanets.connect(alice).commit(commitments[0], { gasLimit: 100_000 }),
+        () => datanets.connect(bob).commit(commitments[1], { gasLimit: 100_000 }),
+      ]);
+      const later = await commit(carol, 1);
+      const request = (salt: string) => ({
+        datanetId: 1n,
+        contentHash: contentHash(1),
+        size: 1_000,
+        termsVersion: 1,
+        maxBond: BOND,
+        salt,
+      });
+      await datanets.connect(alice).submit(request(salts[0]), "ipfs://c1");
+      await expect(datanets.connect(bob).submit(request(salts[1]), "ipfs://c1"))
+        .to.be.revertedWithCustomError(datanets, "DatanetDuplicateContent")
+        .withArgs(1n, contentHash(1), idOf(1n, contentHash(1)));
+      await expect(later.reveal())
+        .to.be.revertedWithCustomError(datanets, "DatanetDuplicateContent")
+        .withArgs(1n, contentHash(1), idOf(1n, contentHash(1)));
     });
   });
 
@@ -745,7 +1080,7 @@ describe("DatanetRegistry", function () {
         .to.emit(datanets, "VoteCast")
         .withArgs(1n, id, v2.address, false)
         .and.not.to.emit(datanets, "ContributionRejected");
-      const c = await datanets.getContribution(id);
+      const c = await datanets.getContribution(1n, contentHash(1));
       expect(c.status).to.equal(Status.Pending);
       // Bits follow the validators' positions in the terms' list: v1 is 0, v2 is 1.
       expect(c.acceptMask).to.equal(0b01n);
@@ -760,7 +1095,7 @@ describe("DatanetRegistry", function () {
       await expect(vote(v3, 1, true, id))
         .to.emit(datanets, "ContributionAccepted")
         .withArgs(id, cid, alice.address, contentHash(1), 1n, fold(ethers.ZeroHash, cid, contentHash(1)), BOND);
-      expect((await datanets.getContribution(cid)).status).to.equal(Status.Accepted);
+      expect((await datanets.getContribution(id, contentHash(1))).status).to.equal(Status.Accepted);
     });
 
     it("rejects on the first reject when the quorum is 1", async function () {
@@ -799,7 +1134,7 @@ describe("DatanetRegistry", function () {
             .to.emit(datanets, "ContributionAccepted")
             .withArgs(...acceptedArgs(id, alice.address, 1, 1n, ethers.ZeroHash));
       }
-      expect((await datanets.getContribution(cid)).acceptMask).to.equal(0xffffffffn);
+      expect((await datanets.getContribution(id, contentHash(1))).acceptMask).to.equal(0xffffffffn);
     });
 
     it("leaves a contribution with split votes pending until it expires", async function () {
@@ -812,15 +1147,15 @@ describe("DatanetRegistry", function () {
       await expect(vote(v3, 1, false, id))
         .to.not.emit(datanets, "ContributionAccepted")
         .and.not.to.emit(datanets, "ContributionRejected");
-      expect((await datanets.getContribution(cid)).status).to.equal(Status.Pending);
+      expect((await datanets.getContribution(id, contentHash(1))).status).to.equal(Status.Pending);
 
-      await time.increaseTo((await datanets.reviewDeadline(cid)) + 1n);
+      await time.increaseTo((await datanets.reviewDeadline(id, contentHash(1))) + 1n);
       await expect(datanets.reclaimBond(id, contentHash(1))).to.changeTokenBalances(
         open,
         [alice, datanets],
         [BOND, -BOND],
       );
-      expect((await datanets.getContribution(cid)).status).to.equal(Status.Expired);
+      expect((await datanets.getContribution(id, contentHash(1))).status).to.equal(Status.Expired);
     });
 
     it("lets a validator removed mid-review decide contributions submitted before the removal only", async function () {
@@ -878,7 +1213,7 @@ describe("DatanetRegistry", function () {
       const { datanets, alice, submit, vote, v1, v2 } = await deploy();
       await submit(alice, 1);
       const id = idOf(1n, contentHash(1));
-      const deadline = await datanets.reviewDeadline(id);
+      const deadline = await datanets.reviewDeadline(1n, contentHash(1));
 
       await time.setNextBlockTimestamp(deadline);
       await expect(vote(v1, 1, true))
@@ -888,7 +1223,7 @@ describe("DatanetRegistry", function () {
       await expect(vote(v2, 1, true))
         .to.be.revertedWithCustomError(datanets, "DatanetReviewWindowClosed")
         .withArgs(id, deadline);
-      expect((await datanets.getContribution(id)).status).to.equal(Status.Pending);
+      expect((await datanets.getContribution(1n, contentHash(1))).status).to.equal(Status.Pending);
     });
 
     it("reverts with DatanetContributionNotPending once the contribution was accepted, rejected or expired", async function () {
@@ -1000,7 +1335,7 @@ describe("DatanetRegistry", function () {
       await expect(tx).to.changeTokenBalances(open, [alice, datanets], [0n, 0n]);
       expect(await datanets.treasuryBalance(1n)).to.equal(BOND);
       expect(await datanets.bondCredit(alice.address)).to.equal(0n);
-      expect((await datanets.getContribution(idOf(1n, contentHash(1)))).status).to.equal(Status.Rejected);
+      expect((await datanets.getContribution(1n, contentHash(1))).status).to.equal(Status.Rejected);
     });
 
     it("counts the rejection in the reputation and leaves the digest alone", async function () {
@@ -1017,7 +1352,7 @@ describe("DatanetRegistry", function () {
       const { datanets, alice, submit } = await deploy();
       await submit(alice, 1);
       const id = idOf(1n, contentHash(1));
-      const deadline = await datanets.reviewDeadline(id);
+      const deadline = await datanets.reviewDeadline(1n, contentHash(1));
       await expect(datanets.reclaimBond(1n, contentHash(1)))
         .to.be.revertedWithCustomError(datanets, "DatanetReviewWindowOpen")
         .withArgs(id, deadline);
@@ -1032,12 +1367,12 @@ describe("DatanetRegistry", function () {
       await submit(alice, 1);
       await vote(v1, 1, true);
       const id = idOf(1n, contentHash(1));
-      await time.setNextBlockTimestamp((await datanets.reviewDeadline(id)) + 1n);
+      await time.setNextBlockTimestamp((await datanets.reviewDeadline(1n, contentHash(1))) + 1n);
 
       const tx = datanets.connect(outsider).reclaimBond(1n, contentHash(1));
-      await expect(tx).to.emit(datanets, "ContributionExpired").withArgs(1n, id, alice.address, BOND);
+      await expect(tx).to.emit(datanets, "ContributionExpired").withArgs(1n, id, alice.address, BOND, 0n);
       await expect(tx).to.changeTokenBalances(open, [alice, datanets, outsider], [BOND, -BOND, 0n]);
-      expect((await datanets.getContribution(id)).status).to.equal(Status.Expired);
+      expect((await datanets.getContribution(1n, contentHash(1))).status).to.equal(Status.Expired);
       // Expiry is neither an acceptance nor a rejection.
       expect(await datanets.reputation(1n, alice.address)).to.deep.equal([0n, 0n, 0n]);
       expect(await datanets.bondCredit(alice.address)).to.equal(0n);
@@ -1065,7 +1400,7 @@ describe("DatanetRegistry", function () {
       const tx = datanets.reclaimBond(id, contentHash(1));
       await expect(tx)
         .to.emit(datanets, "ContributionExpired")
-        .withArgs(id, idOf(id, contentHash(1)), alice.address, 0n);
+        .withArgs(id, idOf(id, contentHash(1)), alice.address, 0n, 0n);
       await expect(tx).to.not.emit(open, "Transfer");
     });
 
@@ -1109,7 +1444,7 @@ describe("DatanetRegistry", function () {
             .withArgs(id, status);
         }
         expect(await ledger()).to.deep.equal(settled);
-        expect((await datanets.getContribution(id)).status).to.equal(status);
+        expect((await datanets.getContribution(1n, contentHash(1))).status).to.equal(status);
       });
     }
   });
@@ -1358,21 +1693,22 @@ describe("DatanetRegistry", function () {
       await submit(alice, 1, { datanetId: id });
       const submittedAt = BigInt(await time.latest());
       await datanets.connect(owner).setPolicy(id, defaultPolicy({ reviewWindow: 5 }));
-      expect(await datanets.reviewDeadline(idOf(id, contentHash(1)))).to.equal(submittedAt + 90n);
-      await expect(datanets.reviewDeadline(123n))
+      expect(await datanets.reviewDeadline(id, contentHash(1))).to.equal(submittedAt + 90n);
+      await expect(datanets.reviewDeadline(id, contentHash(123)))
         .to.be.revertedWithCustomError(datanets, "DatanetContributionNonexistent")
-        .withArgs(123n);
+        .withArgs(idOf(id, contentHash(123)));
     });
 
     it("returns an empty record with status None for an unknown contribution", async function () {
       const { datanets } = await deploy();
-      const c = await datanets.getContribution(idOf(1n, contentHash(1)));
+      const c = await datanets.getContribution(1n, contentHash(1));
       expect(c.status).to.equal(Status.None);
+      expect(c.contributionId).to.equal(0n);
       expect(c.contributor).to.equal(ethers.ZeroAddress);
       expect(c.submittedAt).to.equal(0n);
     });
 
-    it("derives contribution ids as keccak256(abi.encode(datanetId, contentHash))", async function () {
+    it("derives a first attempt's id as keccak256(abi.encode(datanetId, contentHash)), later ones with the attempt", async function () {
       const { datanets } = await deploy();
       const cases: [bigint, string][] = [
         [1n, contentHash(1)],
@@ -1381,7 +1717,12 @@ describe("DatanetRegistry", function () {
         [ethers.MaxUint256, ethers.keccak256("0x01")],
       ];
       for (const [datanetId, hash] of cases) {
-        expect(await datanets.contributionIdOf(datanetId, hash)).to.equal(idOf(datanetId, hash));
+        expect(await datanets.contributionIdOf(datanetId, hash, 1)).to.equal(idOf(datanetId, hash));
+        for (const attempt of [2, 3, 2 ** 32 - 1]) {
+          expect(await datanets.contributionIdOf(datanetId, hash, attempt)).to.equal(
+            laterIdOf(datanetId, hash, attempt),
+          );
+        }
       }
     });
 

@@ -122,9 +122,9 @@ describe("The SDK over HTTP against a hardhat node", function () {
     await mallory.submit({ datanetId, content: first.text }).catch((e) => (duplicate = e));
     expect(duplicate).to.be.instanceOf(DuplicateContentError);
     const error = duplicate as DuplicateContentError;
-    expect(error.args.contributionId).to.equal(await datanets.contributionIdOf(datanetId, first.contentHash));
+    expect(error.args.contributionId).to.equal(await datanets.contributionIdOf(datanetId, first.contentHash, 1));
     expect(error.args.datanetId).to.equal(datanetId);
-    expect(error.shortMessage).to.contain(`already in Datanet ${datanetId}`);
+    expect(error.shortMessage).to.contain(`already pending or accepted in Datanet ${datanetId}`);
 
     let unauthorized: unknown;
     await mallory.vote(datanetId, submitted[5].contentHash, true).catch((e) => (unauthorized = e));

@@ -5,10 +5,13 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { BaseContract, ContractTransactionResponse } from "ethers";
 import { contentHash, defaultPolicy, invariantFixture } from "../fixtures/protocol";
+import { ANY_BOND, freshSalt } from "../helpers/submission";
 
 /*
- * Random sequences of submissions, votes, reclaims, withdrawals, terms changes and time jumps by several accounts,
- * run against a model of the registry. Every action's outcome is predicted by the model first: a revert must be the
+ * Random sequences of commitments, submissions (fresh, revealing an older commitment, with stale terms or a tight
+ * maximum bond), votes, reclaims, withdrawals, terms changes and time jumps by several accounts, run against a model
+ * of the registry: surge bonds, resubmissions of expired and cooled-off rejected content, and takeovers by earlier
+ * commitments included. Every action's outcome is predicted by the model first: a revert must be the
  * predicted custom error with the predicted arguments, a success must emit exactly the predicted events. After every
  * step the registry's OPEN balance, credits, treasuries, wallets, reputation, usage and digests must equal the model's.
  */
@@ -17,6 +20,7 @@ const DAY = 86_400n;
 const E18 = 10n ** 18n;
 const BONDS = [0n, E18, (25n * E18) / 10n, 4n * E18];
 const CONTENTS = 24;
+const CONTESTED = 4;
 const abi = ethers.AbiCoder.defaultAbiCoder();
 
 const Status = { None: 0n, Pending: 1n, Accepted: 2n, Rejected: 3n, Expired: 4n } as const;
@@ -24,8 +28,15 @@ const Status = { None: 0n, Pending: 1n, Accepted: 2n, Rejected: 3n, Expired: 4n 
 type Portion = "all" | "half" | "more";
 /** Which contribution a vote or reclaim targets: a pending one, any one, or content never submitted. */
 type Scope = "pending" | "any" | "missing";
+/** What a reveal agrees to: the current terms or the previous ones, and any bond or only the terms' base bond. */
+interface Agreement {
+  stale: boolean;
+  tightBond: boolean;
+}
 type Action =
-  | { kind: "submit"; who: number; datanet: number; content: number; size: bigint }
+  | ({ kind: "submit"; who: number; datanet: number; content: number; size: bigint } & Agreement)
+  | { kind: "commit"; who: number; datanet: number; content: number }
+  | ({ kind: "reveal"; target: number; size: bigint } & Agreement)
   | { kind: "vote"; scope: Scope; target: number; insider: boolean; who: number; accept: boolean }
   | { kind: "reclaim"; scope: Scope; target: number; who: number }
   | { kind: "wait"; seconds: bigint }
@@ -41,6 +52,17 @@ const weighted = <T>(...options: [number, T[]][]) =>
   fc.oneof(...options.map(([weight, values]) => ({ weight, arbitrary: fc.constantFrom(...values) })));
 
 const portion = fc.constantFrom<Portion>("all", "half", "more");
+// The first contents are contested: commitments go to them, so that a copy and an earlier commitment meet.
+const content = fc.oneof(
+  { weight: 1, arbitrary: fc.nat(CONTESTED - 1) },
+  { weight: 1, arbitrary: fc.nat(CONTENTS - 1) },
+);
+// Mostly valid sizes; zero and the sizes above Datanet 2's 5,000-byte file limit are the exceptions.
+const size = weighted<bigint>([8, [1n, 700n, 2_500n, 5_000n]], [1, [5_001n, 9_000n]], [1, [0n]]);
+const agreement = {
+  stale: weighted<boolean>([12, [false]], [1, [true]]),
+  tightBond: weighted<boolean>([6, [false]], [1, [true]]),
+};
 const scope = weighted<Scope>([10, ["pending"]], [3, ["any"]], [1, ["missing"]]);
 const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
   {
@@ -50,10 +72,24 @@ const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
       who: fc.nat(3),
       // Datanet 2 (index 1) has the tight daily limits, so it gets half of the submissions.
       datanet: weighted<number>([1, [0, 2]], [1, [1]]),
-      content: fc.nat(CONTENTS - 1),
-      // Mostly valid sizes; zero and the sizes above Datanet 2's 5,000-byte file limit are the exceptions.
-      size: weighted<bigint>([8, [1n, 700n, 2_500n, 5_000n]], [1, [5_001n, 9_000n]], [1, [0n]]),
+      content,
+      size,
+      ...agreement,
     }),
+  },
+  {
+    // A commitment revealed later by a "reveal": by then someone else may have submitted the same content.
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("commit" as const),
+      who: fc.nat(3),
+      datanet: weighted<number>([1, [0, 2]], [1, [1]]),
+      content: fc.nat(CONTESTED - 1),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("reveal" as const), target: fc.nat(), size, ...agreement }),
   },
   {
     weight: 10,
@@ -144,13 +180,26 @@ interface ContributionModel {
   id: bigint;
   datanet: DatanetModel;
   hash: string;
+  attempt: number;
   contributor: string;
   submittedAt: bigint;
+  committedAt: bigint;
   termsVersion: number;
-  status: bigint;
+  /** Pending, Accepted, Rejected, Expired, or "superseded" by an earlier commitment. */
+  status: bigint | "superseded";
   size: bigint;
   votes: Map<string, boolean>;
   bond: bigint;
+}
+
+/** A commitment recorded on-chain and not revealed yet. */
+interface CommitmentModel {
+  who: HardhatEthersSigner;
+  datanet: DatanetModel;
+  hash: string;
+  salt: string;
+  commitment: string;
+  committedAt: bigint;
 }
 
 interface AccountModel {
@@ -170,9 +219,20 @@ function fold(previous: string, id: bigint, hash: string): string {
   return ethers.keccak256(abi.encode(["bytes32", "uint256", "bytes32"], [previous, id, hash]));
 }
 
-function idOf(datanetId: bigint, hash: string): bigint {
-  return BigInt(ethers.keccak256(abi.encode(["uint256", "bytes32"], [datanetId, hash])));
+function idOf(datanetId: bigint, hash: string, attempt = 1): bigint {
+  if (attempt === 1) return BigInt(ethers.keccak256(abi.encode(["uint256", "bytes32"], [datanetId, hash])));
+  return BigInt(ethers.keccak256(abi.encode(["uint256", "bytes32", "uint32"], [datanetId, hash, attempt])));
 }
+
+/** The registry's surge: the base bond doubled per eighth of the day's budget past five eighths. */
+function surgeBondOf(base: bigint, usedAfter: bigint, budget: bigint): bigint {
+  if (base === 0n) return 0n;
+  const steps = (usedAfter * 8n) / budget;
+  const level = steps <= 4n ? 0n : steps - 4n < 160n ? steps - 4n : 160n;
+  return base << level;
+}
+
+const COOLING_OFF = 7n * DAY;
 
 /** Event arguments as comparable JSON: numbers and bigints as decimal strings, hex strings lower-cased. */
 function normalize(value: unknown): unknown {
@@ -250,6 +310,8 @@ async function setUp() {
 describe("DatanetRegistry invariants", function () {
   it("conserves OPEN, settles every bond once and keeps reputation and digests reproducible under random actions", async function () {
     let steps = 0;
+    /** Outcomes seen across all runs (event and error names, and a few cases), to show what the runs exercised. */
+    const seen = new Set<string>();
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 0, max: Number(DAY) - 1 }),
@@ -258,7 +320,11 @@ describe("DatanetRegistry invariants", function () {
           const s = await setUp();
           const { open, datanets } = s.f;
           const contributions: ContributionModel[] = [];
-          const byId = new Map<bigint, ContributionModel>();
+          /** The latest attempt of each content in each Datanet: what the registry stores. */
+          const latest = new Map<string, ContributionModel>();
+          const contentKey = (d: DatanetModel, hash: string) => `${d.id}:${hash}`;
+          const isLatest = (c: ContributionModel) => latest.get(contentKey(c.datanet, c.hash)) === c;
+          const commitments: CommitmentModel[] = [];
           const accounts = new Map<string, AccountModel>();
           const credits = new Map<string, bigint>();
           // What the events alone say, kept apart from the model's own prediction of them.
@@ -295,6 +361,7 @@ describe("DatanetRegistry invariants", function () {
             await time.setNextBlockTimestamp(clock);
             if ("revert" in expected) {
               const { contract, name, args } = expected.revert;
+              seen.add(name);
               const assertion = expect(send()).to.be.revertedWithCustomError(contract, name);
               await (args.length > 0 ? assertion.withArgs(...args) : assertion);
             } else {
@@ -304,7 +371,8 @@ describe("DatanetRegistry invariants", function () {
                 if (log.address.toLowerCase() !== s.registry.toLowerCase()) continue;
                 const parsed = datanets.interface.parseLog(log)!;
                 events.push([parsed.name, [...parsed.args]]);
-                if (["ContributionAccepted", "ContributionRejected", "ContributionExpired"].includes(parsed.name)) {
+                const settling = ["ContributionAccepted", "ContributionRejected", "ContributionExpired"];
+                if ([...settling, "ContributionSuperseded"].includes(parsed.name)) {
                   const id: bigint = parsed.args.contributionId;
                   settlements.set(id, (settlements.get(id) ?? 0) + 1);
                 }
@@ -317,6 +385,7 @@ describe("DatanetRegistry invariants", function () {
                 }
               }
               expect(normalize(events)).to.deep.equal(normalize(expected.events));
+              for (const [name] of events) seen.add(name);
               expected.apply();
             }
             blockTime = BigInt(await time.latest());
@@ -340,12 +409,40 @@ describe("DatanetRegistry invariants", function () {
             }
           }
 
-          function predictSubmit(who: HardhatEthersSigner, d: DatanetModel, hash: string, size: bigint): Expected {
+          /** What a reveal of a commitment made at `committedAt` agrees to, under an {@link Agreement}. */
+          function agreed(d: DatanetModel, agreement: Agreement) {
+            const current = d.terms.length;
+            return {
+              termsVersion: agreement.stale && current > 1 ? current - 1 : current,
+              maxBond: agreement.tightBond ? currentTerms(d).bond : ANY_BOND,
+            };
+          }
+
+          function predictReveal(
+            who: HardhatEthersSigner,
+            d: DatanetModel,
+            hash: string,
+            size: bigint,
+            committedAt: bigint,
+            { termsVersion, maxBond }: { termsVersion: number; maxBond: bigint },
+          ): Expected {
             const t = clock + 1n;
-            const terms = currentTerms(d);
+            if (termsVersion !== d.terms.length) return fail("DatanetTermsChanged", d.id, termsVersion, d.terms.length);
             if (size === 0n) return fail("DatanetEmptyContribution");
-            const id = idOf(d.id, hash);
-            if (byId.has(id)) return fail("DatanetDuplicateContent", d.id, hash, id);
+            const previous = latest.get(contentKey(d, hash));
+            let superseded: ContributionModel | undefined;
+            if (previous?.status === Status.Pending) {
+              if (previous.committedAt <= committedAt) return fail("DatanetDuplicateContent", d.id, hash, previous.id);
+              superseded = previous;
+            } else if (previous?.status === Status.Accepted) {
+              return fail("DatanetDuplicateContent", d.id, hash, previous.id);
+            } else if (previous?.status === Status.Rejected) {
+              const at = deadlineOf(previous) + COOLING_OFF;
+              if (t < at) return fail("DatanetRejectionCoolingOff", previous.id, at);
+            }
+            const attempt = (previous?.attempt ?? 0) + 1;
+            const id = idOf(d.id, hash, attempt);
+            const terms = currentTerms(d);
             if (size > terms.maxFileBytes) return fail("DatanetFileTooLarge", d.id, size, terms.maxFileBytes);
             const today = t / DAY;
             const a = account(d, who.address);
@@ -357,45 +454,93 @@ describe("DatanetRegistry invariants", function () {
             if (size > remaining)
               return fail("DatanetContributorDailyBytesExceeded", d.id, who.address, size, remaining);
             const datanetUsed = d.day === today ? d.bytesToday : 0n;
-            const datanetRemaining = terms.datanetDailyBytes > datanetUsed ? terms.datanetDailyBytes - datanetUsed : 0n;
-            if (size > datanetRemaining) return fail("DatanetDailyBytesExceeded", d.id, size, datanetRemaining);
-            const fromCredit = terms.bond !== 0n && creditOf(who.address) >= terms.bond;
+            if (terms.bond === 0n) {
+              const left = terms.datanetDailyBytes > datanetUsed ? terms.datanetDailyBytes - datanetUsed : 0n;
+              if (size > left) return fail("DatanetDailyBytesExceeded", d.id, size, left);
+            }
+            const bond = surgeBondOf(terms.bond, datanetUsed + size, terms.datanetDailyBytes);
+            if (bond > maxBond) return fail("DatanetBondAboveMax", d.id, bond, maxBond);
+            // A takeover credits the copy's bond before the new bond is drawn, so a contributor that supersedes its
+            // own copy pays from that refund.
+            const refund = superseded?.contributor === who.address ? superseded.bond : 0n;
+            const fromCredit = bond !== 0n && creditOf(who.address) + refund >= bond;
             const wallet = s.wallets.get(who.address)!;
-            if (terms.bond !== 0n && !fromCredit && wallet < terms.bond) {
+            if (bond !== 0n && !fromCredit && wallet < bond) {
               return {
-                revert: { contract: open, name: "ERC20InsufficientBalance", args: [who.address, wallet, terms.bond] },
+                revert: { contract: open, name: "ERC20InsufficientBalance", args: [who.address, wallet, bond] },
               };
             }
-            const termsVersion = d.terms.length;
+            const events: [string, unknown[]][] = superseded
+              ? [["ContributionSuperseded", [d.id, superseded.id, superseded.contributor, superseded.bond]]]
+              : [];
+            events.push([
+              "ContributionSubmitted",
+              [d.id, id, who.address, hash, size, `ipfs://${hash}`, termsVersion, bond, fromCredit],
+            ]);
             return {
-              events: [
-                [
-                  "ContributionSubmitted",
-                  [d.id, id, who.address, hash, size, `ipfs://${hash}`, termsVersion, terms.bond, fromCredit],
-                ],
-              ],
+              events,
               apply: () => {
+                if (superseded) {
+                  superseded.status = "superseded";
+                  credits.set(superseded.contributor, creditOf(superseded.contributor) + superseded.bond);
+                }
                 Object.assign(a, { day: today, files: files + 1n, bytes: used + size });
                 d.day = today;
                 d.bytesToday = datanetUsed + size;
-                if (fromCredit) credits.set(who.address, creditOf(who.address) - terms.bond);
-                else addWallet(who.address, -terms.bond);
+                if (fromCredit) credits.set(who.address, creditOf(who.address) - bond);
+                else addWallet(who.address, -bond);
+                if (attempt > 1) seen.add("resubmission");
+                if (bond > terms.bond) seen.add("surge bond");
                 const c: ContributionModel = {
                   id,
                   datanet: d,
                   hash,
+                  attempt,
                   contributor: who.address,
                   submittedAt: t,
+                  committedAt,
                   termsVersion,
                   status: Status.Pending,
                   size,
                   votes: new Map(),
-                  bond: terms.bond,
+                  bond,
                 };
                 contributions.push(c);
-                byId.set(id, c);
+                latest.set(contentKey(d, hash), c);
               },
             };
+          }
+
+          /** Records a commitment of `who` to (`d`, `hash`) in its own block. */
+          async function commit(who: HardhatEthersSigner, d: DatanetModel, hash: string): Promise<CommitmentModel> {
+            const salt = freshSalt();
+            const commitment = await datanets.commitmentOf(who.address, d.id, hash, salt);
+            const made: CommitmentModel = { who, datanet: d, hash, salt, commitment, committedAt: 0n };
+            await execute(() => datanets.connect(who).commit(commitment), {
+              events: [["ContributionCommitted", [commitment, who.address]]],
+              apply: () => {
+                made.committedAt = clock;
+                commitments.push(made);
+              },
+            });
+            return made;
+          }
+
+          /** Reveals a recorded commitment; on success it is used up. */
+          async function reveal(made: CommitmentModel, size: bigint, agreement: Agreement) {
+            const { who, datanet: d, hash, salt } = made;
+            const terms = agreed(d, agreement);
+            const expected = predictReveal(who, d, hash, size, made.committedAt, terms);
+            if ("apply" in expected) {
+              const apply = expected.apply;
+              expected.apply = () => {
+                apply();
+                commitments.splice(commitments.indexOf(made), 1);
+              };
+            }
+            const request = { datanetId: d.id, contentHash: hash, size, ...terms, salt };
+            await execute(() => datanets.connect(who).submit(request, `ipfs://${hash}`), expected);
+            return latest.get(contentKey(d, hash));
           }
 
           function predictVote(who: HardhatEthersSigner, c: ContributionModel, accept: boolean): Expected {
@@ -436,11 +581,15 @@ describe("DatanetRegistry invariants", function () {
             if (c.status !== Status.Pending) return fail("DatanetContributionNotPending", c.id, c.status);
             const deadline = deadlineOf(c);
             if (t <= deadline) return fail("DatanetReviewWindowOpen", c.id, deadline);
+            // The terms' bond goes back; a surge above it stays in the treasury.
+            const refund = c.datanet.terms[c.termsVersion - 1].bond;
+            const kept = c.bond - refund;
             return {
-              events: [["ContributionExpired", [c.datanet.id, c.id, c.contributor, c.bond]]],
+              events: [["ContributionExpired", [c.datanet.id, c.id, c.contributor, refund, kept]]],
               apply: () => {
                 c.status = Status.Expired;
-                addWallet(c.contributor, c.bond);
+                addWallet(c.contributor, refund);
+                c.datanet.treasury += kept;
               },
             };
           }
@@ -451,21 +600,28 @@ describe("DatanetRegistry invariants", function () {
           async function step(action: Action) {
             switch (action.kind) {
               case "submit": {
-                const who = s.contributors[action.who];
-                const d = s.models[action.datanet];
-                const hash = contentHash(action.content);
-                const size = action.size;
-                const expected = predictSubmit(who, d, hash, size);
-                await execute(() => datanets.connect(who).submit(d.id, hash, size, `ipfs://${hash}`), expected);
-                return byId.get(idOf(d.id, hash));
+                const made = await commit(
+                  s.contributors[action.who],
+                  s.models[action.datanet],
+                  contentHash(action.content),
+                );
+                return reveal(made, action.size, action);
+              }
+              case "commit":
+                await commit(s.contributors[action.who], s.models[action.datanet], contentHash(action.content));
+                return undefined;
+              case "reveal": {
+                const made = pick(commitments, action.target);
+                return made ? reveal(made, action.size, action) : undefined;
               }
               case "vote":
               case "reclaim": {
-                const pending = contributions.filter((x) => x.status === Status.Pending);
+                const current = contributions.filter(isLatest);
+                const pending = current.filter((x) => x.status === Status.Pending);
                 // A vote mostly goes to a contribution still in review, a reclaim to any pending one.
                 const inReview = pending.filter((x) => deadlineOf(x) > clock);
                 const preferred = action.kind === "vote" && inReview.length > 0 ? inReview : pending;
-                const pool = action.scope === "pending" && preferred.length > 0 ? preferred : contributions;
+                const pool = action.scope === "pending" && preferred.length > 0 ? preferred : current;
                 const c = action.scope === "missing" ? undefined : pick(pool, action.target);
                 if (!c) {
                   const hash = contentHash("never submitted");
@@ -620,7 +776,7 @@ describe("DatanetRegistry invariants", function () {
                   usage: [...(await datanets.contributorUsageToday(d.id, who))],
                 })),
               ),
-              touched ? datanets.getContribution(touched.id) : undefined,
+              touched ? datanets.getContribution(touched.datanet.id, touched.hash) : undefined,
             ]);
 
             expect(held).to.equal(pendingBonds + creditTotal + treasuryTotal, "OPEN held by the registry");
@@ -646,7 +802,12 @@ describe("DatanetRegistry invariants", function () {
             for (const c of contributions) {
               expect(settlements.get(c.id) ?? 0).to.equal(c.status === Status.Pending ? 0 : 1, "settlements of a bond");
             }
-            if (touched) expect(touchedOnChain!.status).to.equal(touched.status, "status");
+            if (touched) {
+              expect([touchedOnChain!.contributionId, touchedOnChain!.status]).to.deep.equal(
+                [touched.id, touched.status],
+                "latest attempt",
+              );
+            }
           }
 
           for (const action of actions) {
@@ -654,13 +815,26 @@ describe("DatanetRegistry invariants", function () {
             await checkInvariants(touched);
             steps += 1;
           }
-          for (const c of contributions) {
-            const onChain = await datanets.getContribution(c.id);
-            expect([onChain.status, onChain.contributor, onChain.size, onChain.termsVersion]).to.deep.equal([
+          for (const c of latest.values()) {
+            const onChain = await datanets.getContribution(c.datanet.id, c.hash);
+            expect([
+              onChain.contributionId,
+              onChain.status,
+              onChain.contributor,
+              onChain.size,
+              onChain.termsVersion,
+              onChain.attempt,
+              onChain.committedAt,
+              onChain.bond,
+            ]).to.deep.equal([
+              c.id,
               c.status,
               c.contributor,
               c.size,
               BigInt(c.termsVersion),
+              BigInt(c.attempt),
+              c.committedAt,
+              c.bond,
             ]);
           }
         },
@@ -668,6 +842,19 @@ describe("DatanetRegistry invariants", function () {
       { seed: 42, numRuns: 15 },
     );
     expect(steps).to.be.greaterThan(0);
+    for (const outcome of [
+      "ContributionSuperseded",
+      "resubmission",
+      "surge bond",
+      "DatanetBondAboveMax",
+      "DatanetTermsChanged",
+      "DatanetDuplicateContent",
+      "DatanetRejectionCoolingOff",
+      "DatanetDailyBytesExceeded",
+      "ContributionExpired",
+    ]) {
+      expect([...seen], "outcomes the seeded runs reach").to.include(outcome);
+    }
   });
 });
 

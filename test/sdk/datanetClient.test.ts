@@ -10,10 +10,14 @@ import {
   DatanetIndexer,
   IntegrityError,
   InvalidInputError,
+  TermsChangedError,
+  commitmentOf,
   contentId,
+  contributionIdOf,
   fromPolicyTuple,
   sha256Hex,
 } from "../../sdk/src";
+import type { ProtocolError } from "../../sdk/src";
 import type { ContractTransactionReceipt } from "ethers";
 import { seededRandom } from "../../scripts/lib/corpus";
 import { DAY, sdkFixture, sdkPolicy } from "../fixtures/sdk";
@@ -22,6 +26,9 @@ import { rejection } from "../helpers/rejection";
 const BOND = ethers.parseEther("1");
 
 const nonce = (address: string) => ethers.provider.getTransactionCount(address);
+
+/** The salt a failed reveal's hint gives back, to retry without a new commitment. */
+const saltOf = (error: ProtocolError) => /salt: "(0x[0-9a-f]{64})"/.exec(error.hint!)![1];
 
 /** Accepts a contribution of Datanet 1 with validators v1 and v2 (quorum 2). */
 async function accept(f: Awaited<ReturnType<typeof sdkFixture>>, contentHash: string, datanetId = f.datanetId) {
@@ -55,7 +62,7 @@ describe("DatanetClient", function () {
     it("gives a client that sends from the signer it is connected to", async function () {
       const { client, datanetId, bob } = await loadFixture(sdkFixture);
       const r = await client.connect(bob).submit({ datanetId, content: "from bob" });
-      expect((await client.contribution({ id: r.contributionId })).contributor).to.equal(bob.address);
+      expect((await client.contribution({ datanetId, contentHash: r.contentHash })).contributor).to.equal(bob.address);
       expect(r.receipt.from).to.equal(bob.address);
     });
   });
@@ -98,7 +105,7 @@ describe("DatanetClient", function () {
       const r = await clients.alice.submit({ datanetId, content: text });
       const expected = contentId(text);
       expect(r.contentHash).to.equal("0x" + createHash("sha256").update(text, "utf8").digest("hex"));
-      expect(r.contributionId).to.equal(await datanets.contributionIdOf(datanetId, r.contentHash));
+      expect(r.contributionId).to.equal(await datanets.contributionIdOf(datanetId, r.contentHash, 1));
       expect(r.cid).to.equal(expected.cid);
       expect(r.size).to.equal(Buffer.byteLength(text, "utf8"));
       expect(r.uri).to.equal(`ipfs://${expected.cid}`);
@@ -109,7 +116,7 @@ describe("DatanetClient", function () {
       expect(event.uri).to.equal(r.uri);
       expect(event.bond).to.equal(BOND);
       expect(event.fromCredit).to.equal(false);
-      expect((await datanets.getContribution(r.contributionId)).status).to.equal(1n);
+      expect((await datanets.getContribution(datanetId, r.contentHash)).status).to.equal(1n);
     });
 
     it("emits the uri it is given instead of the default", async function () {
@@ -132,7 +139,8 @@ describe("DatanetClient", function () {
         await nonce(dave.address),
       ];
       await clients.dave.submit({ datanetId, content: "dave's first" });
-      expect(await nonce(dave.address)).to.equal(count + 2);
+      // The commitment, the approval and the reveal.
+      expect(await nonce(dave.address)).to.equal(count + 3);
       const approvals = await open.queryFilter(open.filters.Approval(dave.address, registry));
       expect(approvals.map((e) => e.args.value)).to.deep.equal([BOND]);
       expect(await open.allowance(dave, registry)).to.equal(0n);
@@ -144,7 +152,7 @@ describe("DatanetClient", function () {
       const { clients, datanetId, alice, open, registry } = await loadFixture(sdkFixture);
       const [balance, count] = [await open.balanceOf(alice), await nonce(alice.address)];
       await clients.alice.submit({ datanetId, content: "alice pays" });
-      expect(await nonce(alice.address)).to.equal(count + 1);
+      expect(await nonce(alice.address)).to.equal(count + 2);
       expect(await open.balanceOf(alice)).to.equal(balance - BOND);
       expect(await open.allowance(alice, registry)).to.equal(ethers.MaxUint256);
     });
@@ -154,7 +162,7 @@ describe("DatanetClient", function () {
       await (await open.connect(dave).approve(registry, BOND)).wait();
       const count = await nonce(dave.address);
       await clients.dave.submit({ datanetId, content: "approved by hand", approve: false });
-      expect(await nonce(dave.address)).to.equal(count + 1);
+      expect(await nonce(dave.address)).to.equal(count + 2);
       expect(await open.allowance(dave, registry)).to.equal(0n);
     });
 
@@ -180,7 +188,7 @@ describe("DatanetClient", function () {
       expect(await open.allowance(dave, registry)).to.equal(0n);
       const [balance, count] = [await open.balanceOf(dave), await nonce(dave.address)];
       await clients.dave.submit({ datanetId, content: "dave from credit" });
-      expect(await nonce(dave.address)).to.equal(count + 1);
+      expect(await nonce(dave.address)).to.equal(count + 2);
       expect(await open.balanceOf(dave)).to.equal(balance);
     });
 
@@ -193,8 +201,72 @@ describe("DatanetClient", function () {
       });
       const [balance, count] = [await open.balanceOf(dave), await nonce(dave.address)];
       await clients.dave.submit({ datanetId, content: "free" });
-      expect(await nonce(dave.address)).to.equal(count + 1);
+      expect(await nonce(dave.address)).to.equal(count + 2);
       expect(await open.balanceOf(dave)).to.equal(balance);
+    });
+
+    it("commits first and reveals in a later block, returning the commitment, salt, terms and bond", async function () {
+      const f = await loadFixture(sdkFixture);
+      const { clients, datanets, datanetId, alice } = f;
+      const r = await clients.alice.submit({ datanetId, content: "two steps" });
+      const [committed] = await datanets.queryFilter(datanets.filters.ContributionCommitted(r.commitment));
+      expect(committed.args.contributor).to.equal(alice.address);
+      expect(committed.blockNumber).to.be.lessThan(r.receipt.blockNumber);
+      expect(r.commitment).to.equal(commitmentOf(alice.address, datanetId, r.contentHash, r.salt));
+      expect(await datanets.committedAt(r.commitment)).to.equal(0n);
+      expect([r.termsVersion, r.bond]).to.deep.equal([1, BOND]);
+    });
+
+    it("sends the terms it is given, and nothing is bonded when they are no longer current", async function () {
+      const { client, clients, datanetId, alice, open } = await loadFixture(sdkFixture);
+      await client.setPolicy(datanetId, sdkPolicy({ bond: 2n * BOND }));
+      const balance = await open.balanceOf(alice);
+      const error = await rejection(
+        clients.alice.submit({ datanetId, content: "read under terms 1", termsVersion: 1 }),
+        TermsChangedError,
+      );
+      expect(error.errorName).to.equal("DatanetTermsChanged");
+      expect(error.args).to.deep.equal({ datanetId, expected: 1n, current: 2n });
+      expect(error.shortMessage).to.equal(
+        "Datanet 1's terms changed from version 1 to 2 before the submission was mined; nothing was submitted.",
+      );
+      expect(await open.balanceOf(alice)).to.equal(balance);
+      const r = await clients.alice.submit({ datanetId, content: "read under terms 2" });
+      expect([r.termsVersion, r.bond]).to.deep.equal([2, 2n * BOND]);
+    });
+
+    it("quotes the surge bond, approves it and refuses to post more than maxBond", async function () {
+      const { client, clients, v1, v2, v3, datanets } = await loadFixture(sdkFixture);
+      const { datanetId } = await client.createDatanet({
+        uri: "",
+        policy: sdkPolicy({ datanetDailyBytes: 8_000n }),
+        validators: [v1.address, v2.address, v3.address],
+      });
+      await clients.alice.submit({ datanetId, content: "x".repeat(6_000) });
+      expect(await clients.dave.bondFor(datanetId, 1_000)).to.equal(BOND << 3n);
+      const error = await rejection(
+        clients.dave.submit({ datanetId, content: "y".repeat(1_000), maxBond: 4n * BOND }),
+        TermsChangedError,
+      );
+      expect(error.errorName).to.equal("DatanetBondAboveMax");
+      expect(error.args).to.deep.equal({ datanetId, bond: 8n * BOND, maxBond: 4n * BOND });
+      expect(error.hint).to.contain("raise maxBond, or submit after 00:00 UTC");
+      const r = await clients.dave.submit({ datanetId, content: "y".repeat(1_000), salt: saltOf(error) });
+      expect(r.bond).to.equal(8n * BOND);
+      expect((await datanets.getContribution(datanetId, r.contentHash)).surgeLevel).to.equal(3n);
+    });
+
+    it("expires a pending attempt past its review deadline first, then submits the content again", async function () {
+      const { clients, datanetId, datanets, alice, bob, open } = await loadFixture(sdkFixture);
+      const first = await clients.alice.submit({ datanetId, content: "left unreviewed" });
+      await time.increase(DAY + 1);
+      const balance = await open.balanceOf(alice);
+      const again = await clients.bob.submit({ datanetId, content: "left unreviewed" });
+      expect(await open.balanceOf(alice)).to.equal(balance + BOND);
+      expect(again.contributionId).to.equal(contributionIdOf(datanetId, first.contentHash, 2));
+      const view = await clients.bob.contribution({ datanetId, contentHash: first.contentHash });
+      expect([view.attempt, view.contributor, view.status]).to.deep.equal([2, bob.address, "Pending"]);
+      expect((await datanets.queryFilter(datanets.filters.ContributionExpired())).length).to.equal(1);
     });
 
     it("refuses empty content without sending anything", async function () {
@@ -224,7 +296,7 @@ describe("DatanetClient", function () {
       expect(r.contentHash).to.equal("0x" + createHash("sha256").update(content).digest("hex"));
       expect(r.size).to.equal(2048);
       expect(r.uri).to.equal("ipfs://sample");
-      expect((await datanets.getContribution(r.contributionId)).size).to.equal(2048n);
+      expect((await datanets.getContribution(datanetId, r.contentHash)).size).to.equal(2048n);
     });
 
     it("throws InvalidInputError naming a file that cannot be read", async function () {
@@ -243,10 +315,10 @@ describe("DatanetClient", function () {
       const r = await clients.alice.submit({ datanetId, content: "good" });
       const receipt = await clients.v1.vote(datanetId, r.contentHash, true);
       expect(eventsOf(f, receipt, "VoteCast")[0].validator).to.equal(v1.address);
-      expect((await clients.alice.contribution({ id: r.contributionId })).status).to.equal("Pending");
+      expect((await clients.alice.contribution({ datanetId, contentHash: r.contentHash })).status).to.equal("Pending");
       const last = await clients.v2.vote(datanetId, r.contentHash, true);
       expect(eventsOf(f, last, "ContributionAccepted")).to.have.length(1);
-      const view = await clients.alice.contribution({ id: r.contributionId });
+      const view = await clients.alice.contribution({ datanetId, contentHash: r.contentHash });
       expect([view.status, view.accepts, view.rejects]).to.deep.equal(["Accepted", 2, 0]);
     });
 
@@ -256,7 +328,7 @@ describe("DatanetClient", function () {
       await clients.v1.vote(datanetId, r.contentHash, true);
       await clients.v2.vote(datanetId, r.contentHash, false);
       await clients.v3.vote(datanetId, r.contentHash, false);
-      const view = await clients.alice.contribution({ id: r.contributionId });
+      const view = await clients.alice.contribution({ datanetId, contentHash: r.contentHash });
       expect([view.status, view.accepts, view.rejects]).to.deep.equal(["Rejected", 1, 2]);
       expect(await datanets.treasuryBalance(datanetId)).to.equal(BOND);
     });
@@ -269,7 +341,7 @@ describe("DatanetClient", function () {
       const r = await clients.alice.submit({ datanetId, content: "ignored" });
       await time.increase(DAY + 1);
       await clients.bob.reclaimBond(datanetId, r.contentHash);
-      expect((await clients.alice.contribution({ id: r.contributionId })).status).to.equal("Expired");
+      expect((await clients.alice.contribution({ datanetId, contentHash: r.contentHash })).status).to.equal("Expired");
       expect(await open.balanceOf(alice)).to.equal(balance);
       expect(await clients.alice.bondCredit(alice.address)).to.equal(0n);
     });
@@ -296,23 +368,26 @@ describe("DatanetClient", function () {
   });
 
   describe("contribution", function () {
-    it("reads the same contribution by Datanet and content hash and by id", async function () {
+    it("reads the latest attempt of a content hash in a Datanet", async function () {
       const { clients, datanetId, alice } = await loadFixture(sdkFixture);
       const r = await clients.alice.submit({ datanetId, content: "look me up" });
       await clients.v1.vote(datanetId, r.contentHash, true);
       await clients.v2.vote(datanetId, r.contentHash, false);
       const block = await ethers.provider.getBlock(r.receipt.blockNumber);
-      const byHash = await clients.bob.contribution({ datanetId, contentHash: r.contentHash });
-      const byId = await clients.bob.contribution({ id: r.contributionId });
-      expect(byHash).to.deep.equal(byId);
-      expect(byId).to.deep.equal({
+      const commitBlock = await ethers.provider.getBlock(r.receipt.blockNumber - 1);
+      expect(await clients.bob.contribution({ datanetId, contentHash: r.contentHash })).to.deep.equal({
         id: r.contributionId,
         datanetId,
+        contentHash: r.contentHash,
         contributor: alice.address,
         status: "Pending",
+        attempt: 1,
         size: BigInt(r.size),
         submittedAt: block!.timestamp,
+        committedAt: commitBlock!.timestamp,
         termsVersion: 1,
+        bond: BOND,
+        surgeLevel: 0,
         accepts: 1,
         rejects: 1,
       });
@@ -346,9 +421,8 @@ describe("DatanetClient", function () {
         client.contribution({ datanetId, contentHash: sha256Hex("missing") }),
         InvalidInputError,
       );
-      expect(missing.shortMessage).to.contain("does not exist");
+      expect(missing.shortMessage).to.contain("was never submitted to Datanet 1");
       expect(missing.hint).to.equal("Check the Datanet id and content hash.");
-      await rejection(client.contribution({ id: 12345n }), InvalidInputError);
     });
   });
 
@@ -389,8 +463,8 @@ describe("DatanetClient", function () {
       expect(await client.policy(datanetId)).to.deep.equal(next);
       expect(await datanets.currentTermsVersion(datanetId)).to.equal(2n);
       const after = await clients.alice.submit({ datanetId, content: "under terms 2" });
-      expect((await client.contribution({ id: before.contributionId })).termsVersion).to.equal(1);
-      expect((await client.contribution({ id: after.contributionId })).termsVersion).to.equal(2);
+      expect((await client.contribution({ datanetId, contentHash: before.contentHash })).termsVersion).to.equal(1);
+      expect((await client.contribution({ datanetId, contentHash: after.contentHash })).termsVersion).to.equal(2);
     });
 
     it("setValidators replaces who reviews new submissions", async function () {
@@ -403,8 +477,8 @@ describe("DatanetClient", function () {
       await clients.outsider.vote(datanetId, fresh.contentHash, true);
       await clients.v2.vote(datanetId, fresh.contentHash, true);
       await clients.v1.vote(datanetId, old.contentHash, true);
-      expect((await client.contribution({ id: fresh.contributionId })).status).to.equal("Accepted");
-      expect((await client.contribution({ id: old.contributionId })).accepts).to.equal(1);
+      expect((await client.contribution({ datanetId, contentHash: fresh.contentHash })).status).to.equal("Accepted");
+      expect((await client.contribution({ datanetId, contentHash: old.contentHash })).accepts).to.equal(1);
     });
 
     it("setModelAccess approves and revokes a model registrant on a permissioned Datanet", async function () {
@@ -519,7 +593,9 @@ describe("DatanetClient", function () {
       const readOnly = await DatanetClient.connect(registry, ethers.provider);
       expect(await readOnly.policy(datanetId)).to.deep.equal(sdkPolicy());
       expect(await readOnly.bondCredit(alice.address)).to.equal(0n);
-      expect((await readOnly.contribution({ id: r.contributionId })).contributor).to.equal(alice.address);
+      expect((await readOnly.contribution({ datanetId, contentHash: r.contentHash })).contributor).to.equal(
+        alice.address,
+      );
     });
   });
 });

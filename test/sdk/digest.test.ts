@@ -44,18 +44,27 @@ describe("Datanet digests", function () {
       const { datanets } = await loadFixture(acceptancesFixture);
       const random = seededRandom(99);
       const randomHash = () => ethers.hexlify(Uint8Array.from({ length: 32 }, () => Math.floor(random() * 256)));
-      const cases: [bigint, string][] = [
-        [0n, ZeroHash],
-        [1n, sha256Hex("hello")],
-        [2n ** 64n - 1n, ethers.toBeHex(MaxUint256, 32)],
-        [MaxUint256, sha256Hex("abc")],
+      const cases: [bigint, string, number][] = [
+        [0n, ZeroHash, 1],
+        [1n, sha256Hex("hello"), 2],
+        [2n ** 64n - 1n, ethers.toBeHex(MaxUint256, 32), 2 ** 32 - 1],
+        [MaxUint256, sha256Hex("abc"), 1],
       ];
-      for (let i = 0; i < 20; i++) cases.push([BigInt(Math.floor(random() * 1e9)), randomHash()]);
-      for (const [datanetId, hash] of cases) {
-        expect(contributionIdOf(datanetId, hash), `${datanetId} ${hash}`).to.equal(
-          await datanets.contributionIdOf(datanetId, hash),
+      for (let i = 0; i < 20; i++) {
+        cases.push([BigInt(Math.floor(random() * 1e9)), randomHash(), 1 + Math.floor(random() * 4)]);
+      }
+      for (const [datanetId, hash, attempt] of cases) {
+        expect(contributionIdOf(datanetId, hash, attempt), `${datanetId} ${hash} ${attempt}`).to.equal(
+          await datanets.contributionIdOf(datanetId, hash, attempt),
         );
       }
+    });
+
+    it("gives each attempt of the same content its own id, the first one by default", function () {
+      const hash = sha256Hex("resubmitted bytes");
+      const ids = [1, 2, 3].map((attempt) => contributionIdOf(1n, hash, attempt));
+      expect(new Set(ids).size).to.equal(3);
+      expect(contributionIdOf(1n, hash)).to.equal(ids[0]);
     });
 
     it("differs between Datanets for the same content", function () {
@@ -65,9 +74,9 @@ describe("Datanet digests", function () {
 
     it("is the id the registry stores the submitted contribution under", async function () {
       const { datanets, datanetId, hashes, alice } = await loadFixture(acceptancesFixture);
-      const stored = await datanets.getContribution(contributionIdOf(datanetId, hashes[0]));
+      const stored = await datanets.getContribution(datanetId, hashes[0]);
       expect(stored.contributor).to.equal(alice.address);
-      expect(stored.datanetId).to.equal(datanetId);
+      expect(stored.contributionId).to.equal(contributionIdOf(datanetId, hashes[0]));
     });
   });
 

@@ -25,8 +25,9 @@ import { DatanetRegistry__factory, IRewardDistributor__factory } from "../../typ
 import { DAY, sdkFixture, sdkPolicy } from "../fixtures/sdk";
 import { rejection } from "../helpers/rejection";
 
-/** Limits small enough to hit with a few short strings. */
+/** Limits small enough to hit with a few short strings; no bond, so that the Datanet's daily bytes are a hard limit. */
 const LIMITS = {
+  bond: 0n,
   maxFileBytes: 100n,
   contributorDailyFiles: 2,
   contributorDailyBytes: 150n,
@@ -93,8 +94,11 @@ describe("SDK errors", function () {
       expect(error.shortMessage).to.equal(
         `Limit contributorDailyFiles: ${alice.address} already made 2 submissions to Datanet 2 today.`,
       );
-      expect(error.hint).to.equal("The counter resets at 00:00 UTC.");
-      expect(error.message).to.contain("Hint: The counter resets at 00:00 UTC.");
+      // The reveal failed after the commitment was mined: the hint says how to reuse it.
+      expect(error.hint).to.match(
+        /^The counter resets at 00:00 UTC\. The commitment is recorded: retry with \{ salt: "0x[0-9a-f]{64}" \} to reuse it\.$/,
+      );
+      expect(error.message).to.contain(`Hint: ${error.hint}`);
     });
 
     it("reports contributorDailyBytes with the bytes requested and the bytes left", async function () {
@@ -155,14 +159,22 @@ describe("SDK errors", function () {
       ]);
     });
 
-    it("stops refusing the next UTC day, as the hint says", async function () {
-      const { clients, limitedId } = await loadFixture(errorsFixture);
+    it("stops refusing the next UTC day, as the hint says, and reuses the commitment with the salt it gives", async function () {
+      const { clients, limitedId, alice } = await loadFixture(errorsFixture);
       await clients.alice.submit({ datanetId: limitedId, content: "one" });
       await clients.alice.submit({ datanetId: limitedId, content: "two" });
-      await rejection(clients.alice.submit({ datanetId: limitedId, content: "three" }), LimitExceededError);
+      const error = await rejection(
+        clients.alice.submit({ datanetId: limitedId, content: "three" }),
+        LimitExceededError,
+      );
+      const salt = /salt: "(0x[0-9a-f]{64})"/.exec(error.hint!)![1];
       await time.increase(DAY);
-      const r = await clients.alice.submit({ datanetId: limitedId, content: "three" });
+      const before = await ethers.provider.getTransactionCount(alice.address);
+      const r = await clients.alice.submit({ datanetId: limitedId, content: "three", salt });
       expect(r.contentHash).to.equal(sha256Hex("three"));
+      expect(r.salt).to.equal(salt);
+      // Only the reveal was sent: the commitment made the day before still stood.
+      expect(await ethers.provider.getTransactionCount(alice.address)).to.equal(before + 1);
     });
   });
 
@@ -181,9 +193,9 @@ describe("SDK errors", function () {
         contributionId: first.contributionId,
       });
       expect(error.shortMessage).to.equal(
-        `This content is already in Datanet 1 as contribution ${shortId(first.contributionId)}.`,
+        `This content is already pending or accepted in Datanet 1 as contribution ${shortId(first.contributionId)}.`,
       );
-      expect(error.hint).to.contain("once");
+      expect(error.hint).to.contain("can be submitted again only once its contribution expired");
     });
 
     it("is thrown for the contributor's own resubmission too, and only per Datanet", async function () {
@@ -232,7 +244,7 @@ describe("SDK errors", function () {
     it("is thrown for a vote after the review window, with the deadline and the way out", async function () {
       const { clients, datanetId, datanets } = await loadFixture(errorsFixture);
       const { contentHash, contributionId } = await clients.alice.submit({ datanetId, content: "too late" });
-      const deadline = await datanets.reviewDeadline(contributionId);
+      const deadline = await datanets.reviewDeadline(datanetId, contentHash);
       await time.increaseTo(deadline + 1n);
       const error = await rejection(clients.v1.vote(datanetId, contentHash, true), ReviewStateError);
       expect(error.errorName).to.equal("DatanetReviewWindowClosed");

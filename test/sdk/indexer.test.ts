@@ -11,11 +11,13 @@ import {
   contributionIdOf,
   digestOf,
   fromPolicyTuple,
+  sha256Hex,
 } from "../../sdk/src";
 import type { DatanetClient } from "../../sdk/src";
 import { DatanetRegistry__factory } from "../../typechain-types";
 import { loadEmails, seededRandom } from "../../scripts/lib/corpus";
 import { DAY, sdkFixture, sdkPolicy } from "../fixtures/sdk";
+import { commitSubmission } from "../helpers/submission";
 
 type Outcome = "accept" | "reject" | "expire" | "pending";
 
@@ -38,6 +40,8 @@ function popcount(mask: bigint): number {
  * - Datanet 2 (alice; permissioned; v2, outsider; quorum 1; bond 2 OPEN): accepts and a reject, model access granted
  *   to erin and dave and revoked from dave, the whole treasury withdrawn, version 1.
  * - Datanet 3 (owner; v3; quorum 1; no bond): an accept, a reject and a pending contribution.
+ * - Later attempts on Datanet 1: dave submits again content whose review expired, and it is accepted; carol, who
+ *   committed to a mail first, takes over bob's pending copy of it and sees it accepted.
  */
 async function historyFixture() {
   const f = await sdkFixture();
@@ -48,7 +52,7 @@ async function historyFixture() {
   const emails = loadEmails().filter((e) => e.text.length < 20_000);
   const nextEmail = () => emails.splice(Math.floor(random() * emails.length), 1)[0].text;
   const submitted: { datanetId: bigint; contentHash: string; contributor: string }[] = [];
-  const expirable: { datanetId: bigint; contentHash: string }[] = [];
+  const expirable: { datanetId: bigint; contentHash: string; text: string }[] = [];
 
   async function play(
     datanetId: bigint,
@@ -57,7 +61,8 @@ async function historyFixture() {
     script: [DatanetClient, string, Outcome][],
   ) {
     for (const [contributor, address, outcome] of script) {
-      const { contentHash } = await contributor.submit({ datanetId, content: nextEmail() });
+      const text = nextEmail();
+      const { contentHash } = await contributor.submit({ datanetId, content: text });
       submitted.push({ datanetId, contentHash, contributor: address });
       // A seeded rotation of the reviewers decides who votes.
       const start = Math.floor(random() * reviewers.length);
@@ -68,7 +73,7 @@ async function historyFixture() {
         for (const r of order.slice(0, quorum)) await r.vote(datanetId, contentHash, outcome === "accept");
       } else if (outcome === "expire") {
         if (quorum > 1) await order[0].vote(datanetId, contentHash, true);
-        expirable.push({ datanetId, contentHash });
+        expirable.push({ datanetId, contentHash, text });
       }
     }
   }
@@ -156,6 +161,27 @@ async function historyFixture() {
   ]);
   await client.connect(heir).publishVersion(d1);
 
+  // Expired content submitted again, by someone else: attempt 2.
+  const again = expirable.find((e) => e.datanetId === d1)!;
+  await clients.dave.submit({ datanetId: d1, content: again.text });
+  submitted.push({ datanetId: d1, contentHash: again.contentHash, contributor: dave.address });
+  await clients.v2.vote(d1, again.contentHash, true);
+  await clients.v3.vote(d1, again.contentHash, true);
+  // Carol commits first, bob's copy gets in first, carol's earlier commitment takes it over: attempts 1 and 2.
+  const contested = nextEmail();
+  const contestedHash = sha256Hex(contested);
+  const carols = await commitSubmission(datanets, carol, d1, contestedHash, {
+    size: Buffer.byteLength(contested),
+    uri: "ipfs://carol",
+  });
+  await clients.bob.submit({ datanetId: d1, content: contested });
+  submitted.push({ datanetId: d1, contentHash: contestedHash, contributor: bob.address });
+  await clients.v2.vote(d1, contestedHash, false);
+  await (await carols.reveal()).wait();
+  submitted.push({ datanetId: d1, contentHash: contestedHash, contributor: carol.address });
+  await clients.v2.vote(d1, contestedHash, true);
+  await clients.outsider.vote(d1, contestedHash, true);
+
   const deployment = await ethers.provider.getTransactionReceipt(datanets.deploymentTransaction()!.hash);
   return {
     ...f,
@@ -227,22 +253,46 @@ describe("DatanetIndexer", function () {
       }
     });
 
-    it("gives every contribution the status, contributor, size and terms of getContribution", async function () {
+    it("gives every latest attempt the status, contributor, size and terms of getContribution", async function () {
       const f = await loadFixture(historyFixture);
       const indexer = await syncedIndexer(f);
       const statuses = new Set<string>();
       for (const c of indexer.contributions.values()) {
-        const onchain = await f.datanets.getContribution(c.id);
-        expect(c.id).to.equal(contributionIdOf(c.datanetId, c.contentHash));
+        const onchain = await f.datanets.getContribution(c.datanetId, c.contentHash);
+        if (indexer.latest(c.datanetId, c.contentHash) !== c) {
+          // An earlier attempt: the registry keeps only the latest, so the events are its record.
+          statuses.add(c.status);
+          expect(c.attempt).to.be.lessThan(Number(onchain.attempt));
+          continue;
+        }
+        expect(c.id).to.equal(contributionIdOf(c.datanetId, c.contentHash, c.attempt));
+        expect(c.id).to.equal(onchain.contributionId);
         expect(c.status, `contribution ${c.id}`).to.equal(CONTRIBUTION_STATUSES[Number(onchain.status)]);
         expect(c.contributor).to.equal(onchain.contributor);
-        expect(c.datanetId).to.equal(onchain.datanetId);
+        expect(c.attempt).to.equal(Number(onchain.attempt));
         expect(c.size).to.equal(onchain.size);
         expect(c.termsVersion).to.equal(Number(onchain.termsVersion));
-        expect(c.bond).to.equal((await f.datanets.getPolicy(c.datanetId, c.termsVersion)).bond);
+        expect(c.bond).to.equal(onchain.bond);
         statuses.add(c.status);
       }
-      expect([...statuses].sort()).to.deep.equal(["Accepted", "Expired", "Pending", "Rejected"]);
+      expect([...statuses].sort()).to.deep.equal(["Accepted", "Expired", "Pending", "Rejected", "Superseded"]);
+    });
+
+    it("follows later attempts: a resubmission after expiry and a takeover by an earlier commitment", async function () {
+      const f = await loadFixture(historyFixture);
+      const indexer = await syncedIndexer(f);
+      const later = [...indexer.contributions.values()].filter((c) => c.attempt > 1);
+      expect(later.map((c) => [c.contributor, c.attempt, c.status])).to.deep.equal([
+        [f.dave.address, 2, "Accepted"],
+        [f.carol.address, 2, "Accepted"],
+      ]);
+      const copy = indexer.contributions.get(contributionIdOf(1n, later[1].contentHash))!;
+      expect([copy.contributor, copy.status, copy.votes.length]).to.deep.equal([f.bob.address, "Superseded", 1]);
+      const superseded = await f.datanets.queryFilter(f.datanets.filters.ContributionSuperseded());
+      expect(superseded.map((e) => [e.args.contributionId, e.args.contributor, e.args.refund])).to.deep.equal([
+        [copy.id, f.bob.address, copy.bond],
+      ]);
+      for (const c of later) expect(indexer.latest(1n, c.contentHash)).to.equal(c);
     });
 
     it("gives every acceptance its index and the block of its ContributionAccepted event", async function () {
@@ -263,7 +313,10 @@ describe("DatanetIndexer", function () {
       const indexer = await syncedIndexer(f);
       let total = 0;
       for (const c of indexer.contributions.values()) {
-        const onchain = await f.datanets.getContribution(c.id);
+        total += c.votes.length;
+        // The registry keeps the masks of the latest attempt only.
+        if (indexer.latest(c.datanetId, c.contentHash) !== c) continue;
+        const onchain = await f.datanets.getContribution(c.datanetId, c.contentHash);
         const validators = await f.datanets.getValidators(c.datanetId, c.termsVersion);
         const fromMask = (mask: bigint) => [...validators].filter((_, i) => (mask >> BigInt(i)) & 1n).sort();
         expect(
@@ -279,7 +332,6 @@ describe("DatanetIndexer", function () {
             .sort(),
         ).to.deep.equal(fromMask(onchain.rejectMask));
         expect(c.votes.length).to.equal(popcount(onchain.acceptMask) + popcount(onchain.rejectMask));
-        total += c.votes.length;
       }
       expect(total).to.equal((await f.datanets.queryFilter(f.datanets.filters.VoteCast())).length);
     });
@@ -320,7 +372,9 @@ describe("DatanetIndexer", function () {
       // Some bonds were paid from credit, which the indexer must have debited.
       const submissions = await f.datanets.queryFilter(f.datanets.filters.ContributionSubmitted());
       expect(submissions.filter((e) => e.args.fromCredit && e.args.bond > 0n).length).to.be.greaterThan(2);
-      expect(indexer.bondCredits.get(f.bob.address.toLowerCase())).to.equal(0n);
+      // Bob withdrew all his credit to carol; what he holds now is the refund of his copy that carol took over.
+      const [superseded] = await f.datanets.queryFilter(f.datanets.filters.ContributionSuperseded());
+      expect(indexer.bondCredits.get(f.bob.address.toLowerCase())).to.equal(superseded.args.refund);
     });
 
     it("rebuilds each Datanet's owner, uri, treasury and running digest", async function () {
@@ -520,7 +574,7 @@ describe("DatanetIndexer", function () {
       let error: unknown;
       await new DatanetIndexer(provider, f.registry).sync().catch((e) => (error = e));
       expect(error).to.be.instanceOf(IntegrityError);
-      expect((error as Error).message).to.contain("does not match its Datanet and content hash");
+      expect((error as Error).message).to.contain("does not match attempt 1 of its Datanet and content hash");
     });
 
     it("throws IntegrityError when a submission was dropped", async function () {

@@ -16,6 +16,7 @@ import { deployProtocol } from "../../deploy/protocol";
 import { BASE_MODEL, modelsFixture } from "../fixtures/models";
 import { contentHash, defaultPolicy } from "../fixtures/protocol";
 import { rejection } from "../helpers/rejection";
+import { submitContribution } from "../helpers/submission";
 
 /** The (count, digest) of a Datanet version holding contributions `ns`, computed without the SDK's indexer. */
 function snapshot(datanetId: bigint, ns: (number | string)[]) {
@@ -111,7 +112,7 @@ describe("verifyModelProvenance", function () {
     ] as const) {
       await other.connect(owner).createDatanet("ipfs://impostor", defaultPolicy({ bond: 0n }), validators);
       for (const n of contents) {
-        await other.connect(alice).submit(datanetId, contentHash(n), 10, `ipfs://${n}`);
+        await submitContribution(other, alice, datanetId, contentHash(n), { size: 10, uri: `ipfs://${n}` });
         await other.connect(v1).vote(datanetId, contentHash(n), true);
         await other.connect(v2).vote(datanetId, contentHash(n), true);
       }

@@ -5,11 +5,13 @@ import { DatanetRegistry__factory, OpenToken__factory } from "../../../typechain
 import type { DatanetRegistry, OpenToken } from "../../../typechain-types";
 import { contentId } from "../content/hash";
 import type { ContentInput } from "../content/hash";
-import { contributionIdOf, digestOf } from "../datanet/digest";
+import { commitmentOf, randomSalt } from "../datanet/commitment";
+import { digestOf } from "../datanet/digest";
 import { CONTRIBUTION_STATUSES, fromPolicyTuple, toPolicyTuple } from "../datanet/types";
 import type { ContributionStatusName, DatanetPolicy } from "../datanet/types";
-import { IntegrityError, InvalidInputError, withDecodedErrors } from "../errors";
+import { IntegrityError, InvalidInputError, ProtocolError, withDecodedErrors } from "../errors";
 import { DatanetIndexer } from "../indexer/datanetIndexer";
+import { retryWhileTooRecent } from "./reveal";
 import { sendFrom, signerAddressOf } from "./tx";
 
 /** Parameters of {@link DatanetClient.createDatanet}. */
@@ -28,6 +30,20 @@ export interface SubmitParameters {
   uri?: string;
   /** Approve the registry for the bond when the allowance and bond credit fall short. Default true. */
   approve?: boolean;
+  /**
+   * The most bond to post. Default: the bond the registry quotes for this submission right before the reveal, so a
+   * day that fills up in between makes the reveal revert (`TermsChangedError`) instead of costing more.
+   */
+  maxBond?: bigint;
+  /**
+   * The terms version agreed to. Default: the Datanet's current terms, read right before the reveal; a change of terms
+   * mined before the reveal makes it revert (`TermsChangedError`).
+   */
+  termsVersion?: number;
+  /** The salt of an earlier, unfinished submission of the same content, to reuse its commitment. Default: a new one. */
+  salt?: string;
+  /** Seconds to keep retrying a reveal that lands in its commitment's block (chains with sub-second blocks). Default 30. */
+  revealTimeout?: number;
 }
 
 /** What a submission produced. */
@@ -37,18 +53,30 @@ export interface SubmitReturnType {
   cid: string;
   size: number;
   uri: string;
+  /** The bond posted, surge included. */
+  bond: bigint;
+  termsVersion: number;
+  commitment: string;
+  salt: string;
   receipt: ContractTransactionReceipt;
 }
 
-/** A contribution read from the chain. */
+/** A contribution read from the chain: the latest attempt of a content hash in a Datanet. */
 export interface ContributionView {
   id: bigint;
   datanetId: bigint;
+  contentHash: string;
   contributor: string;
   status: ContributionStatusName;
+  /** 1 for the content's first submission, one more for each resubmission or takeover. */
+  attempt: number;
   size: bigint;
   submittedAt: number;
+  committedAt: number;
   termsVersion: number;
+  /** The bond posted: the terms' bond doubled `surgeLevel` times. */
+  bond: bigint;
+  surgeLevel: number;
   accepts: number;
   rejects: number;
 }
@@ -60,6 +88,18 @@ export interface VersionCheck {
   onchainDigest: string;
   recomputedDigest: string;
   valid: boolean;
+}
+
+/** The error a failed reveal throws, with the salt that reuses its commitment added to the hint. */
+function withSaltHint(error: unknown, salt: string): unknown {
+  if (!(error instanceof ProtocolError)) return error;
+  const retry = `The commitment is recorded: retry with { salt: "${salt}" } to reuse it.`;
+  const hint = error.hint ? `${error.hint} ${retry}` : retry;
+  Object.defineProperty(error, "hint", { value: hint });
+  error.message = [error.shortMessage, error.details && `Details: ${error.details}`, `Hint: ${hint}`]
+    .filter(Boolean)
+    .join("\n");
+  return error;
 }
 
 function bits(mask: bigint): number {
@@ -134,18 +174,77 @@ export class DatanetClient {
     });
   }
 
+  /** The bond a submission of `size` bytes to `datanetId` would post now (the terms' bond, doubled on busy days). */
+  async bondFor(datanetId: bigint, size: bigint | number): Promise<bigint> {
+    return withDecodedErrors(() => this.registry.bondFor(datanetId, size));
+  }
+
   /**
-   * Hashes `content` (sha-256 and CIDv1) and submits it. When the signer's bond credit does not cover the bond and
-   * its allowance is short, approves the registry for the bond first (unless `approve` is false).
+   * Hashes `content` (sha-256 and CIDv1) and submits it in the registry's two steps: a commitment that hides the
+   * content, then, in a later block, the reveal with the terms and the bond agreed to. A copy of the reveal seen in the
+   * mempool cannot get in first, and the earlier commitment wins even if a copy does. When the content's last attempt
+   * is pending past its review deadline, expires it first (`reclaimBond`, which refunds its contributor). When the
+   * signer's bond credit does not cover the bond and its allowance is short, approves the registry for the bond first
+   * (unless `approve` is false). If the reveal fails, the error's hint gives the salt: pass it back as `salt` to retry
+   * without a new commitment.
    */
   async submit(p: SubmitParameters): Promise<SubmitReturnType> {
     const { contentHash, cid, size } = contentId(p.content);
     const uri = p.uri ?? `ipfs://${cid}`;
-    return withDecodedErrors(async () => {
-      if (p.approve !== false) await this.ensureBondAllowance(p.datanetId);
-      const receipt = await this.send(() => this.registry.submit(p.datanetId, contentHash, size, uri));
-      return { contributionId: contributionIdOf(p.datanetId, contentHash), contentHash, cid, size, uri, receipt };
+    const account = await this.signerAddress();
+    const salt = p.salt ?? randomSalt();
+    const commitment = commitmentOf(account, p.datanetId, contentHash, salt);
+    await withDecodedErrors(async () => {
+      await this.expireIfStale(p.datanetId, contentHash);
+      if ((await this.registry.committedAt(commitment)) === 0n) {
+        await this.send(() => this.registry.commit(commitment));
+      }
     });
+    try {
+      return await withDecodedErrors(async () => {
+        const termsVersion = p.termsVersion ?? Number(await this.registry.currentTermsVersion(p.datanetId));
+        const bond = await this.registry.bondFor(p.datanetId, size);
+        const maxBond = p.maxBond ?? bond;
+        if (p.approve !== false) await this.ensureBondAllowance(account, bond);
+        const request = { datanetId: p.datanetId, contentHash, size, termsVersion, maxBond, salt };
+        const receipt = await retryWhileTooRecent(
+          () => withDecodedErrors(() => this.send(() => this.registry.submit(request, uri))),
+          p.revealTimeout ?? 30,
+        );
+        // Only the registry's own logs: the bond's ERC-20 Transfer has the same topic as the registry's ERC-721 one.
+        const registry = (await this.registry.getAddress()).toLowerCase();
+        const event = receipt.logs
+          .filter((l) => l.address.toLowerCase() === registry)
+          .map((l) => this.registry.interface.parseLog(l))
+          .find((e) => e?.name === "ContributionSubmitted");
+        const a = event!.args;
+        return {
+          contributionId: a.contributionId as bigint,
+          contentHash,
+          cid,
+          size,
+          uri,
+          bond: a.bond as bigint,
+          termsVersion: Number(a.termsVersion),
+          commitment,
+          salt,
+          receipt,
+        };
+      });
+    } catch (error) {
+      throw withSaltHint(error, salt);
+    }
+  }
+
+  /** Expires the content's last attempt when it is pending past its review deadline, so it can be submitted again. */
+  private async expireIfStale(datanetId: bigint, contentHash: string): Promise<void> {
+    const c = await this.registry.getContribution(datanetId, contentHash);
+    if (Number(c.status) !== 1) return;
+    const deadline = await this.registry.reviewDeadline(datanetId, contentHash);
+    const latest = await this.registry.runner!.provider!.getBlock("latest");
+    if (latest && BigInt(latest.timestamp) > deadline) {
+      await this.send(() => this.registry.reclaimBond(datanetId, contentHash));
+    }
   }
 
   /** Reads a file and submits its bytes (see {@link submit}). */
@@ -163,9 +262,7 @@ export class DatanetClient {
     return this.submit({ datanetId, content, ...options });
   }
 
-  private async ensureBondAllowance(datanetId: bigint): Promise<void> {
-    const account = await this.signerAddress();
-    const { bond } = await this.policy(datanetId);
+  private async ensureBondAllowance(account: string, bond: bigint): Promise<void> {
     if (bond === 0n || (await this.registry.bondCredit(account)) >= bond) return;
     const spender = await this.registry.getAddress();
     if ((await this.token.allowance(account, spender)) >= bond) return;
@@ -193,23 +290,33 @@ export class DatanetClient {
     return this.registry.bondCredit(account);
   }
 
-  /** A contribution by Datanet and content hash, or by id. Throws when it does not exist. */
-  async contribution(ref: { datanetId: bigint; contentHash: string } | { id: bigint }): Promise<ContributionView> {
-    const id = "id" in ref ? ref.id : contributionIdOf(ref.datanetId, ref.contentHash);
-    const c = await this.registry.getContribution(id);
+  /** The latest attempt of `contentHash` in a Datanet. Throws when the content was never submitted there. */
+  async contribution({
+    datanetId,
+    contentHash,
+  }: {
+    datanetId: bigint;
+    contentHash: string;
+  }): Promise<ContributionView> {
+    const c = await withDecodedErrors(() => this.registry.getContribution(datanetId, contentHash));
     if (Number(c.status) === 0) {
-      throw new InvalidInputError(`Contribution ${id} does not exist.`, {
+      throw new InvalidInputError(`Content ${contentHash} was never submitted to Datanet ${datanetId}.`, {
         hint: "Check the Datanet id and content hash.",
       });
     }
     return {
-      id,
-      datanetId: c.datanetId,
+      id: c.contributionId,
+      datanetId,
+      contentHash,
       contributor: c.contributor,
       status: CONTRIBUTION_STATUSES[Number(c.status)],
+      attempt: Number(c.attempt),
       size: c.size,
       submittedAt: Number(c.submittedAt),
+      committedAt: Number(c.committedAt),
       termsVersion: Number(c.termsVersion),
+      bond: c.bond,
+      surgeLevel: Number(c.surgeLevel),
       accepts: bits(c.acceptMask),
       rejects: bits(c.rejectMask),
     };

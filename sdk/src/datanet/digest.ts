@@ -8,9 +8,15 @@ export interface Acceptance {
 
 const coder = AbiCoder.defaultAbiCoder();
 
-/** `uint256(keccak256(abi.encode(datanetId, contentHash)))`, as `DatanetRegistry.contributionIdOf`. */
-export function contributionIdOf(datanetId: bigint, contentHash: string): bigint {
-  return BigInt(keccak256(coder.encode(["uint256", "bytes32"], [datanetId, contentHash])));
+/**
+ * The id of `attempt` of `contentHash` in `datanetId`, as `DatanetRegistry.contributionIdOf`:
+ * `uint256(keccak256(abi.encode(datanetId, contentHash)))` for the first attempt (the default), and
+ * `uint256(keccak256(abi.encode(datanetId, contentHash, attempt)))` for a resubmission after an expiry or a rejection,
+ * or for a takeover by an earlier commitment.
+ */
+export function contributionIdOf(datanetId: bigint, contentHash: string, attempt = 1): bigint {
+  if (attempt === 1) return BigInt(keccak256(coder.encode(["uint256", "bytes32"], [datanetId, contentHash])));
+  return BigInt(keccak256(coder.encode(["uint256", "bytes32", "uint32"], [datanetId, contentHash, attempt])));
 }
 
 /** One step of the running digest: `keccak256(abi.encode(previous, contributionId, contentHash))`. */

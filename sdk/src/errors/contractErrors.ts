@@ -24,8 +24,17 @@ export class LimitExceededError extends ContractRevertError {
   }
 }
 
-/** The same content is already in the Datanet; `args.contributionId` is the existing contribution. */
+/**
+ * The same content is pending or accepted in the Datanet, or was rejected and is cooling off; `args.contributionId` is
+ * the existing contribution.
+ */
 export class DuplicateContentError extends ContractRevertError {}
+
+/** The price, terms or bond the caller agreed to changed before its transaction was mined. */
+export class TermsChangedError extends ContractRevertError {}
+
+/** A submission's commitment is missing, already recorded, or too recent to be revealed yet. */
+export class CommitmentStateError extends ContractRevertError {}
 
 /** The Datanet, contribution or version does not exist. */
 export class NotFoundError extends ContractRevertError {}

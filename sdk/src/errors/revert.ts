@@ -9,6 +9,7 @@ import {
 } from "../../../typechain-types";
 import { ProtocolError } from "./base";
 import {
+  CommitmentStateError,
   ContractRevertError,
   DuplicateContentError,
   InsufficientFundsError,
@@ -19,6 +20,7 @@ import {
   NothingToClaimError,
   ReviewStateError,
   RootStateError,
+  TermsChangedError,
   UnauthorizedError,
   UnknownRevertError,
 } from "./contractErrors";
@@ -79,8 +81,49 @@ const KNOWN: RevertTable = {
   DatanetDuplicateContent: [
     DuplicateContentError,
     (a) => [
-      `This content is already in Datanet ${a.datanetId} as contribution ${short(a.contributionId)}.`,
-      "Each content hash can be contributed to a Datanet once.",
+      `This content is already pending or accepted in Datanet ${a.datanetId} as contribution ${short(a.contributionId)}.`,
+      "A content hash can be submitted again only once its contribution expired or was rejected and cooled off.",
+    ],
+  ],
+  DatanetRejectionCoolingOff: [
+    DuplicateContentError,
+    (a) => [
+      `This content was rejected as contribution ${short(a.contributionId)}; it can be submitted again from ${date(a.resubmittableAt)}.`,
+    ],
+  ],
+  DatanetTermsChanged: [
+    TermsChangedError,
+    (a) => [
+      `Datanet ${a.datanetId}'s terms changed from version ${a.expected} to ${a.current} before the submission was mined; nothing was submitted.`,
+      "Read the new terms (bond, validators, limits) and submit again if you agree to them.",
+    ],
+  ],
+  DatanetBondAboveMax: [
+    TermsChangedError,
+    (a) => [
+      `The submission would post a bond of ${n(a.bond)}, above the ${n(a.maxBond)} agreed to; nothing was submitted.`,
+      "The bond doubles as the Datanet's day fills up: raise maxBond, or submit after 00:00 UTC.",
+    ],
+  ],
+  DatanetCommitmentExists: [
+    CommitmentStateError,
+    (a) => [
+      `Commitment ${short(a.commitment)} is already recorded.`,
+      "Reveal it with submit, or commit with a new salt.",
+    ],
+  ],
+  DatanetUnknownCommitment: [
+    CommitmentStateError,
+    (a) => [
+      `No commitment ${short(a.commitment)} matches this sender, Datanet, content hash and salt.`,
+      "Commit first (DatanetClient.submit does both steps), with the same account and salt as the reveal.",
+    ],
+  ],
+  DatanetCommitmentTooRecent: [
+    CommitmentStateError,
+    (a) => [
+      `Commitment ${short(a.commitment)} was recorded at ${date(a.committedAt)}, in this block.`,
+      "Reveal it in a later block.",
     ],
   ],
   DatanetFileTooLarge: [

@@ -8,17 +8,24 @@ import { fromPolicyTuple } from "../datanet/types";
 import type { ContributionStatusName, DatanetPolicy } from "../datanet/types";
 import type { ContributorStats } from "../reputation/leaderboard";
 
-/** A contribution rebuilt from events. */
+/** A contribution's status as the events tell it: the contract's, plus `Superseded` for an attempt that a submission
+ * with an earlier commitment took over. */
+export type IndexedStatus = Exclude<ContributionStatusName, "None"> | "Superseded";
+
+/** A contribution (one attempt of a content hash in a Datanet) rebuilt from events. */
 export interface IndexedContribution {
   id: bigint;
   datanetId: bigint;
   contributor: string;
   contentHash: string;
+  /** 1 for the content's first submission to the Datanet, one more for each resubmission or takeover. */
+  attempt: number;
   size: bigint;
   uri: string;
   termsVersion: number;
+  /** The bond posted, surge included. */
   bond: bigint;
-  status: Exclude<ContributionStatusName, "None">;
+  status: IndexedStatus;
   votes: { validator: string; accept: boolean }[];
   /** 1-based acceptance order in its Datanet, once accepted. */
   acceptedIndex?: number;
@@ -81,6 +88,8 @@ export class DatanetIndexer {
   readonly datanets = new Map<bigint, IndexedDatanet>();
   readonly contributions = new Map<bigint, IndexedContribution>();
   readonly bondCredits = new Map<string, bigint>();
+  /** Attempts so far per `datanetId:contentHash`. */
+  private readonly attempts = new Map<string, number>();
   private readonly stats = new Map<string, ContributorStats & { datanetId: bigint }>();
   private nextBlock: number;
   private readonly blockRange: number;
@@ -124,6 +133,14 @@ export class DatanetIndexer {
     return [...this.stats.values()]
       .filter((s) => s.datanetId === datanetId)
       .map(({ account, accepted, rejected, acceptedBytes }) => ({ account, accepted, rejected, acceptedBytes }));
+  }
+
+  /** The latest attempt of `contentHash` in a Datanet, if it was ever submitted. */
+  latest(datanetId: bigint, contentHash: string): IndexedContribution | undefined {
+    const attempt = this.attempts.get(`${datanetId}:${contentHash.toLowerCase()}`);
+    return attempt === undefined
+      ? undefined
+      : this.contributions.get(contributionIdOf(datanetId, contentHash, attempt));
   }
 
   /** Contributions of a Datanet in submission order. */
@@ -174,15 +191,21 @@ export class DatanetIndexer {
         break;
       }
       case "ContributionSubmitted": {
-        const id = contributionIdOf(a.datanetId, a.contentHash);
+        const attemptKey = `${a.datanetId}:${String(a.contentHash).toLowerCase()}`;
+        const attempt = (this.attempts.get(attemptKey) ?? 0) + 1;
+        const id = contributionIdOf(a.datanetId, a.contentHash, attempt);
         if (id !== a.contributionId) {
-          throw new IntegrityError(`Contribution id ${a.contributionId} does not match its Datanet and content hash.`);
+          throw new IntegrityError(
+            `Contribution id ${a.contributionId} does not match attempt ${attempt} of its Datanet and content hash.`,
+          );
         }
+        this.attempts.set(attemptKey, attempt);
         this.contributions.set(id, {
           id,
           datanetId: a.datanetId,
           contributor: a.contributor,
           contentHash: a.contentHash,
+          attempt,
           size: a.size,
           uri: a.uri,
           termsVersion: Number(a.termsVersion),
@@ -226,9 +249,16 @@ export class DatanetIndexer {
         this.datanet(c.datanetId).treasury += a.slashed;
         break;
       }
-      case "ContributionExpired":
-        this.contribution(a.contributionId).status = "Expired";
+      case "ContributionSuperseded":
+        this.contribution(a.contributionId).status = "Superseded";
+        this.addCredit(a.contributor, a.refund);
         break;
+      case "ContributionExpired": {
+        const c = this.contribution(a.contributionId);
+        c.status = "Expired";
+        this.datanet(c.datanetId).treasury += a.kept;
+        break;
+      }
       case "BondCreditWithdrawn":
         this.addCredit(a.account, -BigInt(a.amount));
         break;
