@@ -358,6 +358,7 @@ async function main(): Promise<void> {
       contributor: c.contributor,
       contentHash: c.contentHash,
       index: c.acceptedIndex!,
+      attempt: c.attempt,
       acceptedAt: c.acceptedBlock!,
       text: textOf.get(c.contentHash)!,
     })),

@@ -9,12 +9,24 @@ const coder = AbiCoder.defaultAbiCoder();
 /** 0x-prefixed sha-256 of a text's UTF-8 bytes. */
 export const sha256 = (text: string) => "0x" + createHash("sha256").update(text, "utf8").digest("hex");
 
-/** The registry's running digest: keccak256(abi.encode(digest, keccak256(abi.encode(datanetId, hash)), hash)). */
-export function referenceDigest(datanetId: bigint, hashes: readonly string[]): string {
+/**
+ * The registry's running digest: keccak256(abi.encode(digest, contributionId, hash)), with the id of a first attempt
+ * keccak256(abi.encode(datanetId, hash)) and of a later one keccak256(abi.encode(datanetId, hash, attempt)).
+ * `attempts` gives the attempt of each hash that is not a first one.
+ */
+export function referenceDigest(
+  datanetId: bigint,
+  hashes: readonly string[],
+  attempts: ReadonlyMap<string, number> = new Map(),
+): string {
   let digest = ZeroHash;
   for (const hash of hashes) {
-    const contributionId = BigInt(keccak256(coder.encode(["uint256", "bytes32"], [datanetId, hash])));
-    digest = keccak256(coder.encode(["bytes32", "uint256", "bytes32"], [digest, contributionId, hash]));
+    const attempt = attempts.get(hash);
+    const preimage =
+      attempt === undefined
+        ? coder.encode(["uint256", "bytes32"], [datanetId, hash])
+        : coder.encode(["uint256", "bytes32", "uint32"], [datanetId, hash, attempt]);
+    digest = keccak256(coder.encode(["bytes32", "uint256", "bytes32"], [digest, BigInt(keccak256(preimage)), hash]));
   }
   return digest;
 }

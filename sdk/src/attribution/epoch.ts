@@ -67,6 +67,12 @@ export interface EpochContribution {
   /** 1-based acceptance order in its Datanet. */
   index: number;
   /**
+   * Which submission of this content to its Datanet was accepted: 1 (the default) for the first, more for a
+   * resubmission after an expiry or a rejection, or a takeover by an earlier commitment (the SDK's indexer gives it).
+   * It makes the on-chain contribution id that the version digest folds.
+   */
+  attempt?: number;
+  /**
    * When it was accepted, the same unit for all (the block number of its acceptance is the natural choice): it
    * orders contributions across Datanets, so a copy of a contribution is never credited before the original. It
    * must not decrease with `index` within a Datanet.
@@ -324,6 +330,8 @@ export function attributeEpoch(input: EpochInput, hooks: AttributeEpochHooks = {
             contributor: c.contributor,
             id: c.id,
             index: c.index,
+            // Only a later attempt is recorded, so that reports of first attempts keep their bytes.
+            ...(c.attempt !== undefined && c.attempt !== 1 && { attempt: c.attempt }),
             ...(knn && { features: c.features, label: c.label }),
           })),
         ),
@@ -580,6 +588,7 @@ const INPUT_SCHEMA = z.strictObject({
       contributor: address,
       contentHash: bytes32,
       index: positiveInteger,
+      attempt: positiveInteger.optional(),
       acceptedAt: z.number().int("must be an integer.").min(0, "must be ≥ 0."),
       text: z.string(),
       features: features.optional(),
@@ -790,7 +799,7 @@ function versionContributions(
   }
   const digest = digestOf(
     used.map((c) => ({
-      contributionId: contributionIdOf(version.datanetId, c.contentHash),
+      contributionId: contributionIdOf(version.datanetId, c.contentHash, c.attempt ?? 1),
       contentHash: c.contentHash,
     })),
   );

@@ -452,6 +452,33 @@ describe("attributeEpoch", function () {
       expect(readEpochReport(serializeEpochReport(report))).to.deep.equal(report);
     });
 
+    it("folds a later attempt's id into the version digest, and records the attempt in the report's inputs", function () {
+      const input = scenario(drafts, outputs);
+      const resubmitted = input.contributions.find((c) => c.datanetId === 1n && c.index === 2)!;
+      const hashes = input.contributions.filter((c) => c.datanetId === 1n).map((c) => c.contentHash);
+      const digest = referenceDigest(1n, hashes, new Map([[resubmitted.contentHash, 3]]));
+      const models = input.models.map((m) => ({
+        ...m,
+        trainedOn: m.trainedOn.map((v) => (v.datanetId === 1n ? { ...v, digest } : v)),
+      }));
+      const contributions = input.contributions.map((c) => (c === resubmitted ? { ...c, attempt: 3 } : c));
+      const report = attributeEpoch({ ...input, models, contributions });
+      expect(report.models[0].trainedOn[0].digest).to.equal(digest);
+      // A first attempt is the default and changes nothing; the third is part of the hashed contribution list.
+      const asFirst = attributeEpoch({
+        ...input,
+        contributions: input.contributions.map((c) => ({ ...c, attempt: 1 })),
+      });
+      expect(serializeEpochReport(asFirst)).to.equal(serializeEpochReport(attributeEpoch(input)));
+      expect(report.models[0].trainedOn[0].contributionsHash).to.not.equal(
+        asFirst.models[0].trainedOn[0].contributionsHash,
+      );
+      // Without its attempt the contribution is taken for a first one, whose id the digest does not fold.
+      const wrong = catchError(() => attributeEpoch({ ...input, models })) as DatanetVersionMismatchError;
+      expect(wrong).to.be.instanceOf(DatanetVersionMismatchError);
+      expect(wrong.path).to.equal("models[0].trainedOn[0].digest");
+    });
+
     it("refuses contributions that are not the version: one missing, or a digest they do not fold to", function () {
       const input = scenario(drafts, outputs);
       const missing = { ...input, contributions: input.contributions.filter((c) => c.id !== "docc") };
