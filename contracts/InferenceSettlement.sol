@@ -104,6 +104,7 @@ contract InferenceSettlement is IInferenceSettlement, Ownable {
     function settle(
         uint256 modelId,
         uint64 calls,
+        uint256 maxFee,
         bytes32 logRoot,
         string calldata logURI
     ) external returns (uint64 epoch, uint256 fee) {
@@ -115,6 +116,7 @@ contract InferenceSettlement is IInferenceSettlement, Ownable {
             fee = uint256(terms.pricePerCall) * calls;
         }
         if (fee == 0) revert SettlementZeroFee(modelId);
+        if (fee > maxFee) revert SettlementFeeAboveMax(modelId, fee, maxFee);
         epoch = _currentEpoch();
         Config memory config = _config;
 
@@ -193,6 +195,15 @@ contract InferenceSettlement is IInferenceSettlement, Ownable {
     /// @inheritdoc IInferenceSettlement
     function setTreasury(address newTreasury) external onlyOwner {
         _setTreasury(newTreasury);
+    }
+
+    /// @inheritdoc IInferenceSettlement
+    function recoverExcess(address to) external onlyOwner returns (uint256 amount) {
+        if (to == address(0)) revert SettlementInvalidReceiver(to);
+        amount = _PAYMENT_TOKEN.balanceOf(address(this));
+        if (amount == 0) revert SettlementNoExcess();
+        emit ExcessRecovered(to, amount);
+        _PAYMENT_TOKEN.safeTransfer(to, amount);
     }
 
     /* INTERNAL */

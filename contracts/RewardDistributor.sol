@@ -7,6 +7,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IEpochClock} from "./interfaces/IEpochClock.sol";
 import {IRewardDistributor, RewardRoot, ClaimRequest} from "./interfaces/IRewardDistributor.sol";
 
 /// @title RewardDistributor
@@ -62,12 +63,13 @@ contract RewardDistributor is IRewardDistributor, AccessControl {
     uint256 private constant _MAX_CHALLENGE_WINDOW = type(uint32).max;
 
     IERC20 private immutable _REWARD_TOKEN;
+    IEpochClock private immutable _CLOCK;
 
     /* STORAGE */
 
     // A claim reads `_currentRoot` and `_claimState` and writes `_claimState` and its account's `_claimed`; a proposal
-    // reads `_pending`'s packed slot, `_claimState`, `_funding` and `_challengeWindow`; an acceptance writes
-    // `_currentRoot`, `_claimState`, `_funding` and `_currentReportHash`.
+    // reads `_pending`'s packed slot, `_claimState`, `_funding` and `_challengeWindow` and asks the clock for the
+    // current epoch; an acceptance writes `_currentRoot`, `_claimState`, `_funding` and `_currentReportHash`.
     bytes32 private _currentRoot;
     ClaimState private _claimState;
     Funding private _funding;
@@ -77,17 +79,32 @@ contract RewardDistributor is IRewardDistributor, AccessControl {
     mapping(address account => uint256) private _claimed;
 
     /// @param token The OPEN token paid out.
+    /// @param clock The protocol's epoch clock (the one settlement records fees by): roots are for epochs it ended.
     /// @param admin Holder of DEFAULT_ADMIN_ROLE: sets the challenge window and grants and revokes roles.
     /// @param attestor Holder of ATTESTOR_ROLE: proposes roots.
     /// @param guardian Holder of GUARDIAN_ROLE: revokes pending roots.
     /// @param challengeWindow_ Seconds between a proposal and its earliest acceptance.
     /// @dev Reverts with {RewardsInvalidAmount} for a zero address and {RewardsInvalidChallengeWindow} for a window
     /// of zero or above 2^32 − 1. Emits {ChallengeWindowSet} and a RoleGranted per role.
-    constructor(IERC20 token, address admin, address attestor, address guardian, uint256 challengeWindow_) {
-        if (address(token) == address(0) || admin == address(0) || attestor == address(0) || guardian == address(0)) {
+    constructor(
+        IERC20 token,
+        IEpochClock clock,
+        address admin,
+        address attestor,
+        address guardian,
+        uint256 challengeWindow_
+    ) {
+        if (
+            address(token) == address(0) ||
+            address(clock) == address(0) ||
+            admin == address(0) ||
+            attestor == address(0) ||
+            guardian == address(0)
+        ) {
             revert RewardsInvalidAmount();
         }
         _REWARD_TOKEN = token;
+        _CLOCK = clock;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(ATTESTOR_ROLE, attestor);
         _grantRole(GUARDIAN_ROLE, guardian);
@@ -129,6 +146,10 @@ contract RewardDistributor is IRewardDistributor, AccessControl {
         if (root == bytes32(0)) revert RewardsInvalidRoot();
         ClaimState memory state = _claimState;
         if (epoch <= state.epoch) revert RewardsEpochNotIncreasing(epoch, state.epoch);
+        // Only an ended epoch: its fees are all settled, and the clock, which advances by at most one epoch an hour,
+        // is never far enough ahead for an epoch near 2^64 − 1 to lock out every later proposal.
+        uint64 current = _CLOCK.currentEpoch();
+        if (epoch >= current) revert RewardsEpochNotEnded(epoch, current);
         // Never below the current total, so the claimed total (at most the current total) stays within the new one.
         if (total < state.currentTotal) revert RewardsTotalDecreased(total, state.currentTotal);
         uint256 funded = _funding.totalFunded;
@@ -148,7 +169,10 @@ contract RewardDistributor is IRewardDistributor, AccessControl {
     /// @inheritdoc IRewardDistributor
     function revokePendingRoot() external onlyRole(GUARDIAN_ROLE) {
         PendingRoot storage pending = _pending;
-        if (pending.validAt == 0) revert RewardsNoPendingRoot();
+        uint64 validAt = pending.validAt;
+        if (validAt == 0) revert RewardsNoPendingRoot();
+        // From `validAt` on anyone may accept the root: a revocation then would race the acceptance.
+        if (block.timestamp >= validAt) revert RewardsChallengeWindowClosed(validAt);
         pending.validAt = 0;
         emit RootRevoked(pending.epoch, pending.root, msg.sender);
     }
@@ -176,6 +200,20 @@ contract RewardDistributor is IRewardDistributor, AccessControl {
     /// @inheritdoc IRewardDistributor
     function setChallengeWindow(uint256 window) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setChallengeWindow(window);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function recoverExcess(address to) external onlyRole(DEFAULT_ADMIN_ROLE) returns (uint256 amount) {
+        if (to == address(0)) revert RewardsInvalidReceiver(to);
+        uint256 owed = _funding.totalFunded - _claimState.totalClaimed;
+        uint256 held = _REWARD_TOKEN.balanceOf(address(this));
+        if (held <= owed) revert RewardsNoExcess();
+        // Cannot underflow: held > owed was checked above.
+        unchecked {
+            amount = held - owed;
+        }
+        emit ExcessRecovered(to, amount);
+        _REWARD_TOKEN.safeTransfer(to, amount);
     }
 
     /* CLAIMS */
@@ -208,6 +246,11 @@ contract RewardDistributor is IRewardDistributor, AccessControl {
     /// @inheritdoc IRewardDistributor
     function REWARD_TOKEN() external view returns (address) {
         return address(_REWARD_TOKEN);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function CLOCK() external view returns (address) {
+        return address(_CLOCK);
     }
 
     /// @inheritdoc IRewardDistributor

@@ -31,8 +31,14 @@ export interface DeployProtocolOptions {
   admin?: string;
   /** Proposes reward roots; defaults to the deployer. */
   attestor?: string;
-  /** May revoke a pending reward root; defaults to the deployer. */
+  /** May revoke a pending reward root; defaults to the deployer. Must differ from the attestor unless `allowSameKey`. */
   guardian?: string;
+  /**
+   * Let one key be both attestor and guardian (refused otherwise, before anything is deployed): the guardian is the
+   * check on the attestor's roots, and a single key could propose a wrong root and never revoke it. For tests where
+   * roots do not matter.
+   */
+  allowSameKey?: boolean;
   /** Seconds from a reward root's proposal to its earliest acceptance; defaults to {@link DEFAULT_CHALLENGE_WINDOW}. */
   challengeWindow?: bigint;
   /** When epoch 1 starts (unix seconds); defaults to the latest block's timestamp. */
@@ -67,33 +73,45 @@ export interface ProtocolDeployment {
 
 /**
  * Deploys the protocol with `deployer`: the OPEN token (unless an existing one is given), the Datanet and model
- * registries, the reward distributor, the epoch clock, the staking pool and inference settlement, wired together
+ * registries, the epoch clock, the reward distributor, the staking pool and inference settlement, wired together
  * (the pool accepts rewards from settlement only), and with `governance` the timelock that then owns every
- * parameter. Test fixtures and the demo reuse this, so what is tested is what is deployed.
+ * parameter. Test fixtures and the demo reuse this, so what is tested is what is deployed. Throws before deploying
+ * anything when the attestor and the guardian are one key, unless `allowSameKey`.
  */
 export async function deployProtocol(
   deployer: Signer,
   options: DeployProtocolOptions = {},
 ): Promise<ProtocolDeployment> {
   const deployerAddress = await deployer.getAddress();
+  const attestor = options.attestor ?? deployerAddress;
+  const guardian = options.guardian ?? deployerAddress;
+  if (attestor.toLowerCase() === guardian.toLowerCase() && options.allowSameKey !== true) {
+    throw new Error(
+      `deployProtocol: the attestor and the guardian are the same key (${attestor}). The guardian is the second pair ` +
+        "of eyes on the attestor's reward roots: one key could propose a wrong root and never revoke it. Give " +
+        "distinct `attestor` and `guardian` (both default to the deployer), or pass `allowSameKey: true` to accept " +
+        "the risk (tests where roots do not matter).",
+    );
+  }
   const treasury = options.treasury ?? deployerAddress;
   const open = options.openToken
     ? OpenToken__factory.connect(options.openToken, deployer)
     : await (await new OpenToken__factory(deployer).deploy(treasury)).waitForDeployment();
   const openAddress = await open.getAddress();
   const datanets = await (await new DatanetRegistry__factory(deployer).deploy(openAddress)).waitForDeployment();
+  const genesis = options.genesis ?? BigInt((await deployer.provider!.getBlock("latest"))!.timestamp);
+  const clock = await deployEpochClock(deployer, { genesis, length: options.epochLength ?? DEFAULT_EPOCH_LENGTH });
   const rewards = await (
     await new RewardDistributor__factory(deployer).deploy(
       openAddress,
+      await clock.getAddress(),
       options.admin ?? deployerAddress,
-      options.attestor ?? deployerAddress,
-      options.guardian ?? deployerAddress,
+      attestor,
+      guardian,
       options.challengeWindow ?? DEFAULT_CHALLENGE_WINDOW,
     )
   ).waitForDeployment();
   const models = await deployModelRegistry(deployer, await datanets.getAddress());
-  const genesis = options.genesis ?? BigInt((await deployer.provider!.getBlock("latest"))!.timestamp);
-  const clock = await deployEpochClock(deployer, { genesis, length: options.epochLength ?? DEFAULT_EPOCH_LENGTH });
   const staking = await deployStakingPool(deployer, { openToken: openAddress, cooldown: options.unstakeCooldown });
   const settlement = await deploySettlement(deployer, {
     paymentToken: openAddress,

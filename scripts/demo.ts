@@ -77,7 +77,18 @@ async function main(): Promise<void> {
   const who = (address: string) => nameOf.get(address.toLowerCase()) ?? address;
 
   console.log(`Embedded chain: ${network.name} (chain id ${(await ethers.provider.getNetwork()).chainId})`);
-  const { open: token, datanets, rewards, models, staking, settlement } = await deployProtocol(deployer);
+  // The treasury (deployer) attests the reward roots; a separate key guards them.
+  const guardian = signers[signers.length - 1];
+  const {
+    open: token,
+    datanets,
+    rewards,
+    models,
+    staking,
+    settlement,
+  } = await deployProtocol(deployer, {
+    guardian: guardian.address,
+  });
   const registry = await datanets.getAddress();
   console.log(`OPEN token ${await token.getAddress()}, Datanet registry ${registry}`);
   for (const p of people) await (await token.transfer(p.address, ethers.parseEther("1000"))).wait();
@@ -276,6 +287,7 @@ async function main(): Promise<void> {
   const received = { treasury: 0n, model: 0n, stakers: 0n, contributors: 0n };
   const batches = [120_000n, 250_000n, 80_000n, 301_234n];
   for (const [i, calls] of batches.entries()) {
+    // settle() quotes the fee and sends it as maxFee: a price raised meanwhile makes it revert instead of overcharge.
     const { shares } = await settler.settle({
       modelId,
       calls,

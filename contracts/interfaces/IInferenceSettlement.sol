@@ -10,9 +10,17 @@ struct FeeSplit {
 }
 
 /// @notice What settlement recorded for one epoch.
+/// @dev The first three fields share one slot. The counters are checked, yet no payer can bring one to its bound and so
+/// block the epoch's other settlements:
+/// - `calls`: every call costs at least 1 wei, so 2^96 calls would cost about 7.9 × 10^28 wei, 79 times OPEN's whole
+///   supply; and a settlement pays for at most 2^64 − 1 calls, so fewer than 2^32 settlements stay below 2^96 − 1.
+/// - `settlements`: each costs over 100,000 gas; 2^32 of them in one epoch (a year at most) is beyond any chain's gas.
+/// - `fees`: a fee is paid from the payer's OPEN, at most the supply (10^27 < 2^90), so fewer than 2^32 fees stay
+///   below 2^122, however often a payer recycles what comes back to it (with the default split, the treasury's and
+///   contributors' 60% of every fee leave its hands for good).
 struct EpochLedger {
     /// @dev Inference calls settled.
-    uint64 calls;
+    uint96 calls;
     /// @dev Number of `settle` calls.
     uint32 settlements;
     /// @dev OPEN paid in fees.
@@ -55,6 +63,9 @@ interface IInferenceSettlement {
     /// @notice The protocol treasury changed.
     event TreasurySet(address indexed treasury);
 
+    /// @notice OPEN that no settlement accounts for (sent to this contract directly) was sent to `to`.
+    event ExcessRecovered(address indexed to, uint256 amount);
+
     /* ERRORS */
 
     /// @notice `calls` must be positive.
@@ -62,6 +73,10 @@ interface IInferenceSettlement {
 
     /// @notice The model's price is zero, so there is no fee to settle.
     error SettlementZeroFee(uint256 modelId);
+
+    /// @notice The fee at the model's current price, `fee`, exceeds the most the payer agreed to pay, `maxFee`: the
+    /// price changed after the payer's quote (a model owner front-running the settlement, say).
+    error SettlementFeeAboveMax(uint256 modelId, uint256 fee, uint256 maxFee);
 
     /// @notice The log root must commit to something.
     error SettlementInvalidLogRoot();
@@ -71,6 +86,12 @@ interface IInferenceSettlement {
 
     /// @notice A zero address where the treasury is needed.
     error SettlementInvalidTreasury(address treasury);
+
+    /// @notice Recovered OPEN cannot go to the zero address.
+    error SettlementInvalidReceiver(address receiver);
+
+    /// @notice This contract holds no OPEN to recover.
+    error SettlementNoExcess();
 
     /* CONSTANTS */
 
@@ -90,11 +111,15 @@ interface IInferenceSettlement {
     /* SETTLEMENT */
 
     /// @notice Pays for `calls` inferences of `modelId` from the caller's OPEN (approved beforehand) and records them
-    /// in the current epoch.
-    /// Requirements: the model exists; `calls` > 0; the price is not zero; `logRoot` is not zero; the epoch has begun.
+    /// in the current epoch. The fee is the model's price when the transaction runs times `calls`; `maxFee` bounds
+    /// it, so that a price raised between the payer's quote and its settlement (even in the same block, ahead of it)
+    /// costs the payer nothing but a reverted transaction.
+    /// Requirements: the model exists; `calls` > 0; the price is not zero; `pricePerCall × calls` ≤ `maxFee`
+    /// ({SettlementFeeAboveMax}, checked before any token moves); `logRoot` is not zero; the epoch has begun.
     function settle(
         uint256 modelId,
         uint64 calls,
+        uint256 maxFee,
         bytes32 logRoot,
         string calldata logURI
     ) external returns (uint64 epoch, uint256 fee);
@@ -114,4 +139,11 @@ interface IInferenceSettlement {
 
     /// @notice Sets the treasury. Requirements: not zero.
     function setTreasury(address treasury) external;
+
+    /// @notice Sends `to` the OPEN this contract holds. A settlement passes every fee through and keeps nothing, so
+    /// all it holds between settlements was sent to it directly, outside any settlement. Emits {ExcessRecovered}.
+    /// Requirements: the caller is the owner; `to` is not zero ({SettlementInvalidReceiver}); there is OPEN to
+    /// recover ({SettlementNoExcess}).
+    /// @return amount The OPEN sent.
+    function recoverExcess(address to) external returns (uint256 amount);
 }

@@ -7,7 +7,7 @@ struct RewardRoot {
     bytes32 root;
     /// @dev Sum of every leaf's cumulative amount.
     uint256 total;
-    /// @dev Attribution epoch the root pays up to; strictly increasing from root to root.
+    /// @dev Attribution epoch the root pays up to; strictly increasing from root to root, and ended when proposed.
     uint64 epoch;
     /// @dev For a pending root: the time from which `acceptRoot` succeeds. For the current root: when it was accepted.
     uint64 validAt;
@@ -57,6 +57,9 @@ interface IRewardDistributor {
     /// @notice The challenge window for future proposals changed.
     event ChallengeWindowSet(uint256 window);
 
+    /// @notice OPEN that no funding accounts for (sent to the distributor directly) was sent to `to`.
+    event ExcessRecovered(address indexed to, uint256 amount);
+
     /* ERRORS */
 
     /// @notice A root is already pending; it must be accepted or revoked first.
@@ -73,6 +76,13 @@ interface IRewardDistributor {
 
     /// @notice The epoch must exceed the last one proposed and accepted.
     error RewardsEpochNotIncreasing(uint64 epoch, uint64 previous);
+
+    /// @notice A root pays for an epoch that has ended: `epoch` must be below the clock's `current` epoch, so that
+    /// every fee settled in it is in the root.
+    error RewardsEpochNotEnded(uint64 epoch, uint64 current);
+
+    /// @notice The guardian can revoke the pending root only during its challenge window, which closed at `validAt`.
+    error RewardsChallengeWindowClosed(uint64 validAt);
 
     /// @notice A root's total cannot be below the current root's total.
     error RewardsTotalDecreased(uint256 total, uint256 previous);
@@ -101,10 +111,19 @@ interface IRewardDistributor {
     /// @notice Zero amount or zero address.
     error RewardsInvalidAmount();
 
+    /// @notice Recovered OPEN cannot go to the zero address.
+    error RewardsInvalidReceiver(address receiver);
+
+    /// @notice The distributor holds no OPEN beyond what was funded and not yet claimed.
+    error RewardsNoExcess();
+
     /* VIEWS */
 
     /// @notice The OPEN token paid out.
     function REWARD_TOKEN() external view returns (address);
+
+    /// @notice The protocol's epoch clock, which says which epochs have ended.
+    function CLOCK() external view returns (address);
 
     /// @notice Role allowed to propose roots.
     function ATTESTOR_ROLE() external view returns (bytes32);
@@ -138,8 +157,10 @@ interface IRewardDistributor {
     function fund(uint256 amount) external;
 
     /// @notice Proposes the next root. Only the attestor.
-    /// @dev Requirements: no pending root; nonzero root; `epoch` above the current and every earlier root's;
-    /// `total` ≥ the current root's total and ≤ {totalFunded}. Emits {RootProposed}.
+    /// @dev Requirements: no pending root; nonzero root; `epoch` above the current and every earlier root's, and
+    /// below the clock's current epoch ({RewardsEpochNotEnded}: the epoch has ended, so no fee settled after the
+    /// root can belong to it, and no epoch beyond the clock's can lock out later proposals; before genesis the clock's
+    /// `EpochBeforeGenesis`); `total` ≥ the current root's total and ≤ {totalFunded}. Emits {RootProposed}.
     function proposeRoot(
         bytes32 root,
         uint256 total,
@@ -148,7 +169,9 @@ interface IRewardDistributor {
         string calldata reportURI
     ) external;
 
-    /// @notice Drops the pending root. Only the guardian. Emits {RootRevoked}.
+    /// @notice Drops the pending root. Only the guardian, and only during the root's challenge window: from `validAt`
+    /// on the root can be accepted, and the guardian can no longer take it back ({RewardsChallengeWindowClosed}).
+    /// Emits {RootRevoked}.
     function revokePendingRoot() external;
 
     /// @notice Makes the pending root current once its challenge window has passed. Anyone may call.
@@ -158,6 +181,13 @@ interface IRewardDistributor {
     /// @notice Sets the challenge window for future proposals; a pending root keeps its `validAt`. Only the admin.
     /// @dev Requirements: 0 < `window` ≤ 2^32 − 1. Emits {ChallengeWindowSet}.
     function setChallengeWindow(uint256 window) external;
+
+    /// @notice Sends `to` the OPEN the distributor holds beyond what it owes: its balance minus ({totalFunded} −
+    /// {totalClaimed}), which is OPEN sent to it directly instead of through {fund}. Only the admin. Emits
+    /// {ExcessRecovered}.
+    /// @dev Requirements: `to` is not zero ({RewardsInvalidReceiver}); there is an excess ({RewardsNoExcess}).
+    /// @return amount The OPEN sent.
+    function recoverExcess(address to) external returns (uint256 amount);
 
     /// @notice Pays `account` its cumulative amount in the current root minus what it already claimed. Anyone may
     /// call; the tokens always go to `account`. Emits {Claimed}.

@@ -6,7 +6,7 @@ import { IDatanetRegistry__factory } from "../../typechain-types";
 import type { PolicyStruct, PolicyStructOutput } from "../../typechain-types/contracts/DatanetRegistry";
 import { contentHash, datanetFixture, defaultPolicy } from "../fixtures/protocol";
 import { unassertedErrorsAndEvents } from "../helpers/completeness";
-import { mineInOneBlock, minedRevert } from "../helpers/blocks";
+import { expectMinedRevert, mineInOneBlock } from "../helpers/blocks";
 import { commitSubmission, freshSalt } from "../helpers/submission";
 import type { SubmissionOptions } from "../helpers/submission";
 
@@ -823,14 +823,12 @@ describe("DatanetRegistry", function () {
       const salt = freshSalt();
       const commitment = await datanets.commitmentOf(alice.address, 1n, contentHash(1), salt);
       const request = { datanetId: 1n, contentHash: contentHash(1), size: 10, termsVersion: 1, maxBond: BOND, salt };
-      const [committed, revealed] = await mineInOneBlock([
-        () => datanets.connect(alice).commit(commitment),
-        () => datanets.connect(alice).submit(request, "ipfs://c1", { gasLimit: 500_000 }),
-      ]);
-      const block = await ethers.provider.getBlock((await committed.wait())!.blockNumber);
-      const error = await minedRevert(revealed, datanets);
-      expect([error?.name, ...(error?.args ?? [])]).to.deep.equal([
-        "DatanetCommitmentTooRecent",
+      const { queued } = await mineInOneBlock(async () => ({
+        committed: await datanets.connect(alice).commit(commitment),
+        revealed: await datanets.connect(alice).submit(request, "ipfs://c1", { gasLimit: 500_000 }),
+      }));
+      const block = await ethers.provider.getBlock((await queued.committed.wait())!.blockNumber);
+      await expectMinedRevert(queued.revealed, datanets.interface, "DatanetCommitmentTooRecent", [
         commitment,
         BigInt(block!.timestamp),
       ]);
@@ -1045,10 +1043,10 @@ describe("DatanetRegistry", function () {
       const commitments = await Promise.all(
         [alice, bob].map((who, i) => datanets.commitmentOf(who.address, 1n, contentHash(1), salts[i])),
       );
-      await mineInOneBlock([
-        () => datanets.connect(alice).commit(commitments[0], { gasLimit: 100_000 }),
-        () => datanets.connect(bob).commit(commitments[1], { gasLimit: 100_000 }),
-      ]);
+      await mineInOneBlock(async () => {
+        await datanets.connect(alice).commit(commitments[0], { gasLimit: 100_000 });
+        await datanets.connect(bob).commit(commitments[1], { gasLimit: 100_000 });
+      });
       const later = await commit(carol, 1);
       const request = (salt: string) => ({
         datanetId: 1n,

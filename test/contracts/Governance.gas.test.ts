@@ -36,7 +36,7 @@ describe("Governance gas", function () {
 
   it("measures deploying and wiring the governance", async function () {
     const [deployer] = await ethers.getSigners();
-    const { open, rewards } = await deployProtocol(deployer);
+    const { open, rewards } = await deployProtocol(deployer, { allowSameKey: true });
     const openToken = await open.getAddress();
     measured.push([
       "deployGovernance: timelock only",

@@ -83,7 +83,7 @@ describe("Governance", function () {
 
     it("defaults the delay to two days and the proposer and executor to the deployer", async function () {
       const [deployer] = await ethers.getSigners();
-      const { open } = await deployProtocol(deployer);
+      const { open } = await deployProtocol(deployer, { allowSameKey: true });
       const { timelock, governor } = await deployGovernance(deployer, { openToken: await open.getAddress() });
       expect(governor).to.equal(undefined);
       expect(DEFAULT_TIMELOCK_DELAY).to.equal(172_800n);
@@ -132,7 +132,7 @@ describe("Governance", function () {
 
     it("defaults the Governor to a day's notice, a week's vote in blocks, a 1,000,000 OPEN threshold and a 4% quorum", async function () {
       const [deployer] = await ethers.getSigners();
-      const { open } = await deployProtocol(deployer);
+      const { open } = await deployProtocol(deployer, { allowSameKey: true });
       const { governor } = await deployGovernance(deployer, { openToken: await open.getAddress(), governor: {} });
       expect(DEFAULT_GOVERNOR_SETTINGS).to.deep.equal({
         votingDelay: 7_200,
@@ -148,7 +148,7 @@ describe("Governance", function () {
 
     it("takes a custom delay, and executors with a Governor", async function () {
       const [deployer, executor] = await ethers.getSigners();
-      const { open } = await deployProtocol(deployer);
+      const { open } = await deployProtocol(deployer, { allowSameKey: true });
       const { timelock } = await deployGovernance(deployer, {
         openToken: await open.getAddress(),
         minDelay: ONE_HOUR,
@@ -162,7 +162,7 @@ describe("Governance", function () {
 
     it("refuses proposers alongside a Governor", async function () {
       const [deployer, proposer] = await ethers.getSigners();
-      const { open } = await deployProtocol(deployer);
+      const { open } = await deployProtocol(deployer, { allowSameKey: true });
       const error = await rejection(
         deployGovernance(deployer, {
           openToken: await open.getAddress(),
@@ -192,7 +192,7 @@ describe("Governance", function () {
 
     it("lets the Governor's constructor refuse a zero voting period or a quorum above 100%", async function () {
       const [deployer] = await ethers.getSigners();
-      const { open } = await deployProtocol(deployer);
+      const { open } = await deployProtocol(deployer, { allowSameKey: true });
       const openToken = await open.getAddress();
       const governor = new OpenGovernor__factory();
       await expect(deployGovernance(deployer, { openToken, governor: { ...GOVERNOR_SETTINGS, votingPeriod: 0 } }))

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { DEFAULT_EPOCH_LENGTH } from "../../deploy/settlement";
-import { economyFixture } from "../fixtures/economy";
+import { MODEL_PRICE, economyFixture } from "../fixtures/economy";
 import { settlementFixture } from "../fixtures/settlement";
 import { gasOf, gasTable } from "../helpers/gas";
 
@@ -17,7 +17,7 @@ const NEW_LEDGER = 2n * (22_100n - 5_000n);
 const CLOCK_REFRESH = 11_000n;
 /** A realistic inference-log URI: a batch file under an IPFS directory. */
 const LOG_URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/epoch-0001/batch-000001.jsonl";
-/** Calldata is 4 gas a zero byte and 16 a nonzero one; `calls` and the fee it implies fill at most 8 + 20 bytes. */
+/** Calldata is 4 gas a zero byte and 16 a nonzero one; `calls` and `maxFee` (the fee) fill at most 8 + 20 bytes. */
 const CALLDATA_SLACK = 28n * 12n;
 
 describe("InferenceSettlement gas", function () {
@@ -26,8 +26,11 @@ describe("InferenceSettlement gas", function () {
   async function scenario() {
     const f = await loadFixture(settlementFixture);
     let batch = 0;
-    const settle = (modelId: bigint, calls: bigint, payer = f.payer) =>
-      gasOf(f.settlement.connect(payer).settle(modelId, calls, ethers.id(`batch ${++batch}`), LOG_URI));
+    /** Settles with the fee quoted at the model's price as maxFee, as the SDK does. */
+    const settle = async (modelId: bigint, calls: bigint, payer = f.payer) => {
+      const maxFee = (await f.models.terms(modelId)).pricePerCall * calls;
+      return gasOf(f.settlement.connect(payer).settle(modelId, calls, maxFee, ethers.id(`batch ${++batch}`), LOG_URI));
+    };
     return { ...f, settle };
   }
 
@@ -50,7 +53,8 @@ describe("InferenceSettlement gas", function () {
 
   it("keeps a steady-state settlement within 150,000 gas with the protocol's real registry and staking pool", async function () {
     const { settlement, payer } = await loadFixture(economyFixture);
-    const settle = (n: number) => gasOf(settlement.connect(payer).settle(1n, 1_000n, ethers.id(`real ${n}`), LOG_URI));
+    const settle = (n: number) =>
+      gasOf(settlement.connect(payer).settle(1n, 1_000n, MODEL_PRICE * 1_000n, ethers.id(`real ${n}`), LOG_URI));
     measured.push(["settle, deployed protocol: first ever", await settle(1)]);
     const steady = await settle(2);
     measured.push(["settle, deployed protocol: steady state", steady]);

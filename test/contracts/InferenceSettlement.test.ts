@@ -49,10 +49,14 @@ async function deploy() {
   const f = await loadFixture(settlementFixture);
   const address = await f.settlement.getAddress();
   let batch = 0;
-  /** Settles `calls` of `modelId` from `payer` with a fresh log root and URI; returns the transaction. */
-  const settle = (modelId: bigint, calls: bigint, payer: HardhatEthersSigner = f.payer) => {
+  /**
+   * Settles `calls` of `modelId` from `payer` with a fresh log root and URI, bounded by the fee at the model's price
+   * now (what a payer quotes before sending); returns the transaction.
+   */
+  const settle = async (modelId: bigint, calls: bigint, payer: HardhatEthersSigner = f.payer) => {
     batch++;
-    return f.settlement.connect(payer).settle(modelId, calls, logRoot(batch), logURI(batch));
+    const { pricePerCall } = await f.models.terms(modelId);
+    return f.settlement.connect(payer).settle(modelId, calls, pricePerCall * calls, logRoot(batch), logURI(batch));
   };
   return { ...f, address, settle };
 }
@@ -174,10 +178,9 @@ describe("InferenceSettlement", function () {
 
     it("returns the epoch and the fee", async function () {
       const { settlement, payer } = await deploy();
-      expect(await settlement.connect(payer).settle.staticCall(2n, 7n, logRoot(1), logURI(1))).to.deep.equal([
-        1n,
-        ODD_PRICE * 7n,
-      ]);
+      expect(
+        await settlement.connect(payer).settle.staticCall(2n, 7n, ODD_PRICE * 7n, logRoot(1), logURI(1)),
+      ).to.deep.equal([1n, ODD_PRICE * 7n]);
     });
 
     it("records calls, settlements, fees and the log digest per epoch", async function () {
@@ -215,7 +218,7 @@ describe("InferenceSettlement", function () {
       const { settlement, clock, payer } = await deploy();
       const end = await clock.epochStart(2n);
       await time.setNextBlockTimestamp(end - 1n);
-      await expect(settlement.connect(payer).settle(1n, 1n, logRoot("a"), logURI("a")))
+      await expect(settlement.connect(payer).settle(1n, 1n, PRICE, logRoot("a"), logURI("a")))
         .to.emit(settlement, "InferenceSettled")
         .withArgs(
           1n,
@@ -228,7 +231,7 @@ describe("InferenceSettlement", function () {
           logURI("a"),
         );
       await time.setNextBlockTimestamp(end);
-      await expect(settlement.connect(payer).settle(1n, 1n, logRoot("b"), logURI("b")))
+      await expect(settlement.connect(payer).settle(1n, 1n, PRICE, logRoot("b"), logURI("b")))
         .to.emit(settlement, "InferenceSettled")
         .withArgs(
           2n,
@@ -276,7 +279,7 @@ describe("InferenceSettlement", function () {
     it("sends rounding dust to the contributors: a 1-wei fee goes to them entirely", async function () {
       const { settlement, open, models, rewards, treasury, developer, staking, payer } = await deploy();
       await models.setTerms(9n, 1n, developer.address);
-      const tx = settlement.connect(payer).settle(9n, 1n, logRoot(1), logURI(1));
+      const tx = settlement.connect(payer).settle(9n, 1n, 1n, logRoot(1), logURI(1));
       await expect(tx).to.changeTokenBalances(
         open,
         [payer, treasury, developer, staking, rewards],
@@ -319,18 +322,18 @@ describe("InferenceSettlement", function () {
       const gas = async (calls: bigint) => (await (await settle(2n, calls)).wait())!.gasUsed;
       const few = await gas(255n);
       const many = await gas(2n ** 40n - 1n);
-      // Only calldata differs: 16 gas per nonzero byte instead of 4, for at most 8 + 12 more bytes.
+      // Only calldata differs: 16 gas per nonzero byte instead of 4, for at most 8 more bytes of calls and 12 of maxFee.
       expect(many - few).to.be.lessThanOrEqual(20n * 12n);
     });
 
     it("reverts with SettlementZeroCalls for zero calls", async function () {
       const { settlement, payer } = await deploy();
-      await expect(settlement.connect(payer).settle(1n, 0n, logRoot(1), logURI(1))).to.be.revertedWithCustomError(
+      await expect(settlement.connect(payer).settle(1n, 0n, 0n, logRoot(1), logURI(1))).to.be.revertedWithCustomError(
         settlement,
         "SettlementZeroCalls",
       );
       // Checked before anything else, even the model's existence.
-      await expect(settlement.connect(payer).settle(99n, 0n, ethers.ZeroHash, "")).to.be.revertedWithCustomError(
+      await expect(settlement.connect(payer).settle(99n, 0n, 0n, ethers.ZeroHash, "")).to.be.revertedWithCustomError(
         settlement,
         "SettlementZeroCalls",
       );
@@ -338,22 +341,21 @@ describe("InferenceSettlement", function () {
 
     it("reverts with SettlementInvalidLogRoot for a zero log root", async function () {
       const { settlement, payer } = await deploy();
-      await expect(settlement.connect(payer).settle(1n, 1n, ethers.ZeroHash, logURI(1))).to.be.revertedWithCustomError(
-        settlement,
-        "SettlementInvalidLogRoot",
-      );
+      await expect(
+        settlement.connect(payer).settle(1n, 1n, PRICE, ethers.ZeroHash, logURI(1)),
+      ).to.be.revertedWithCustomError(settlement, "SettlementInvalidLogRoot");
     });
 
     it("reverts with the registry's ModelNonexistent for an unknown model", async function () {
       const { settlement, models, payer } = await deploy();
-      await expect(settlement.connect(payer).settle(99n, 1n, logRoot(1), logURI(1)))
+      await expect(settlement.connect(payer).settle(99n, 1n, PRICE, logRoot(1), logURI(1)))
         .to.be.revertedWithCustomError(models, "ModelNonexistent")
         .withArgs(99n);
     });
 
     it("reverts with SettlementZeroFee for a free model", async function () {
       const { settlement, payer } = await deploy();
-      await expect(settlement.connect(payer).settle(3n, 1_000n, logRoot(1), logURI(1)))
+      await expect(settlement.connect(payer).settle(3n, 1_000n, PRICE, logRoot(1), logURI(1)))
         .to.be.revertedWithCustomError(settlement, "SettlementZeroFee")
         .withArgs(3n);
     });
@@ -361,10 +363,10 @@ describe("InferenceSettlement", function () {
     it("reverts with the clock's EpochBeforeGenesis before epoch 1", async function () {
       const { settlement, clock, payer, genesis } = await loadFixture(beforeGenesisFixture);
       await time.setNextBlockTimestamp(genesis - 1n);
-      await expect(settlement.connect(payer).settle(1n, 1n, logRoot(1), logURI(1)))
+      await expect(settlement.connect(payer).settle(1n, 1n, PRICE, logRoot(1), logURI(1)))
         .to.be.revertedWithCustomError(clock, "EpochBeforeGenesis")
         .withArgs(genesis - 1n, genesis);
-      await expect(settlement.connect(payer).settle(1n, 1n, logRoot(1), logURI(1))).to.emit(
+      await expect(settlement.connect(payer).settle(1n, 1n, PRICE, logRoot(1), logURI(1))).to.emit(
         settlement,
         "InferenceSettled",
       );
@@ -372,12 +374,12 @@ describe("InferenceSettlement", function () {
 
     it("reverts with the token's errors when the payer's allowance or balance is short", async function () {
       const { settlement, open, outsider, address, deployer } = await deploy();
-      await expect(settlement.connect(outsider).settle(1n, 1n, logRoot(1), logURI(1)))
+      await expect(settlement.connect(outsider).settle(1n, 1n, PRICE, logRoot(1), logURI(1)))
         .to.be.revertedWithCustomError(open, "ERC20InsufficientAllowance")
         .withArgs(address, 0n, PRICE);
       await open.connect(outsider).approve(address, ethers.MaxUint256);
       await open.connect(deployer).transfer(outsider.address, PRICE - 1n);
-      await expect(settlement.connect(outsider).settle(1n, 1n, logRoot(1), logURI(1)))
+      await expect(settlement.connect(outsider).settle(1n, 1n, PRICE, logRoot(1), logURI(1)))
         .to.be.revertedWithCustomError(open, "ERC20InsufficientBalance")
         .withArgs(outsider.address, PRICE - 1n, PRICE);
     });
@@ -385,16 +387,43 @@ describe("InferenceSettlement", function () {
     it("reverts with the pool's StakingUnauthorizedNotifier when the pool does not accept settlement", async function () {
       const { settlement, staking, payer, address, outsider } = await deploy();
       await staking.setRewardNotifier(outsider.address);
-      await expect(settlement.connect(payer).settle(1n, 1n, logRoot(1), logURI(1)))
+      await expect(settlement.connect(payer).settle(1n, 1n, PRICE, logRoot(1), logURI(1)))
         .to.be.revertedWithCustomError(staking, "StakingUnauthorizedNotifier")
         .withArgs(address);
     });
 
-    it("reverts with a panic rather than wrap an epoch's call count past 2^64 - 1", async function () {
-      const { settlement, models, developer, payer } = await deploy();
+    it("counts an epoch's calls past 2^64 - 1, so that one payer's settlements never block another's", async function () {
+      // Before the ledger's calls were widened to uint96, the second settlement here reverted with an overflow panic.
+      const { settlement, models, developer, payer, gateway, settle } = await deploy();
+      const max = 2n ** 64n - 1n;
       await models.setTerms(9n, 1n, developer.address);
-      await settlement.connect(payer).settle(9n, 2n ** 64n - 1n, logRoot(1), logURI(1));
-      await expect(settlement.connect(payer).settle(9n, 1n, logRoot(2), logURI(2))).to.be.revertedWithPanic(0x11);
+      await settlement.connect(payer).settle(9n, max, max, logRoot("max"), logURI("max"));
+      await settlement.connect(payer).settle(9n, max, max, logRoot("max again"), logURI("max again"));
+      await expect(settle(1n, 1n, gateway)).to.emit(settlement, "InferenceSettled");
+      const ledger = await settlement.epochLedger(1n);
+      expect([ledger.calls, ledger.settlements, ledger.fees]).to.deep.equal([2n * max + 1n, 3n, 2n * max + PRICE]);
+    });
+
+    it("reverts with SettlementFeeAboveMax when the fee at the current price exceeds maxFee, before any token moves", async function () {
+      const { settlement, open, models, developer, payer, treasury } = await deploy();
+      // A price raised between the payer's quote and its settlement.
+      await models.setTerms(1n, PRICE * 500n, developer.address);
+      const tx = settlement.connect(payer).settle(1n, 10n, PRICE * 10n, logRoot(1), logURI(1));
+      await expect(tx)
+        .to.be.revertedWithCustomError(settlement, "SettlementFeeAboveMax")
+        .withArgs(1n, PRICE * 5_000n, PRICE * 10n);
+      expect(await open.balanceOf(payer.address)).to.equal(PAYER_FUNDS);
+      expect(await open.balanceOf(treasury.address)).to.equal(0n);
+      expect((await settlement.epochLedger(1n)).settlements).to.equal(0n);
+      // One wei short of the fee is refused; exactly the fee, or more, pays the fee and no more.
+      await expect(settlement.connect(payer).settle(1n, 10n, PRICE * 5_000n - 1n, logRoot(1), logURI(1)))
+        .to.be.revertedWithCustomError(settlement, "SettlementFeeAboveMax")
+        .withArgs(1n, PRICE * 5_000n, PRICE * 5_000n - 1n);
+      for (const maxFee of [PRICE * 5_000n, ethers.MaxUint256]) {
+        await expect(
+          settlement.connect(payer).settle(1n, 10n, maxFee, logRoot(`${maxFee}`), logURI(1)),
+        ).to.changeTokenBalance(open, payer, -PRICE * 5_000n);
+      }
     });
 
     it("splits every fee exactly, over random prices, calls and splits (fast-check, seeded)", async function () {
@@ -426,7 +455,7 @@ describe("InferenceSettlement", function () {
             const fee = p * n;
             const expected = sharesOf(fee, s);
             const before = await Promise.all(parties.map((x) => open.balanceOf(x)));
-            await expect(settlement.connect(payer).settle(9n, n, logRoot("p"), logURI("p")))
+            await expect(settlement.connect(payer).settle(9n, n, fee, logRoot("p"), logURI("p")))
               .to.emit(settlement, "InferenceSettled")
               .withArgs(
                 1n,
@@ -519,6 +548,53 @@ describe("InferenceSettlement", function () {
     it("refuses anyone but the owner with OwnableUnauthorizedAccount", async function () {
       const { settlement, outsider } = await deploy();
       await expect(settlement.connect(outsider).setTreasury(outsider.address))
+        .to.be.revertedWithCustomError(settlement, "OwnableUnauthorizedAccount")
+        .withArgs(outsider.address);
+    });
+  });
+
+  describe("recoverExcess", function () {
+    it("sends the OPEN sent to settlement directly to the given address and emits ExcessRecovered", async function () {
+      const { settlement, open, owner, treasury, deployer, address, settle } = await deploy();
+      await settle(1n, 10n);
+      expect(await open.balanceOf(address)).to.equal(0n);
+      await open.connect(deployer).transfer(address, 42n * E18);
+      const tx = settlement.connect(owner).recoverExcess(treasury.address);
+      await expect(tx).to.changeTokenBalances(open, [settlement, treasury], [-42n * E18, 42n * E18]);
+      await expect(tx)
+        .to.emit(settlement, "ExcessRecovered")
+        .withArgs(treasury.address, 42n * E18);
+      expect(await open.balanceOf(address)).to.equal(0n);
+      // Settlement works as before.
+      await expect(settle(1n, 10n)).to.emit(settlement, "InferenceSettled");
+    });
+
+    it("returns the amount sent", async function () {
+      const { settlement, open, owner, treasury, deployer, address } = await deploy();
+      await open.connect(deployer).transfer(address, 7n);
+      expect(await settlement.connect(owner).recoverExcess.staticCall(treasury.address)).to.equal(7n);
+    });
+
+    it("reverts with SettlementNoExcess when settlement holds no OPEN", async function () {
+      const { settlement, owner, treasury, settle } = await deploy();
+      await settle(1n, 10n);
+      await expect(settlement.connect(owner).recoverExcess(treasury.address))
+        .to.be.revertedWithCustomError(settlement, "SettlementNoExcess")
+        .withArgs();
+    });
+
+    it("reverts with SettlementInvalidReceiver for the zero address", async function () {
+      const { settlement, open, owner, deployer, address } = await deploy();
+      await open.connect(deployer).transfer(address, 1n);
+      await expect(settlement.connect(owner).recoverExcess(ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(settlement, "SettlementInvalidReceiver")
+        .withArgs(ethers.ZeroAddress);
+    });
+
+    it("refuses anyone but the owner with OwnableUnauthorizedAccount", async function () {
+      const { settlement, open, outsider, deployer, address } = await deploy();
+      await open.connect(deployer).transfer(address, 1n);
+      await expect(settlement.connect(outsider).recoverExcess(outsider.address))
         .to.be.revertedWithCustomError(settlement, "OwnableUnauthorizedAccount")
         .withArgs(outsider.address);
     });

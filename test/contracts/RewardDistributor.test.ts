@@ -3,9 +3,13 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { MerkleTree } from "merkletreejs";
-import { RewardDistributor__factory } from "../../typechain-types";
+import { EpochClock__factory, IRewardDistributor__factory, RewardDistributor__factory } from "../../typechain-types";
 import type { RewardRootStructOutput } from "../../typechain-types/contracts/RewardDistributor";
-import { CHALLENGE_WINDOW, rewardsFixture } from "../fixtures/protocol";
+import { deployProtocol } from "../../deploy/protocol";
+import { DEFAULT_EPOCH_LENGTH, deployEpochClock } from "../../deploy/settlement";
+import { CHALLENGE_WINDOW, ENDED_EPOCHS, rewardsFixture } from "../fixtures/protocol";
+import { unassertedErrorsAndEvents } from "../helpers/completeness";
+import { rejection } from "../helpers/rejection";
 import { entryOf, foldProof, hashPair, leafOf, rewardTree, totalOf } from "../helpers/rewards";
 import type { RewardTree } from "../helpers/rewards";
 
@@ -108,10 +112,11 @@ async function deploy() {
 
 describe("RewardDistributor", function () {
   describe("deployment", function () {
-    it("exposes the reward token, the roles, the challenge window and empty roots", async function () {
+    it("exposes the reward token, the clock, the roles, the challenge window and empty roots", async function () {
       const f = await deploy();
-      const { rewards, open, admin, attestor, guardian, deployer } = f;
+      const { rewards, open, clock, admin, attestor, guardian, deployer } = f;
       expect(await rewards.REWARD_TOKEN()).to.equal(await open.getAddress());
+      expect(await rewards.CLOCK()).to.equal(await clock.getAddress());
       expect(f.ATTESTOR_ROLE).to.equal(ethers.id("ATTESTOR_ROLE"));
       expect(f.GUARDIAN_ROLE).to.equal(ethers.id("GUARDIAN_ROLE"));
       expect(await rewards.hasRole(f.ADMIN_ROLE, admin.address)).to.equal(true);
@@ -128,9 +133,9 @@ describe("RewardDistributor", function () {
     });
 
     it("emits ChallengeWindowSet and a RoleGranted per role", async function () {
-      const { open, admin, attestor, guardian, deployer } = await deploy();
+      const { open, clock, admin, attestor, guardian, deployer } = await deploy();
       const factory = new RewardDistributor__factory(deployer);
-      const rewards = await factory.deploy(open, admin.address, attestor.address, guardian.address, 3_600n);
+      const rewards = await factory.deploy(open, clock, admin.address, attestor.address, guardian.address, 3_600n);
       const tx = rewards.deploymentTransaction()!;
       await expect(tx).to.emit(rewards, "ChallengeWindowSet").withArgs(3_600n);
       await expect(tx)
@@ -142,32 +147,63 @@ describe("RewardDistributor", function () {
         .withArgs(ethers.id("GUARDIAN_ROLE"), guardian.address, deployer.address);
     });
 
-    it("reverts with RewardsInvalidAmount for a zero token, admin, attestor or guardian", async function () {
-      const { open, admin, attestor, guardian, deployer } = await deploy();
+    it("reverts with RewardsInvalidAmount for a zero token, clock, admin, attestor or guardian", async function () {
+      const { open, clock, admin, attestor, guardian, deployer } = await deploy();
       const factory = new RewardDistributor__factory(deployer);
       const token = await open.getAddress();
+      const epochs = await clock.getAddress();
       const zero = ethers.ZeroAddress;
-      const args: [string, string, string, string][] = [
-        [zero, admin.address, attestor.address, guardian.address],
-        [token, zero, attestor.address, guardian.address],
-        [token, admin.address, zero, guardian.address],
-        [token, admin.address, attestor.address, zero],
+      const args: [string, string, string, string, string][] = [
+        [zero, epochs, admin.address, attestor.address, guardian.address],
+        [token, zero, admin.address, attestor.address, guardian.address],
+        [token, epochs, zero, attestor.address, guardian.address],
+        [token, epochs, admin.address, zero, guardian.address],
+        [token, epochs, admin.address, attestor.address, zero],
       ];
-      for (const [t, a, at, g] of args) {
-        await expect(factory.deploy(t, a, at, g, CHALLENGE_WINDOW))
+      for (const [t, c, a, at, g] of args) {
+        await expect(factory.deploy(t, c, a, at, g, CHALLENGE_WINDOW))
           .to.be.revertedWithCustomError(factory, "RewardsInvalidAmount")
           .withArgs();
       }
     });
 
     it("reverts with RewardsInvalidChallengeWindow for a zero window or one above 2^32 - 1", async function () {
-      const { open, admin, attestor, guardian, deployer } = await deploy();
+      const { open, clock, admin, attestor, guardian, deployer } = await deploy();
       const factory = new RewardDistributor__factory(deployer);
       for (const window of [0n, MAX_WINDOW + 1n]) {
-        await expect(factory.deploy(open, admin.address, attestor.address, guardian.address, window))
+        await expect(factory.deploy(open, clock, admin.address, attestor.address, guardian.address, window))
           .to.be.revertedWithCustomError(factory, "RewardsInvalidChallengeWindow")
           .withArgs(window);
       }
+    });
+  });
+
+  describe("deployment with deployProtocol", function () {
+    it("refuses one key as both attestor and guardian before deploying anything, and says why", async function () {
+      const { deployer, attestor } = await deploy();
+      const nonce = await ethers.provider.getTransactionCount(deployer.address);
+      for (const options of [{}, { attestor: attestor.address.toLowerCase(), guardian: attestor.address }]) {
+        const error = await rejection(deployProtocol(deployer, options), Error);
+        expect(error.message)
+          .to.contain("the attestor and the guardian are the same key")
+          .and.contain("one key could propose a wrong root and never revoke it")
+          .and.contain("allowSameKey: true");
+      }
+      expect(await ethers.provider.getTransactionCount(deployer.address)).to.equal(nonce);
+    });
+
+    it("deploys with one key for both roles when allowSameKey is set", async function () {
+      const { deployer } = await deploy();
+      const { rewards } = await deployProtocol(deployer, { allowSameKey: true });
+      expect(await rewards.hasRole(await rewards.ATTESTOR_ROLE(), deployer.address)).to.equal(true);
+      expect(await rewards.hasRole(await rewards.GUARDIAN_ROLE(), deployer.address)).to.equal(true);
+    });
+
+    it("deploys the clock first and gives it to the distributor", async function () {
+      const { deployer, attestor } = await deploy();
+      const { rewards, clock, settlement } = await deployProtocol(deployer, { attestor: attestor.address });
+      expect(await rewards.CLOCK()).to.equal(await clock.getAddress());
+      expect(await settlement.CLOCK()).to.equal(await clock.getAddress());
     });
   });
 
@@ -302,6 +338,53 @@ describe("RewardDistributor", function () {
     });
   });
 
+  describe("proposeRoot and the epoch clock", function () {
+    it("reverts with RewardsEpochNotEnded for the running epoch, a later one and 2^64 - 1", async function () {
+      const { rewards, clock, funder, propose, tree1 } = await deploy();
+      await rewards.connect(funder).fund(totalOf(tree1));
+      const running = ENDED_EPOCHS + 1n;
+      expect(await clock.currentEpoch()).to.equal(running);
+      for (const epoch of [running, running + 1n, 2n ** 64n - 1n]) {
+        await expect(propose(tree1, epoch))
+          .to.be.revertedWithCustomError(rewards, "RewardsEpochNotEnded")
+          .withArgs(epoch, running);
+      }
+      await expect(propose(tree1, ENDED_EPOCHS)).to.emit(rewards, "RootProposed");
+    });
+
+    it("accepts the running epoch from the first second of the next", async function () {
+      const { rewards, clock, funder, propose, tree1 } = await deploy();
+      await rewards.connect(funder).fund(totalOf(tree1));
+      const running = ENDED_EPOCHS + 1n;
+      const end = await clock.epochStart(running + 1n);
+      await time.setNextBlockTimestamp(end - 1n);
+      await expect(propose(tree1, running))
+        .to.be.revertedWithCustomError(rewards, "RewardsEpochNotEnded")
+        .withArgs(running, running);
+      await time.setNextBlockTimestamp(end);
+      await expect(propose(tree1, running)).to.emit(rewards, "RootProposed");
+    });
+
+    it("lets the clock's EpochBeforeGenesis through before epoch 1 has begun", async function () {
+      const { open, admin, attestor, guardian, deployer } = await deploy();
+      const genesis = BigInt(await time.latest()) + 3_600n;
+      const clock = await deployEpochClock(deployer, { genesis, length: DEFAULT_EPOCH_LENGTH });
+      const early = await new RewardDistributor__factory(deployer).deploy(
+        open,
+        clock,
+        admin.address,
+        attestor.address,
+        guardian.address,
+        CHALLENGE_WINDOW,
+      );
+      const now = BigInt(await time.latest()) + 1n;
+      await time.setNextBlockTimestamp(now);
+      await expect(early.connect(attestor).proposeRoot(ethers.id("root"), 0n, 1n, reportHash(1n), "u"))
+        .to.be.revertedWithCustomError(new EpochClock__factory(), "EpochBeforeGenesis")
+        .withArgs(now, genesis);
+    });
+  });
+
   describe("revokePendingRoot", function () {
     it("drops the pending root and emits RootRevoked with the guardian", async function () {
       const { rewards, funder, guardian, propose, tree1 } = await deploy();
@@ -344,6 +427,29 @@ describe("RewardDistributor", function () {
       await expect(rewards.connect(guardian).revokePendingRoot())
         .to.be.revertedWithCustomError(rewards, "RewardsNoPendingRoot")
         .withArgs();
+    });
+
+    it("revokes in the last second of the challenge window", async function () {
+      const { rewards, funder, guardian, propose, tree1 } = await deploy();
+      await rewards.connect(funder).fund(totalOf(tree1));
+      await propose(tree1, 1n);
+      const { validAt } = await rewards.pendingRoot();
+      await time.setNextBlockTimestamp(validAt - 1n);
+      await expect(rewards.connect(guardian).revokePendingRoot()).to.emit(rewards, "RootRevoked");
+    });
+
+    it("reverts with RewardsChallengeWindowClosed from validAt on, when the root can be accepted", async function () {
+      const { rewards, funder, guardian, propose, tree1 } = await deploy();
+      await rewards.connect(funder).fund(totalOf(tree1));
+      await propose(tree1, 1n);
+      const { validAt } = await rewards.pendingRoot();
+      for (const at of [validAt, validAt + 30n * CHALLENGE_WINDOW]) {
+        await time.setNextBlockTimestamp(at);
+        await expect(rewards.connect(guardian).revokePendingRoot())
+          .to.be.revertedWithCustomError(rewards, "RewardsChallengeWindowClosed")
+          .withArgs(validAt);
+      }
+      await expect(rewards.acceptRoot()).to.emit(rewards, "RootAccepted");
     });
 
     it("reverts with AccessControlUnauthorizedAccount for anyone but the guardian", async function () {
@@ -677,6 +783,69 @@ describe("RewardDistributor", function () {
     });
   });
 
+  describe("recoverExcess", function () {
+    it("sends what the distributor holds beyond funded minus claimed and emits ExcessRecovered", async function () {
+      const {
+        rewards,
+        open,
+        admin,
+        funder,
+        outsider,
+        distributor,
+        publish,
+        claim,
+        alice,
+        bob,
+        tree1,
+        expectConserved,
+      } = await deploy();
+      await publish(tree1, 1n);
+      await claim(tree1, alice);
+      await open.connect(funder).transfer(distributor, 3n * E18);
+      expect(await rewards.connect(admin).recoverExcess.staticCall(outsider.address)).to.equal(3n * E18);
+      const tx = rewards.connect(admin).recoverExcess(outsider.address);
+      await expect(tx).to.changeTokenBalances(open, [distributor, outsider], [-3n * E18, 3n * E18]);
+      await expect(tx)
+        .to.emit(rewards, "ExcessRecovered")
+        .withArgs(outsider.address, 3n * E18);
+      await expectConserved();
+      // What is owed is untouched: the next claim pays in full.
+      await expect(claim(tree1, bob))
+        .to.emit(rewards, "Claimed")
+        .withArgs(bob.address, 1n, 20n * E18, 20n * E18);
+    });
+
+    it("reverts with RewardsNoExcess when the distributor holds only what it owes", async function () {
+      const { rewards, admin, outsider, publish, claim, alice, tree1 } = await deploy();
+      await expect(rewards.connect(admin).recoverExcess(outsider.address))
+        .to.be.revertedWithCustomError(rewards, "RewardsNoExcess")
+        .withArgs();
+      await publish(tree1, 1n);
+      await claim(tree1, alice);
+      await expect(rewards.connect(admin).recoverExcess(outsider.address))
+        .to.be.revertedWithCustomError(rewards, "RewardsNoExcess")
+        .withArgs();
+    });
+
+    it("reverts with RewardsInvalidReceiver for the zero address", async function () {
+      const { rewards, open, admin, funder, distributor } = await deploy();
+      await open.connect(funder).transfer(distributor, 1n);
+      await expect(rewards.connect(admin).recoverExcess(ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(rewards, "RewardsInvalidReceiver")
+        .withArgs(ethers.ZeroAddress);
+    });
+
+    it("reverts with AccessControlUnauthorizedAccount for anyone but the admin", async function () {
+      const { rewards, open, funder, attestor, guardian, outsider, distributor, ADMIN_ROLE } = await deploy();
+      await open.connect(funder).transfer(distributor, 1n);
+      for (const caller of [attestor, guardian, outsider]) {
+        await expect(rewards.connect(caller).recoverExcess(caller.address))
+          .to.be.revertedWithCustomError(rewards, "AccessControlUnauthorizedAccount")
+          .withArgs(caller.address, ADMIN_ROLE);
+      }
+    });
+  });
+
   describe("claimMany", function () {
     it("pays every account of the batch, emits Claimed for each and returns the total", async function () {
       const { rewards, open, alice, bob, erin, relayer, distributor, publish, request, tree2, expectConserved } =
@@ -888,6 +1057,14 @@ describe("RewardDistributor", function () {
         rewards,
         "AccessControlUnauthorizedAccount",
       );
+    });
+  });
+
+  describe("test coverage of the interface", function () {
+    it("asserts every custom error and event of IRewardDistributor somewhere in this file", async function () {
+      expect(
+        unassertedErrorsAndEvents(__filename, IRewardDistributor__factory.createInterface(), ["rewards", "factory"]),
+      ).to.deep.equal([]);
     });
   });
 });

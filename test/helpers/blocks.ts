@@ -1,44 +1,75 @@
-import { network } from "hardhat";
-import type { BaseContract, ContractTransactionResponse, ErrorDescription } from "ethers";
+import { expect } from "chai";
+import { ethers, network } from "hardhat";
+import type { Interface, TransactionResponse } from "ethers";
 
-/**
- * Sends `senders` in order with automine off and mines them in one block, the order a block builder would pick for an
- * attack: each sender returns its transaction once it is in the mempool (pass an explicit `gasLimit`, since a gas
- * estimate would run against the state before the block). Automine is restored even if a sender throws.
- */
-export async function mineInOneBlock(
-  senders: (() => Promise<ContractTransactionResponse>)[],
-): Promise<ContractTransactionResponse[]> {
-  await network.provider.send("evm_setAutomine", [false]);
-  const sent: ContractTransactionResponse[] = [];
-  try {
-    for (const send of senders) sent.push(await send());
-    await network.provider.send("evm_mine", []);
-  } finally {
-    await network.provider.send("evm_setAutomine", [true]);
-  }
-  const blocks = new Set<number>();
-  for (const tx of sent) {
-    const receipt = await network.provider.send("eth_getTransactionReceipt", [tx.hash]);
-    blocks.add(Number(receipt.blockNumber));
-  }
-  if (blocks.size !== 1) throw new Error(`expected one block, the transactions landed in ${blocks.size}`);
-  return sent;
+const GWEI = 10n ** 9n;
+
+/** Fees of a transaction that a block builder orders after one paying {@link FRONT_RUN_FEES}. */
+export const ORDINARY_FEES = { maxPriorityFeePerGas: GWEI, maxFeePerGas: 10n * GWEI };
+
+/** Fees of a transaction that outbids one paying {@link ORDINARY_FEES} for a place ahead of it in the block. */
+export const FRONT_RUN_FEES = { maxPriorityFeePerGas: 50n * GWEI, maxFeePerGas: 100n * GWEI };
+
+/** Fees that outbid `victim`, a transaction seen in the mempool, as a front-runner does. */
+export function outbid(victim: TransactionResponse) {
+  const maxPriorityFeePerGas = 2n * (victim.maxPriorityFeePerGas ?? victim.gasPrice) + GWEI;
+  return { maxPriorityFeePerGas, maxFeePerGas: maxPriorityFeePerGas + (victim.maxFeePerGas ?? victim.gasPrice) };
 }
 
 /**
- * The custom error a mined transaction reverted with, decoded with `contract`'s ABI, or undefined if it succeeded.
- * Read from the node's trace: replaying the call later would run against another block.
+ * Runs `queue` with automine off, so that the transactions it sends wait in the mempool, then mines them all in one
+ * block (at `timestamp` if given), in the order a block builder chooses (Hardhat's default: highest tip first, then
+ * arrival), and turns automine back on whatever happens. Returns what `queue` returned and the block's transaction
+ * hashes in order.
  */
-export async function minedRevert(
-  tx: ContractTransactionResponse,
-  contract: BaseContract,
-): Promise<ErrorDescription | undefined> {
-  const receipt = await network.provider.send("eth_getTransactionReceipt", [tx.hash]);
-  if (Number(receipt.status) === 1) return undefined;
-  const trace = await network.provider.send("debug_traceTransaction", [tx.hash]);
-  const data = `0x${String(trace.returnValue).replace(/^0x/, "")}`;
-  const decoded = contract.interface.parseError(data);
-  if (!decoded) throw new Error(`${tx.hash} reverted with data the ABI does not know: ${data}`);
-  return decoded;
+export async function mineInOneBlock<T>(
+  queue: () => Promise<T>,
+  timestamp?: bigint,
+): Promise<{ queued: T; hashes: string[] }> {
+  await network.provider.send("evm_setAutomine", [false]);
+  try {
+    const queued = await queue();
+    if (timestamp !== undefined) await network.provider.send("evm_setNextBlockTimestamp", [Number(timestamp)]);
+    await network.provider.send("evm_mine");
+    const block = (await ethers.provider.getBlock("latest"))!;
+    return { queued, hashes: [...block.transactions] };
+  } finally {
+    await network.provider.send("evm_setAutomine", [true]);
+  }
+}
+
+/** The transaction with `nonce` from `account`, once it waits in the mempool. */
+export async function pendingFrom(account: string, nonce: number): Promise<TransactionResponse> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    // Raw, as ethers cannot format a pending block (it has no number yet).
+    const block = await network.provider.send("eth_getBlockByNumber", ["pending", true]);
+    const seen = (block.transactions as { hash: string; from: string; nonce: string }[]).find(
+      (t) => t.from.toLowerCase() === account.toLowerCase() && Number(t.nonce) === nonce,
+    );
+    if (seen) return (await ethers.provider.getTransaction(seen.hash))!;
+    if (Date.now() > deadline) throw new Error(`No transaction from ${account} reached the mempool.`);
+    await new Promise((done) => setTimeout(done, 20));
+  }
+}
+
+/**
+ * Expects the mined transaction `tx` to have reverted with the custom error `name` of `iface` and arguments `args`
+ * (a receipt does not say why a transaction reverted, so this reads the revert data from the node's trace).
+ */
+export async function expectMinedRevert(
+  tx: TransactionResponse,
+  iface: Interface,
+  name: string,
+  args: unknown[],
+): Promise<void> {
+  const receipt = (await ethers.provider.getTransactionReceipt(tx.hash))!;
+  expect(receipt.status, `${name}: status`).to.equal(0);
+  const trace = await network.provider.send("debug_traceTransaction", [
+    tx.hash,
+    { disableMemory: true, disableStack: true, disableStorage: true },
+  ]);
+  const error = iface.parseError(trace.returnValue);
+  expect(error?.name).to.equal(name);
+  expect([...error!.args]).to.deep.equal(args);
 }

@@ -28,8 +28,15 @@ export interface CommittedSubmission {
    * the reveal is to be mined with automine off: a gas estimate would run against the state before the block.
    */
   reveal(
-    overrides?: Pick<SubmissionOptions, "maxBond" | "termsVersion"> & { gasLimit?: number },
+    overrides?: Pick<SubmissionOptions, "maxBond" | "termsVersion"> & TxOverrides,
   ): Promise<ContractTransactionResponse>;
+}
+
+/** Gas and fees of a transaction, for one mined with automine off or ordered by its tip. */
+export interface TxOverrides {
+  gasLimit?: bigint | number;
+  maxFeePerGas?: bigint;
+  maxPriorityFeePerGas?: bigint;
 }
 
 let salts = 0;
@@ -56,19 +63,17 @@ export async function commitSubmission(
     commitment,
     salt,
     commitReceipt,
-    async reveal(overrides = {}) {
-      const termsVersion =
-        overrides.termsVersion ?? options.termsVersion ?? (await registry.currentTermsVersion(datanetId));
+    async reveal({ maxBond, termsVersion: agreed, ...tx } = {}) {
+      const termsVersion = agreed ?? options.termsVersion ?? (await registry.currentTermsVersion(datanetId));
       const request = {
         datanetId,
         contentHash,
         size: options.size ?? 1_000,
         termsVersion,
-        maxBond: overrides.maxBond ?? options.maxBond ?? ANY_BOND,
+        maxBond: maxBond ?? options.maxBond ?? ANY_BOND,
         salt,
       };
-      const gas = overrides.gasLimit === undefined ? {} : { gasLimit: overrides.gasLimit };
-      return registry.submit(request, options.uri ?? `ipfs://${contentHash}`, gas);
+      return registry.submit(request, options.uri ?? `ipfs://${contentHash}`, tx);
     },
   };
 }

@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import { ethers } from "ethers";
 import type { JsonRpcSigner } from "ethers";
 import { deployProtocol } from "../../deploy/protocol";
+import { DEFAULT_EPOCH_LENGTH } from "../../deploy/settlement";
 import { InvalidInputError, RewardsClient, buildRewardTree } from "../../sdk/src";
 import type { RewardTree } from "../../sdk/src";
 import { loadTree } from "../../scripts/claim";
@@ -65,7 +66,7 @@ describe("The claim script over HTTP against a hardhat node", function () {
   before(async function () {
     node = await startHardhatNode();
     signers = await Promise.all(Array.from({ length: 8 }, (_, i) => node.provider.getSigner(i)));
-    ({ rewards } = await deployProtocol(signers[0]));
+    ({ rewards } = await deployProtocol(signers[0], { guardian: signers[1].address }));
     distributor = await rewards.getAddress();
     const random = seededRandom(7);
     // Three dev accounts and two fresh addresses, with random amounts.
@@ -79,6 +80,9 @@ describe("The claim script over HTTP against a hardhat node", function () {
     );
     const treasury = (await RewardsClient.connect(distributor, signers[0])).connect(signers[0]);
     await treasury.fund(tree.total);
+    // Epoch 1's root once the epoch is over.
+    await node.provider.send("evm_increaseTime", [Number(DEFAULT_EPOCH_LENGTH)]);
+    await node.provider.send("evm_mine", []);
     await treasury.proposeRoot({ tree, epoch: 1n, reportHash: ethers.id("report"), reportURI: "ipfs://report" });
     await node.provider.send("evm_increaseTime", [86_401]);
     await node.provider.send("evm_mine", []);

@@ -44,7 +44,7 @@ describe("The SDK over HTTP against a hardhat node", function () {
     expect(BigInt(await node.provider.send("eth_chainId", []))).to.equal(31337n);
     provider = node.provider;
     signers = await Promise.all(Array.from({ length: 8 }, (_, i) => provider.getSigner(i)));
-    ({ open, datanets } = await deployProtocol(signers[0]));
+    ({ open, datanets } = await deployProtocol(signers[0], { allowSameKey: true }));
     registry = await datanets.getAddress();
     for (const s of signers.slice(5, 8)) await (await open.transfer(s.address, ethers.parseEther("1000"))).wait();
     owner = await DatanetClient.connect(registry, signers[1]);

@@ -4,13 +4,15 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { BaseContract, ContractTransactionResponse } from "ethers";
+import { DEFAULT_EPOCH_LENGTH } from "../../deploy/settlement";
 import { CHALLENGE_WINDOW, rewardsFixture } from "../fixtures/protocol";
 import { entryOf, foldProof, leafOf, rewardTree } from "../helpers/rewards";
 import type { RewardTree } from "../helpers/rewards";
 
 /*
- * Random sequences of fundings, proposals (fresh, stale and replayed; some lowering accounts' amounts, some stating a
- * total below their leaves'), revocations, acceptances, claims (valid, with old, wrong or borrowed proofs, by the
+ * Random sequences of fundings, proposals (fresh, stale, replayed and for epochs the clock has not ended; some lowering
+ * accounts' amounts, some stating a total below their leaves'), revocations (in and after the challenge window),
+ * acceptances, claims (valid, with old, wrong or borrowed proofs, by the
  * account or by anyone), batched claims, window changes and time jumps, run against a model of the distributor.
  * Every outcome is predicted first: a revert must be the predicted custom error with the predicted arguments, a
  * success must emit exactly the predicted events. Proofs are judged by folding them in TypeScript, independently of
@@ -23,6 +25,8 @@ const E18 = 10n ** 18n;
 const ACCOUNTS = 5;
 
 type ProofKind = "current" | "old" | "wrongAmount" | "borrowed";
+/** How far past the current root's epoch a proposal goes; "running" is the clock's epoch, "max" is 2^64 - 1. */
+type EpochStep = number | "running" | "max";
 type Action =
   | { kind: "fund"; amount: bigint }
   | {
@@ -32,7 +36,7 @@ type Action =
       cuts: bigint[];
       totalFrom: "sum" | "current";
       surplus: bigint;
-      epochStep: number;
+      epochStep: EpochStep;
     }
   | { kind: "replay"; back: number; epochStep: number; totalFrom: "own" | "current" }
   | { kind: "revoke"; byGuardian: boolean }
@@ -80,8 +84,9 @@ const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
       totalFrom: weighted<"sum" | "current">([2, ["sum"]], [1, ["current"]]),
       // The stated total may exceed that (unallocated rewards); it may then fall below the current one.
       surplus: weighted<bigint>([4, [0n]], [1, [E18, 25n * E18]]),
-      // Mostly the next epoch; sometimes a gap; sometimes a stale one (0 = current epoch, -1 = the one before).
-      epochStep: weighted<number>([8, [1]], [1, [3]], [1, [0, -1]]),
+      // Mostly the next epoch; sometimes a gap; sometimes a stale one (0 = current epoch, -1 = the one before);
+      // sometimes one the clock has not ended.
+      epochStep: weighted<EpochStep>([16, [1]], [2, [3]], [2, [0, -1]], [1, ["running", "max"]]),
     }),
   },
   {
@@ -111,7 +116,7 @@ const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({
       kind: fc.constant("wait" as const),
-      seconds: fc.constantFrom(1n, 600n, 3_600n, CHALLENGE_WINDOW),
+      seconds: fc.constantFrom(1n, 600n, 3_600n, CHALLENGE_WINDOW, DEFAULT_EPOCH_LENGTH),
     }),
   },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant("claim" as const), who, caller, proof: proofKind }) },
@@ -187,7 +192,8 @@ describe("RewardDistributor invariants", function () {
     await fc.assert(
       fc.asyncProperty(runArbitrary, async (actions) => {
         const f = await loadFixture(rewardsFixture);
-        const { rewards, open, funder, attestor, guardian, admin, relayer, outsider } = f;
+        const { rewards, open, clock: epochClock, funder, attestor, guardian, admin, relayer, outsider } = f;
+        const genesis = await epochClock.GENESIS();
         const distributor = await rewards.getAddress();
         const accounts: HardhatEthersSigner[] = [f.alice, f.bob, f.carol, f.dave, f.erin];
         const callers = [...accounts, relayer];
@@ -209,6 +215,8 @@ describe("RewardDistributor invariants", function () {
         let previousClaimed = [...claimed];
 
         let clock = BigInt(await time.latest());
+        /** The epoch clock's epoch in the block the next transaction is mined in (one second later). */
+        const runningEpoch = () => 1n + (clock + 1n - genesis) / DEFAULT_EPOCH_LENGTH;
         const fail = (name: string, ...args: unknown[]): Expected => ({ revert: { contract: rewards, name, args } });
         const cumulativeIn = (root: RootModel | undefined, i: number) =>
           root ? entryOf(root.tree, accounts[i].address).amount : 0n;
@@ -281,6 +289,7 @@ describe("RewardDistributor invariants", function () {
           if (pending) return fail("RewardsPendingRootExists", pending.epoch, pending.tree.root);
           const previousEpoch = current?.epoch ?? 0n;
           if (root.epoch <= previousEpoch) return fail("RewardsEpochNotIncreasing", root.epoch, previousEpoch);
+          if (root.epoch >= runningEpoch()) return fail("RewardsEpochNotEnded", root.epoch, runningEpoch());
           const previousTotal = current?.total ?? 0n;
           if (root.total < previousTotal) return fail("RewardsTotalDecreased", root.total, previousTotal);
           if (root.total > funded) return fail("RewardsInsufficientFunding", root.total, funded);
@@ -326,7 +335,13 @@ describe("RewardDistributor invariants", function () {
               const tree = rewardTree(entries);
               const sum = entries.reduce((s, [, x]) => s + x, 0n);
               const base = action.totalFrom === "sum" ? sum : (current?.total ?? 0n);
-              const epoch = BigInt(Math.max(0, Number(current?.epoch ?? 0n) + action.epochStep));
+              const step = action.epochStep;
+              const epoch =
+                step === "running"
+                  ? runningEpoch()
+                  : step === "max"
+                    ? 2n ** 64n - 1n
+                    : BigInt(Math.max(0, Number(current?.epoch ?? 0n) + step));
               return propose(
                 { tree, total: base + action.surplus, epoch, validAt: clock + 1n + window },
                 action.byAttestor,
@@ -346,6 +361,7 @@ describe("RewardDistributor invariants", function () {
               let expected: Expected;
               if (!action.byGuardian) expected = fail("AccessControlUnauthorizedAccount", from.address, GUARDIAN_ROLE);
               else if (!pending) expected = fail("RewardsNoPendingRoot");
+              else if (clock + 1n >= pending.validAt) expected = fail("RewardsChallengeWindowClosed", pending.validAt);
               else {
                 const p = pending;
                 expected = {

@@ -124,7 +124,7 @@ describe("splitFee", function () {
           await settlement.connect(owner).setFeeSplit(split);
           await models.setTerms(9n, price, developer.address);
           const receipt = (await (
-            await settlement.connect(deployer).settle(9n, calls, ethers.id("logs"), "ipfs://logs")
+            await settlement.connect(deployer).settle(9n, calls, price * calls, ethers.id("logs"), "ipfs://logs")
           ).wait())!;
           const event = settlement.interface.parseLog(receipt.logs.find((l) => l.address === settlement.target)!)!;
           const { fee, treasuryShare, modelShare, stakersShare, contributorsShare } = event.args;

@@ -3,18 +3,17 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Interface } from "ethers";
 import {
-  ContractRevertError,
   InvalidConfigurationError,
   InvalidInputError,
   ModelClient,
   NotFoundError,
   UnauthorizedError,
-  decodeRevert,
 } from "../../sdk/src";
 import type { ModelSpec } from "../../sdk/src";
 import { IModelRegistry__factory } from "../../typechain-types";
 import { BASE_MODEL, modelsFixture } from "../fixtures/models";
 import { rejection } from "../helpers/rejection";
+import { expectEveryErrorTyped } from "../helpers/revertTable";
 
 const PRICE = ethers.parseEther("0.02");
 
@@ -241,18 +240,7 @@ describe("ModelClient", function () {
 
   describe("revert table", function () {
     it("gives every IModelRegistry error a typed class and its own message", function () {
-      const iface = new Interface(IModelRegistry__factory.abi);
-      const samples: Record<string, unknown[]> = {};
-      iface.forEachError((e) => {
-        samples[e.name] = e.inputs.map((p) => (p.type === "address" ? ethers.ZeroAddress : 3n));
-      });
-      for (const [name, args] of Object.entries(samples)) {
-        const error = decodeRevert({ data: iface.encodeErrorResult(name, args) }) as ContractRevertError;
-        expect(error.errorName, name).to.equal(name);
-        expect(error.constructor, name).not.to.equal(ContractRevertError);
-        expect(error.shortMessage, name).not.to.contain("reverted with");
-      }
-      expect(Object.keys(samples)).to.have.length(9);
+      expect(expectEveryErrorTyped(new Interface(IModelRegistry__factory.abi))).to.have.length(9);
     });
   });
 });

@@ -104,7 +104,10 @@ describe("verifyModelProvenance", function () {
 
   it("reports a mismatch against another registry's events for the same Datanet ids", async function () {
     const { client, open, deployer, owner, v1, v2, v3, alice, modelId } = await loadFixture(provenanceFixture);
-    const { datanets: other } = await deployProtocol(deployer, { openToken: await open.getAddress() });
+    const { datanets: other } = await deployProtocol(deployer, {
+      openToken: await open.getAddress(),
+      allowSameKey: true,
+    });
     const validators = [v1.address, v2.address, v3.address];
     for (const [datanetId, contents] of [
       [1n, ["x", "y", "z"]],

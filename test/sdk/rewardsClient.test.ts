@@ -3,6 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import {
   InsufficientFundsError,
+  InvalidConfigurationError,
   InvalidInputError,
   InvalidProofError,
   NothingToClaimError,
@@ -13,13 +14,20 @@ import {
   buildRewardTree,
 } from "../../sdk/src";
 import { deployProtocol } from "../../deploy/protocol";
+import { IRewardDistributor__factory } from "../../typechain-types";
 import { rejection } from "../helpers/rejection";
+import { expectEveryErrorTyped } from "../helpers/revertTable";
 
 const E18 = 10n ** 18n;
 
+/** The protocol with separate attestor and guardian, in epoch 3: roots for epochs 1 and 2 can be proposed. */
 async function rewardsClientFixture() {
   const [deployer, attestor, guardian, alice, bob, carol, relayer] = await ethers.getSigners();
-  const { open, rewards } = await deployProtocol(deployer, { attestor: attestor.address, guardian: guardian.address });
+  const { open, rewards, clock } = await deployProtocol(deployer, {
+    attestor: attestor.address,
+    guardian: guardian.address,
+  });
+  await time.increaseTo(await clock.epochStart(3n));
   const address = await rewards.getAddress();
   const treasury = (await RewardsClient.connect(address, deployer)).connect(deployer);
   const tree1 = buildRewardTree([
@@ -117,6 +125,33 @@ describe("RewardsClient", function () {
       await guardian.revokePendingRoot();
       expect((await treasury.pendingRoot()).root).to.equal(ethers.ZeroHash);
       expect((await rejection(guardian.revokePendingRoot(), RootStateError)).message).to.contain("No root is pending");
+    });
+
+    it("decodes a proposal for an epoch the clock has not ended", async function () {
+      const { treasury, attestor, tree1, report } = await loadFixture(rewardsClientFixture);
+      await treasury.fund(200n * E18);
+      const error = await rejection(
+        attestor.proposeRoot({ tree: tree1, epoch: 3n, ...report }),
+        InvalidConfigurationError,
+      );
+      expect(error.errorName).to.equal("RewardsEpochNotEnded");
+      expect(error.shortMessage).to.equal("Epoch 3 has not ended: the clock is in epoch 3.");
+    });
+
+    it("decodes a revocation after the challenge window", async function () {
+      const { treasury, attestor, guardian, relayer, tree1, report } = await loadFixture(rewardsClientFixture);
+      await treasury.fund(200n * E18);
+      await attestor.proposeRoot({ tree: tree1, epoch: 1n, ...report });
+      await time.increaseTo((await treasury.pendingRoot()).validAt);
+      const error = await rejection(guardian.revokePendingRoot(), RootStateError);
+      expect(error.errorName).to.equal("RewardsChallengeWindowClosed");
+      expect(error.shortMessage).to.contain("the guardian can no longer revoke it");
+      await relayer.acceptRoot();
+      expect((await treasury.currentRoot()).root).to.equal(tree1.root);
+    });
+
+    it("maps every custom error of the distributor to a typed subclass with its own message", function () {
+      expectEveryErrorTyped(IRewardDistributor__factory.createInterface());
     });
 
     it("decodes a proposal over the funded amount", async function () {

@@ -2,12 +2,14 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import {
+  ContractRevertError,
   InsufficientFundsError,
   InvalidConfigurationError,
   InvalidInputError,
   NotFoundError,
   ProtocolError,
   SettlementClient,
+  TermsChangedError,
   UnauthorizedError,
   decodeRevert,
   epochAt,
@@ -16,9 +18,10 @@ import {
   withDecodedErrors,
 } from "../../sdk/src";
 import { DEFAULT_EPOCH_LENGTH, DEFAULT_FEE_SPLIT } from "../../deploy/settlement";
-import { EpochClock__factory } from "../../typechain-types";
+import { EpochClock__factory, IEpochClock__factory, IInferenceSettlement__factory } from "../../typechain-types";
 import { ODD_PRICE, PRICE, beforeGenesisFixture } from "../fixtures/settlement";
 import { rejection } from "../helpers/rejection";
+import { expectEveryErrorTyped } from "../helpers/revertTable";
 
 const root = (n: number) => ethers.id(`inference log ${n}`);
 
@@ -133,6 +136,55 @@ describe("SettlementClient", function () {
       expect((await settlement.epochLedger(1n)).calls).to.equal(40n);
     });
 
+    it("sends the quoted fee as maxFee and approves exactly that", async function () {
+      const { reader, open, settlement, address, outsider, deployer } = await startedFixture();
+      await open.connect(deployer).transfer(outsider.address, PRICE * 100n);
+      const client = reader.connect(outsider);
+      const { receipt } = await client.settle({ modelId: 2n, calls: 9n, logRoot: root(1), logURI: "" });
+      const tx = (await ethers.provider.getTransaction(receipt.hash))!;
+      const [, , maxFee] = settlement.interface.decodeFunctionData("settle", tx.data);
+      expect(maxFee).to.equal(ODD_PRICE * 9n);
+      const approvals = await open.queryFilter(open.filters.Approval(outsider.address, address));
+      expect(approvals.map((e) => e.args.value)).to.deep.equal([ODD_PRICE * 9n]);
+    });
+
+    it("sends a given maxFee, approving it when the allowance is short, and pays only the fee", async function () {
+      const { reader, open, settlement, address, outsider, deployer } = await startedFixture();
+      await open.connect(deployer).transfer(outsider.address, PRICE * 100n);
+      const client = reader.connect(outsider);
+      const settled = await client.settle({ modelId: 1n, calls: 2n, logRoot: root(1), logURI: "", maxFee: PRICE * 5n });
+      const tx = (await ethers.provider.getTransaction(settled.receipt.hash))!;
+      expect(settlement.interface.decodeFunctionData("settle", tx.data)[2]).to.equal(PRICE * 5n);
+      expect(settled.fee).to.equal(PRICE * 2n);
+      expect(await open.allowance(outsider.address, address)).to.equal(PRICE * 3n);
+      expect(await open.balanceOf(outsider.address)).to.equal(PRICE * 98n);
+    });
+
+    it("throws TermsChangedError when the price rose above maxFee, and nothing is paid", async function () {
+      const { client, models, developer, open, payer } = await startedFixture();
+      await models.setTerms(1n, PRICE * 2n, developer.address);
+      const before = await open.balanceOf(payer.address);
+      const error = await rejection(
+        client.settle({ modelId: 1n, calls: 4n, logRoot: root(1), logURI: "", maxFee: PRICE * 4n }),
+        TermsChangedError,
+      );
+      expect(error).to.be.instanceOf(ContractRevertError);
+      expect(error.errorName).to.equal("SettlementFeeAboveMax");
+      expect(error.args).to.deep.equal({ modelId: 1n, fee: PRICE * 8n, maxFee: PRICE * 4n });
+      expect(error.hint).to.match(/quote again/);
+      expect(await open.balanceOf(payer.address)).to.equal(before);
+    });
+
+    it("refuses a maxFee that is not a bigint in [0, 2^256 - 1] before sending anything", async function () {
+      const { client } = await startedFixture();
+      for (const maxFee of [-1n, 2n ** 256n, 5 as unknown as bigint]) {
+        await rejection(
+          client.settle({ modelId: 1n, calls: 1n, logRoot: root(1), logURI: "", maxFee }),
+          InvalidInputError,
+        );
+      }
+    });
+
     it("does not approve again when the allowance covers the fee", async function () {
       const { client, open, address, payer } = await startedFixture();
       await client.settle({ modelId: 1n, calls: 1n, logRoot: root(1), logURI: "" });
@@ -231,11 +283,27 @@ describe("SettlementClient", function () {
       const payer = settlement.connect(signer);
       const cases: [() => Promise<unknown>, new (...args: never[]) => Error, string][] = [
         [
-          () => payer.settle(1n, 0n, root(1), ""),
+          () => payer.settle(1n, 0n, 0n, root(1), ""),
           InvalidConfigurationError,
           "A settlement must pay for at least one call.",
         ],
-        [() => payer.settle(1n, 1n, ethers.ZeroHash, ""), InvalidConfigurationError, "The log root is zero."],
+        [() => payer.settle(1n, 1n, PRICE, ethers.ZeroHash, ""), InvalidConfigurationError, "The log root is zero."],
+        [
+          () => payer.settle(1n, 3n, PRICE, root(1), ""),
+          TermsChangedError,
+          `Model 1's fee is now ${(PRICE * 3n).toLocaleString("en-US")}, above the ` +
+            `${PRICE.toLocaleString("en-US")} the payer agreed to pay; nothing was paid.`,
+        ],
+        [
+          () => settlement.connect(owner).recoverExcess(ethers.ZeroAddress),
+          InvalidConfigurationError,
+          "Recovered OPEN cannot go to the zero address.",
+        ],
+        [
+          () => settlement.connect(owner).recoverExcess(owner.address),
+          InsufficientFundsError,
+          "Settlement holds no OPEN to recover.",
+        ],
         [
           () => settlement.connect(owner).setFeeSplit({ ...DEFAULT_FEE_SPLIT, modelBps: 0 }),
           InvalidConfigurationError,
@@ -273,6 +341,11 @@ describe("SettlementClient", function () {
           .catch((e: unknown) => e),
       ) as UnauthorizedError;
       expect(hinted.hint).to.match(/governance timelock/);
+    });
+
+    it("maps every custom error of settlement and the clock to a typed subclass with its own message", function () {
+      expectEveryErrorTyped(IInferenceSettlement__factory.createInterface());
+      expectEveryErrorTyped(IEpochClock__factory.createInterface());
     });
   });
 });

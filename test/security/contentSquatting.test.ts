@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { DatanetIndexer, contributionIdOf, foldDigest } from "../../sdk/src";
 import { contentHash, datanetFixture } from "../fixtures/protocol";
-import { mineInOneBlock, minedRevert } from "../helpers/blocks";
+import { ORDINARY_FEES, expectMinedRevert, mineInOneBlock, outbid } from "../helpers/blocks";
 import { commitSubmission, freshSalt } from "../helpers/submission";
 
 /*
@@ -15,7 +15,7 @@ import { commitSubmission, freshSalt } from "../helpers/submission";
  */
 
 const BOND = ethers.parseEther("1");
-const GAS = { gasLimit: 1_000_000 };
+const GAS = { gasLimit: 1_000_000n };
 const WINDOW = 24n * 3600n;
 const AUTHORS = contentHash("the author's e-mail");
 
@@ -38,14 +38,21 @@ describe("Security: squatting content", function () {
       const { datanets, alice, mallory, authors } = await authorFixture();
       const salt = freshSalt();
       const copied = await datanets.commitmentOf(mallory.address, 1n, AUTHORS, salt);
-      // The builder puts the copier's commitment and reveal, with their higher fees, before the author's reveal.
-      const [, copy, original] = await mineInOneBlock([
-        () => datanets.connect(mallory).commit(copied, GAS),
-        () => datanets.connect(mallory).submit(copyRequest(salt), "ipfs://junk", GAS),
-        () => authors.reveal(GAS),
+      // The copier sees the author's reveal pending and outbids it with a commitment and a reveal of its own.
+      const { queued, hashes } = await mineInOneBlock(async () => {
+        const original = await authors.reveal({ ...GAS, ...ORDINARY_FEES });
+        const fees = { ...GAS, ...outbid(original) };
+        const commit = await datanets.connect(mallory).commit(copied, fees);
+        const copy = await datanets.connect(mallory).submit(copyRequest(salt), "ipfs://junk", fees);
+        return { original, commit, copy };
+      });
+      expect(hashes).to.deep.equal([queued.commit.hash, queued.copy.hash, queued.original.hash]);
+      const block = (await ethers.provider.getBlock((await queued.commit.wait())!.blockNumber))!;
+      await expectMinedRevert(queued.copy, datanets.interface, "DatanetCommitmentTooRecent", [
+        copied,
+        BigInt(block.timestamp),
       ]);
-      expect((await minedRevert(copy, datanets))?.name).to.equal("DatanetCommitmentTooRecent");
-      expect(await minedRevert(original, datanets)).to.equal(undefined);
+      expect((await queued.original.wait())!.status).to.equal(1);
       const c = await datanets.getContribution(1n, AUTHORS);
       expect([c.contributor, c.attempt]).to.deep.equal([alice.address, 1n]);
       // The copier's later reveal only finds the author's contribution in its way.

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { contentHash, datanetFixture, defaultPolicy } from "../fixtures/protocol";
-import { mineInOneBlock, minedRevert } from "../helpers/blocks";
+import { ORDINARY_FEES, expectMinedRevert, mineInOneBlock, outbid } from "../helpers/blocks";
 import { commitSubmission, submitContribution } from "../helpers/submission";
 
 /*
@@ -13,7 +13,7 @@ import { commitSubmission, submitContribution } from "../helpers/submission";
  */
 
 const BOND = ethers.parseEther("1");
-const GAS = { gasLimit: 1_000_000 };
+const GAS = { gasLimit: 1_000_000n };
 
 /** The victim, alice, holds 20 OPEN of bond credit from 20 accepted contributions, and commits to a 21st. */
 async function victimFixture() {
@@ -34,13 +34,16 @@ describe("Security: front-running submit with new terms", function () {
   it("refuses the submission when the owner raised the bond and made himself the only validators in the same block", async function () {
     const { datanets, owner, outsider, alice, pending, terms } = await victimFixture();
     const treasury = await datanets.treasuryBalance(1n);
-    const [, , reveal] = await mineInOneBlock([
-      () => datanets.connect(owner).setPolicy(1n, defaultPolicy({ bond: 20n * BOND, quorum: 1 }), GAS),
-      () => datanets.connect(owner).setValidators(1n, [owner.address, outsider.address], GAS),
-      () => pending.reveal({ termsVersion: terms, maxBond: BOND, ...GAS }),
-    ]);
-    const error = await minedRevert(reveal, datanets);
-    expect([error?.name, ...(error?.args ?? [])]).to.deep.equal(["DatanetTermsChanged", 1n, terms, terms + 2n]);
+    // The owner sees alice's reveal pending and outbids it with new terms.
+    const { queued, hashes } = await mineInOneBlock(async () => {
+      const reveal = await pending.reveal({ termsVersion: terms, maxBond: BOND, ...GAS, ...ORDINARY_FEES });
+      const fees = { ...GAS, ...outbid(reveal) };
+      const policy = await datanets.connect(owner).setPolicy(1n, defaultPolicy({ bond: 20n * BOND, quorum: 1 }), fees);
+      const validators = await datanets.connect(owner).setValidators(1n, [owner.address, outsider.address], fees);
+      return { reveal, policy, validators };
+    });
+    expect(hashes).to.deep.equal([queued.policy.hash, queued.validators.hash, queued.reveal.hash]);
+    await expectMinedRevert(queued.reveal, datanets.interface, "DatanetTermsChanged", [1n, terms, terms + 2n]);
     expect(await datanets.bondCredit(alice.address)).to.equal(20n * BOND);
     expect((await datanets.getContribution(1n, contentHash("victim"))).status).to.equal(0n);
     // Nothing is pending for the owner to reject: the treasury cannot grow from this.
@@ -52,22 +55,25 @@ describe("Security: front-running submit with new terms", function () {
 
   it("refuses it when only the validators changed, which a maximum bond alone would let through", async function () {
     const { datanets, owner, outsider, alice, pending, terms } = await victimFixture();
-    const [, reveal] = await mineInOneBlock([
-      () => datanets.connect(owner).setValidators(1n, [owner.address, outsider.address], GAS),
-      () => pending.reveal({ termsVersion: terms, maxBond: BOND, ...GAS }),
-    ]);
-    const error = await minedRevert(reveal, datanets);
-    expect([error?.name, ...(error?.args ?? [])]).to.deep.equal(["DatanetTermsChanged", 1n, terms, terms + 1n]);
+    const { queued, hashes } = await mineInOneBlock(async () => {
+      const reveal = await pending.reveal({ termsVersion: terms, maxBond: BOND, ...GAS, ...ORDINARY_FEES });
+      const validators = await datanets
+        .connect(owner)
+        .setValidators(1n, [owner.address, outsider.address], { ...GAS, ...outbid(reveal) });
+      return { reveal, validators };
+    });
+    expect(hashes).to.deep.equal([queued.validators.hash, queued.reveal.hash]);
+    await expectMinedRevert(queued.reveal, datanets.interface, "DatanetTermsChanged", [1n, terms, terms + 1n]);
     expect(await datanets.bondCredit(alice.address)).to.equal(20n * BOND);
     expect((await datanets.getContribution(1n, contentHash("victim"))).status).to.equal(0n);
   });
 
   it("lets the contributor submit, with the same commitment, once it agrees to the new terms", async function () {
     const { datanets, owner, outsider, alice, pending, terms } = await victimFixture();
-    await mineInOneBlock([
-      () => datanets.connect(owner).setValidators(1n, [owner.address, outsider.address], GAS),
-      () => pending.reveal({ termsVersion: terms, maxBond: BOND, ...GAS }),
-    ]);
+    await mineInOneBlock(async () => {
+      const reveal = await pending.reveal({ termsVersion: terms, maxBond: BOND, ...GAS, ...ORDINARY_FEES });
+      await datanets.connect(owner).setValidators(1n, [owner.address, outsider.address], { ...GAS, ...outbid(reveal) });
+    });
     await expect(pending.reveal({ termsVersion: terms + 1n, maxBond: BOND }))
       .to.emit(datanets, "ContributionSubmitted")
       .withArgs(

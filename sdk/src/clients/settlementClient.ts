@@ -26,7 +26,13 @@ export interface SettleParameters {
   logRoot: string;
   /** Where the inference logs can be fetched. */
   logURI: string;
-  /** Approve settlement for the fee when the allowance falls short. Default true. */
+  /**
+   * The most the payer will pay (wei of OPEN). Default: the fee quoted at the model's price just before sending, so
+   * a price raised after the quote (even in the same block, ahead of this transaction) makes the settlement revert
+   * with `TermsChangedError` instead of charging more.
+   */
+  maxFee?: bigint;
+  /** Approve settlement for `maxFee` when the allowance falls short. Default true. */
   approve?: boolean;
 }
 
@@ -68,6 +74,7 @@ export interface LedgerCheck {
 }
 
 const MAX_CALLS = 2n ** 64n - 1n;
+const MAX_UINT256 = 2n ** 256n - 1n;
 
 function settledOf(a: InferenceSettledEvent.OutputObject): Omit<SettlementRecord, "blockNumber" | "transactionHash"> {
   return {
@@ -161,22 +168,30 @@ export class SettlementClient {
   }
 
   /**
-   * Pays for `calls` inferences of a model from the signer's OPEN and records them in the current epoch. Unless
-   * `approve` is false, first approves settlement for the quoted fee when the allowance is short.
+   * Pays for `calls` inferences of a model from the signer's OPEN and records them in the current epoch, paying at
+   * most `maxFee` (by default the fee quoted now). Unless `approve` is false, first approves settlement for `maxFee`
+   * when the allowance is short.
+   *
+   * @throws `TermsChangedError` when the model's price rose above `maxFee` before the settlement was mined.
    */
   async settle(p: SettleParameters): Promise<SettleReturnType> {
     checkCalls(p.calls);
     if (!isHexString(p.logRoot, 32) || p.logRoot === ZeroHash) {
       throw new InvalidInputError(`The log root must be a nonzero 32-byte hex string, got "${p.logRoot}".`);
     }
+    if (p.maxFee !== undefined && (typeof p.maxFee !== "bigint" || p.maxFee < 0n || p.maxFee > MAX_UINT256)) {
+      throw new InvalidInputError(`maxFee must be a bigint in [0, 2^256 - 1], got ${String(p.maxFee)}.`);
+    }
     return withDecodedErrors(async () => {
+      const maxFee = p.maxFee ?? (await this.quote(p.modelId, p.calls)).fee;
       if (p.approve !== false) {
-        const { fee } = await this.quote(p.modelId, p.calls);
         const payer = await signerAddressOf(this.settlement.runner);
         const spender = await this.settlement.getAddress();
-        if ((await this.token.allowance(payer, spender)) < fee) await this.send(() => this.token.approve(spender, fee));
+        if ((await this.token.allowance(payer, spender)) < maxFee) {
+          await this.send(() => this.token.approve(spender, maxFee));
+        }
       }
-      const receipt = await this.send(() => this.settlement.settle(p.modelId, p.calls, p.logRoot, p.logURI));
+      const receipt = await this.send(() => this.settlement.settle(p.modelId, p.calls, maxFee, p.logRoot, p.logURI));
       const event = receipt.logs
         .map((l) => this.settlement.interface.parseLog(l))
         .find((e) => e?.name === "InferenceSettled");

@@ -1,5 +1,6 @@
+import { isError } from "ethers";
 import type { ContractRunner, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
-import { IntegrityError, InvalidInputError } from "../errors";
+import { IntegrityError, InvalidInputError, findRevertData } from "../errors";
 
 /** The address of the signer behind `runner`, or an error saying the client cannot send. */
 export async function signerAddressOf(runner: ContractRunner | null): Promise<string> {
@@ -11,14 +12,36 @@ export async function signerAddressOf(runner: ContractRunner | null): Promise<st
 
 /**
  * Sends a transaction from `runner` and waits for it to be mined; refuses up front (InvalidInputError) when there is
- * no signer, so a read-only client fails with a clear message instead of an ethers UNSUPPORTED_OPERATION.
+ * no signer, so a read-only client fails with a clear message instead of an ethers UNSUPPORTED_OPERATION. A
+ * transaction that was mined but reverted throws an error that carries its revert data (see {@link withRevertData}),
+ * so that the clients can turn it into the SDK's typed error.
  */
 export async function sendFrom(
   runner: ContractRunner | null,
   tx: () => Promise<ContractTransactionResponse>,
 ): Promise<ContractTransactionReceipt> {
   await signerAddressOf(runner);
-  const receipt = await (await tx()).wait();
+  const response = await tx();
+  const receipt = await response.wait().catch(async (error: unknown) => {
+    throw await withRevertData(error, response);
+  });
   if (!receipt) throw new IntegrityError("The transaction was dropped before it was mined.");
   return receipt;
+}
+
+/**
+ * A receipt says that a transaction reverted, not why: when another transaction changed the state under it in the
+ * same block (a front-run price change, say), the node accepted it and only mining it made it revert. Replays it as a
+ * call on the state its block left, which reverts the same way unless a later transaction of that block undid the
+ * cause, and returns that revert (whose data says why); otherwise returns `error` unchanged.
+ */
+async function withRevertData(error: unknown, response: ContractTransactionResponse): Promise<unknown> {
+  if (!isError(error, "CALL_EXCEPTION") || !error.receipt || findRevertData(error)) return error;
+  const { from, to, data, value, gasLimit } = response;
+  try {
+    await response.provider.call({ from, to, data, value, gasLimit, blockTag: error.receipt.blockNumber });
+  } catch (replayed) {
+    if (findRevertData(replayed)) return replayed;
+  }
+  return error;
 }

@@ -30,9 +30,6 @@ export class LimitExceededError extends ContractRevertError {
  */
 export class DuplicateContentError extends ContractRevertError {}
 
-/** The price, terms or bond the caller agreed to changed before its transaction was mined. */
-export class TermsChangedError extends ContractRevertError {}
-
 /** A submission's commitment is missing, already recorded, or too recent to be revealed yet. */
 export class CommitmentStateError extends ContractRevertError {}
 
@@ -59,6 +56,12 @@ export class InvalidProofError extends ContractRevertError {}
 
 /** The account has already claimed everything the current root gives it. */
 export class NothingToClaimError extends ContractRevertError {}
+
+/**
+ * The price, terms or bond the caller agreed to changed before its transaction was mined (a front-running owner, or
+ * a change that landed first). Nothing was paid; quote again and resend if the new terms are acceptable.
+ */
+export class TermsChangedError extends ContractRevertError {}
 
 /** The transaction reverted but the revert data matched no known error. */
 export class UnknownRevertError extends ProtocolError {

@@ -222,6 +222,20 @@ const KNOWN: RevertTable = {
     InvalidConfigurationError,
     (a) => [`Epoch ${a.epoch} is not after epoch ${a.previous}; epochs must strictly increase.`],
   ],
+  RewardsEpochNotEnded: [
+    InvalidConfigurationError,
+    (a) => [
+      `Epoch ${a.epoch} has not ended: the clock is in epoch ${a.current}.`,
+      "A root is only for an ended epoch, so that it carries every fee settled in it: propose it once the epoch is over.",
+    ],
+  ],
+  RewardsChallengeWindowClosed: [
+    RootStateError,
+    (a) => [
+      `The pending root's challenge window closed at ${date(a.validAt)}; the guardian can no longer revoke it.`,
+      "Anyone can now accept it (acceptRoot); only a later root can change what it pays.",
+    ],
+  ],
   RewardsTotalDecreased: [
     InvalidConfigurationError,
     (a) => [
@@ -253,6 +267,14 @@ const KNOWN: RevertTable = {
   ],
   RewardsInvalidChallengeWindow: [InvalidConfigurationError, () => ["The challenge window cannot be zero."]],
   RewardsInvalidAmount: [InvalidConfigurationError, () => ["The amount or address is zero."]],
+  RewardsInvalidReceiver: [InvalidConfigurationError, () => ["Recovered OPEN cannot go to the zero address."]],
+  RewardsNoExcess: [
+    InsufficientFundsError,
+    () => [
+      "The distributor holds no OPEN beyond what it owes (funded minus claimed).",
+      "Only OPEN sent to the distributor directly, not through fund, can be recovered.",
+    ],
+  ],
   AccessControlUnauthorizedAccount: [
     UnauthorizedError,
     (a) => [`${a.account} lacks the role ${a.neededRole} this action needs.`],

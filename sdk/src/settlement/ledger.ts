@@ -8,13 +8,17 @@ export interface SettledLog {
   logRoot: string;
 }
 
-/** An epoch's ledger, as `InferenceSettlement.epochLedger` returns it. */
+/**
+ * An epoch's ledger, as `InferenceSettlement.epochLedger` returns it. On-chain the counters are a uint96, a uint32 and
+ * a uint128, wide enough that no payer can fill them (an epoch's calls exceed 2^64 when a payer settles the most calls
+ * one settlement takes, 2^64 − 1, more than once), so read them as bigints, never as numbers.
+ */
 export interface EpochLedgerView {
-  /** Inference calls settled. */
+  /** Inference calls settled: below 2^96. */
   calls: bigint;
-  /** Number of settlements. */
+  /** Number of settlements: below 2^32. */
   settlements: bigint;
-  /** OPEN paid in fees (wei). */
+  /** OPEN paid in fees (wei): below 2^128. */
   fees: bigint;
   /** The chain of every settlement's `(modelId, calls, fee, logRoot)`, from zero. */
   logDigest: string;

@@ -1,6 +1,6 @@
 import { Interface } from "ethers";
 import { IEpochClock__factory, IInferenceSettlement__factory } from "../../../../typechain-types";
-import { InvalidConfigurationError, NotFoundError } from "../contractErrors";
+import { InsufficientFundsError, InvalidConfigurationError, NotFoundError, TermsChangedError } from "../contractErrors";
 import type { RevertTable } from "../revert";
 import { date, n } from "../format";
 
@@ -11,6 +11,13 @@ export const SETTLEMENT_REVERTS: RevertTable = {
     InvalidConfigurationError,
     (a) => [`Model ${a.modelId} is free (price 0), so there is no fee to settle.`],
   ],
+  SettlementFeeAboveMax: [
+    TermsChangedError,
+    (a) => [
+      `Model ${a.modelId}'s fee is now ${n(a.fee)}, above the ${n(a.maxFee)} the payer agreed to pay; nothing was paid.`,
+      "The model's price changed after the quote: quote again and settle with the new fee as maxFee if it is acceptable.",
+    ],
+  ],
   SettlementInvalidLogRoot: [
     InvalidConfigurationError,
     () => ["The log root is zero.", "Pass the root of the inference logs the settlement pays for."],
@@ -20,6 +27,14 @@ export const SETTLEMENT_REVERTS: RevertTable = {
     (a) => [`The fee split sums to ${n(a.sum)} basis points; it must sum to 10,000.`],
   ],
   SettlementInvalidTreasury: [InvalidConfigurationError, () => ["The treasury cannot be the zero address."]],
+  SettlementInvalidReceiver: [InvalidConfigurationError, () => ["Recovered OPEN cannot go to the zero address."]],
+  SettlementNoExcess: [
+    InsufficientFundsError,
+    () => [
+      "Settlement holds no OPEN to recover.",
+      "Settlement passes every fee through; only OPEN sent to it directly can be recovered.",
+    ],
+  ],
   EpochBeforeGenesis: [
     InvalidConfigurationError,
     (a) => [
