@@ -110,8 +110,8 @@ contract StakingPool is IStakingPool, Ownable {
     uint64 private constant _MAX_REWARD_PERIOD = 30 days;
 
     /// @dev Where the stored accumulator starts, so that the pool's slot is never zero and the first stake rewrites it
-    /// (5,000 gas) instead of creating it (22,100). Only differences of the accumulator are paid out; the views and
-    /// events subtract the base.
+    /// (5,000 gas) instead of creating it (22,100). Only differences of the accumulator are paid out; the view
+    /// subtracts the base.
     uint160 private constant _ACCUMULATOR_BASE = 1;
 
     /// @dev Where `notified`, `released` and `notifiedAtRoll` start, so that the {Carry} slot is never zero either;
