@@ -45,7 +45,9 @@ contract MockStakingPool {
         Ledger memory ledger = _ledger;
         uint256 accounted = uint256(ledger.principal) + notification.notified - ledger.released;
         uint256 balance = _TOKEN.balanceOf(address(this));
-        if (balance < accounted + amount) revert IStakingPool.StakingRewardNotReceived(amount, balance - accounted);
+        if (balance < accounted + amount) {
+            revert IStakingPool.StakingRewardNotReceived(amount, balance > accounted ? balance - accounted : 0);
+        }
         _notification = Notification(notification.notifier, notification.notified + uint96(amount));
         emit IStakingPool.RewardNotified(amount);
     }
