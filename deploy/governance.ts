@@ -9,8 +9,12 @@ import {
 } from "../typechain-types";
 import type { OpenGovernor, TimelockController } from "../typechain-types";
 
-/** Seconds a scheduled change waits in the timelock before it can run (the timelock's clock is block time). */
-export const DEFAULT_TIMELOCK_DELAY = 2n * 86_400n;
+/**
+ * Seconds a scheduled change waits in the timelock before it can run (the timelock's clock is block time): nine days,
+ * the staking pool's default longest cooldown (seven days) plus the two-day margin `deployProtocol` requires, so that
+ * stakers who see a change scheduled can leave before it runs.
+ */
+export const DEFAULT_TIMELOCK_DELAY = 9n * 86_400n;
 
 /** The clock mode of OPEN's ERC20Votes (and so of the Governor, which reads its token's clock): block numbers. */
 export const BLOCK_NUMBER_CLOCK_MODE = "mode=blocknumber&from=default";

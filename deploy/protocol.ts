@@ -12,14 +12,20 @@ import type {
   TimelockController,
 } from "../typechain-types";
 import type { FeeSplitStruct } from "../typechain-types/contracts/InferenceSettlement";
-import { deployGovernance, handOverToTimelock } from "./governance";
+import { DEFAULT_TIMELOCK_DELAY, deployGovernance, handOverToTimelock } from "./governance";
 import type { DeployGovernanceOptions } from "./governance";
 import { deployModelRegistry } from "./models";
 import { DEFAULT_EPOCH_LENGTH, deployEpochClock, deploySettlement } from "./settlement";
-import { deployStakingPool } from "./staking";
+import { DEFAULT_MAX_UNSTAKE_COOLDOWN, deployStakingPool } from "./staking";
 
 /** The reward distributor's default challenge window: one day to spot and revoke a wrong root. */
 export const DEFAULT_CHALLENGE_WINDOW = 86_400n;
+
+/**
+ * How much longer than the staking pool's longest cooldown the timelock's delay must be: two days to notice a
+ * scheduled change, request an unstake and get it mined, so that stakers can always leave before a change runs.
+ */
+export const TIMELOCK_COOLDOWN_MARGIN = 2n * 86_400n;
 
 /** Options of {@link deployProtocol}. */
 export interface DeployProtocolOptions {
@@ -49,10 +55,15 @@ export interface DeployProtocolOptions {
   feeSplit?: FeeSplitStruct;
   /** Seconds from an unstake request to its withdrawal; defaults to a week. */
   unstakeCooldown?: bigint;
+  /** The longest unstake cooldown governance may ever set; defaults to a week. */
+  maxUnstakeCooldown?: bigint;
+  /** Seconds over which the staking pool streams what was notified during the previous period; defaults to a day. */
+  stakingRewardPeriod?: bigint;
   /**
    * Hand every parameter (epoch length, fee split and treasury, unstake cooldown, the distributor's challenge window
    * and roles) to a TimelockController, optionally driven by an OPEN-votes Governor. Without it the deployer keeps
-   * them, as tests need. Requires `admin` to be the deployer (the default).
+   * them, as tests need. Requires `admin` to be the deployer (the default), and a delay at least
+   * {@link TIMELOCK_COOLDOWN_MARGIN} longer than `maxUnstakeCooldown`.
    */
   governance?: Omit<DeployGovernanceOptions, "openToken">;
 }
@@ -82,6 +93,10 @@ export async function deployProtocol(
   deployer: Signer,
   options: DeployProtocolOptions = {},
 ): Promise<ProtocolDeployment> {
+  const maxUnstakeCooldown = options.maxUnstakeCooldown ?? DEFAULT_MAX_UNSTAKE_COOLDOWN;
+  if (options.governance) {
+    assertDelayOutlastsCooldown(options.governance.minDelay ?? DEFAULT_TIMELOCK_DELAY, maxUnstakeCooldown);
+  }
   const deployerAddress = await deployer.getAddress();
   const attestor = options.attestor ?? deployerAddress;
   const guardian = options.guardian ?? deployerAddress;
@@ -112,7 +127,12 @@ export async function deployProtocol(
     )
   ).waitForDeployment();
   const models = await deployModelRegistry(deployer, await datanets.getAddress());
-  const staking = await deployStakingPool(deployer, { openToken: openAddress, cooldown: options.unstakeCooldown });
+  const staking = await deployStakingPool(deployer, {
+    openToken: openAddress,
+    cooldown: options.unstakeCooldown,
+    maxCooldown: maxUnstakeCooldown,
+    rewardPeriod: options.stakingRewardPeriod,
+  });
   const settlement = await deploySettlement(deployer, {
     paymentToken: openAddress,
     models: await models.getAddress(),
@@ -132,4 +152,20 @@ export async function deployProtocol(
     accessControlled: [{ contract: rewards }],
   });
   return { ...deployment, timelock, governor };
+}
+
+/**
+ * Throws, before anything is deployed, when a change scheduled in the timelock could run before a staker who saw it
+ * scheduled could leave: the delay must be at least the pool's longest cooldown plus {@link TIMELOCK_COOLDOWN_MARGIN}.
+ */
+function assertDelayOutlastsCooldown(minDelay: bigint, maxCooldown: bigint): void {
+  const needed = maxCooldown + TIMELOCK_COOLDOWN_MARGIN;
+  if (minDelay < needed) {
+    throw new Error(
+      `deployProtocol: a timelock delay of ${minDelay} s is shorter than the staking pool's longest cooldown ` +
+        `(${maxCooldown} s) plus a margin of ${TIMELOCK_COOLDOWN_MARGIN} s, so a scheduled change could run before ` +
+        `stakers who saw it could unstake and withdraw. Give governance.minDelay of at least ${needed} s, or a ` +
+        "shorter maxUnstakeCooldown.",
+    );
+  }
 }

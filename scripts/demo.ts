@@ -314,6 +314,13 @@ async function main(): Promise<void> {
   console.log(`Ledger of epoch 1 recomputed from the settlement events: ${ledger.valid ? "✓ matches" : "✗ MISMATCH"}`);
   if (!ledger.valid) throw new Error("The epoch ledger could not be reproduced from events.");
 
+  // The stakers' share of a day's fees streams over the next day, so stake earns in proportion to stake × time.
+  const stream = await pool.stream();
+  console.log(
+    `Staking pool: ${open(stream.queued)} queued, streaming over the day after ${new Date(Number(stream.periodEnd) * 1000).toISOString()}`,
+  );
+  await time.increaseTo(stream.periodEnd + stream.period);
+
   const claimedByStakers: string[][] = [];
   const totalStake = stakers.reduce((n, s) => n + s.stake, 0n);
   for (const s of stakers) {
@@ -327,7 +334,7 @@ async function main(): Promise<void> {
     ]);
   }
   printTable(
-    "Stakers claim their share of the fees",
+    "A day later, the stakers claim their share of the fees",
     ["Staker", "Stake", "Share", "Claimed"],
     claimedByStakers,
     [1, 2, 3],

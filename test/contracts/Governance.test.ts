@@ -81,12 +81,12 @@ describe("Governance", function () {
       expect(await timelock.hasRole(executorRole, ZeroAddress)).to.equal(false);
     });
 
-    it("defaults the delay to two days and the proposer and executor to the deployer", async function () {
+    it("defaults the delay to nine days (a week's longest unstake cooldown plus a two-day margin) and the proposer and executor to the deployer", async function () {
       const [deployer] = await ethers.getSigners();
       const { open } = await deployProtocol(deployer, { allowSameKey: true });
       const { timelock, governor } = await deployGovernance(deployer, { openToken: await open.getAddress() });
       expect(governor).to.equal(undefined);
-      expect(DEFAULT_TIMELOCK_DELAY).to.equal(172_800n);
+      expect(DEFAULT_TIMELOCK_DELAY).to.equal(777_600n);
       expect(await timelock.getMinDelay()).to.equal(DEFAULT_TIMELOCK_DELAY);
       expect(await timelock.hasRole(await timelock.PROPOSER_ROLE(), deployer.address)).to.equal(true);
       expect(await timelock.hasRole(await timelock.EXECUTOR_ROLE(), deployer.address)).to.equal(true);

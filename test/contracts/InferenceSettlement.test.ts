@@ -5,14 +5,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { IInferenceSettlement__factory, InferenceSettlement__factory } from "../../typechain-types";
 import { DEFAULT_EPOCH_LENGTH, DEFAULT_FEE_SPLIT, deploySettlement } from "../../deploy/settlement";
-import {
-  ODD_PRICE,
-  PAYER_FUNDS,
-  PRICE,
-  TOTAL_STAKED,
-  beforeGenesisFixture,
-  settlementFixture,
-} from "../fixtures/settlement";
+import { ODD_PRICE, PAYER_FUNDS, PRICE, beforeGenesisFixture, settlementFixture } from "../fixtures/settlement";
 import { unassertedErrorsAndEvents } from "../helpers/completeness";
 
 const BPS = 10_000n;
@@ -168,12 +161,10 @@ describe("InferenceSettlement", function () {
           logRoot(1),
           logURI(1),
         );
-      await expect(tx)
-        .to.emit(staking, "RewardNotified")
-        .withArgs(s.stakers, TOTAL_STAKED, (s.stakers * E18) / TOTAL_STAKED);
+      await expect(tx).to.emit(staking, "RewardNotified").withArgs(s.stakers);
       await expect(tx).to.emit(rewards, "Funded").withArgs(address, s.contributors, s.contributors);
       expect(await rewards.totalFunded()).to.equal(s.contributors);
-      expect(await staking.rewardPerToken()).to.equal((s.stakers * E18) / TOTAL_STAKED);
+      expect(await staking.outstandingRewards()).to.equal(s.stakers);
     });
 
     it("returns the epoch and the fee", async function () {
@@ -307,13 +298,20 @@ describe("InferenceSettlement", function () {
       expect(await open.balanceOf(payer.address)).to.equal(PAYER_FUNDS - PRICE * 10n);
     });
 
-    it("keeps the stakers' share in the pool as undistributed when nothing is staked", async function () {
+    it("sends the stakers' share before notifying it, so the pool's check that it arrived passes every time", async function () {
       const { open, staking, settle } = await deploy();
-      await staking.setTotalStaked(0n);
-      const stakers = sharesOf(PRICE, DEFAULT_FEE_SPLIT).stakers;
-      await expect(settle(1n, 1n)).to.emit(staking, "RewardNotified").withArgs(stakers, 0n, 0n);
-      expect(await staking.undistributed()).to.equal(stakers);
-      expect(await open.balanceOf(await staking.getAddress())).to.equal(stakers);
+      let notified = 0n;
+      for (const [modelId, calls] of [
+        [1n, 1n],
+        [2n, 3n],
+        [1n, 1_000n],
+      ]) {
+        const stakers = sharesOf((modelId === 1n ? PRICE : ODD_PRICE) * calls, DEFAULT_FEE_SPLIT).stakers;
+        await expect(settle(modelId, calls)).to.emit(staking, "RewardNotified").withArgs(stakers);
+        notified += stakers;
+      }
+      expect(await staking.outstandingRewards()).to.equal(notified);
+      expect(await open.balanceOf(await staking.getAddress())).to.equal(notified);
     });
 
     it("costs the same whatever the number of calls", async function () {

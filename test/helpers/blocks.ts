@@ -10,6 +10,14 @@ export const ORDINARY_FEES = { maxPriorityFeePerGas: GWEI, maxFeePerGas: 10n * G
 /** Fees of a transaction that outbids one paying {@link ORDINARY_FEES} for a place ahead of it in the block. */
 export const FRONT_RUN_FEES = { maxPriorityFeePerGas: 50n * GWEI, maxFeePerGas: 100n * GWEI };
 
+/** Fees of a transaction that a block builder orders after one paying {@link ORDINARY_FEES}: a sandwich's back. */
+export const BACK_RUN_FEES = { maxPriorityFeePerGas: GWEI / 2n, maxFeePerGas: 10n * GWEI };
+
+/** The receipts of mined transactions, in the order of `hashes` (reverted ones included, with status 0). */
+export async function receiptsOf(hashes: readonly string[]) {
+  return Promise.all(hashes.map(async (hash) => (await ethers.provider.getTransactionReceipt(hash))!));
+}
+
 /** Fees that outbid `victim`, a transaction seen in the mempool, as a front-runner does. */
 export function outbid(victim: TransactionResponse) {
   const maxPriorityFeePerGas = 2n * (victim.maxPriorityFeePerGas ?? victim.gasPrice) + GWEI;

@@ -109,7 +109,7 @@ describe("GovernanceClient", function () {
         clients.proposer.scheduleCall({ ...call, delay: TIMELOCK_DELAY - 1n }),
         InvalidConfigurationError,
       );
-      expect(short.shortMessage).to.equal("A delay of 172,799 s is below the timelock's minimum of 172,800 s.");
+      expect(short.shortMessage).to.equal("A delay of 777,599 s is below the timelock's minimum of 777,600 s.");
 
       const stranger = await rejection(clients.outsider.scheduleCall(call), UnauthorizedError);
       expect(stranger.args).to.deep.equal({ account: outsider.address, neededRole: await timelock.PROPOSER_ROLE() });

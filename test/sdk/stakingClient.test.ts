@@ -13,6 +13,7 @@ import {
   withDecodedErrors,
 } from "../../sdk/src";
 import { IStakingPool__factory } from "../../typechain-types";
+import { DEFAULT_MAX_UNSTAKE_COOLDOWN, DEFAULT_REWARD_PERIOD } from "../../deploy/staking";
 import { COOLDOWN, stakingFixture } from "../fixtures/staking";
 import { rejection } from "../helpers/rejection";
 
@@ -112,40 +113,75 @@ describe("StakingClient", function () {
   });
 
   describe("rewards", function () {
-    it("reports earned rewards, the reward per token and the cooldown, and claims", async function () {
+    it("reports earned rewards, the reward per token and the cooldowns, and claims", async function () {
       const { clients, alice, bob, notify, open } = await loadFixture(stakingClientFixture);
       await clients.alice.stake(30n * E18);
       await clients.bob.stake(10n * E18);
-      await notify(8n * E18);
-      expect(await clients.alice.earned(alice.address)).to.equal(6n * E18);
-      expect(await clients.bob.earned(bob.address)).to.equal(2n * E18);
-      expect(await clients.alice.rewardPerToken()).to.equal(E18 / 5n);
+      await notify(108n * E18);
+      await time.increaseTo((await clients.alice.stream()).periodEnd + DEFAULT_REWARD_PERIOD);
+      expect(await clients.alice.earned(alice.address)).to.equal(81n * E18);
+      expect(await clients.bob.earned(bob.address)).to.equal(27n * E18);
+      expect(await clients.alice.rewardPerToken()).to.equal((27n * E18) / 10n);
       expect(await clients.alice.cooldown()).to.equal(COOLDOWN);
+      expect(await clients.alice.maxCooldown()).to.equal(DEFAULT_MAX_UNSTAKE_COOLDOWN);
 
       const before = await open.balanceOf(alice.address);
       await clients.alice.claimRewards();
-      expect((await open.balanceOf(alice.address)) - before).to.equal(6n * E18);
+      expect((await open.balanceOf(alice.address)) - before).to.equal(81n * E18);
       expect(await clients.alice.earned(alice.address)).to.equal(0n);
       const error = await rejection(clients.alice.claimRewards(), NothingToClaimError);
       expect(error.errorName).to.equal("StakingNothingToClaim");
     });
 
-    it("reports fees notified while nothing was staked as undistributed", async function () {
+    it("reports the stream: what is queued for the next period, then its rate while it streams", async function () {
+      const { client, clients, notify } = await loadFixture(stakingClientFixture);
+      await clients.alice.stake(E18);
+      const { periodEnd } = await client.stream();
+      await notify(864n * E18);
+      expect(await client.stream()).to.deep.equal({
+        rate: 0n,
+        periodEnd,
+        queued: 864n * E18,
+        period: DEFAULT_REWARD_PERIOD,
+      });
+      await time.increaseTo(periodEnd + 1n);
+      // 864 OPEN over a day: 0.01 OPEN a second, in wei × 1e18.
+      expect(await client.stream()).to.deep.equal({
+        rate: 10n ** 34n,
+        periodEnd: periodEnd + DEFAULT_REWARD_PERIOD,
+        queued: 0n,
+        period: DEFAULT_REWARD_PERIOD,
+      });
+    });
+
+    it("reports what streamed while nothing was staked as undistributed", async function () {
       const { client, notify } = await loadFixture(stakingClientFixture);
       expect(await client.undistributed()).to.equal(0n);
-      await notify(3n * E18);
-      expect(await client.undistributed()).to.equal(3n * E18);
+      await notify(27n * E18);
+      await time.increaseTo((await client.stream()).periodEnd + DEFAULT_REWARD_PERIOD);
+      expect(await client.undistributed()).to.equal(27n * E18);
+    });
+
+    it("reports the principal, the outstanding rewards and the excess sent to the pool directly", async function () {
+      const { client, clients, notify, open, poolAddress } = await loadFixture(stakingClientFixture);
+      await clients.alice.stake(30n * E18);
+      await clients.alice.requestUnstake(10n * E18);
+      await notify(5n * E18);
+      await open.transfer(poolAddress, 2n * E18);
+      expect(await client.principal()).to.equal(30n * E18);
+      expect(await client.outstandingRewards()).to.equal(5n * E18);
+      expect(await client.excess()).to.equal(2n * E18);
     });
   });
 
   describe("errors", function () {
-    it("decodes refusals of calls the client does not wrap: notifier, owner, cooldown, receiver", async function () {
-      const { pool, owner, outsider } = await loadFixture(stakingClientFixture);
-      const notifier = await rejection(
+    it("decodes refusals of calls the client does not wrap: notifier, owner, cooldown, receiver, unpaid, excess", async function () {
+      const { pool, owner, outsider, notifier } = await loadFixture(stakingClientFixture);
+      const notNotifier = await rejection(
         withDecodedErrors(() => pool.connect(outsider).notifyReward(1n)),
         UnauthorizedError,
       );
-      expect(notifier.message).to.contain("is not the staking pool's reward notifier");
+      expect(notNotifier.message).to.contain("is not the staking pool's reward notifier");
       const notOwner = await rejection(
         withDecodedErrors(() => pool.connect(outsider).setCooldown(1n)),
         UnauthorizedError,
@@ -155,12 +191,23 @@ describe("StakingClient", function () {
         withDecodedErrors(() => pool.connect(owner).setCooldown(0n)),
         InvalidConfigurationError,
       );
-      expect(cooldown.message).to.contain("outside (0, 90 days]");
+      expect(cooldown.message).to.contain("outside (0, MAX_COOLDOWN]");
       const receiver = await rejection(
         withDecodedErrors(() => pool.connect(owner).sweepUndistributed(ethers.ZeroAddress)),
         InvalidConfigurationError,
       );
       expect(receiver.errorName).to.equal("StakingInvalidReceiver");
+      const unpaid = await rejection(
+        withDecodedErrors(() => pool.connect(notifier).notifyReward(E18)),
+        InsufficientFundsError,
+      );
+      expect(unpaid.errorName).to.equal("StakingRewardNotReceived");
+      expect(unpaid.message).to.contain("but the pool holds only 0 beyond its principal and outstanding rewards");
+      const nothing = await rejection(
+        withDecodedErrors(() => pool.connect(owner).recoverExcess(owner.address)),
+        InsufficientFundsError,
+      );
+      expect(nothing.errorName).to.equal("StakingNothingToRecover");
     });
 
     it("maps every custom error of IStakingPool to a typed subclass with a message", function () {

@@ -15,6 +15,18 @@ export interface StakePositionView {
   unstakeReadyAt: bigint;
 }
 
+/** The pool's reward stream: what streams now, until when, and what streams over the next period. */
+export interface RewardStreamView {
+  /** Rewards streaming now, in wei × 1e18 per second, shared by the stake present. */
+  rate: bigint;
+  /** Unix time (seconds) at which the current period ends and the queued rewards start streaming. */
+  periodEnd: bigint;
+  /** Rewards notified during the current period: they stream over the next one. */
+  queued: bigint;
+  /** Seconds per reward period. */
+  period: bigint;
+}
+
 /** Options of {@link StakingClient.stake}. */
 export interface StakeOptions {
   /** Approve the pool for `amount` first when the allowance is short. Default true. */
@@ -23,7 +35,9 @@ export interface StakeOptions {
 
 /**
  * Typed access to a StakingPool: stake OPEN, request an unstake, withdraw after the cooldown, claim fee rewards, and
- * read positions and pool state. Transactions wait to be mined and throw the SDK's typed errors when they revert.
+ * read positions, the reward stream and the pool's accounts. Fees stream over the reward period after the one they
+ * are paid in, so stake earns in proportion to stake × time. Transactions wait to be mined and throw the SDK's typed
+ * errors when they revert.
  */
 export class StakingClient {
   private constructor(
@@ -50,7 +64,7 @@ export class StakingClient {
 
   /**
    * Stakes `amount` OPEN from the signer. Approves the pool for `amount` first when the allowance is short, unless
-   * `approve` is false. The stake earns from the next fee notification on.
+   * `approve` is false. The stake earns its share of the running stream from now on, nothing of what streamed before.
    */
   async stake(amount: bigint, options: StakeOptions = {}): Promise<ContractTransactionReceipt> {
     if (amount <= 0n) throw new InvalidInputError(`The amount to stake must be positive, got ${amount}.`);
@@ -101,12 +115,45 @@ export class StakingClient {
     return withDecodedErrors(() => this.pool.cooldown());
   }
 
+  /** The longest cooldown governance may ever set, fixed at deployment. */
+  async maxCooldown(): Promise<bigint> {
+    return withDecodedErrors(() => this.pool.MAX_COOLDOWN());
+  }
+
+  /** The reward stream now: its rate, the end of the current period, what is queued for the next, the period. */
+  async stream(): Promise<RewardStreamView> {
+    const [rate, periodEnd, queued, period] = await withDecodedErrors(() =>
+      Promise.all([
+        this.pool.rewardRate(),
+        this.pool.periodEnd(),
+        this.pool.queuedRewards(),
+        this.pool.REWARD_PERIOD(),
+      ]),
+    );
+    return { rate, periodEnd, queued, period };
+  }
+
+  /** OPEN staked or unstaking in the pool, not yet withdrawn. */
+  async principal(): Promise<bigint> {
+    return withDecodedErrors(() => this.pool.principal());
+  }
+
+  /** Rewards notified and not yet paid or swept: queued, streaming, owed, undistributed and rounding dust. */
+  async outstandingRewards(): Promise<bigint> {
+    return withDecodedErrors(() => this.pool.outstandingRewards());
+  }
+
+  /** OPEN sent to the pool directly, beyond its principal and outstanding rewards, which governance may recover. */
+  async excess(): Promise<bigint> {
+    return withDecodedErrors(() => this.pool.excess());
+  }
+
   /** Accumulated rewards per staked token, scaled by 1e18. */
   async rewardPerToken(): Promise<bigint> {
     return withDecodedErrors(() => this.pool.rewardPerToken());
   }
 
-  /** Fees notified while nothing was staked, which governance may sweep. */
+  /** Rewards streamed while nothing was staked, which governance may sweep. */
   async undistributed(): Promise<bigint> {
     return withDecodedErrors(() => this.pool.undistributed());
   }

@@ -35,9 +35,34 @@ export const STAKING_REVERTS: RevertTable = {
     UnauthorizedError,
     (a) => [`${a.account} is not the staking pool's reward notifier.`, "Rewards arrive through inference settlement."],
   ],
+  StakingRewardNotReceived: [
+    InsufficientFundsError,
+    (a) => [
+      `${n(a.amount)} notified as rewards, but the pool holds only ${n(a.available)} beyond its principal and outstanding rewards.`,
+      "Transfer the reward to the pool before notifying it, as settlement does; stake and owed rewards cannot back it.",
+    ],
+  ],
+  StakingNothingToRecover: [
+    InsufficientFundsError,
+    () => [
+      "The staking pool holds no OPEN beyond its principal and outstanding rewards: there is no excess to recover.",
+      "Only OPEN sent to the pool directly can be recovered; see the pool's `excess()`.",
+    ],
+  ],
   StakingInvalidCooldown: [
     InvalidConfigurationError,
-    (a) => [`A cooldown of ${n(a.cooldown)} seconds is outside (0, 90 days].`],
+    (a) => [
+      `A cooldown of ${n(a.cooldown)} seconds is outside (0, MAX_COOLDOWN].`,
+      "The pool's MAX_COOLDOWN() is fixed at deployment, so that the governance delay can always outlast it.",
+    ],
+  ],
+  StakingInvalidMaxCooldown: [
+    InvalidConfigurationError,
+    (a) => [`A maximum cooldown of ${n(a.maxCooldown)} seconds is outside (0, 90 days].`],
+  ],
+  StakingInvalidRewardPeriod: [
+    InvalidConfigurationError,
+    (a) => [`A reward period of ${n(a.period)} seconds is outside [1 hour, 30 days].`],
   ],
   StakingInvalidReceiver: [InvalidConfigurationError, () => ["The zero address cannot be used here."]],
 };
