@@ -19,6 +19,7 @@ import {
 } from "../../sdk/src";
 import type { ProtocolError } from "../../sdk/src";
 import type { ContractTransactionReceipt } from "ethers";
+import { submitFile } from "../../sdk/src/node";
 import { seededRandom } from "../../scripts/lib/corpus";
 import { DAY, sdkFixture, sdkPolicy } from "../fixtures/sdk";
 import { rejection } from "../helpers/rejection";
@@ -292,7 +293,7 @@ describe("DatanetClient", function () {
       const content = Buffer.from(Array.from({ length: 2048 }, () => Math.floor(random() * 256)));
       const path = join(dir, "sample.bin");
       await writeFile(path, content);
-      const r = await clients.alice.submitFile(datanetId, path, { uri: "ipfs://sample" });
+      const r = await submitFile(clients.alice, { datanetId, path, uri: "ipfs://sample" });
       expect(r.contentHash).to.equal("0x" + createHash("sha256").update(content).digest("hex"));
       expect(r.size).to.equal(2048);
       expect(r.uri).to.equal("ipfs://sample");
@@ -302,7 +303,7 @@ describe("DatanetClient", function () {
     it("throws InvalidInputError naming a file that cannot be read", async function () {
       const { clients, datanetId } = await loadFixture(sdkFixture);
       const path = join(dir, "missing.eml");
-      const error = await rejection(clients.alice.submitFile(datanetId, path), InvalidInputError);
+      const error = await rejection(submitFile(clients.alice, { datanetId, path }), InvalidInputError);
       expect(error.message).to.equal(`Cannot read "${path}".`);
       expect((error.cause as NodeJS.ErrnoException).code).to.equal("ENOENT");
     });

@@ -1,8 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { isAddress } from "ethers";
 import type { ContractRunner, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
-import { DatanetRegistry__factory, OpenToken__factory } from "../../../typechain-types";
-import type { DatanetRegistry, OpenToken } from "../../../typechain-types";
+import { DatanetRegistry__factory, OpenToken__factory } from "../contracts/typechain";
+import type { DatanetRegistry, OpenToken } from "../contracts/typechain";
 import { contentId } from "../content/hash";
 import type { ContentInput } from "../content/hash";
 import { commitmentOf, randomSalt } from "../datanet/commitment";
@@ -245,21 +244,6 @@ export class DatanetClient {
     if (latest && BigInt(latest.timestamp) > deadline) {
       await this.send(() => this.registry.reclaimBond(datanetId, contentHash));
     }
-  }
-
-  /** Reads a file and submits its bytes (see {@link submit}). */
-  async submitFile(
-    datanetId: bigint,
-    path: string,
-    options: { uri?: string; approve?: boolean } = {},
-  ): Promise<SubmitReturnType> {
-    let content: Uint8Array;
-    try {
-      content = await readFile(path);
-    } catch (error) {
-      throw new InvalidInputError(`Cannot read "${path}".`, { cause: error });
-    }
-    return this.submit({ datanetId, content, ...options });
   }
 
   private async ensureBondAllowance(account: string, bond: bigint): Promise<void> {

@@ -1,7 +1,7 @@
 import { isAddress, isHexString } from "ethers";
 import type { ContractRunner, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
-import { TimelockController__factory } from "../../../typechain-types";
-import type { TimelockController } from "../../../typechain-types";
+import { TimelockController__factory } from "../contracts/typechain";
+import type { TimelockController } from "../contracts/typechain";
 import { InvalidInputError, withDecodedErrors } from "../errors";
 import { OPERATION_STATES } from "../errors/reverts/governance";
 import { resolveTimelockCall, timelockOperationId } from "../governance/operation";

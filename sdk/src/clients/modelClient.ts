@@ -1,8 +1,8 @@
 import { isAddress, isHexString } from "ethers";
 import type { ContractRunner, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
-import { IDatanetRegistry__factory, ModelRegistry__factory } from "../../../typechain-types";
-import type { IDatanetRegistry, ModelRegistry } from "../../../typechain-types";
-import type { ModelSpecStruct, ModelVersionStructOutput } from "../../../typechain-types/contracts/ModelRegistry";
+import { IDatanetRegistry__factory, ModelRegistry__factory } from "../contracts/typechain";
+import type { IDatanetRegistry, ModelRegistry } from "../contracts/typechain";
+import type { ModelSpecStruct, ModelVersionStructOutput } from "../contracts/typechain/contracts/ModelRegistry";
 import { InvalidInputError, withDecodedErrors } from "../errors";
 import { ADAPTER_KINDS } from "../models/types";
 import type { ModelSpec, ModelTermsView, ModelVersionView } from "../models/types";

@@ -1,8 +1,8 @@
 import { isAddress } from "ethers";
 import type { ContractRunner, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
-import { IRewardDistributor__factory, OpenToken__factory } from "../../../typechain-types";
-import type { IRewardDistributor, OpenToken } from "../../../typechain-types";
-import type { RewardRootStructOutput } from "../../../typechain-types/contracts/interfaces/IRewardDistributor";
+import { IRewardDistributor__factory, OpenToken__factory } from "../contracts/typechain";
+import type { IRewardDistributor, OpenToken } from "../contracts/typechain";
+import type { RewardRootStructOutput } from "../contracts/typechain/contracts/interfaces/IRewardDistributor";
 import { IntegrityError, InvalidInputError, withDecodedErrors } from "../errors";
 import { sendFrom, signerAddressOf } from "./tx";
 

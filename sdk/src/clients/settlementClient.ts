@@ -5,9 +5,9 @@ import {
   IInferenceSettlement__factory,
   IModelRegistry__factory,
   OpenToken__factory,
-} from "../../../typechain-types";
-import type { IEpochClock, IInferenceSettlement, IModelRegistry, OpenToken } from "../../../typechain-types";
-import type { InferenceSettledEvent } from "../../../typechain-types/contracts/interfaces/IInferenceSettlement";
+} from "../contracts/typechain";
+import type { IEpochClock, IInferenceSettlement, IModelRegistry, OpenToken } from "../contracts/typechain";
+import type { InferenceSettledEvent } from "../contracts/typechain/contracts/interfaces/IInferenceSettlement";
 import { IntegrityError, InvalidInputError, withDecodedErrors } from "../errors";
 import { scheduleOf } from "../settlement/epochs";
 import type { EpochSegment } from "../settlement/epochs";

@@ -1,7 +1,7 @@
 import { isAddress } from "ethers";
 import type { ContractRunner, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
-import { IStakingPool__factory, OpenToken__factory } from "../../../typechain-types";
-import type { IStakingPool, OpenToken } from "../../../typechain-types";
+import { IStakingPool__factory, OpenToken__factory } from "../contracts/typechain";
+import type { IStakingPool, OpenToken } from "../contracts/typechain";
 import { InvalidInputError, withDecodedErrors } from "../errors";
 import { sendFrom, signerAddressOf } from "./tx";
 

@@ -1,8 +1,7 @@
-import { createHash } from "node:crypto";
 import { CID } from "multiformats/cid";
 import * as Digest from "multiformats/hashes/digest";
 import * as raw from "multiformats/codecs/raw";
-import { getBytes, hexlify } from "ethers";
+import { getBytes, hexlify, sha256 } from "ethers";
 import { InvalidInputError } from "../errors";
 
 /** Multihash code of sha2-256. */
@@ -29,7 +28,7 @@ function toBytes(content: ContentInput): Uint8Array {
 
 /** sha-256 of `content` as 0x-prefixed hex. */
 export function sha256Hex(content: ContentInput): string {
-  return "0x" + createHash("sha256").update(toBytes(content)).digest("hex");
+  return sha256(toBytes(content));
 }
 
 /** The IPFS CIDv1 (raw codec) that corresponds to a sha-256 content hash. */

@@ -6,7 +6,7 @@ import {
   IRewardDistributor__factory,
   OpenToken__factory,
   StakingPool__factory,
-} from "../../../typechain-types";
+} from "../contracts/typechain";
 import { ProtocolError } from "./base";
 import {
   CommitmentStateError,

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { wasmKeccak } from "./keccak";
 
 const ADDRESS_BYTES = 20;
@@ -108,7 +107,8 @@ function hasValidChecksum(account: string): boolean {
   return true;
 }
 
-const SEED = randomBytes(4).readInt32LE();
+/** A random seed per process, so that nobody can pick addresses that collide in every run. */
+const SEED = globalThis.crypto.getRandomValues(new Int32Array(1))[0];
 
 /** MurmurHash3 (x86, 32-bit) of 20 bytes, seeded; signed, as stored in an Int32Array. */
 function hashAddress(bytes: Uint8Array, offset: number): number {

@@ -1,14 +1,13 @@
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { KeccakUnavailableError } from "../errors";
+import { KECCAK_WASM_BASE64 } from "./keccakWasm";
 
 /**
  * keccak-256 over hash-wasm's WebAssembly build, reached synchronously.
  *
  * hash-wasm only hands out its hasher behind a Promise (`createKeccak`), which would force `buildRewardTree` to be
- * async. Node compiles and instantiates a WebAssembly module synchronously, so we take the keccak binary that
- * hash-wasm embeds in its keccak bundle and instantiate it ourselves, once, on first use. Calling the module's
+ * async. A 4,041-byte WebAssembly module compiles and instantiates synchronously everywhere (browsers refuse it on the
+ * main thread only above 4 KiB), so the build embeds the keccak module of hash-wasm (`keccakWasm.ts`, generated) and
+ * we instantiate it ourselves, once, on first use. Calling the module's
  * one-shot `Hash_Calculate` export directly also skips the wrapper's per-call work (about a quarter of the time of
  * `init`/`update`/`digest("binary")`, which also allocates the digest): input is written straight into the
  * module's buffer and the digest stays there, so a leaf's second round hashes it in place without a copy.
@@ -58,7 +57,7 @@ function instantiate(): WasmKeccak {
     throw new KeccakUnavailableError("hash-wasm's keccak module does not instantiate.", { cause });
   }
   keccak.hash(0);
-  if (Buffer.from(keccak.digest).toString("hex") !== EMPTY_KECCAK) {
+  if (Array.from(keccak.digest, (b) => b.toString(16).padStart(2, "0")).join("") !== EMPTY_KECCAK) {
     throw new KeccakUnavailableError("hash-wasm's keccak module gives a wrong keccak-256 of the empty string.");
   }
   return keccak;
@@ -84,36 +83,8 @@ export function bindKeccak(binary: Uint8Array): WasmKeccak {
 
 let binaryBytes: Uint8Array | undefined;
 
-/** hash-wasm's keccak module, read once. */
+/** hash-wasm's keccak module, decoded once. */
 export function keccakBinary(): Uint8Array {
-  binaryBytes ??= embeddedBinary();
+  binaryBytes ??= Uint8Array.from(atob(KECCAK_WASM_BASE64), (c) => c.charCodeAt(0));
   return binaryBytes;
-}
-
-/**
- * The module bytes, checked against the SHA-1 prefix hash-wasm stores beside them (it uses it to version saved
- * states), so a changed bundle layout fails here rather than hashing with something else.
- */
-function embeddedBinary(): Uint8Array {
-  let bundle: string;
-  try {
-    bundle = readFileSync(join(dirname(require.resolve("hash-wasm")), "keccak.umd.min.js"), "utf8");
-  } catch (cause) {
-    throw new KeccakUnavailableError("hash-wasm's keccak bundle is missing.", {
-      cause,
-      hint: "Run `npm ci`: hash-wasm is a dependency.",
-    });
-  }
-  const found =
-    /name\s*:\s*["']sha3["']\s*,\s*data\s*:\s*["']([A-Za-z0-9+/=]+)["']\s*,\s*hash\s*:\s*["']([0-9a-f]+)["']/.exec(
-      bundle,
-    );
-  if (found) {
-    const binary = Buffer.from(found[1], "base64");
-    if (createHash("sha1").update(binary).digest("hex").startsWith(found[2])) return binary;
-  }
-  throw new KeccakUnavailableError("hash-wasm's keccak bundle does not hold the expected WebAssembly module.", {
-    details: "Looked for the embedded `sha3` module and its SHA-1 prefix in hash-wasm/dist/keccak.umd.min.js.",
-    hint: "hash-wasm changed its bundle layout: pin hash-wasm 4.x (tested with 4.13.0).",
-  });
 }

@@ -292,8 +292,9 @@ export class RewardTree {
 }
 
 /** Output scratch for `hexOf`: "0x" and 64 hex digits, turned into a string in one native call. */
-const HEX_TEXT = Buffer.from("0x" + "00".repeat(NODE_BYTES), "latin1");
-const HEX_DIGITS = Buffer.from("0123456789abcdef", "latin1");
+const HEX_TEXT = new TextEncoder().encode("0x" + "00".repeat(NODE_BYTES));
+const HEX_DIGITS = new TextEncoder().encode("0123456789abcdef");
+const ASCII = new TextDecoder();
 
 /**
  * `bytes[offset, offset + 32)` as 0x-prefixed lower-case hex. Writing the digits into a scratch buffer and decoding
@@ -305,7 +306,7 @@ function hexOf(bytes: Uint8Array, offset: number): string {
     HEX_TEXT[2 + 2 * k] = HEX_DIGITS[byte >> 4];
     HEX_TEXT[3 + 2 * k] = HEX_DIGITS[byte & 15];
   }
-  return HEX_TEXT.toString("latin1");
+  return ASCII.decode(HEX_TEXT);
 }
 
 /* VALIDATION */

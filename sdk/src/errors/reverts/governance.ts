@@ -1,5 +1,5 @@
 import { Interface, formatEther } from "ethers";
-import { OpenGovernor__factory, Ownable__factory, TimelockController__factory } from "../../../../typechain-types";
+import { OpenGovernor__factory, Ownable__factory, TimelockController__factory } from "../../contracts/typechain";
 import {
   OperationStateError,
   InsufficientFundsError,

@@ -1,5 +1,5 @@
 import { Interface } from "ethers";
-import { IEpochClock__factory, IInferenceSettlement__factory } from "../../../../typechain-types";
+import { IEpochClock__factory, IInferenceSettlement__factory } from "../../contracts/typechain";
 import { InsufficientFundsError, InvalidConfigurationError, NotFoundError, TermsChangedError } from "../contractErrors";
 import type { RevertTable } from "../revert";
 import { date, n } from "../format";
