@@ -19,7 +19,7 @@ import {
 } from "../../sdk/src";
 import type { ProtocolError } from "../../sdk/src";
 import type { ContractTransactionReceipt } from "ethers";
-import { seededRandom } from "../../scripts/lib/corpus";
+import { seededRandom } from "../helpers/random";
 import { DAY, sdkFixture, sdkPolicy } from "../fixtures/sdk";
 import { rejection } from "../helpers/rejection";
 
