@@ -27,4 +27,4 @@ export * from "./attribution/tokenize";
 export * from "./attribution/suffixArray";
 export * from "./attribution/spans";
 export * from "./attribution/dedup";
-export * from "./attribution/epoch";
+export * from "./epoch";
