@@ -15,6 +15,7 @@ import {
     Reputation,
     SubmitRequest
 } from "./interfaces/IDatanetRegistry.sol";
+import {DailyQuotaLib} from "./libraries/DailyQuotaLib.sol";
 import {SurgeBondLib} from "./libraries/SurgeBondLib.sol";
 
 /// @title DatanetRegistry
@@ -201,7 +202,7 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
         Policy storage policy = _policies[datanetId][terms];
         uint96 base = policy.bond;
         if (base == 0) return 0;
-        uint256 used = state.day == block.timestamp / 1 days ? state.bytesToday : 0;
+        uint256 used = DailyQuotaLib.used(state.day, state.bytesToday, DailyQuotaLib.today());
         return SurgeBondLib.bondAt(base, SurgeBondLib.level(used + size, policy.datanetDailyBytes));
     }
 
@@ -323,13 +324,18 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
         address contributor
     ) external view returns (uint256 files, uint256 bytes_) {
         ContributorAccount storage account = _accounts[datanetId][contributor];
-        if (account.day == block.timestamp / 1 days) return (account.filesToday, account.bytesToday);
+        (files, bytes_) = DailyQuotaLib.used(
+            account.day,
+            account.filesToday,
+            account.bytesToday,
+            DailyQuotaLib.today()
+        );
     }
 
     /// @inheritdoc IDatanetRegistry
     function datanetUsageToday(uint256 datanetId) external view returns (uint256 bytes_) {
         DatanetState storage state = _datanets[datanetId];
-        if (state.day == block.timestamp / 1 days) return state.bytesToday;
+        return DailyQuotaLib.used(state.day, state.bytesToday, DailyQuotaLib.today());
     }
 
     /* BONDS AND TREASURY */
@@ -444,20 +450,18 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
 
     function _chargeContributor(uint256 datanetId, Policy storage policy, uint64 size, uint32 today) private {
         ContributorAccount storage account = _accounts[datanetId][msg.sender];
-        uint32 files;
-        uint64 used;
-        if (account.day == today) {
-            files = account.filesToday;
-            used = account.bytesToday;
-        }
+        (uint32 files, uint64 used) = DailyQuotaLib.used(account.day, account.filesToday, account.bytesToday, today);
         uint32 fileLimit = policy.contributorDailyFiles;
         if (files >= fileLimit) revert DatanetContributorDailyFilesExceeded(datanetId, msg.sender, fileLimit);
-        uint64 byteLimit = policy.contributorDailyBytes;
-        uint64 remaining = byteLimit > used ? byteLimit - used : 0;
+        uint64 remaining = DailyQuotaLib.remaining(policy.contributorDailyBytes, used);
         if (size > remaining) revert DatanetContributorDailyBytesExceeded(datanetId, msg.sender, size, remaining);
         account.day = today;
-        account.filesToday = files + 1;
-        account.bytesToday = used + size;
+        // Cannot overflow: files < fileLimit, a uint32, and used + size <= contributorDailyBytes, a uint64, were
+        // checked above.
+        unchecked {
+            account.filesToday = files + 1;
+            account.bytesToday = used + size;
+        }
     }
 
     /// @dev Adds `size` to the Datanet's bytes today and returns the submission's surge level. Without a bond the
@@ -470,10 +474,10 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
         uint64 size,
         uint32 today
     ) private returns (uint8 surgeLevel) {
-        uint64 used = state.day == today ? state.bytesToday : 0;
+        uint64 used = DailyQuotaLib.used(state.day, state.bytesToday, today);
         uint256 usedAfter = uint256(used) + size;
         if (bond == 0) {
-            uint64 remaining = budget > used ? budget - used : 0;
+            uint64 remaining = DailyQuotaLib.remaining(budget, used);
             if (size > remaining) revert DatanetDailyBytesExceeded(datanetId, size, remaining);
         } else {
             surgeLevel = SurgeBondLib.level(usedAfter, budget);
@@ -500,7 +504,7 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
         uint64 size = request.size;
         Policy storage policy = _policies[datanetId][terms];
         if (size > policy.maxFileBytes) revert DatanetFileTooLarge(datanetId, size, policy.maxFileBytes);
-        uint32 today = uint32(block.timestamp / 1 days);
+        uint32 today = DailyQuotaLib.today();
         _chargeContributor(datanetId, policy, size, today);
         uint96 base = policy.bond;
         surgeLevel = _chargeDatanet(datanetId, _datanets[datanetId], base, policy.datanetDailyBytes, size, today);

@@ -18,7 +18,7 @@ export function loadEmails(): Email[] {
   }));
 }
 
-/** A small seeded PRNG (mulberry32) so every run of the demo and the tests makes the same choices. */
+/** A small seeded PRNG (mulberry32) so every run of the demo and the benchmarks makes the same choices. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

@@ -12,7 +12,13 @@ export * from "./clients/stakingClient";
 export * from "./rewards/allocate";
 export * from "./rewards/rewardTree";
 export * from "./models/types";
-export * from "./models/provenance";
+export { ProvenanceMismatchError } from "./models/provenance";
+export type {
+  DatanetRefCheck,
+  DatanetSnapshot,
+  ModelProvenanceReport,
+  ModelVersionProvenance,
+} from "./models/provenance";
 export * from "./clients/modelClient";
 export * from "./clients/governanceClient";
 export * from "./governance/operation";
@@ -27,4 +33,4 @@ export * from "./attribution/tokenize";
 export * from "./attribution/suffixArray";
 export * from "./attribution/spans";
 export * from "./attribution/dedup";
-export * from "./attribution/epoch";
+export * from "./epoch";

@@ -11,7 +11,7 @@ import { DEFAULT_EPOCH_LENGTH } from "../../deploy/settlement";
 import { InvalidInputError, RewardsClient, buildRewardTree } from "../../sdk/src";
 import type { RewardTree } from "../../sdk/src";
 import { loadTree } from "../../scripts/claim";
-import { seededRandom } from "../../scripts/lib/corpus";
+import { seededRandom } from "../helpers/random";
 import type { RewardDistributor } from "../../typechain-types";
 import { startHardhatNode } from "../helpers/hardhatNode";
 import type { HardhatNode } from "../helpers/hardhatNode";

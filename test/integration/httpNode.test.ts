@@ -12,7 +12,8 @@ import {
 } from "../../sdk/src";
 import type { DatanetPolicy } from "../../sdk/src";
 import type { DatanetRegistry, OpenToken } from "../../typechain-types";
-import { loadEmails, seededRandom } from "../../scripts/lib/corpus";
+import { loadEmails } from "../helpers/corpus";
+import { seededRandom } from "../helpers/random";
 import { startHardhatNode } from "../helpers/hardhatNode";
 import type { HardhatNode } from "../helpers/hardhatNode";
 

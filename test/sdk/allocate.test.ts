@@ -1,8 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { InvalidInputError, InvalidPoolError, InvalidWeightError, ZeroTotalWeightError, allocate } from "../../sdk/src";
-import { seededRandom } from "../../scripts/lib/corpus";
-import { shuffled } from "../helpers/random";
+import { seededRandom, shuffled } from "../helpers/random";
 
 /** fast-check settings shared by every property: fixed seed, so a failure reproduces. */
 const RUNS = { seed: 20_240_601, numRuns: 300 };

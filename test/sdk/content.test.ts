@@ -7,8 +7,9 @@ import { identity } from "multiformats/hashes/identity";
 import { sha256 as multiformatsSha256 } from "multiformats/hashes/sha2";
 import { InvalidInputError, cidFromContentHash, contentHashFromCid, contentId, sha256Hex } from "../../sdk/src";
 import type { ContentInput } from "../../sdk/src";
-import { loadEmails, seededRandom } from "../../scripts/lib/corpus";
-import type { Email } from "../../scripts/lib/corpus";
+import { loadEmails } from "../helpers/corpus";
+import type { Email } from "../helpers/corpus";
+import { seededRandom } from "../helpers/random";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 

@@ -20,7 +20,7 @@ import {
 import type { ProtocolError } from "../../sdk/src";
 import type { ContractTransactionReceipt } from "ethers";
 import { submitFile } from "../../sdk/src/node";
-import { seededRandom } from "../../scripts/lib/corpus";
+import { seededRandom } from "../helpers/random";
 import { DAY, sdkFixture, sdkPolicy } from "../fixtures/sdk";
 import { rejection } from "../helpers/rejection";
 

@@ -4,7 +4,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { AbiCoder, MaxUint256, ZeroHash, keccak256 } from "ethers";
 import { contributionIdOf, digestOf, foldDigest, sha256Hex } from "../../sdk/src";
 import type { Acceptance } from "../../sdk/src";
-import { seededRandom } from "../../scripts/lib/corpus";
+import { seededRandom } from "../helpers/random";
 import { sdkFixture, sdkPolicy } from "../fixtures/sdk";
 
 /**

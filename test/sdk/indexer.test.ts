@@ -15,7 +15,8 @@ import {
 } from "../../sdk/src";
 import type { DatanetClient } from "../../sdk/src";
 import { DatanetRegistry__factory } from "../../typechain-types";
-import { loadEmails, seededRandom } from "../../scripts/lib/corpus";
+import { loadEmails } from "../helpers/corpus";
+import { seededRandom } from "../helpers/random";
 import { DAY, sdkFixture, sdkPolicy } from "../fixtures/sdk";
 import { commitSubmission } from "../helpers/submission";
 

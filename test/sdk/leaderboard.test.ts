@@ -2,8 +2,7 @@ import { expect } from "chai";
 import { getAddress, hexlify } from "ethers";
 import { InvalidInputError, Z_95, rankContributors, wilsonLowerBound } from "../../sdk/src";
 import type { ContributorStats } from "../../sdk/src";
-import { seededRandom } from "../../scripts/lib/corpus";
-import { shuffled } from "../helpers/random";
+import { seededRandom, shuffled } from "../helpers/random";
 
 /** A checksummed (mixed-case) address from the seeded PRNG. */
 function randomAddress(random: () => number): string {

@@ -17,7 +17,7 @@ import {
 } from "../../sdk/src";
 import type { RewardEntry, RewardTreeDump } from "../../sdk/src";
 import { wasmKeccak } from "../../sdk/src/rewards/keccak";
-import { seededRandom } from "../../scripts/lib/corpus";
+import { seededRandom } from "../helpers/random";
 
 const ENCODING = ["address", "uint256"];
 const UINT256_MAX = (1n << 256n) - 1n;

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { MAX_SURGE_LEVEL, commitmentOf, randomSalt, surgeBond, surgeLevel } from "../../sdk/src";
-import { seededRandom } from "../../scripts/lib/corpus";
+import { seededRandom } from "../helpers/random";
 import { sdkFixture, sdkPolicy } from "../fixtures/sdk";
 import { submitContribution } from "../helpers/submission";
 

@@ -9,7 +9,8 @@ import { digestOf } from "../datanet/digest";
 import { CONTRIBUTION_STATUSES, fromPolicyTuple, toPolicyTuple } from "../datanet/types";
 import type { ContributionStatusName, DatanetPolicy } from "../datanet/types";
 import { IntegrityError, InvalidInputError, ProtocolError, withDecodedErrors } from "../errors";
-import { DatanetIndexer } from "../indexer/datanetIndexer";
+import type { DatanetIndexer } from "../indexer/datanetIndexer";
+import { syncedIndexer } from "../indexer/synced";
 import { retryWhileTooRecent } from "./reveal";
 import { sendFrom, signerAddressOf } from "./tx";
 
@@ -335,13 +336,7 @@ export class DatanetClient {
    */
   async verifyVersion(datanetId: bigint, version: number, indexer?: DatanetIndexer): Promise<VersionCheck> {
     const onchain = await withDecodedErrors(() => this.registry.getVersion(datanetId, version));
-    let source = indexer;
-    if (!source) {
-      const provider = this.registry.runner?.provider;
-      if (!provider) throw new InvalidInputError("verifyVersion needs a client connected to a provider.");
-      source = new DatanetIndexer(provider, await this.registry.getAddress());
-      await source.sync();
-    }
+    const source = await syncedIndexer(this.registry, indexer, "verifyVersion");
     const acceptances = source.datanet(datanetId).acceptances;
     const count = Number(onchain.count);
     if (acceptances.length < count) {

@@ -6,6 +6,10 @@ import type { ModelSpecStruct, ModelVersionStructOutput } from "../contracts/typ
 import { InvalidInputError, withDecodedErrors } from "../errors";
 import { ADAPTER_KINDS } from "../models/types";
 import type { ModelSpec, ModelTermsView, ModelVersionView } from "../models/types";
+import type { DatanetIndexer } from "../indexer/datanetIndexer";
+import { syncedIndexer } from "../indexer/synced";
+import { ProvenanceMismatchError, checkModelProvenance } from "../models/provenance";
+import type { DatanetSnapshot, ModelProvenanceReport } from "../models/provenance";
 import { sendFrom, signerAddressOf } from "./tx";
 
 /** Parameters of {@link ModelClient.registerModel}. */
@@ -178,4 +182,49 @@ export class ModelClient {
     const count = await this.versionCount(modelId);
     return Promise.all(Array.from({ length: count }, (_, i) => this.version(modelId, i + 1)));
   }
+}
+
+/** Parameters of {@link verifyModelProvenance}. */
+export interface VerifyModelProvenanceParameters {
+  modelId: bigint;
+  /**
+   * Where the events come from. Default: a new {@link DatanetIndexer} over the model registry's Datanet registry,
+   * synced to the latest block through the client's provider. Pass one already synced to reuse its work.
+   */
+  indexer?: DatanetIndexer;
+  /** Throw {@link ProvenanceMismatchError} instead of returning a report with mismatches. Default false. */
+  assert?: boolean;
+}
+
+/**
+ * Lists every version of model `modelId` with the Datanet versions it was trained on, and checks each one: the
+ * `(count, digest)` the Datanet registry published must equal the digest recomputed from the acceptances in the
+ * events. A model whose every check passes was trained on data anyone can rebuild from the chain, so the
+ * contributors it owes are exactly the accepted ones up to each count.
+ */
+export async function verifyModelProvenance(
+  models: ModelClient,
+  p: VerifyModelProvenanceParameters,
+): Promise<ModelProvenanceReport> {
+  const datanetRegistry = await models.datanets.getAddress();
+  const versions = await models.versions(p.modelId);
+  const indexer = await syncedIndexer(models.datanets, p.indexer, "verifyModelProvenance");
+  const published = new Map<string, DatanetSnapshot>();
+  for (const v of versions) {
+    for (const { datanetId, version } of v.trainedOn) {
+      const key = `${datanetId}:${version}`;
+      if (published.has(key)) continue;
+      const snapshot = await withDecodedErrors(() => models.datanets.getVersion(datanetId, version));
+      published.set(key, { count: Number(snapshot.count), digest: snapshot.digest });
+    }
+  }
+  const report = checkModelProvenance({
+    modelId: p.modelId,
+    datanetRegistry,
+    versions,
+    published: (datanetId, version) => published.get(`${datanetId}:${version}`)!,
+    acceptances: (datanetId) => indexer.datanets.get(datanetId)?.acceptances ?? [],
+  });
+  if (p.assert && !report.ok) throw new ProvenanceMismatchError(report);
+  return report;
 }

@@ -1,4 +1,4 @@
-import { isAddress, isHexString, ZeroHash } from "ethers";
+import { isAddress, isHexString, MaxUint256, ZeroHash } from "ethers";
 import type { ContractRunner, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 import {
   IEpochClock__factory,
@@ -74,7 +74,6 @@ export interface LedgerCheck {
 }
 
 const MAX_CALLS = 2n ** 64n - 1n;
-const MAX_UINT256 = 2n ** 256n - 1n;
 
 function settledOf(a: InferenceSettledEvent.OutputObject): Omit<SettlementRecord, "blockNumber" | "transactionHash"> {
   return {
@@ -179,7 +178,7 @@ export class SettlementClient {
     if (!isHexString(p.logRoot, 32) || p.logRoot === ZeroHash) {
       throw new InvalidInputError(`The log root must be a nonzero 32-byte hex string, got "${p.logRoot}".`);
     }
-    if (p.maxFee !== undefined && (typeof p.maxFee !== "bigint" || p.maxFee < 0n || p.maxFee > MAX_UINT256)) {
+    if (p.maxFee !== undefined && (typeof p.maxFee !== "bigint" || p.maxFee < 0n || p.maxFee > MaxUint256)) {
       throw new InvalidInputError(`maxFee must be a bigint in [0, 2^256 - 1], got ${String(p.maxFee)}.`);
     }
     return withDecodedErrors(async () => {

@@ -1,5 +1,5 @@
-/* The contract error classes, apart from the revert tables: a table in ./reverts imports them, and revert.ts imports
-the tables, so the classes must not live in revert.ts (the import cycle would hand a table undefined classes). */
+/* The contract error classes, at the bottom of the errors: the revert tables in ./reverts name them and the decoder
+(revert.ts) imports the tables, one direction only, so no table can ever see a class still undefined. */
 import { ProtocolError } from "./base";
 
 /** Which on-chain limit a {@link LimitExceededError} hit. */

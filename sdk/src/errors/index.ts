@@ -4,4 +4,5 @@ export * from "./rewards";
 export * from "./settlement";
 export * from "./attributionValuation";
 export * from "./attributionSpans";
-export * from "./attributionEpoch";
+export * from "./attributionDedup";
+export * from "./epoch";

@@ -1,7 +1,10 @@
-import type { ModelClient } from "../clients/modelClient";
 import { digestOf } from "../datanet/digest";
-import { IntegrityError, InvalidInputError, withDecodedErrors } from "../errors";
-import { DatanetIndexer } from "../indexer/datanetIndexer";
+import type { Acceptance } from "../datanet/digest";
+import { IntegrityError } from "../errors";
+import type { ModelVersionView } from "./types";
+
+/* A model's provenance, pure: what a check of its Datanet versions reports, and the check itself. Reading the chain
+for it is the client's part (verifyModelProvenance, in clients/modelClient.ts). */
 
 /** A Datanet version's accepted-contribution count and running digest. */
 export interface DatanetSnapshot {
@@ -38,18 +41,6 @@ export interface ModelProvenanceReport {
   versions: ModelVersionProvenance[];
 }
 
-/** Parameters of {@link verifyModelProvenance}. */
-export interface VerifyModelProvenanceParameters {
-  modelId: bigint;
-  /**
-   * Where the events come from. Default: a new {@link DatanetIndexer} over the model registry's Datanet registry,
-   * synced to the latest block through the client's provider. Pass one already synced to reuse its work.
-   */
-  indexer?: DatanetIndexer;
-  /** Throw {@link ProvenanceMismatchError} instead of returning a report with mismatches. Default false. */
-  assert?: boolean;
-}
-
 /** A Datanet version a model names is not what the events reproduce. `report` has every check. */
 export class ProvenanceMismatchError extends IntegrityError {
   readonly report: ModelProvenanceReport;
@@ -76,55 +67,40 @@ export class ProvenanceMismatchError extends IntegrityError {
   }
 }
 
+/** What {@link checkModelProvenance} checks, already read from the chain. */
+export interface ModelProvenanceInput {
+  modelId: bigint;
+  /** The Datanet registry whose published versions were read. */
+  datanetRegistry: string;
+  /** Every version of the model, oldest first. */
+  versions: readonly ModelVersionView[];
+  /** The `(count, digest)` the registry published for a Datanet version the model names. */
+  published: (datanetId: bigint, version: number) => DatanetSnapshot;
+  /** A Datanet's acceptances from the events, in order. */
+  acceptances: (datanetId: bigint) => readonly Acceptance[];
+}
+
 /**
- * Lists every version of model `modelId` with the Datanet versions it was trained on, and checks each one: the
- * `(count, digest)` the Datanet registry published must equal the digest recomputed from the acceptances in the
- * events. A model whose every check passes was trained on data anyone can rebuild from the chain, so the
- * contributors it owes are exactly the accepted ones up to each count.
+ * Checks every Datanet version each model version names: the published `(count, digest)` must equal the digest of
+ * the first `count` acceptances in the events (and there must be that many). O(acceptances used).
  */
-export async function verifyModelProvenance(
-  models: ModelClient,
-  p: VerifyModelProvenanceParameters,
-): Promise<ModelProvenanceReport> {
-  const datanetRegistry = await models.datanets.getAddress();
-  const versions = await models.versions(p.modelId);
-  let indexer = p.indexer;
-  if (!indexer) {
-    const provider = models.registry.runner?.provider;
-    if (!provider) throw new InvalidInputError("verifyModelProvenance needs a client connected to a provider.");
-    indexer = new DatanetIndexer(provider, datanetRegistry);
-    await indexer.sync();
-  }
-
-  const published = new Map<string, Promise<DatanetSnapshot>>();
-  const snapshotOf = (datanetId: bigint, version: number) => {
-    const key = `${datanetId}:${version}`;
-    if (!published.has(key)) {
-      published.set(
-        key,
-        withDecodedErrors(() => models.datanets.getVersion(datanetId, version)).then((v) => ({
-          count: Number(v.count),
-          digest: v.digest,
-        })),
-      );
-    }
-    return published.get(key)!;
-  };
-
+export function checkModelProvenance(p: ModelProvenanceInput): ModelProvenanceReport {
   const checked: ModelVersionProvenance[] = [];
-  for (const v of versions) {
+  for (const v of p.versions) {
     const datanets: DatanetRefCheck[] = [];
     for (const { datanetId, version } of v.trainedOn) {
-      const expected = await snapshotOf(datanetId, version);
-      const acceptances = indexer.datanets.get(datanetId)?.acceptances ?? [];
-      const included = acceptances.slice(0, expected.count);
+      const expected = p.published(datanetId, version);
+      const included = p.acceptances(datanetId).slice(0, expected.count);
       const actual = { count: included.length, digest: digestOf(included) };
       const ok = actual.count === expected.count && actual.digest === expected.digest;
       datanets.push({ datanetId, version, status: ok ? "ok" : "mismatch", expected, actual });
     }
     checked.push({ version: v.version, ok: datanets.every((d) => d.status === "ok"), datanets });
   }
-  const report = { modelId: p.modelId, datanetRegistry, ok: checked.every((v) => v.ok), versions: checked };
-  if (p.assert && !report.ok) throw new ProvenanceMismatchError(report);
-  return report;
+  return {
+    modelId: p.modelId,
+    datanetRegistry: p.datanetRegistry,
+    ok: checked.every((v) => v.ok),
+    versions: checked,
+  };
 }

@@ -1,13 +1,7 @@
+import { HEX_NIBBLE } from "../internal/hex";
 import { wasmKeccak } from "./keccak";
 
 const ADDRESS_BYTES = 20;
-
-/** Hex digit value by character code, -1 for anything that is not a hex digit. */
-const NIBBLE = new Int8Array(128).fill(-1);
-for (let d = 0; d < 16; d++) {
-  NIBBLE["0123456789abcdef".charCodeAt(d)] = d;
-  NIBBLE["0123456789ABCDEF".charCodeAt(d)] = d;
-}
 
 /**
  * Account → entry index over raw 20-byte addresses: an open-addressing hash table in typed arrays.
@@ -82,8 +76,8 @@ export function parseAddress(account: unknown, out: Uint8Array, offset: number, 
   for (let k = 0; k < ADDRESS_BYTES; k++) {
     const high = account.charCodeAt(2 + 2 * k);
     const low = account.charCodeAt(3 + 2 * k);
-    const h = high < 128 ? NIBBLE[high] : -1;
-    const l = low < 128 ? NIBBLE[low] : -1;
+    const h = high < 128 ? HEX_NIBBLE[high] : -1;
+    const l = low < 128 ? HEX_NIBBLE[low] : -1;
     if (h < 0 || l < 0) return false;
     out[offset + k] = (h << 4) | l;
     if (high >= 0x41) cases |= high & 0x20 ? 1 : 2;

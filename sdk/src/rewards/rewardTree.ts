@@ -1,3 +1,4 @@
+import { MaxUint256 } from "ethers";
 import * as z from "zod";
 import {
   DuplicateAccountError,
@@ -8,6 +9,7 @@ import {
   TreeDumpMismatchError,
   UnknownAccountError,
 } from "../errors";
+import { zodPath } from "../internal/zod";
 import { AddressIndex, parseAddress } from "./addressIndex";
 import { hashTree } from "./treeHashing";
 
@@ -34,7 +36,6 @@ export interface RewardTreeDump {
   values: { value: [account: string, amount: string]; treeIndex: number }[];
 }
 
-const UINT256_MAX = (1n << 256n) - 1n;
 const NODE_BYTES = 32;
 const ADDRESS_BYTES = 20;
 
@@ -103,7 +104,7 @@ export class RewardTree {
       if (first >= 0) throw new DuplicateAccountError(accounts[i], label(first), label(i));
       total += amounts[i];
     }
-    if (total > UINT256_MAX) {
+    if (total > MaxUint256) {
       throw new InvalidAmountError(`The amounts sum to ${total}, more than a uint256 holds.`, {
         details: "The distributor's root total is a uint256.",
       });
@@ -126,7 +127,7 @@ export class RewardTree {
     const amounts = new Array<bigint>(entries.length);
     for (let i = 0; i < entries.length; i++) {
       const { account, amount } = (entries[i] ?? {}) as Partial<RewardEntry>;
-      if (typeof amount !== "bigint" || amount < 0n || amount > UINT256_MAX) {
+      if (typeof amount !== "bigint" || amount < 0n || amount > MaxUint256) {
         const shown = typeof amount === "bigint" ? String(amount) : JSON.stringify(amount);
         throw new InvalidAmountError(`entries[${i}].amount is ${shown}; it must be a bigint in [0, 2^256 - 1].`);
       }
@@ -151,7 +152,7 @@ export class RewardTree {
     const parsed = DUMP_SCHEMA.safeParse(dump);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new MalformedTreeDumpError(pathOf(issue.path), issue.message);
+      throw new MalformedTreeDumpError(zodPath(issue.path, "the dump"), issue.message);
     }
     const { tree, values } = parsed.data;
     const n = values.length;
@@ -338,18 +339,10 @@ const DUMP_SCHEMA = z.strictObject({
               error: "an amount must be a decimal string without sign or leading zeros.",
               abort: true,
             })
-            .refine((amount) => BigInt(amount) <= UINT256_MAX, "an amount must be below 2^256."),
+            .refine((amount) => BigInt(amount) <= MaxUint256, "an amount must be below 2^256."),
         ]),
         treeIndex: z.number().int().nonnegative(),
       }),
     )
     .min(1, "a dump needs at least one value."),
 });
-
-/** A zod issue path as code would write it: `values[3].value[0]`; the dump itself when empty. */
-function pathOf(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return "the dump";
-  return path
-    .map((key, k) => (typeof key === "number" ? `[${key}]` : k === 0 ? String(key) : `.${String(key)}`))
-    .join("");
-}

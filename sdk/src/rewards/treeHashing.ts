@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { HEX_NIBBLE } from "../internal/hex";
 import { bindKeccak, keccakBinary, wasmKeccak } from "./keccak";
 import type { WasmKeccak } from "./keccak";
 
@@ -146,10 +147,6 @@ export function compareNodes(a: Uint8Array, aOffset: number, b: Uint8Array, bOff
 
 /* LAYOUT */
 
-/** Hex digit value by character code (the amounts' own `toString(16)`, so always a digit). */
-const NIBBLE = new Uint8Array(128);
-for (let d = 0; d < 16; d++) NIBBLE["0123456789abcdef".charCodeAt(d)] = d;
-
 /** Amounts handed to the helper thread per release: small enough that it starts early, large enough to be cheap. */
 const ENCODE_CHUNK = 1 << 14;
 
@@ -159,7 +156,9 @@ function encodeAmounts(amounts: readonly bigint[], amountBytes: Uint8Array, from
     const hex = amounts[i].toString(16);
     for (let j = hex.length, p = i * AMOUNT_BYTES + AMOUNT_BYTES - 1; j > 0; j -= 2, p--) {
       amountBytes[p] =
-        j === 1 ? NIBBLE[hex.charCodeAt(0)] : (NIBBLE[hex.charCodeAt(j - 2)] << 4) | NIBBLE[hex.charCodeAt(j - 1)];
+        j === 1
+          ? HEX_NIBBLE[hex.charCodeAt(0)]
+          : (HEX_NIBBLE[hex.charCodeAt(j - 2)] << 4) | HEX_NIBBLE[hex.charCodeAt(j - 1)];
     }
   }
 }

@@ -1,3 +1,4 @@
+import { MaxUint256 } from "ethers";
 import { InvalidFeeAmountError, InvalidFeeSplitError } from "../errors";
 
 /** The basis points a fee split sums to, as `InferenceSettlement.BPS`. */
@@ -20,7 +21,6 @@ export interface FeeShares {
 }
 
 const PARTS = ["treasuryBps", "modelBps", "stakersBps", "contributorsBps"] as const;
-const MAX_UINT256 = 2n ** 256n - 1n;
 
 /**
  * Splits `amount` exactly as `InferenceSettlement.settle` pays a fee: the treasury, the model and the stakers get
@@ -31,7 +31,7 @@ const MAX_UINT256 = 2n ** 256n - 1n;
  * @throws InvalidFeeSplitError when a part of `bps` is not an integer in [0, 10,000] or the parts do not sum to 10,000.
  */
 export function splitFee(amount: bigint, bps: FeeSplitBps): FeeShares {
-  if (typeof amount !== "bigint" || amount < 0n || amount > MAX_UINT256) throw new InvalidFeeAmountError(amount);
+  if (typeof amount !== "bigint" || amount < 0n || amount > MaxUint256) throw new InvalidFeeAmountError(amount);
   assertFeeSplit(bps);
   const treasury = (amount * BigInt(bps.treasuryBps)) / BigInt(BPS);
   const model = (amount * BigInt(bps.modelBps)) / BigInt(BPS);

@@ -7,9 +7,9 @@ import {
   clusterContributions,
 } from "../../../sdk/src";
 import type { ContributionClustering, DedupContribution } from "../../../sdk/src";
-import { loadEmails, seededRandom } from "../../../scripts/lib/corpus";
+import { loadEmails } from "../../helpers/corpus";
 import { sha256 } from "../../helpers/epochReference";
-import { shuffled } from "../../helpers/random";
+import { seededRandom, shuffled } from "../../helpers/random";
 
 /* REFERENCE: every pair compared by the exact Jaccard similarity of plain string sets, components by search */
 

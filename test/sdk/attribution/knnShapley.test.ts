@@ -7,7 +7,7 @@ import {
   ValuationNonFiniteValueError,
   knnShapley,
 } from "../../../sdk/src";
-import { seededRandom } from "../../../scripts/lib/corpus";
+import { seededRandom } from "../../helpers/random";
 
 /** Squared Euclidean distance, summed left to right. Exact on small integers, so ties are real ties. */
 function squaredDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -15,7 +15,8 @@ import {
   trainLogistic,
 } from "../../../sdk/src";
 import type { InfluenceMethod, LogisticModel } from "../../../sdk/src";
-import { loadEmails, seededRandom } from "../../../scripts/lib/corpus";
+import { loadEmails } from "../../helpers/corpus";
+import { seededRandom } from "../../helpers/random";
 
 /*
  * Reference logistic regression, written plainly and apart from the SDK: parameters θ = [w…, b], nested arrays,

@@ -11,7 +11,8 @@ import {
   tokenizeWords,
 } from "../../../sdk/src";
 import type { SpanAttribution, SpanDocument, SpanIndexOptions, SpanMatch } from "../../../sdk/src";
-import { loadEmails, seededRandom } from "../../../scripts/lib/corpus";
+import { loadEmails } from "../../helpers/corpus";
+import { seededRandom } from "../../helpers/random";
 
 /* REFERENCE: brute force over plain arrays of words, no suffix array */
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { InvalidInputError, InvalidSuffixArrayInputError, buildSuffixArray, findSuffixRange } from "../../../sdk/src";
-import { seededRandom } from "../../../scripts/lib/corpus";
+import { seededRandom } from "../../helpers/random";
 
 /** The suffix array by definition: all start positions sorted by comparing the suffixes token by token. */
 function naiveSuffixArray(text: ArrayLike<number>): number[] {

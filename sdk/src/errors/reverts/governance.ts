@@ -7,8 +7,8 @@ import {
   NotFoundError,
   UnauthorizedError,
 } from "../contractErrors";
-import { n, short } from "../format";
-import type { RevertTable } from "../revert";
+import { n, short } from "./format";
+import type { RevertTable } from "./table";
 
 /** TimelockController's `OperationState`, in enum order. */
 export const OPERATION_STATES = ["Unset", "Waiting", "Ready", "Done"] as const;

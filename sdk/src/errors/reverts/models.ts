@@ -1,5 +1,5 @@
 import { InvalidConfigurationError, NotFoundError, UnauthorizedError } from "../contractErrors";
-import type { RevertTable } from "../revert";
+import type { RevertTable } from "./table";
 
 /**
  * How each custom error of the model registry becomes a typed SDK error.

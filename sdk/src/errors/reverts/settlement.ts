@@ -1,8 +1,8 @@
 import { Interface } from "ethers";
 import { IEpochClock__factory, IInferenceSettlement__factory } from "../../contracts/typechain";
 import { InsufficientFundsError, InvalidConfigurationError, NotFoundError, TermsChangedError } from "../contractErrors";
-import type { RevertTable } from "../revert";
-import { date, n } from "../format";
+import type { RevertTable } from "./table";
+import { date, n } from "./format";
 
 /** How the custom errors of InferenceSettlement and EpochClock become SDK errors. */
 export const SETTLEMENT_REVERTS: RevertTable = {

@@ -4,8 +4,8 @@ import {
   NothingToClaimError,
   UnauthorizedError,
 } from "../contractErrors";
-import type { RevertTable } from "../revert";
-import { date, n } from "../format";
+import type { RevertTable } from "./table";
+import { date, n } from "./format";
 
 /**
  * How each custom error of the staking pool becomes a typed SDK error.

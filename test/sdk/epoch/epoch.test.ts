@@ -18,10 +18,10 @@ import {
   verifyEpochReport,
 } from "../../../sdk/src";
 import type { EpochInput, EpochReport } from "../../../sdk/src";
-import { loadEmails, seededRandom } from "../../../scripts/lib/corpus";
+import { loadEmails } from "../../helpers/corpus";
 import { address, indexedContributions, referenceDigest, sha256 } from "../../helpers/epochReference";
 import type { DraftContribution } from "../../helpers/epochReference";
-import { shuffled } from "../../helpers/random";
+import { seededRandom, shuffled } from "../../helpers/random";
 
 /* INDEPENDENT REFERENCES (hashes and digests: test/helpers/epochReference.ts) */
 

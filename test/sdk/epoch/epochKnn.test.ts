@@ -9,7 +9,7 @@ import {
   verifyEpochReport,
 } from "../../../sdk/src";
 import type { EpochContribution, EpochInput, EpochReport, EpochScorer } from "../../../sdk/src";
-import { seededRandom } from "../../../scripts/lib/corpus";
+import { seededRandom } from "../../helpers/random";
 import { address, indexedContributions, referenceDigest } from "../../helpers/epochReference";
 import type { DraftContribution } from "../../helpers/epochReference";
 

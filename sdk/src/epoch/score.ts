@@ -1,0 +1,106 @@
+import { knnShapley } from "../attribution/knnShapley";
+import { buildSpanIndex } from "../attribution/spans";
+import { InvalidEpochInputError } from "../errors";
+import { compare } from "./order";
+
+/* How a model's inferences are scored: its scorer as the input names it and the report records it, and the
+function that turns one inference into contribution weights. */
+
+/** KNN-Shapley scoring of a feature-based classifier, with `k` neighbours (an integer ≥ 1). */
+export interface KnnShapleyScorer {
+  kind: "knn-shapley";
+  k: number;
+}
+
+/**
+ * How a model's inferences are attributed: `spans` (the default) finds the output's text in the contributions';
+ * `knn-shapley` values each contribution's (features, label) for the inference's (features, label), see
+ * {@link knnShapley}.
+ */
+export type EpochScorer = { kind: "spans" } | KnnShapleyScorer;
+
+/** Contribution ids with positive weights summing to 1, by weight then id. */
+export type Attribution = { id: string; weight: number }[];
+
+/** What a scorer reads of a contribution. */
+export interface ScoredContribution {
+  id: string;
+  text: string;
+  features?: number[];
+  label?: number;
+}
+
+/** What a scorer reads of an inference. */
+export interface ScoredInference {
+  output: string;
+  features?: number[];
+  label?: number;
+}
+
+/** One model's scorer: the attribution of an inference, whose place in the input is `path` (for errors). */
+export type Scorer = (inference: ScoredInference, path: string) => Attribution;
+
+/** Refuses a contribution or inference that a `knn-shapley` model, `models[m]`, needs without its example. */
+export function requireExample(item: { features?: number[]; label?: number }, path: string, m: number): void {
+  for (const field of ["features", "label"] as const) {
+    if (item[field] === undefined) {
+      throw new InvalidEpochInputError(`${path}.${field}`, `is required: models[${m}] scores with knn-shapley.`);
+    }
+  }
+}
+
+/**
+ * The scorer of a `spans` model: span attribution of the output over `eligible`, copies credited to their cluster's
+ * representative. O(eligible text) to set up, one {@link SpanIndex.attribute} per inference.
+ */
+export function spanScorer(
+  eligible: readonly ScoredContribution[],
+  representativeOf: ReadonlyMap<string, string>,
+  spans: { minTokens: number; maxDocumentFraction: number },
+): Scorer {
+  const index = buildSpanIndex(
+    eligible.map((c) => ({ id: c.id, text: c.text })),
+    { ...spans, cluster: representativeOf },
+  );
+  return (inference) => index.attribute(inference.output);
+}
+
+/**
+ * The scorer of `knn-shapley` model `models[m]`: the KNN-Shapley values of the cluster representatives among
+ * `eligible` (sorted as rule 3 of `attributeEpoch` says, which breaks distance ties) for an inference, the positive
+ * ones divided by their sum, by weight then id. Every example, copies included, must have as many features as the
+ * earliest. O(eligible × features) to set up, O(representatives × features) per inference.
+ */
+export function knnScorer<C extends ScoredContribution>(
+  eligible: readonly C[],
+  representativeOf: ReadonlyMap<string, string>,
+  k: number,
+  m: number,
+  contributionAt: ReadonlyMap<C, number>,
+): Scorer {
+  const dimension = eligible[0].features!.length;
+  const checkDimension = (features: number[], path: string) => {
+    if (features.length !== dimension) {
+      throw new InvalidEpochInputError(
+        `${path}.features`,
+        `has ${features.length} features; the examples of models[${m}] have ${dimension}.`,
+      );
+    }
+  };
+  for (const c of eligible) checkDimension(c.features!, `contributions[${contributionAt.get(c)}]`);
+  const representatives = eligible.filter((c) => representativeOf.get(c.id) === c.id);
+  const X = representatives.map((c) => c.features!);
+  const y = representatives.map((c) => c.label!);
+  return (inference, path) => {
+    requireExample(inference, path, m);
+    checkDimension(inference.features!, path);
+    const values = knnShapley(X, y, inference.features!, inference.label!, k);
+    let sum = 0;
+    for (const value of values) if (value > 0) sum += value;
+    const shares: Attribution = [];
+    representatives.forEach((c, r) => {
+      if (values[r] > 0) shares.push({ id: c.id, weight: values[r] / sum });
+    });
+    return shares.sort((a, b) => b.weight - a.weight || compare(a.id, b.id));
+  };
+}
