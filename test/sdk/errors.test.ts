@@ -4,6 +4,8 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Interface, ZeroAddress } from "ethers";
 import {
   ContractRevertError,
+  DatanetClient,
+  UserRejectedError,
   DuplicateContentError,
   InsufficientFundsError,
   InvalidConfigurationError,
@@ -416,6 +418,46 @@ describe("SDK errors", function () {
       expect(error.errorName).to.equal("DatanetInsufficientBalance");
       expect(error.args).to.deep.equal({ requested: 5n, available: 0n });
       expect(error.shortMessage).to.equal("5 requested but only 0 is available.");
+    });
+  });
+
+  describe("UserRejectedError", function () {
+    it("is what a request the wallet's owner rejected becomes, with nothing sent", async function () {
+      const { registry, alice, datanetId } = await loadFixture(errorsFixture);
+      // A wallet (EIP-1193) whose owner rejects every transaction, as ethers reports it: ACTION_REJECTED.
+      class RejectingSigner extends ethers.AbstractSigner {
+        constructor(private readonly inner: typeof alice) {
+          super(inner.provider);
+        }
+        getAddress() {
+          return this.inner.getAddress();
+        }
+        connect() {
+          return this;
+        }
+        signTransaction(): Promise<string> {
+          throw new Error("not used");
+        }
+        signMessage(): Promise<string> {
+          throw new Error("not used");
+        }
+        signTypedData(): Promise<string> {
+          throw new Error("not used");
+        }
+        async sendTransaction(): Promise<never> {
+          throw ethers.makeError("user rejected action", "ACTION_REJECTED", {
+            action: "sendTransaction",
+            reason: "rejected",
+          });
+        }
+      }
+      const client = await DatanetClient.connect(registry, new RejectingSigner(alice));
+      const nonce = await ethers.provider.getTransactionCount(alice.address);
+      const error = await rejection(client.submit({ datanetId, content: "never sent" }), UserRejectedError);
+      expect(error).to.be.instanceOf(ProtocolError);
+      expect(error.shortMessage).to.equal("The wallet's owner rejected the request; nothing was sent.");
+      expect(error.hint).to.equal("Approve it in the wallet to go on.");
+      expect(await ethers.provider.getTransactionCount(alice.address)).to.equal(nonce);
     });
   });
 

@@ -33,3 +33,6 @@ export class InvalidInputError extends ProtocolError {}
 
 /** A value recomputed from events differs from the value on-chain (or from a claimed value). */
 export class IntegrityError extends ProtocolError {}
+
+/** The wallet's owner rejected a request (a transaction or a signature) in the wallet: nothing was sent. */
+export class UserRejectedError extends ProtocolError {}

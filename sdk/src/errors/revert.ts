@@ -1,4 +1,4 @@
-import { Interface } from "ethers";
+import { Interface, isError } from "ethers";
 import type { Result } from "ethers";
 import {
   DatanetRegistry__factory,
@@ -7,7 +7,7 @@ import {
   OpenToken__factory,
   StakingPool__factory,
 } from "../contracts/typechain";
-import { ProtocolError } from "./base";
+import { ProtocolError, UserRejectedError } from "./base";
 import { ContractRevertError, UnknownRevertError } from "./contractErrors";
 import { DATANET_REVERTS } from "./reverts/datanet";
 import { TOKEN_REVERTS } from "./reverts/token";
@@ -87,6 +87,12 @@ function toRecord(result: Result, names: readonly string[]): Record<string, unkn
  */
 export function decodeRevert(error: unknown): unknown {
   if (error instanceof ProtocolError) return error;
+  if (isError(error, "ACTION_REJECTED")) {
+    return new UserRejectedError("The wallet's owner rejected the request; nothing was sent.", {
+      hint: "Approve it in the wallet to go on.",
+      cause: error,
+    });
+  }
   const data = findRevertData(error);
   if (!data) return error;
   for (const iface of INTERFACES) {
