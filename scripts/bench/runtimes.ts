@@ -2,8 +2,8 @@
  * The reward tree under every runtime a user may load the SDK with (see scripts/lib/runtimes.ts): ts-node and tsx on
  * the sources, Node on the built CommonJS and ESM, and esbuild bundles of a program importing the package, each in
  * processes of its own, side by side with @openzeppelin/merkle-tree (run here, at 100,000 accounts: about a minute).
- * Every runtime runs twice, in turns, so that load on this shared machine falls on all of them alike; each run
- * builds each size three times, and the table gives the median of the six. `quick` measures 100,000 accounts only,
+ * Every runtime runs three times, in turns, so that load on this shared machine falls on all of them alike; each run
+ * builds each size three times, and the table gives the median of the nine. `quick` measures 100,000 accounts only,
  * without OpenZeppelin (about a minute in all).
  */
 import { RUNTIMES, prepareRuntimes, runChild } from "../lib/runtimes";
@@ -14,7 +14,7 @@ import { printTable } from "../lib/ui";
 import { openZeppelin } from "./rewardTree";
 import type { TreeChildResult } from "./treeChild";
 
-const ROUNDS = 2;
+const ROUNDS = 3;
 const REPEATS = 3;
 const COLD = 100_000;
 
@@ -80,10 +80,14 @@ export async function runRuntimesBench(quick: boolean): Promise<void> {
   if (oz && oz.root !== roots.get(100_000)) throw new Error(`OpenZeppelin's root differs: ${oz.root}`);
 
   const medians = measured.map((m) => sizes.map((size) => median(m.samples.get(size) ?? [])));
+  const bests = measured.map((m) => sizes.map((size) => Math.min(...(m.samples.get(size) ?? []))));
   const fastest = sizes.map((_, k) => Math.min(...medians.map((row) => row[k])));
   const rows = measured.map((m, r) => [
     m.runtime.name,
-    ...sizes.flatMap((_, k) => [duration(medians[r][k]), `${(medians[r][k] / fastest[k]).toFixed(2)}×`]),
+    ...sizes.flatMap((_, k) => [
+      `${duration(medians[r][k])} (${duration(bests[r][k])})`,
+      `${(medians[r][k] / fastest[k]).toFixed(2)}×`,
+    ]),
     duration(median(m.cold)),
     `${(100 * Math.min(...m.helperShare)).toFixed(0)}–${(100 * Math.max(...m.helperShare)).toFixed(0)} %`,
   ]);
@@ -96,7 +100,7 @@ export async function runRuntimesBench(quick: boolean): Promise<void> {
     "—",
   ]);
   printTable(
-    `Reward tree with all proofs by runtime (median of ${ROUNDS * REPEATS} builds in ${ROUNDS} processes, code warm, helper thread started)`,
+    `Reward tree with all proofs by runtime: median (best) of ${ROUNDS * REPEATS} builds in ${ROUNDS} processes, code warm, helper thread started`,
     [
       "Runtime",
       ...sizes.flatMap((size) => [size.toLocaleString("en-US"), "× fastest"]),
@@ -108,8 +112,11 @@ export async function runRuntimesBench(quick: boolean): Promise<void> {
   );
 
   const worst = sizes.map((_, k) => Math.max(...medians.map((row) => row[k])));
-  const spread = Math.max(...sizes.map((_, k) => worst[k] / fastest[k]));
-  console.log(`Slowest runtime vs fastest: ${spread.toFixed(2)}× (goal ≤ 1.3×)`);
+  const spread = (table: number[][]) =>
+    Math.max(...sizes.map((_, k) => Math.max(...table.map((row) => row[k])) / Math.min(...table.map((row) => row[k]))));
+  console.log(
+    `Slowest runtime vs fastest: ${spread(medians).toFixed(2)}× on medians, ${spread(bests).toFixed(2)}× on best runs (goal ≤ 1.3×)`,
+  );
   console.log(`100,000 accounts with all proofs, slowest runtime: ${duration(worst[0])} (goal ≤ 0.5 s)`);
   if (sizes.length > 1)
     console.log(`1,000,000 accounts with all proofs, slowest runtime: ${duration(worst[1])} (goal ≤ 4 s)`);
