@@ -3,6 +3,8 @@
  * (or `tree`, `influence`, `epoch`) one of them. `BENCH_QUICK=1` runs smaller sizes (each part says what it shrinks).
  *
  * - tree: reward tree and allocation against @openzeppelin/merkle-tree and merkletreejs (about 4 minutes);
+ * - runtimes: reward tree under ts-node, tsx, the built CJS and ESM and esbuild bundles, against
+ *   @openzeppelin/merkle-tree (about 4 minutes);
  * - spans: suffix array build against mnemonist, attribution against a 50 MiB corpus, index size (about a minute);
  * - influence: influence functions (n = 5,000, d = 100) and KNN-Shapley (N = 100,000, d = 384) (under a minute);
  * - epoch: near-duplicate clustering and a whole epoch's attribution over the SpamAssassin corpus (about a minute).
@@ -10,11 +12,13 @@
 import { runEpochBench } from "./bench/epoch";
 import { runInfluenceBench } from "./bench/influence";
 import { runRewardTreeBench } from "./bench/rewardTree";
+import { runRuntimesBench } from "./bench/runtimes";
 import { runSpansBench } from "./bench/spans";
 import { printMachine } from "./lib/timing";
 
 const PARTS: Record<string, (quick: boolean) => Promise<void>> = {
   tree: runRewardTreeBench,
+  runtimes: runRuntimesBench,
   spans: runSpansBench,
   influence: runInfluenceBench,
   epoch: runEpochBench,

@@ -17,6 +17,7 @@ import { JsonRpcProvider, Wallet, isAddress } from "ethers";
 import type { Signer } from "ethers";
 import { InvalidInputError, ProtocolError, RewardTree, RewardsClient } from "../sdk/src";
 import type { ClaimStatus } from "../sdk/src";
+import { treeHelper } from "../sdk/src/node";
 import { open, printTable, progress } from "./lib/ui";
 
 /** Options of {@link runClaim}. */
@@ -47,7 +48,7 @@ export async function loadTree(location: string): Promise<RewardTree> {
   } catch (error) {
     throw new InvalidInputError(`The reward tree "${location}" is not JSON.`, { cause: error });
   }
-  return RewardTree.fromJSON(dump);
+  return RewardTree.fromJSON(dump, { helper: treeHelper() });
 }
 
 function statusTable(title: string, rows: ClaimStatus[], names?: Map<string, string>): void {

@@ -2,11 +2,18 @@ import { defineConfig } from "tsup";
 
 /*
  * Three entries, each as ESM (.mjs) and CommonJS (.js) with declarations: "." (browser-safe), "./node" (files,
- * threads) and "./abi" (ABIs and TypeChain bindings). Code they share goes into shared chunks, so that an error class
- * or a client is the same object whichever entry it came through. Dependencies and ethers stay external.
+ * threads) and "./abi" (ABIs and TypeChain bindings); and a fourth, treeWorker, the reward tree's helper thread, which
+ * "./node" starts by path from next to itself (its own "./tree-worker" export is for bundlers). Code they share goes
+ * into shared chunks, so that an error class or a client is the same object whichever entry it came through.
+ * Dependencies and ethers stay external.
  */
 export default defineConfig({
-  entry: { index: "src/index.ts", node: "src/node/index.ts", abi: "src/abi/index.ts" },
+  entry: {
+    index: "src/index.ts",
+    node: "src/node/index.ts",
+    abi: "src/abi/index.ts",
+    treeWorker: "src/node/treeWorker.ts",
+  },
   format: ["esm", "cjs"],
   dts: true,
   splitting: true,
@@ -15,4 +22,9 @@ export default defineConfig({
   target: "es2022",
   platform: "neutral",
   tsconfig: "tsconfig.json",
+  esbuildOptions(options, { format }) {
+    // The one place that needs a module's own URL (to find treeWorker next to it): CommonJS has __filename, and
+    // import.meta cannot be written in the sources, which ts-node runs as CommonJS.
+    if (format === "esm") options.define = { ...options.define, __ESM_MODULE_URL__: "import.meta.url" };
+  },
 });

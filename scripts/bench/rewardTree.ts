@@ -6,35 +6,16 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { AbiCoder, keccak256 } from "ethers";
 import { MerkleTree } from "merkletreejs";
-import { allocate, buildRewardTree } from "../../sdk/src";
+import { allocate } from "../../sdk/src";
 import type { RewardEntry } from "../../sdk/src";
-import { seededRandom } from "../lib/corpus";
+import { buildRewardTree } from "../../sdk/src/node";
+import { seededRandom } from "../lib/random";
+import { rewardEntries } from "../lib/rewardEntries";
 import { duration, printMachine, time as timeRun } from "../lib/timing";
 import { printTable } from "../lib/ui";
 
 const SIZES = [10_000, 100_000, 1_000_000];
 const ENCODING = ["address", "uint256"];
-
-/**
- * Seeded accounts with amounts up to ~10^9 OPEN, as an epoch report read from JSON gives them: lower-case hex in
- * flat strings (concatenated strings would make every library pay for flattening them first).
- */
-function makeEntries(count: number): RewardEntry[] {
-  const random = seededRandom(count);
-  const hex = () =>
-    Math.floor(random() * 2 ** 32)
-      .toString(16)
-      .padStart(8, "0");
-  const accounts: string[] = JSON.parse(
-    JSON.stringify(
-      Array.from(
-        { length: count },
-        (_, i) => "0x" + hex() + hex() + hex() + hex() + (i + 1).toString(16).padStart(8, "0"),
-      ),
-    ),
-  );
-  return accounts.map((account) => ({ account, amount: BigInt(Math.floor(random() * 2 ** 53)) * 10n ** 11n }));
-}
 
 /** Milliseconds `run` takes (after a garbage collection), and what it returned. */
 function time<T>(run: () => T): [ms: number, result: T] {
@@ -69,7 +50,8 @@ function ours(entries: RewardEntry[]): { build: number; withProofs: number; with
   return { build, withProofs: build + proofs, withLookups: build + lookups, root: tree.root };
 }
 
-function openZeppelin(entries: RewardEntry[]): { build: number; withProofs: number; root: string } {
+/** @openzeppelin/merkle-tree's build, then every proof by index. */
+export function openZeppelin(entries: RewardEntry[]): { build: number; withProofs: number; root: string } {
   const values = entries.map((e): [string, string] => [e.account, e.amount.toString()]);
   const [build, tree] = time(() => StandardMerkleTree.of(values, ENCODING));
   const [proofs] = time(() => {
@@ -97,7 +79,7 @@ export async function runRewardTreeBench(quick: boolean): Promise<void> {
   printMachine();
 
   // Warm every library's code up on a small tree first (and instantiate our WebAssembly keccak).
-  const warm = makeEntries(2_000);
+  const warm = rewardEntries(2_000);
   ours(warm);
   openZeppelin(warm);
   merkletreejs(warm);
@@ -105,7 +87,7 @@ export async function runRewardTreeBench(quick: boolean): Promise<void> {
   const rows: string[][] = [];
   const goals: string[] = [];
   for (const size of SIZES) {
-    const entries = makeEntries(size);
+    const entries = rewardEntries(size);
     const mine = ours(entries);
     const oz = size <= ozMax ? openZeppelin(entries) : undefined;
     if (oz && oz.root !== mine.root) throw new Error(`Roots differ at ${size} accounts: ${oz.root} vs ${mine.root}`);

@@ -16,8 +16,10 @@ import {
   buildRewardTree,
 } from "../../sdk/src";
 import type { RewardEntry, RewardTreeDump } from "../../sdk/src";
+import { TreeHelperThread, buildRewardTree as buildRewardTreeOnNode, treeHelper } from "../../sdk/src/node";
 import { wasmKeccak } from "../../sdk/src/rewards/keccak";
 import { seededRandom } from "../helpers/random";
+import { rewardEntries } from "../../scripts/lib/rewardEntries";
 
 const ENCODING = ["address", "uint256"];
 const UINT256_MAX = (1n << 256n) - 1n;
@@ -127,29 +129,52 @@ describe("RewardTree", function () {
     }
   });
 
-  describe("with the helper thread", function () {
+  describe("with a helper thread", function () {
     const random = seededRandom(31);
+    // Every tree is shared with this thread, however small; under Hardhat it starts from treeWorker.ts with ts-node.
+    const helper = new TreeHelperThread({ minLeaves: 1 });
+    before(async function () {
+      expect(await helper.ready(), String(helper.failure)).to.equal(true);
+    });
+    after(() => helper.close());
+
     for (const size of [1, 2, 3, 4, 5, 8, 9, 1000, 2000]) {
       it(`gives the same root, proofs and dump as StandardMerkleTree.of for ${size} accounts`, function () {
         const entries = randomEntries(size, random);
-        const ours = buildRewardTree(entries, { helperThread: true });
+        const ours = buildRewardTree(entries, { helper });
         const oz = ozTree(entries);
         expect(JSON.stringify(ours.toJSON())).to.equal(JSON.stringify(oz.dump()));
         entries.forEach((e, i) => expect(ours.proof(e.account), `proof ${i}`).to.deep.equal(oz.getProof(i)));
-        expect(RewardTree.fromJSON(viaJson(oz.dump()), { helperThread: true }).root).to.equal(oz.root);
+        expect(RewardTree.fromJSON(viaJson(oz.dump()), { helper }).root).to.equal(oz.root);
       });
     }
 
-    it("is used by default from 32,768 accounts and builds the same tree as this thread alone", function () {
-      // Lower-case accounts: checksumming 33,000 addresses with ethers would take longer than the trees.
-      const entries = Array.from({ length: 33_000 }, (_, i) => ({
-        account: hexlify(Uint8Array.from({ length: 20 }, (_, k) => (k < 4 ? (i >> (8 * k)) & 255 : random() * 256))),
-        amount: BigInt(Math.floor(random() * 2 ** 52)),
-      }));
-      const byDefault = buildRewardTree(entries);
-      const alone = buildRewardTree(entries, { helperThread: false });
-      expect(byDefault.root).to.equal(alone.root);
-      expect(JSON.stringify(byDefault.toJSON())).to.equal(JSON.stringify(alone.toJSON()));
+    // Trees of several units of leaves and of nodes, which either thread may claim.
+    for (const size of [4097, 20_000, 70_001]) {
+      it(`builds the same tree as the calling thread alone for ${size} accounts`, function () {
+        const entries = rewardEntries(size, 31);
+        const shared = buildRewardTree(entries, { helper });
+        expect(JSON.stringify(shared.toJSON())).to.equal(JSON.stringify(buildRewardTree(entries).toJSON()));
+      });
+    }
+
+    it("is passed by default by the node entry's buildRewardTree from 32,768 accounts, and hashes part of the tree", async function () {
+      const entries = rewardEntries(33_000);
+      expect(await treeHelper().ready(), String(treeHelper().failure)).to.equal(true);
+      const before = treeHelper().stats;
+      const alone = buildRewardTree(entries);
+      // A thread that got no CPU during a build does nothing in it, so allow a few builds.
+      for (let attempt = 0; attempt < 5 && treeHelper().stats.leaves === before.leaves; attempt++) {
+        const byDefault = buildRewardTreeOnNode(entries);
+        expect(JSON.stringify(byDefault.toJSON())).to.equal(JSON.stringify(alone.toJSON()));
+      }
+      expect(treeHelper().stats.leaves).to.be.greaterThan(before.leaves);
+    });
+
+    it("is not used below 32,768 accounts by default", function () {
+      const before = treeHelper().stats;
+      buildRewardTreeOnNode(rewardEntries(32_767));
+      expect(treeHelper().stats).to.deep.equal(before);
     });
   });
 

@@ -1,5 +1,7 @@
 /*
  * The Node-only part of the SDK: what reads files or starts threads. Everything in the package's main entry works
- * here too; import it from there.
+ * here too; import it from there. `buildRewardTree` here is the main entry's with a helper thread.
  */
 export * from "./files";
+export * from "./rewardTree";
+export * from "./treeHelper";

@@ -1,4 +1,5 @@
-import { KeccakUnavailableError } from "../errors";
+// Not "../errors": the helper thread loads this module too, and needs none of the revert tables behind that index.
+import { KeccakUnavailableError } from "../errors/rewards";
 import { KECCAK_WASM_BASE64 } from "./keccakWasm";
 
 /**
@@ -51,7 +52,7 @@ export function wasmKeccak(): WasmKeccak {
 function instantiate(): WasmKeccak {
   let keccak: WasmKeccak;
   try {
-    keccak = bindKeccak(keccakBinary());
+    keccak = bindKeccak(Uint8Array.from(atob(KECCAK_WASM_BASE64), (c) => c.charCodeAt(0)));
   } catch (cause) {
     if (cause instanceof KeccakUnavailableError) throw cause;
     throw new KeccakUnavailableError("hash-wasm's keccak module does not instantiate.", { cause });
@@ -63,11 +64,8 @@ function instantiate(): WasmKeccak {
   return keccak;
 }
 
-/**
- * A new instance of the keccak module `binary`. Self-contained (it names nothing from this file), because the
- * reward tree's helper thread runs its source too.
- */
-export function bindKeccak(binary: Uint8Array): WasmKeccak {
+/** A new instance of the keccak module `binary`. */
+function bindKeccak(binary: Uint8Array): WasmKeccak {
   // hash-wasm's input buffer size (`MAX_HEAP` in its WASMInterface) and Keccak's domain padding (SHA-3 uses 0x06).
   const bufferBytes = 16 * 1024;
   const keccakPadding = 0x01;
@@ -79,12 +77,4 @@ export function bindKeccak(binary: Uint8Array): WasmKeccak {
     digest: buffer.subarray(0, 32),
     hash: (length) => exports.Hash_Calculate(length, 256, keccakPadding),
   };
-}
-
-let binaryBytes: Uint8Array | undefined;
-
-/** hash-wasm's keccak module, decoded once. */
-export function keccakBinary(): Uint8Array {
-  binaryBytes ??= Uint8Array.from(atob(KECCAK_WASM_BASE64), (c) => c.charCodeAt(0));
-  return binaryBytes;
 }

@@ -12,6 +12,9 @@ import {
 import { zodPath } from "../internal/zod";
 import { AddressIndex, parseAddress } from "./addressIndex";
 import { hashTree } from "./treeHashing";
+import type { TreeHelper } from "./treeJobs";
+
+export type { LeafJob, NodeJob, TreeHelper, TreeJob } from "./treeJobs";
 
 /** One leaf: `account` may claim up to `amount` (cumulative over epochs) from the reward distributor. */
 export interface RewardEntry {
@@ -22,10 +25,11 @@ export interface RewardEntry {
 /** How a reward tree is built; the tree is the same either way. */
 export interface RewardTreeOptions {
   /**
-   * Hash on a second thread too, which takes about a third off the build of a large tree. Defaults to on from
-   * 32,768 accounts when the machine has more than one core. The call stays synchronous either way.
+   * A second thread to hash on too, which takes about a third off the build of a large tree; the call stays
+   * synchronous. Without one the tree is hashed on the calling thread. In Node, `treeHelper()` from
+   * `@open-attribution/sdk/node` gives one, and that entry's `buildRewardTree` passes it by default.
    */
-  helperThread?: boolean;
+  helper?: TreeHelper;
 }
 
 /** The OpenZeppelin `standard-v1` dump of a reward tree, as `StandardMerkleTree.dump()` writes and `load()` reads. */
@@ -113,7 +117,7 @@ export class RewardTree {
     this.amounts = amounts;
     this.total = total;
     this.treeIndexOf = new Uint32Array(n);
-    this.nodes = hashTree(this.index.addresses, amounts, this.treeIndexOf, options.helperThread);
+    this.nodes = hashTree(this.index.addresses, amounts, this.treeIndexOf, options.helper);
     this.cachedHex = new Array<string | undefined>(n >> 3);
     this.root = this.nodeHex(0);
   }
