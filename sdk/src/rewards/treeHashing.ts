@@ -65,7 +65,6 @@ export function hashTree(
 
 /* LAYOUT */
 
-
 /** Amount i as 32 big-endian bytes at [32i, 32i + 32), for i in [from, to); `amountBytes` starts zeroed. */
 function encodeAmounts(amounts: readonly bigint[], amountBytes: Uint8Array, from: number, to: number): void {
   for (let i = from; i < to; i++) {
