@@ -220,7 +220,9 @@ describe("The web example (examples/web-claim) built by Vite, in Chromium", func
     await page.evaluate("window.walletRejects = true");
     await page.click("#claim");
     await waitForText("#error", "rejected");
-    expect(await text("#error")).to.equal("You rejected the request in your wallet; nothing was sent.");
+    expect(await text("#error")).to.equal(
+      "The wallet's owner rejected the request; nothing was sent. Approve it in the wallet to go on.",
+    );
     expect(await rewards.claimed(carol)).to.equal(0n);
   });
 

@@ -3,7 +3,7 @@
  * and signs the claim; the page holds no key. The leaderboard is rebuilt from the registry's events by the SDK's
  * indexer, the claimable amount comes from a published reward tree (a URL or a file) and the distributor.
  */
-import { BrowserProvider, formatUnits, isAddress, isError } from "ethers";
+import { BrowserProvider, formatUnits, isAddress } from "ethers";
 import type { Eip1193Provider } from "ethers";
 import {
   DatanetIndexer,
@@ -68,10 +68,12 @@ async function run(action: () => Promise<void>): Promise<void> {
   }
 }
 
-/** The SDK's typed errors say what went wrong in one line and what to do in the hint. */
+/**
+ * The SDK's typed errors say what went wrong in one line and what to do in the hint; a request rejected in the wallet
+ * is one of them (UserRejectedError).
+ */
 function describe(error: unknown): string {
   if (error instanceof ProtocolError) return [error.shortMessage, error.hint].filter(Boolean).join(" ");
-  if (isError(error, "ACTION_REJECTED")) return "You rejected the request in your wallet; nothing was sent.";
   const { shortMessage, message } = error as { shortMessage?: string; message?: string };
   return shortMessage ?? message ?? String(error);
 }
