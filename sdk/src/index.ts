@@ -34,3 +34,4 @@ export * from "./attribution/suffixArray";
 export * from "./attribution/spans";
 export * from "./attribution/dedup";
 export * from "./epoch";
+export * from "./inference/log";

@@ -6,3 +6,4 @@ export * from "./attributionValuation";
 export * from "./attributionSpans";
 export * from "./attributionDedup";
 export * from "./epoch";
+export * from "./inferenceLog";

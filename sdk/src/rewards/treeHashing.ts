@@ -63,6 +63,22 @@ export function hashTree(
   return new Uint8Array(nodeWords.buffer);
 }
 
+/**
+ * Lays out and hashes a tree whose leaf hashes are given (leaf i at [32i, 32i + 32) of `leaves`), in the same
+ * `StandardMerkleTree` layout and with the same kernels as {@link hashTree}: for trees of other leaf encodings, such
+ * as inference logs. Returns the (2n − 1) × 32-byte node array and fills `treeIndexOf`.
+ */
+export function treeOfLeaves(leaves: Uint8Array, treeIndexOf: Uint32Array): Uint8Array {
+  const n = treeIndexOf.length;
+  const leafWords = new Int32Array(n * NODE_WORDS);
+  new Uint8Array(leafWords.buffer).set(leaves.subarray(0, n * NODE_BYTES));
+  const order = sortByHash(new Uint8Array(leafWords.buffer), n);
+  const nodeWords = new Int32Array((2 * n - 1) * NODE_WORDS);
+  placeLeaves(leafWords, order, treeIndexOf, nodeWords);
+  hashSubtree(wasmKeccak(), nodeWords, 0, n - 1);
+  return new Uint8Array(nodeWords.buffer);
+}
+
 /* LAYOUT */
 
 /** Amount i as 32 big-endian bytes at [32i, 32i + 32), for i in [from, to); `amountBytes` starts zeroed. */
