@@ -35,3 +35,4 @@ export * from "./attribution/spans";
 export * from "./attribution/dedup";
 export * from "./epoch";
 export * from "./inference/log";
+export * from "./ml/features";
