@@ -12,6 +12,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { deployProtocol } from "../deploy/protocol";
 import {
   ContractRevertError,
+  buildInferenceLog,
   DatanetClient,
   DatanetIndexer,
   ModelClient,
@@ -285,15 +286,38 @@ async function main(): Promise<void> {
   await (await token.transfer(gateway.address, ethers.parseEther("100000"))).wait();
   const settler = await SettlementClient.connect(await settlement.getAddress(), gateway);
   const received = { treasury: 0n, model: 0n, stakers: 0n, contributors: 0n };
+  // The gateway's outputs (here, texts that quote the Datanet's mails between words of their own), logged per batch:
+  // each batch's log is stored by its CID and settled with its real root.
+  const textOf = new Map(submitted.map((s) => [s.contentHash, s.text]));
+  await indexer.sync();
+  const quotable = indexer
+    .contributionsOf(datanetId)
+    .filter((c) => c.status === "Accepted" && c.acceptedIndex! <= version.count)
+    .map((c) => textOf.get(c.contentHash)!);
+  const filler = "so in short the message says that we should look at this again next week".split(" ");
+  const output = () => {
+    const words = quotable[Math.floor(random() * quotable.length)].split(/\s+/).filter(Boolean);
+    const start = Math.floor(random() * Math.max(1, words.length - 30));
+    const quote = words.slice(start, start + 8 + Math.floor(random() * 20)).join(" ");
+    const own = Array.from({ length: 6 }, () => filler[Math.floor(random() * filler.length)]).join(" ");
+    return `${own} ${quote} ${own}`;
+  };
+  const logStore = new Map<string, string>();
   const batches = [120_000n, 250_000n, 80_000n, 301_234n];
   for (const [i, calls] of batches.entries()) {
-    // settle() quotes the fee and sends it as maxFee: a price raised meanwhile makes it revert instead of overcharge.
-    const { shares } = await settler.settle({
-      modelId,
-      calls,
-      logRoot: ethers.id(`inference log batch ${i + 1}`),
-      logURI: `ipfs://bafkreilogs/epoch-1/batch-${i + 1}.jsonl`,
-    });
+    const log = buildInferenceLog(
+      Array.from({ length: 15 }, (_, k) => ({
+        id: `batch-${i + 1}/${k + 1}`,
+        modelId,
+        modelVersion: 1,
+        calls: calls / 15n + (k === 14 ? calls % 15n : 0n),
+        queryHash: ethers.id(`query ${i + 1}/${k + 1}`),
+        output: { kind: "text" as const, text: output() },
+      })),
+    );
+    logStore.set(`ipfs://${log.contentId().cid}`, log.serialize());
+    // settleLog() quotes the fee and sends it as maxFee: a price raised meanwhile makes it revert instead of overcharge.
+    const { shares } = await settler.settleLog({ modelId, log });
     for (const key of Object.keys(received) as (keyof typeof received)[]) received[key] += shares[key];
   }
   const split = await settler.feeSplit();
@@ -345,25 +369,9 @@ async function main(): Promise<void> {
   // the version it was trained on, and the contributors' share of the epoch's fees is split by influence.
   await time.increaseTo(await settler.epochStart(2n));
   await indexer.sync();
-  const textOf = new Map(submitted.map((s) => [s.contentHash, s.text]));
   const accepted = indexer.contributionsOf(datanetId).filter((c) => c.status === "Accepted");
-  const quotable = accepted.filter((c) => c.acceptedIndex! <= version.count).map((c) => textOf.get(c.contentHash)!);
-  const filler = "so in short the message says that we should look at this again next week".split(" ");
-  const inferences = Array.from({ length: 60 }, (_, i) => {
-    const words = quotable[Math.floor(random() * quotable.length)].split(/\s+/).filter(Boolean);
-    const start = Math.floor(random() * Math.max(1, words.length - 30));
-    const quote = words.slice(start, start + 8 + Math.floor(random() * 20)).join(" ");
-    const own = Array.from({ length: 6 }, () => filler[Math.floor(random() * filler.length)]).join(" ");
-    return {
-      id: `inference-${i + 1}`,
-      modelId,
-      logRoot: ethers.id(`inference log batch ${(i % batches.length) + 1}`),
-      output: `${own} ${quote} ${own}`,
-    };
-  });
   const input: EpochInput = {
     epoch: 1n,
-    pool: await rewards.totalFunded(),
     models: [
       {
         modelId,
@@ -381,13 +389,14 @@ async function main(): Promise<void> {
       acceptedAt: c.acceptedBlock!,
       text: textOf.get(c.contentHash)!,
     })),
-    inferences,
+    settlements: await settler.epochSettlements(1n, async (uri) => logStore.get(uri)),
   };
   const epochReport = runEpoch(input);
   const verified = verifyEpochReport(readEpochReport(JSON.parse(serializeEpochReport(epochReport))), input);
   printTopContributors(epochReport, CONTRIBUTORS.length, nameOf);
+  const records = epochReport.settlements.flatMap((x) => x.records);
   console.log(
-    `${epochReport.inferences.filter((i) => i.top.length > 0).length} of ${inferences.length} outputs matched the ` +
+    `${records.filter((r) => r.top.length > 0).length} of ${records.length} outputs matched the ` +
       `Datanet; report ${epochReport.reportHash} recomputed from its input: ${verified.ok ? "✓ identical" : "✗ DIFFERS"}`,
   );
   if (!verified.ok) throw new Error(`The epoch report could not be reproduced (${verified.path}).`);

@@ -1,6 +1,7 @@
 /**
  * Runs Proof of Attribution for one epoch: reads the epoch input (JSON: the models, the contributions with their
- * texts, the inferences; bigints as decimal strings), writes the report and the reward tree, prints the top
+ * texts, the settlements with their inference logs; bigints as decimal strings), writes the report and the reward
+ * tree, prints the top
  * contributors. With --verify, recomputes a published report from the input instead and names the first field that
  * differs.
  *
@@ -39,13 +40,18 @@ async function readJson(path: string, what: string): Promise<unknown> {
   }
 }
 
-/** Attributes `input` with a progress bar over its inferences. */
+/** Attributes `input` with a progress bar over its records. */
 export function runEpoch(input: EpochInput): EpochReport {
-  const bar = progress("Attributing", input.inferences.length);
+  let bar: ReturnType<typeof progress> | undefined;
   try {
-    return attributeEpoch(input, { onProgress: (done) => bar.update(done) });
+    return attributeEpoch(input, {
+      onProgress: (done, total) => {
+        bar ??= progress("Attributing", total);
+        bar.update(done);
+      },
+    });
   } finally {
-    bar.stop();
+    bar?.stop();
   }
 }
 
@@ -62,17 +68,43 @@ export function printTopContributors(
     .map((a) => [
       names.get(a.account.toLowerCase()) ?? a.account,
       report.contributions.filter((c) => c.contributor === a.account).length,
-      a.weight.toFixed(3),
       pool === 0n ? "—" : `${(Number((BigInt(a.amount) * 1_000_000n) / pool) / 10_000).toFixed(2)}%`,
       open(BigInt(a.amount)),
       open(BigInt(a.cumulative)),
     ]);
   printTable(
     `Epoch ${report.epoch}: ${open(pool)} over ${report.accounts.length} accounts, root ${report.tree.root}`,
-    ["Contributor", "Contributions", "Weight", "Share", "This epoch", "Cumulative"],
+    ["Contributor", "Contributions", "Share", "This epoch", "Cumulative"],
     rows,
-    [1, 2, 3, 4, 5],
+    [1, 2, 3, 4],
   );
+}
+
+const USAGE = `Usage: npm run epoch -- --input <epoch input JSON> [options]
+
+Attributes an epoch: each settlement's contributors' share goes to the contributions its inference log's records
+drew on, in proportion to their calls. Writes the report (epoch-report-v2) and, with --tree, the reward tree.
+
+  --input <file>     the epoch input: models, contributions with texts, settlements (bigints as decimal strings)
+  --logs <dir>       a folder of inference logs named by CID: a settlement without "log" reads <dir>/<CID of logURI>
+  --previous <file>  the previous epoch's report (v1 or v2): cumulative amounts and carry-over
+  --report <file>    where to write the report (default: the input's name with .report.json)
+  --tree <file>      also write the reward tree (OpenZeppelin dump) for scripts/claim.ts
+  --top <n>          accounts to print (default 10)
+  --verify <file>    recompute a published report and name the first field that differs (exit code 1)
+  -h, --help         this text`;
+
+/** Fills in each settlement's log from `<dir>/<CID>`, leaving out (with the reason) the ones not there. */
+async function readLogs(input: EpochInput, dir: string): Promise<void> {
+  for (const settlement of input.settlements ?? []) {
+    if (settlement.log !== undefined) continue;
+    const cid = settlement.logURI.replace(/^ipfs:\/\//, "");
+    try {
+      settlement.log = await readFile(`${dir}/${cid}`, "utf8");
+    } catch {
+      settlement.fetchError = `${cid} is not in ${dir}.`;
+    }
+  }
 }
 
 async function main(): Promise<void> {
@@ -84,11 +116,18 @@ async function main(): Promise<void> {
       tree: { type: "string" },
       top: { type: "string", default: "10" },
       verify: { type: "string" },
+      logs: { type: "string" },
+      help: { type: "boolean", short: "h" },
     },
   });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   if (!values.input) throw new InvalidInputError("Missing --input <path of the epoch input JSON>.");
   const input = (await readJson(values.input, "epoch input")) as EpochInput;
   if (values.previous) input.previous = readEpochReport(await readJson(values.previous, "previous report"));
+  if (values.logs) await readLogs(input, values.logs);
 
   if (values.verify) {
     const result = verifyEpochReport(await readJson(values.verify, "report"), input);
@@ -107,9 +146,12 @@ async function main(): Promise<void> {
   await writeFile(reportPath, serializeEpochReport(report));
   if (values.tree) await writeFile(values.tree, JSON.stringify(epochRewardTree(report).toJSON(), null, 2));
   printTopContributors(report, Number(values.top));
+  const excluded = report.settlements.filter((x) => x.status === "excluded").length;
+  const records = report.settlements.reduce((n, x) => n + x.records.length, 0);
   const copies = report.models.reduce((n, m) => n + m.clusters.reduce((k, c) => k + c.copies.length, 0), 0);
   console.log(
-    `${report.inferences.length} inferences, ${report.contributions.length} contributions credited, ` +
+    `${report.settlements.length} settlements (${excluded} excluded), ${records} records, ` +
+      `${report.contributions.length} contributions credited, ` +
       `${copies} copies earning nothing.\nReport ${reportPath}, reportHash ${report.reportHash}` +
       (values.tree ? `\nTree ${values.tree}, total ${report.tree.total}` : ""),
   );
@@ -117,7 +159,9 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error) => {
-    console.error(error instanceof ProtocolError ? error.message : error);
-    process.exitCode = 1;
+    const badInput =
+      error instanceof InvalidInputError || (error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION";
+    console.error(error instanceof ProtocolError || badInput ? (error as Error).message : error);
+    process.exitCode = badInput ? 2 : 1;
   });
 }

@@ -2,8 +2,9 @@ import { defineConfig } from "tsup";
 
 /*
  * Three entries, each as ESM (.mjs) and CommonJS (.js) with declarations: "." (browser-safe), "./node" (files,
- * threads) and "./abi" (ABIs and TypeChain bindings); and a fourth, treeWorker, the reward tree's helper thread, which
- * "./node" starts by path from next to itself (its own "./tree-worker" export is for bundlers). Code they share goes
+ * threads) and "./abi" (ABIs and TypeChain bindings); and two thread modules, treeWorker (the reward tree's helper
+ * thread) and epochWorker (the epoch's scoring threads), which "./node" starts by path from next to itself (their own
+ * "./tree-worker" and "./epoch-worker" exports are for bundlers). Code they share goes
  * into shared chunks, so that an error class or a client is the same object whichever entry it came through.
  * Dependencies and ethers stay external.
  */
@@ -13,6 +14,7 @@ export default defineConfig({
     node: "src/node/index.ts",
     abi: "src/abi/index.ts",
     treeWorker: "src/node/treeWorker.ts",
+    epochWorker: "src/node/epochWorker.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

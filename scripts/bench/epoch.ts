@@ -1,28 +1,20 @@
 /**
  * Epoch attribution: near-duplicate clustering (MinHash + LSH, confirmed by exact Jaccard) against the all-pairs
- * exact Jaccard it replaces, measured side by side on the same mails in one run, then a whole epoch (`attributeEpoch`,
- * `readEpochReport`, `verifyEpochReport`) over the SpamAssassin corpus.
+ * exact Jaccard it replaces, measured side by side on the same mails in one run; then epochs of 10k, 100k and 1M
+ * inference records against 100k contributions, each in a process of its own (scripts/bench/epochChild.ts), on 1
+ * and 2 scoring threads: time, records per second, peak RSS, the speed-up of 2 threads and the report's bytes.
  *
- * Corpus: the 6,046 SpamAssassin mails (every fifth in quick mode) and one lightly edited copy per ten mails (one
- * word in a hundred replaced, inserted or deleted), split over two Datanets and 200 contributors; outputs quote three
- * chunks of 15 to 40 words of random mails between novel words.
+ * Dedup corpus: the 6,046 SpamAssassin mails (every fifth in quick mode) and one lightly edited copy per ten mails
+ * (one word in a hundred replaced, inserted or deleted).
  *
- * `node --expose-gc -r ts-node/register/transpile-only -e 'require("./scripts/bench/epoch").runEpochBench(false)'`
- * (about a minute; a quarter of that with `true`).
+ * `npm run bench -- epoch` (about 20 minutes; `BENCH_QUICK=1`: 10k contributions, 1k and 10k records, 3 minutes).
  */
-import { getAddress, keccak256, toUtf8Bytes } from "ethers";
-import {
-  attributeEpoch,
-  clusterContributions,
-  contributionIdOf,
-  digestOf,
-  forEachWord,
-  readEpochReport,
-  serializeEpochReport,
-  sha256Hex,
-  verifyEpochReport,
-} from "../../sdk/src";
-import type { DedupContribution, EpochContribution, EpochInput } from "../../sdk/src";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import * as path from "node:path";
+import { clusterContributions, forEachWord, sha256Hex } from "../../sdk/src";
+import type { DedupContribution } from "../../sdk/src";
+import type { EpochChildResult } from "./epochChild";
 import { loadEmails, seededRandom } from "../lib/corpus";
 import { duration, printMachine, time } from "../lib/timing";
 import type { Timing } from "../lib/timing";
@@ -30,7 +22,6 @@ import { printTable } from "../lib/ui";
 
 /** Goals at full size, judged only outside quick mode. */
 const DEDUP_GOAL_MS = 5_000;
-const EPOCH_GOAL_MS = 15_000;
 
 /** "wall (CPU)" for a table cell. */
 function cell(t: Timing): string {
@@ -123,79 +114,59 @@ function dedupRows(texts: readonly string[], sampleSize: number): { rows: string
   };
 }
 
-/** An epoch over the texts: two Datanets, 200 contributors, `inferences` outputs quoting random mails. */
-function makeEpoch(texts: readonly string[], inferences: number): EpochInput {
-  const owners = Array.from({ length: 200 }, (_, i) => getAddress("0x" + (i + 1).toString(16).padStart(40, "0")));
-  const indexIn = [0, 0];
-  const contributions: EpochContribution[] = texts.map((text, i) => {
-    const datanet = i % 2;
-    return {
-      id: `c${i}`,
-      datanetId: BigInt(datanet + 1),
-      contributor: owners[(i * 7) % owners.length],
-      contentHash: sha256Hex(text),
-      index: ++indexIn[datanet],
-      acceptedAt: i,
-      text,
-    };
-  });
-  const trainedOn = [1n, 2n].map((datanetId) => {
-    const own = contributions.filter((c) => c.datanetId === datanetId);
-    const digest = digestOf(
-      own.map((c) => ({ contributionId: contributionIdOf(datanetId, c.contentHash), contentHash: c.contentHash })),
+/** One child run of the scale measurement. */
+function runChild(contributions: number, records: number, threads: number): Promise<EpochChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        "--expose-gc",
+        "--max-old-space-size=6144",
+        "-r",
+        "ts-node/register/transpile-only",
+        path.join(__dirname, "epochChild.ts"),
+        ...["--contributions", String(contributions), "--records", String(records), "--threads", String(threads)],
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
     );
-    return { datanetId, version: 1, count: own.length, digest };
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const line = out.split("\n").find((l) => l.startsWith("RESULT "));
+      if (code !== 0 || !line) reject(new Error(`The epoch bench child (${records} records) exited with ${code}.`));
+      else resolve(JSON.parse(line.slice("RESULT ".length)));
+    });
   });
-  const random = seededRandom(9_003);
-  const logRoot = keccak256(toUtf8Bytes("bench log"));
-  return {
-    epoch: 1n,
-    pool: 10n ** 24n,
-    models: [{ modelId: 1n, version: 1, trainedOn }],
-    contributions,
-    inferences: Array.from({ length: inferences }, (_, k) => {
-      const parts: string[] = [];
-      for (let p = 0; p < 3; p++) {
-        const words = texts[Math.floor(random() * texts.length)].split(/\s+/);
-        const length = 15 + Math.floor(random() * 25);
-        const at = Math.floor(random() * Math.max(1, words.length - length));
-        parts.push(words.slice(at, at + length).join(" "), `zqnovel${k}x${p}`);
-      }
-      return { id: `inference-${k}`, modelId: 1n, logRoot, output: parts.join(" ") };
-    }),
-  };
 }
 
-function epochRows(texts: readonly string[], inferences: number): { rows: string[][]; total: Timing } {
-  const input = makeEpoch(texts, inferences);
-  let firstProgress = 0;
-  let lastProgress = 0;
-  const start = performance.now();
-  const [total, report] = time(() =>
-    attributeEpoch(input, {
-      onProgress: (done) => {
-        if (done === 1) firstProgress = performance.now();
-        lastProgress = performance.now();
-      },
-    }),
-  );
-  const end = start + total.wall;
-  const json = serializeEpochReport(report);
-  const [read] = time(() => readEpochReport(json));
-  const [verify, verification] = time(() => verifyEpochReport(json, input));
-  if (!verification.ok) throw new Error(`verifyEpochReport refused the bench's own report at ${verification.path}.`);
-  const perInference = (lastProgress - firstProgress) / Math.max(1, inferences - 1);
-  return {
-    total,
-    rows: [
-      ["input checks, hashes, dedup, span index", duration(firstProgress - start - perInference)],
-      [`attribution, ${inferences.toLocaleString("en-US")} inferences`, `${perInference.toFixed(2)} ms each`],
-      ["sums, allocate, reward tree, report hash", duration(end - lastProgress)],
-      ["attributeEpoch in all", cell(total)],
-      [`readEpochReport (${(json.length / 1e6).toFixed(1)} MB, ${report.accounts.length} accounts)`, cell(read)],
-      ["verifyEpochReport (recompute and compare)", cell(verify)],
-    ],
-  };
+/**
+ * An epoch of 10k, 100k and 1M records (about 200 words each) against 100k contributions (about 50 MB), scored on 1
+ * and 2 threads; in quick mode 1k and 10k records against 10k contributions.
+ */
+async function scaleRuns(quick: boolean): Promise<EpochChildResult[]> {
+  execFileSync("npm", ["run", "build", "-w", "sdk", "--silent"], { stdio: "ignore" });
+  const contributions = quick ? 10_000 : 100_000;
+  const plan: [number, number][] = quick
+    ? [
+        [1_000, 1],
+        [1_000, 2],
+        [10_000, 1],
+        [10_000, 2],
+      ]
+    : [
+        [10_000, 1],
+        [10_000, 2],
+        [100_000, 1],
+        [100_000, 2],
+        [1_000_000, 2],
+      ];
+  const results: EpochChildResult[] = [];
+  for (const [records, threads] of plan) {
+    process.stderr.write(`epoch of ${records.toLocaleString("en-US")} records on ${threads} thread(s)…\n`);
+    results.push(await runChild(contributions, records, threads));
+  }
+  return results;
 }
 
 export async function runEpochBench(quick: boolean): Promise<void> {
@@ -217,17 +188,82 @@ export async function runEpochBench(quick: boolean): Promise<void> {
       : `Dedup of ${texts.length.toLocaleString("en-US")} texts: ${cell(dedup.full)} (goal ≤ ${duration(DEDUP_GOAL_MS)})`,
   );
 
-  const inferences = quick ? 300 : 2_000;
-  const epoch = epochRows(texts, inferences);
+  const runs = await scaleRuns(quick);
+  const first = runs[0];
   printTable(
-    `Epoch of ${texts.length.toLocaleString("en-US")} contributions and ${inferences.toLocaleString("en-US")} inferences`,
-    ["Step", "Time"],
-    epoch.rows,
-    [1],
+    `Epoch attribution at scale: ${first.contributions.toLocaleString("en-US")} contributions ` +
+      `(${(first.contributionBytes / 1e6).toFixed(1)} MB), records of ${first.recordWords.toFixed(0)} words, ` +
+      `settlements of 1,000 records, built package's scoring threads`,
+    ["Records", "Threads", "Time", "Preparation", "Scoring", "Records/s", "Peak RSS", "Report"],
+    runs.map((r) => [
+      r.records.toLocaleString("en-US"),
+      r.threads,
+      duration(r.seconds * 1000),
+      duration(r.prepareSeconds * 1000),
+      duration(r.scoreSeconds * 1000),
+      Math.round(r.records / r.seconds).toLocaleString("en-US"),
+      `${(r.maxRssMiB / 1024).toFixed(2)} GiB`,
+      `${(r.reportBytes / 1e6).toFixed(1)} MB`,
+    ]),
+    [0, 1, 2, 3, 4, 5, 6, 7],
   );
-  console.log(
-    quick
-      ? `attributeEpoch: ${cell(epoch.total)} (goal ≤ ${duration(EPOCH_GOAL_MS)} at full size: not judged)`
-      : `attributeEpoch, ${texts.length.toLocaleString("en-US")} contributions, ${inferences.toLocaleString("en-US")} inferences: ${cell(epoch.total)} (goal ≤ ${duration(EPOCH_GOAL_MS)})`,
-  );
+  const at = (records: number, threads: number) => runs.find((r) => r.records === records && r.threads === threads);
+  const largest = Math.max(...runs.map((r) => r.records));
+  const compared = runs.filter((r) => r.threads === 1 && at(r.records, 2));
+  const speedUps = compared.map((one) => {
+    const two = at(one.records, 2)!;
+    return {
+      records: one.records,
+      total: one.seconds / two.seconds,
+      scoring: one.scoreSeconds / two.scoreSeconds,
+      identical: one.reportSha256 === two.reportSha256,
+    };
+  });
+  for (const s of speedUps) {
+    console.log(
+      `${s.records.toLocaleString("en-US")} records: 2 threads ${s.total.toFixed(2)}× as fast as 1 ` +
+        `(scoring alone ${s.scoring.toFixed(2)}×); reports ${s.identical ? "byte-identical ✓" : "DIFFER ✗"}`,
+    );
+    if (!s.identical) throw new Error("The report depends on the number of threads.");
+  }
+  const twoThreads = runs.filter((r) => r.threads === 2).sort((a, b) => a.records - b.records);
+  for (let k = 1; k < twoThreads.length; k++) {
+    const a = twoThreads[k - 1];
+    const b = twoThreads[k];
+    const perRecord = (r: EpochChildResult) => (r.scoreSeconds / r.records) * 1e6;
+    console.log(
+      `${a.records.toLocaleString("en-US")} → ${b.records.toLocaleString("en-US")} records (2 threads): time ×` +
+        `${(b.seconds / a.seconds).toFixed(2)} for ×${b.records / a.records} records; scoring ` +
+        `${perRecord(a).toFixed(0)} → ${perRecord(b).toFixed(0)} µs per record`,
+    );
+  }
+  const big = at(largest, 2)!;
+  const best = speedUps.length > 0 ? Math.max(...speedUps.map((s) => s.scoring)) : 0;
+  const goals = quick
+    ? []
+    : [
+        [`${largest.toLocaleString("en-US")} records ≤ 5 min`, big.seconds <= 300, duration(big.seconds * 1000)],
+        [
+          `${largest.toLocaleString("en-US")} records ≤ 6 GiB`,
+          big.maxRssMiB <= 6 * 1024,
+          `${(big.maxRssMiB / 1024).toFixed(2)} GiB`,
+        ],
+        ["2 threads ≥ 1.7× 1 thread (scoring)", best >= 1.7, `${best.toFixed(2)}×`],
+      ];
+  if (goals.length > 0) {
+    printTable(
+      "Goals",
+      ["Goal", "Met", "Measured"],
+      goals.map(([goal, met, measured]) => [goal as string, met ? "✓" : "✗", measured as string]),
+    );
+  } else console.log("QUICK MODE: goals are not judged.");
+  await writeBenchReport(runs, goals as [string, boolean, string][]);
+}
+
+/** The bench report, reports/bench-epoch.json: the runs, to draw the time-vs-records curve from. */
+async function writeBenchReport(runs: EpochChildResult[], goals: [string, boolean, string][]): Promise<void> {
+  const dir = path.join(__dirname, "../../reports");
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, "bench-epoch.json"), JSON.stringify({ runs, goals }, null, 2));
+  console.log(`Runs written to ${path.relative(process.cwd(), path.join(dir, "bench-epoch.json"))}.`);
 }

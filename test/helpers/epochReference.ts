@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { AbiCoder, ZeroHash, getAddress, keccak256 } from "ethers";
-import type { EpochContribution } from "../../sdk/src";
+import { AbiCoder, ZeroHash, getAddress, keccak256, toUtf8Bytes } from "ethers";
+import { buildInferenceLog } from "../../sdk/src";
+import type { EpochContribution, EpochSettlement } from "../../sdk/src";
 
 /* Independent references for the epoch tests: hashes and digests with ethers and node:crypto, not the SDK. */
 
@@ -59,4 +60,47 @@ export function indexedContributions(drafts: readonly DraftContribution[]): Epoc
       text: d.text,
     };
   });
+}
+
+/** An epoch settlement of `outputs` (text records of one call each unless told), its log built by the SDK. */
+export function textSettlement(
+  id: string,
+  pot: bigint,
+  outputs: readonly { id: string; output: string; calls?: bigint }[],
+  options: { modelId?: bigint; modelVersion?: number } = {},
+): EpochSettlement {
+  return settlementOfRecords(
+    id,
+    pot,
+    outputs.map((o) => ({ ...o, output: { kind: "text" as const, text: o.output } })),
+    options,
+  );
+}
+
+/** An epoch settlement of `records` (one call each unless told), any output kind, its log built by the SDK. */
+export function settlementOfRecords(
+  id: string,
+  pot: bigint,
+  records: readonly { id: string; output: Parameters<typeof buildInferenceLog>[0][number]["output"]; calls?: bigint }[],
+  { modelId = 1n, modelVersion = 1 }: { modelId?: bigint; modelVersion?: number } = {},
+): EpochSettlement {
+  const log = buildInferenceLog(
+    records.map((r) => ({
+      id: r.id,
+      modelId,
+      modelVersion,
+      calls: r.calls ?? 1n,
+      queryHash: keccak256(toUtf8Bytes(`query of ${r.id}`)),
+      output: r.output,
+    })),
+  );
+  return {
+    id,
+    modelId,
+    calls: log.calls,
+    pot,
+    logRoot: log.root,
+    logURI: `ipfs://${log.contentId().cid}`,
+    log: log.serialize(),
+  };
 }

@@ -15,6 +15,8 @@ import { splitFee } from "../settlement/fees";
 import type { FeeShares, FeeSplitBps } from "../settlement/fees";
 import { ledgerOf } from "../settlement/ledger";
 import type { EpochLedgerView } from "../settlement/ledger";
+import type { EpochSettlement } from "../epoch/input";
+import type { InferenceLog } from "../inference/log";
 import { sendFrom, signerAddressOf } from "./tx";
 
 /** Parameters of {@link SettlementClient.settle}. */
@@ -33,6 +35,17 @@ export interface SettleParameters {
    */
   maxFee?: bigint;
   /** Approve settlement for `maxFee` when the allowance falls short. Default true. */
+  approve?: boolean;
+}
+
+/** Parameters of {@link SettlementClient.settleLog}. */
+export interface SettleLogParameters {
+  modelId: bigint;
+  log: InferenceLog;
+  /** Where the log's file is stored. Default `ipfs://<CID of log.serialize()>`. */
+  logURI?: string;
+  /** As in {@link SettleParameters}: by default the fee quoted just before sending. */
+  maxFee?: bigint;
   approve?: boolean;
 }
 
@@ -58,10 +71,17 @@ export interface SettlementRecord {
   logURI: string;
   blockNumber: number;
   transactionHash: string;
+  /** The event's index in its block. */
+  logIndex: number;
+  /** `<transactionHash>:<logIndex>`: the settlement's id in an epoch's input and report. */
+  id: string;
 }
 
 /** What {@link SettlementClient.settle} did. */
-export interface SettleReturnType extends Omit<SettlementRecord, "blockNumber" | "transactionHash"> {
+export interface SettleReturnType extends Omit<
+  SettlementRecord,
+  "blockNumber" | "transactionHash" | "logIndex" | "id"
+> {
   receipt: ContractTransactionReceipt;
 }
 
@@ -75,7 +95,9 @@ export interface LedgerCheck {
 
 const MAX_CALLS = 2n ** 64n - 1n;
 
-function settledOf(a: InferenceSettledEvent.OutputObject): Omit<SettlementRecord, "blockNumber" | "transactionHash"> {
+function settledOf(
+  a: InferenceSettledEvent.OutputObject,
+): Omit<SettlementRecord, "blockNumber" | "transactionHash" | "logIndex" | "id"> {
   return {
     epoch: a.epoch,
     modelId: a.modelId,
@@ -212,7 +234,57 @@ export class SettlementClient {
       ...settledOf(e.args),
       blockNumber: e.blockNumber,
       transactionHash: e.transactionHash,
+      logIndex: e.index,
+      id: `${e.transactionHash}:${e.index}`,
     }));
+  }
+
+  /**
+   * Settles one inference log: `calls` is the sum of its records' calls, `logRoot` its root, `logURI` where it is
+   * stored (by default `ipfs://<its CID>`: store the bytes of `log.serialize()` there before or right after). Every
+   * record must be of `modelId`. Paying at most `maxFee`, as {@link settle} does.
+   *
+   * @throws InvalidInputError when a record is of another model.
+   */
+  async settleLog(p: SettleLogParameters): Promise<SettleReturnType> {
+    const other = p.log.records.find((r) => r.modelId !== p.modelId);
+    if (other) {
+      throw new InvalidInputError(`Record "${other.id}" of the log is of model ${other.modelId}, not ${p.modelId}.`);
+    }
+    return this.settle({
+      modelId: p.modelId,
+      calls: p.log.calls,
+      logRoot: p.log.root,
+      logURI: p.logURI ?? `ipfs://${p.log.contentId().cid}`,
+      maxFee: p.maxFee,
+      approve: p.approve,
+    });
+  }
+
+  /**
+   * The settlements of `epoch` as an epoch's input takes them: each with its pot (the contributors' share) and its
+   * log, fetched by `fetchLog(logURI)`. A log that cannot be fetched (`fetchLog` returns undefined or throws) is left
+   * out with the reason, and the epoch will carry that settlement's pot over.
+   */
+  async epochSettlements(
+    epoch: bigint,
+    fetchLog: (logURI: string) => Promise<unknown>,
+    fromBlock = 0,
+  ): Promise<EpochSettlement[]> {
+    const settled = await this.settlements(epoch, fromBlock);
+    return Promise.all(
+      settled.map(async (s) => {
+        const base = { id: s.id, modelId: s.modelId, calls: s.calls, pot: s.shares.contributors, logRoot: s.logRoot };
+        try {
+          const log = await fetchLog(s.logURI);
+          if (log !== undefined) return { ...base, logURI: s.logURI, log };
+          return { ...base, logURI: s.logURI, fetchError: `Nothing is stored at ${s.logURI}.` };
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          return { ...base, logURI: s.logURI, fetchError: `Fetching ${s.logURI} failed: ${reason}` };
+        }
+      }),
+    );
   }
 
   /**

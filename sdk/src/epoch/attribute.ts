@@ -1,33 +1,71 @@
 import { DEDUP_DEFAULTS, clusterContributions } from "../attribution/dedup";
 import { SPAN_INDEX_DEFAULTS } from "../attribution/spans";
-import { sha256Hex } from "../content/hash";
 import { EpochNothingAttributedError } from "../errors";
 import { allocate } from "../rewards/allocate";
 import { buildRewardTree } from "../rewards/rewardTree";
 import { hashJson } from "./canonical";
 import { EPOCH_DEFAULTS, contributionsByDatanet, readEpochInput, versionContributions } from "./input";
-import type { EpochInput, ParsedContribution } from "./input";
-import { compare, compareBig, sumsBy } from "./order";
-import { EPOCH_REPORT_FORMAT } from "./report";
+import type { EpochInput, ParsedContribution, ParsedInput } from "./input";
+import { compare, compareBig } from "./order";
+import { EPOCH_REPORT_FORMAT, carriedOverBy } from "./report";
 import type {
   EpochReport,
   EpochReportAccount,
+  EpochReportCarryLine,
   EpochReportContribution,
   EpochReportDatanetVersion,
-  EpochReportInference,
   EpochReportModel,
+  EpochReportSettlement,
 } from "./report";
 import { knnScorer, requireExample, spanScorer } from "./score";
-import type { Scorer } from "./score";
+import type { Attribution, Scorer } from "./score";
+import { readSettlementLog } from "./settlements";
+import type { ScoredRecord } from "./settlements";
 
 /** Options that do not change the report. */
 export interface AttributeEpochHooks {
-  /** Called after each inference is attributed. */
+  /** Called after each record is attributed. */
   onProgress?: (done: number, total: number) => void;
 }
 
+/** A model as the epoch uses it: its eligible contributions, deduplicated, and how its records are scored. */
+export interface PreparedModel {
+  modelId: bigint;
+  version: number;
+  /** `spans`, or the scorer the input names. */
+  scorer: NonNullable<ParsedInput["models"][number]["scorer"]>;
+  /** Eligible contributions in rule-3 order (acceptance, Datanet, index, id). */
+  eligible: ParsedContribution[];
+  /** Contribution id → its cluster's representative id. */
+  representativeOf: Map<string, string>;
+  /** Who the unmatched rule pays: every representative, equally, by id. */
+  fallback: Attribution;
+  /** The feature count of a classifier's examples; 0 for spans. */
+  dimension: number;
+  /** Its position in the input, for error paths. */
+  position: number;
+}
+
+/** An epoch checked and read, its logs included, ready to score record by record. */
+export interface PreparedEpoch {
+  data: ParsedInput;
+  options: EpochReport["options"];
+  reportModels: EpochReportModel[];
+  models: Map<bigint, PreparedModel>;
+  /** By id; an excluded settlement has `exclusion` and no records. */
+  settlements: {
+    settlement: ParsedInput["settlements"][number];
+    exclusion?: EpochReportSettlement["exclusion"];
+    records: ScoredRecord[];
+  }[];
+  /** Every record to score: settlements by id, records by id within each. */
+  work: { settlement: number; record: ScoredRecord }[];
+  contributionAt: Map<ParsedContribution, number>;
+}
+
 /**
- * Attributes an epoch's inferences to contributions and turns the weights into amounts and a reward root.
+ * Attributes an epoch's settlements to contributions: each settlement's contributors' share (its pot) goes to the
+ * contributions its inference records drew on, in proportion to the calls each record paid for.
  *
  * The rules, in order:
  * 1. Inputs are checked: each text hashes to its content hash; for each Datanet version a model names, the
@@ -36,39 +74,62 @@ export interface AttributeEpochHooks {
  *    after the version earns nothing from that model.
  * 3. Copies among them are clustered ({@link clusterContributions}); a cluster is credited to its earliest accepted
  *    member (by acceptedAt, then Datanet id, index, id) and document frequency counts clusters.
- * 4. Each inference's output is attributed with the model's span index ({@link SpanIndex.attribute}): weights that
- *    are positive and sum to 1 (or nothing when no span matches). For a `knn-shapley` model, the inference's
- *    (features, label) is valued with {@link knnShapley} over the cluster representatives, in the order of rule 3
- *    (which breaks distance ties), and the positive values, divided by their sum, are the weights (nothing when
- *    none is positive); a copy is not scored, so it neither earns nor splits its original's value. Inferences are
- *    taken by id and each contribution's weight is the sum of its weights in that order; contributor and Datanet
- *    totals are the sums of their contributions' weights, by contribution id. Only positive weights earn.
- * 5. `allocate(pool, account weights)` splits the pool to the wei; each account's cumulative amount is its previous
- *    cumulative amount plus that; `buildRewardTree` of the cumulative amounts gives the root.
+ * 4. Each settlement's log is read against its `logRoot` and `calls`. A settlement is excluded, and its whole pot
+ *    carried over to the next epoch, when the log is missing, malformed or not the one settled, or when a record
+ *    names another model or version, or holds an output the model's scorer cannot read. Excluding it never stops the
+ *    epoch: no payer can hold up the others' payouts.
+ * 5. Each record is scored: span attribution of a text output ({@link SpanIndex.attribute}), or for a `knn-shapley`
+ *    model the positive KNN-Shapley values of the cluster representatives for the record's (features, label),
+ *    divided by their sum ({@link knnShapley}). Weights are positive and sum to 1, or the record matched nothing.
+ * 6. Carry-in: the previous report's carry-over plus `funding` is split over the attributed settlements in
+ *    proportion to their pots (`allocate`), each one's `share`; with no attributed settlement it is carried again.
+ * 7. Each attributed settlement splits `pot + share` with `allocate` over contribution weights Σ calls × weight over
+ *    its records (by record id), where a record that matched nothing (the unmatched rule) spreads its calls evenly
+ *    over the model's cluster representatives; when the model has none, that part is carried over. So whatever a
+ *    record holds, a settlement pays out at most its pot and share: no account earns from a settlement more than
+ *    that settlement paid in.
+ * 8. A contribution's amount is the sum over settlements; an account's, over its contributions; each account's
+ *    cumulative amount is its previous cumulative amount plus that, and `buildRewardTree` of the cumulative amounts
+ *    gives the root. Every wei of the pool is in an account's amount or in a carry-over line.
  *
- * The report is the same, byte for byte under {@link serializeEpochReport}, whatever the order of the input lists.
+ * The report is the same, byte for byte under {@link serializeEpochReport}, whatever the order of the input lists
+ * and however the records are scored (in one thread or several).
  *
- * Complexity: sha-256 and keccak over every eligible contribution, then per model the dedup and the span index
- * (see {@link clusterContributions}, {@link buildSpanIndex}), then one {@link SpanIndex.attribute} per inference;
- * for a `knn-shapley` model no span index, and O(representatives × features) per inference.
+ * Complexity: reading each log (two keccak256 per record), sha-256 and keccak over every eligible contribution, per
+ * model the dedup and the span index, one {@link SpanIndex.attribute} per text record (O(representatives ×
+ * features) per classifier record), one `allocate` per settlement.
  *
- * What it cannot see: whatever span attribution cannot (paraphrase, an output the model wrote in its own words)
- * and whatever dedup cannot (a copy rewritten beyond the Jaccard threshold earns as an original); for `knn-shapley`,
- * dedup looks at the texts only, so a copy whose text differs but whose features repeat an example earns as an
- * original. It does not check that an inference belongs to its log root, nor that its features and label are those
- * of the logged query; the report records the output hash so that anyone holding the logs can check that much.
+ * What it cannot see: whatever span attribution cannot (paraphrase, an output in the model's own words) and
+ * whatever dedup cannot; that a record's output is what the model really answered (the payer logs it).
  *
- * @throws InvalidEpochInputError when a field is malformed, an id is used twice, an inference names a model not in
+ * @throws InvalidEpochInputError when a field is malformed, an id is used twice, a settlement names a model not in
  *   the input, acceptance times decrease within a Datanet, `previous` is not a valid earlier report, or a
- *   contribution or inference a `knn-shapley` model uses lacks `features` or `label` or has another number of
- *   features than the model's earliest eligible contribution.
+ *   contribution a `knn-shapley` model uses lacks `features` or `label` or has another number of features than the
+ *   model's earliest eligible contribution.
  * @throws ContributionContentMismatchError when a text does not hash to its content hash.
  * @throws DatanetVersionMismatchError when a version's contributions are incomplete or do not fold to its digest.
- * @throws EpochNothingAttributedError when no inference drew on any eligible contribution and the pool is not 0,
- *   or there is no account for the reward tree.
+ * @throws EpochNothingAttributedError when there is no account at all for the reward tree.
  * @throws InvalidDedupOptionsError, InvalidSpanOptionsError when an option is out of range.
  */
 export function attributeEpoch(input: EpochInput, hooks: AttributeEpochHooks = {}): EpochReport {
+  const prepared = prepareEpoch(input);
+  const scorers = new Map<bigint, Scorer>();
+  const attributions = prepared.work.map(({ settlement, record }, i) => {
+    const modelId = prepared.settlements[settlement].settlement.modelId;
+    let scorer = scorers.get(modelId);
+    if (!scorer) {
+      scorer = buildScorer(prepared.models.get(modelId)!, prepared);
+      scorers.set(modelId, scorer);
+    }
+    const attribution = scorer(record.scored, "");
+    hooks.onProgress?.(i + 1, prepared.work.length);
+    return attribution;
+  });
+  return finishEpoch(prepared, attributions);
+}
+
+/** Rules 1 to 4: the input checked, the models deduplicated, the logs read; nothing scored yet. */
+export function prepareEpoch(input: EpochInput): PreparedEpoch {
   const data = readEpochInput(input);
   const options = {
     topK: data.options?.topK ?? EPOCH_DEFAULTS.topK,
@@ -86,10 +147,9 @@ export function attributeEpoch(input: EpochInput, hooks: AttributeEpochHooks = {
   };
 
   const byDatanet = contributionsByDatanet(data.contributions);
-  const scorerOf = new Map<bigint, Scorer>();
   const contributionAt = new Map(data.contributions.map((c, i) => [c, i]));
-  const contributionOf = new Map(data.contributions.map((c) => [c.id, c]));
-  const models: EpochReportModel[] = [];
+  const models = new Map<bigint, PreparedModel>();
+  const reportModels: EpochReportModel[] = [];
   const modelOrder = data.models
     .map((model, m) => ({ model, m }))
     .sort((a, b) => compareBig(a.model.modelId, b.model.modelId));
@@ -129,13 +189,23 @@ export function attributeEpoch(input: EpochInput, hooks: AttributeEpochHooks = {
       eligible.map((c, rank) => ({ id: c.id, contentHash: c.contentHash, text: c.text, acceptedAt: rank })),
       options.dedup,
     );
-    scorerOf.set(
-      model.modelId,
-      knn
-        ? knnScorer(eligible, clustering.representativeOf, knn.k, m, contributionAt)
-        : spanScorer(eligible, clustering.representativeOf, options.spans),
-    );
-    models.push({
+    const representatives = clustering.clusters.map((cluster) => cluster.representative).sort(compare);
+    const prepared: PreparedModel = {
+      modelId: model.modelId,
+      version: model.version,
+      scorer: model.scorer ?? { kind: "spans" },
+      eligible,
+      representativeOf: new Map(clustering.representativeOf),
+      fallback: representatives.map((id) => ({ id, weight: 1 / representatives.length })),
+      dimension: knn ? eligible[0].features!.length : 0,
+      position: m,
+    };
+    if (knn) {
+      // Checks every example's dimension now, so that scoring never throws.
+      knnScorer(eligible, prepared.representativeOf, knn.k, m, contributionAt);
+    }
+    models.set(model.modelId, prepared);
+    reportModels.push({
       modelId: model.modelId.toString(),
       version: model.version,
       trainedOn,
@@ -147,75 +217,175 @@ export function attributeEpoch(input: EpochInput, hooks: AttributeEpochHooks = {
     });
   }
 
-  const inferences: EpochReportInference[] = [];
-  const weightOf = new Map<string, number>();
-  const inferenceAt = new Map(data.inferences.map((x, i) => [x, i]));
-  const sortedInferences = [...data.inferences].sort((a, b) => compare(a.id, b.id));
-  sortedInferences.forEach((inference, i) => {
-    const attribution = scorerOf.get(inference.modelId)!(inference, `inferences[${inferenceAt.get(inference)}]`);
-    for (const { id, weight } of attribution) weightOf.set(id, (weightOf.get(id) ?? 0) + weight);
-    inferences.push({
-      id: inference.id,
-      modelId: inference.modelId.toString(),
-      logRoot: inference.logRoot,
-      outputHash: sha256Hex(inference.output),
-      top: attribution.slice(0, options.topK).map(({ id, weight }) => ({ contribution: id, weight })),
-    });
-    hooks.onProgress?.(i + 1, sortedInferences.length);
-  });
+  const settlements = [...data.settlements]
+    .sort((a, b) => compare(a.id, b.id))
+    .map((settlement) => ({ settlement, ...readSettlementLog(settlement, models.get(settlement.modelId)!) }));
+  const work: PreparedEpoch["work"] = [];
+  settlements.forEach((s, i) => s.records.forEach((record) => work.push({ settlement: i, record })));
+  return { data, options, reportModels, models, settlements, work, contributionAt };
+}
 
-  const contributions: EpochReportContribution[] = [...weightOf]
-    .filter(([, weight]) => weight > 0)
-    .sort(([a], [b]) => compare(a, b))
-    .map(([id, weight]) => {
-      const c = contributionOf.get(id)!;
-      return { id, datanetId: c.datanetId.toString(), contributor: c.contributor, weight };
+/** Rule 5's scorer of a model: what turns one record into contribution weights. */
+export function buildScorer(model: PreparedModel, prepared: Pick<PreparedEpoch, "options" | "contributionAt">): Scorer {
+  return model.scorer.kind === "knn-shapley"
+    ? knnScorer(model.eligible, model.representativeOf, model.scorer.k, model.position, prepared.contributionAt)
+    : spanScorer(model.eligible, model.representativeOf, prepared.options.spans);
+}
+
+/** Rules 6 to 8, from each record's attribution (in the order of `prepared.work`). */
+export function finishEpoch(prepared: PreparedEpoch, attributions: readonly Attribution[]): EpochReport {
+  const { data, options } = prepared;
+  const contributionOf = new Map(data.contributions.map((c) => [c.id, c]));
+
+  const pots = new Map<string, number>();
+  for (const { settlement, exclusion } of prepared.settlements) {
+    if (!exclusion) pots.set(settlement.id, Number(settlement.pot));
+  }
+  const previousCarry = data.previous ? carriedOverBy(data.previous) : 0n;
+  const funding = data.funding ?? 0n;
+  const carryIn = previousCarry + funding;
+  const shareOf =
+    pots.size > 0 && [...pots.values()].some((pot) => pot > 0)
+      ? allocate(carryIn, pots)
+      : new Map([...pots.keys()].map((id) => [id, 0n]));
+  const shared = [...shareOf.values()].reduce((a, b) => a + b, 0n);
+
+  const carryLines: EpochReportCarryLine[] = [];
+  const contributionAmounts = new Map<string, bigint>();
+  let next = 0;
+  const settlements: EpochReportSettlement[] = prepared.settlements.map(({ settlement, exclusion, records }) => {
+    const base = {
+      id: settlement.id,
+      modelId: settlement.modelId.toString(),
+      calls: settlement.calls.toString(),
+      pot: settlement.pot.toString(),
+      logRoot: settlement.logRoot,
+      logURI: settlement.logURI,
+    };
+    if (exclusion) {
+      carryLines.push({ kind: "excluded", settlement: settlement.id, amount: settlement.pot.toString() });
+      return {
+        ...base,
+        share: "0",
+        status: "excluded" as const,
+        exclusion,
+        unmatchedCalls: "0",
+        paid: "0",
+        carried: settlement.pot.toString(),
+        payouts: [],
+        records: [],
+      };
+    }
+    const model = prepared.models.get(settlement.modelId)!;
+    const share = shareOf.get(settlement.id)!;
+    const weights = new Map<string, number>();
+    let unmatched = 0n;
+    const reportRecords = records.map((record) => {
+      const attribution = attributions[next++];
+      const calls = Number(record.calls);
+      if (attribution.length === 0) unmatched += record.calls;
+      for (const { id, weight } of attribution) weights.set(id, (weights.get(id) ?? 0) + calls * weight);
+      return {
+        id: record.id,
+        calls: record.calls.toString(),
+        queryHash: record.queryHash,
+        outputHash: record.outputHash,
+        top: attribution.slice(0, options.topK).map(({ id, weight }) => ({ contribution: id, weight })),
+      };
     });
+    if (unmatched > 0n) {
+      const calls = Number(unmatched);
+      // The empty key cannot be a contribution id: it stands for the part with nobody to go to.
+      if (model.fallback.length === 0) weights.set("", calls);
+      for (const { id, weight } of model.fallback) weights.set(id, (weights.get(id) ?? 0) + calls * weight);
+    }
+    const amounts = allocate(settlement.pot + share, weights);
+    const carried = amounts.get("") ?? 0n;
+    if (carried > 0n) carryLines.push({ kind: "unmatched", settlement: settlement.id, amount: carried.toString() });
+    const payouts = new Map<string, bigint>();
+    for (const [id, amount] of amounts) {
+      if (id === "") continue;
+      contributionAmounts.set(id, (contributionAmounts.get(id) ?? 0n) + amount);
+      const account = contributionOf.get(id)!.contributor;
+      payouts.set(account, (payouts.get(account) ?? 0n) + amount);
+    }
+    return {
+      ...base,
+      share: share.toString(),
+      status: "attributed" as const,
+      unmatchedCalls: unmatched.toString(),
+      paid: (settlement.pot + share - carried).toString(),
+      carried: carried.toString(),
+      payouts: [...payouts]
+        .sort(([a], [b]) => compare(a.toLowerCase(), b.toLowerCase()))
+        .map(([account, amount]) => ({ account, amount: amount.toString() })),
+      records: reportRecords,
+    };
+  });
+  if (carryIn - shared > 0n) carryLines.push({ kind: "no-settlement", amount: (carryIn - shared).toString() });
+
+  const contributions: EpochReportContribution[] = [...contributionAmounts]
+    .sort(([a], [b]) => compare(a, b))
+    .map(([id, amount]) => {
+      const c = contributionOf.get(id)!;
+      return { id, datanetId: c.datanetId.toString(), contributor: c.contributor, amount: amount.toString() };
+    });
+  const datanetAmounts = new Map<string, bigint>();
+  const accountAmounts = new Map<string, bigint>();
+  for (const c of contributions) {
+    datanetAmounts.set(c.datanetId, (datanetAmounts.get(c.datanetId) ?? 0n) + BigInt(c.amount));
+    accountAmounts.set(c.contributor, (accountAmounts.get(c.contributor) ?? 0n) + BigInt(c.amount));
+  }
   const datanetIds = [...new Set(data.models.flatMap((model) => model.trainedOn.map((v) => v.datanetId)))].sort(
     compareBig,
   );
-  const datanetWeights = sumsBy(contributions, (c) => c.datanetId);
   const datanets = datanetIds.map((id) => ({
     datanetId: id.toString(),
-    weight: datanetWeights.get(id.toString()) ?? 0,
+    amount: (datanetAmounts.get(id.toString()) ?? 0n).toString(),
   }));
 
   const previousCumulative = new Map<string, bigint>();
   for (const a of data.previous?.accounts ?? []) previousCumulative.set(a.account, BigInt(a.cumulative));
-  const accountWeights = sumsBy(contributions, (c) => c.contributor);
-  for (const account of previousCumulative.keys()) if (!accountWeights.has(account)) accountWeights.set(account, 0);
-  const anyWeight = contributions.length > 0;
-  if ((!anyWeight && data.pool > 0n) || accountWeights.size === 0) {
+  for (const account of previousCumulative.keys()) if (!accountAmounts.has(account)) accountAmounts.set(account, 0n);
+  if (accountAmounts.size === 0) {
     throw new EpochNothingAttributedError(
-      `No inference of epoch ${data.epoch} drew on an eligible contribution, so the pool of ${data.pool} has nobody to go to.`,
-      { hint: "Leave the pool funded: the next epoch's root may allocate it." },
+      `No settlement of epoch ${data.epoch} could be attributed and there is no earlier account, so there is no ` +
+        `reward tree to propose.`,
+      { hint: "Leave the pool funded and count it as `funding` in the next epoch's input." },
     );
   }
-  const amounts = allocate(data.pool, accountWeights);
-  const accounts: EpochReportAccount[] = [...accountWeights.keys()]
+  const accounts: EpochReportAccount[] = [...accountAmounts.keys()]
     .sort((a, b) => compare(a.toLowerCase(), b.toLowerCase()))
     .map((account) => {
-      const amount = amounts.get(account)!;
-      const cumulative = (previousCumulative.get(account) ?? 0n) + amount;
+      const amount = accountAmounts.get(account)!;
       return {
         account,
-        weight: accountWeights.get(account)!,
         amount: amount.toString(),
-        cumulative: cumulative.toString(),
+        cumulative: ((previousCumulative.get(account) ?? 0n) + amount).toString(),
       };
     });
   const tree = buildRewardTree(accounts.map((a) => ({ account: a.account, amount: BigInt(a.cumulative) })));
+  const income = prepared.settlements.reduce((sum, s) => sum + s.settlement.pot, 0n);
+  const kinds = ["excluded", "unmatched", "no-settlement"];
+  carryLines.sort(
+    (a, b) => kinds.indexOf(a.kind) - kinds.indexOf(b.kind) || compare(a.settlement ?? "", b.settlement ?? ""),
+  );
 
   const body: Omit<EpochReport, "reportHash"> = {
     format: EPOCH_REPORT_FORMAT,
     epoch: data.epoch.toString(),
-    pool: data.pool.toString(),
+    pool: (income + carryIn).toString(),
+    income: { settlements: income.toString(), previous: previousCarry.toString(), funding: funding.toString() },
     options,
-    models,
-    inferences,
+    models: prepared.reportModels,
+    settlements,
     contributions,
     datanets,
     accounts,
+    carryOver: {
+      total: carryLines.reduce((sum, line) => sum + BigInt(line.amount), 0n).toString(),
+      lines: carryLines,
+    },
     previous: data.previous
       ? {
           epoch: data.previous.epoch,

@@ -16,6 +16,7 @@ import { describeZodIssue } from "../internal/zod";
 import { DECIMAL } from "./canonical";
 import { readEpochReport } from "./report";
 import type { EpochReport } from "./report";
+import type { EpochReportV1 } from "./reportV1";
 import type { EpochScorer } from "./score";
 
 /* What an epoch's rewards are computed from: the input's types, and its reading, which checks and normalizes it. */
@@ -70,19 +71,28 @@ export interface EpochContribution {
   label?: number;
 }
 
-/** One inference record of a settled batch. */
-export interface EpochInference {
-  /** Unique across the input. */
+/**
+ * One settlement of the epoch, as its `InferenceSettled` event records it, with its inference log as fetched from
+ * `logURI`. Its pot (the contributors' share it paid) goes to the contributions its records drew on.
+ */
+export interface EpochSettlement {
+  /** Unique across the input; e.g. `<transaction hash>:<log index>` of its event. */
   id: string;
   modelId: bigint;
-  /** The `logRoot` of the settlement the record belongs to (bytes32). */
+  /** Calls paid for: the log's records must add up to it. */
+  calls: bigint;
+  /** The event's `contributorsShare`, in wei: what this settlement's records can earn. */
+  pot: bigint;
+  /** The event's `logRoot`: the root of the log's records (bytes32). */
   logRoot: string;
-  /** The generated text. */
-  output: string;
-  /** The query's features: required for a `knn-shapley` model. */
-  features?: number[];
-  /** The class the model's output was judged correct against: required for a `knn-shapley` model. */
-  label?: number;
+  logURI: string;
+  /**
+   * The `inference-log-v1` file fetched from `logURI`: its text or its parsed JSON. Leave it out when it could not be
+   * fetched; the settlement is then not attributed and its pot is carried over.
+   */
+  log?: unknown;
+  /** Why the log could not be fetched (shown in the report); only without `log`. */
+  fetchError?: string;
 }
 
 /** How an epoch is attributed; each default is in {@link EPOCH_DEFAULTS}. */
@@ -102,8 +112,6 @@ export interface EpochOptions {
 export interface EpochInput {
   /** The epoch number, as the reward distributor's `proposeRoot` takes it. */
   epoch: bigint;
-  /** The contributors' pool funded for the epoch, in wei. */
-  pool: bigint;
   /** The models that served the epoch's inferences, at least one, each once. */
   models: EpochModel[];
   /**
@@ -111,9 +119,18 @@ export interface EpochInput {
    * with index 1..count. Later contributions may be given too; they earn nothing and do not change the report.
    */
   contributions: EpochContribution[];
-  inferences: EpochInference[];
-  /** The previous epoch's report: its cumulative amounts carry over into this epoch's reward tree. */
-  previous?: EpochReport;
+  /** The epoch's settlements, every one of them (those whose log is missing too). */
+  settlements: EpochSettlement[];
+  /**
+   * OPEN funded to the reward distributor for this epoch outside settlements (`fund` calls), in wei. Default 0. It is
+   * shared like the previous epoch's carry-over: see `attributeEpoch`.
+   */
+  funding?: bigint;
+  /**
+   * The previous epoch's report: its cumulative amounts carry over into this epoch's reward tree, and what it carried
+   * over joins this epoch's pool.
+   */
+  previous?: EpochReport | EpochReportV1;
   options?: EpochOptions;
 }
 
@@ -146,7 +163,6 @@ const label = finite;
 
 const INPUT_SCHEMA = z.strictObject({
   epoch: uint256,
-  pool: uint256,
   models: z
     .array(
       z.strictObject({
@@ -185,16 +201,19 @@ const INPUT_SCHEMA = z.strictObject({
       label: label.optional(),
     }),
   ),
-  inferences: z.array(
+  settlements: z.array(
     z.strictObject({
       id: z.string().min(1, "must not be empty."),
       modelId: uint256,
+      calls: uint256.refine((calls) => calls > 0n, "must be ≥ 1."),
+      pot: uint256,
       logRoot: bytes32,
-      output: z.string(),
-      features: features.optional(),
-      label: label.optional(),
+      logURI: z.string(),
+      log: z.unknown().optional(),
+      fetchError: z.string().optional(),
     }),
   ),
+  funding: uint256.optional(),
   previous: z.unknown().optional(),
   options: z
     .strictObject({
@@ -218,9 +237,9 @@ const INPUT_SCHEMA = z.strictObject({
     .optional(),
 });
 
-export type ParsedInput = Omit<z.output<typeof INPUT_SCHEMA>, "previous"> & { previous?: EpochReport };
+export type ParsedInput = Omit<z.output<typeof INPUT_SCHEMA>, "previous"> & { previous?: EpochReport | EpochReportV1 };
 export type ParsedContribution = ParsedInput["contributions"][number];
-export type ParsedInference = ParsedInput["inferences"][number];
+export type ParsedSettlement = ParsedInput["settlements"][number];
 
 /**
  * The input, checked and normalized (hashes lower case, addresses checksummed). Checks everything `attributeEpoch`
@@ -261,9 +280,9 @@ export function readEpochInput(input: EpochInput): ParsedInput {
     (i) => `contributions[${i}].contentHash`,
   );
   unique(
-    data.inferences,
+    data.settlements,
     (x) => x.id,
-    (i) => `inferences[${i}].id`,
+    (i) => `settlements[${i}].id`,
   );
   data.contributions.forEach((c, i) => {
     const hash = sha256Hex(c.text);
@@ -275,9 +294,12 @@ export function readEpochInput(input: EpochInput): ParsedInput {
     }
   });
   const modelIds = new Set(data.models.map((m) => m.modelId));
-  data.inferences.forEach((x, i) => {
+  data.settlements.forEach((x, i) => {
     if (!modelIds.has(x.modelId)) {
-      throw new InvalidEpochInputError(`inferences[${i}].modelId`, `model ${x.modelId} is not among the models.`);
+      throw new InvalidEpochInputError(`settlements[${i}].modelId`, `model ${x.modelId} is not among the models.`);
+    }
+    if (x.log !== undefined && x.fetchError !== undefined) {
+      throw new InvalidEpochInputError(`settlements[${i}].fetchError`, "is only for a settlement without its log.");
     }
   });
   const positions = new Map(data.contributions.map((c, i) => [c, i]));
@@ -291,7 +313,7 @@ export function readEpochInput(input: EpochInput): ParsedInput {
       }
     }
   }
-  let previous: EpochReport | undefined;
+  let previous: EpochReport | EpochReportV1 | undefined;
   if (data.previous !== undefined) {
     try {
       previous = readEpochReport(data.previous);

@@ -1,25 +1,87 @@
+import { ProtocolError } from "../errors";
+import { readInferenceLog, verifyInferenceLeaf } from "../inference/log";
+import type { InferenceLog } from "../inference/log";
 import { attributeEpoch } from "./attribute";
 import type { EpochInput } from "./input";
-import { parseReportJson } from "./report";
+import { EPOCH_REPORT_FORMAT, parseReportJson } from "./report";
+import type { EpochReport } from "./report";
 
 /** The result of {@link verifyEpochReport}. */
 export type EpochReportVerification = { ok: true } | { ok: false; path: string; expected: unknown; actual: unknown };
 
 /**
- * Recomputes the report from `input` with {@link attributeEpoch} and compares it with `report` (JSON text or the
- * parsed value) field by field, in canonical key order: `ok` when they are equal to the bit, else the first field
- * that differs (e.g. `inferences[3].outputHash`, `accounts[2].amount`, or a key only one of them has) with both
- * values. An outsider holding the input (the chain's events, the contributions' texts, the inference logs) verifies
- * an epoch this way, then checks that `tree.root` is the root proposed on-chain for `epoch` and that `reportHash`
- * is the one in its `RootProposed` event.
+ * Checks a report against its input, as an outsider holding the input (the chain's events, the contributions' texts,
+ * the inference logs fetched by their URIs) does. First, for a v2 report, the records it lists: each one must be a
+ * leaf of its settlement's log, proven against the settlement's `logRoot` with the log's proof from the report's own
+ * fields (id, model and version, calls, query hash, output hash), and each settlement's records must add up to the
+ * calls it paid for; the first record that fails is named (`settlements[2].records[5]`). Then the whole report is
+ * recomputed with {@link attributeEpoch} and compared field by field, in canonical key order: `ok` when they are
+ * equal to the bit, else the first field that differs (e.g. `settlements[3].paid`, `accounts[2].amount`, or a key
+ * only one of them has) with both values. Then check that `tree.root` is the root proposed on-chain for `epoch` and
+ * that `reportHash` is the one in its `RootProposed` event.
  *
  * @throws as {@link attributeEpoch} does when the input is invalid; MalformedEpochReportError when `report` is a
  *   string that is not JSON.
  */
 export function verifyEpochReport(report: unknown, input: EpochInput): EpochReportVerification {
   const actual = parseReportJson(report);
+  const unproven =
+    (actual as { format?: unknown })?.format === EPOCH_REPORT_FORMAT && unprovenRecord(actual as EpochReport, input);
+  if (unproven) return { ok: false, ...unproven };
   const difference = firstDifference(attributeEpoch(input), actual, "");
   return difference === undefined ? { ok: true } : { ok: false, ...difference };
+}
+
+/** The first record of `report` that is not a leaf of its settlement's log, or a settlement whose calls differ. */
+function unprovenRecord(
+  report: EpochReport,
+  input: EpochInput,
+): { path: string; expected: unknown; actual: unknown } | undefined {
+  if (!Array.isArray(report.settlements) || !Array.isArray(input.settlements)) return undefined;
+  const versionOf = new Map((report.models ?? []).map((m) => [m.modelId, m.version]));
+  for (const [i, settlement] of report.settlements.entries()) {
+    if (settlement?.status !== "attributed" || !Array.isArray(settlement.records)) continue;
+    const given = input.settlements.find((s) => s.id === settlement.id);
+    let log: InferenceLog | undefined;
+    try {
+      const file = given?.log instanceof Uint8Array ? new TextDecoder().decode(given.log) : given?.log;
+      log = given && file !== undefined ? readInferenceLog(file, { logRoot: settlement.logRoot }) : undefined;
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+    }
+    if (!log) {
+      return { path: `settlements[${i}]`, expected: "a settlement whose log the input holds", actual: settlement.id };
+    }
+    let calls = 0n;
+    for (const [k, record] of settlement.records.entries()) {
+      const values = [
+        record.id,
+        settlement.modelId,
+        versionOf.get(settlement.modelId) ?? 0,
+        record.calls,
+        record.queryHash,
+        record.outputHash,
+      ] as const;
+      let proven = false;
+      try {
+        proven = verifyInferenceLeaf(settlement.logRoot, [...values], log.proof(record.id));
+        calls += BigInt(record.calls);
+      } catch (error) {
+        if (!(error instanceof ProtocolError) && !(error instanceof Error && "code" in error)) throw error;
+      }
+      if (!proven) {
+        return {
+          path: `settlements[${i}].records[${k}]`,
+          expected: `a leaf of the log of root ${settlement.logRoot}`,
+          actual: record,
+        };
+      }
+    }
+    if (calls.toString() !== settlement.calls) {
+      return { path: `settlements[${i}].records`, expected: `${settlement.calls} calls`, actual: `${calls} calls` };
+    }
+  }
+  return undefined;
 }
 
 /** The first place, in canonical key order, where `actual` differs from `expected`. */

@@ -101,7 +101,7 @@ export function inferenceOutputHash(output: InferenceOutput): string {
 }
 
 /** The record's values in {@link INFERENCE_LEAF_ENCODING} order, as `StandardMerkleTree.of` takes them. */
-export function inferenceRecordValues(record: InferenceRecord): [string, string, number, string, string, string] {
+export function inferenceRecordValues(record: InferenceRecord): InferenceLeafValues {
   return [
     record.id,
     record.modelId.toString(),
@@ -112,14 +112,34 @@ export function inferenceRecordValues(record: InferenceRecord): [string, string,
   ];
 }
 
+/** The values of a record's leaf, in {@link INFERENCE_LEAF_ENCODING} order. */
+export type InferenceLeafValues = [
+  id: string,
+  modelId: string,
+  modelVersion: number,
+  calls: string,
+  queryHash: string,
+  outputHash: string,
+];
+
 /** The record's leaf: `keccak256(bytes.concat(keccak256(abi.encode(values))))`, as OpenZeppelin hashes a leaf. */
 export function inferenceRecordLeaf(record: InferenceRecord): string {
-  return keccak256(keccak256(coder.encode(INFERENCE_LEAF_ENCODING, inferenceRecordValues(record))));
+  return inferenceLeaf(inferenceRecordValues(record));
+}
+
+/** The leaf of a record's values (e.g. as an epoch report lists them, with the output's hash). */
+export function inferenceLeaf(values: InferenceLeafValues): string {
+  return keccak256(keccak256(coder.encode(INFERENCE_LEAF_ENCODING, values)));
 }
 
 /** Whether `proof` places `record` in the log whose root is `logRoot` (OpenZeppelin's sorted-pair proofs). */
 export function verifyInferenceRecord(logRoot: string, record: InferenceRecord, proof: readonly string[]): boolean {
-  let node = inferenceRecordLeaf(record);
+  return verifyInferenceLeaf(logRoot, inferenceRecordValues(record), proof);
+}
+
+/** Whether `proof` places the record of these leaf values in the log whose root is `logRoot`. */
+export function verifyInferenceLeaf(logRoot: string, values: InferenceLeafValues, proof: readonly string[]): boolean {
+  let node = inferenceLeaf(values);
   for (const sibling of proof) {
     node = BigInt(node) <= BigInt(sibling) ? keccak256(concat([node, sibling])) : keccak256(concat([sibling, node]));
   }

@@ -1,16 +1,10 @@
 import { availableParallelism } from "node:os";
-import { createRequire } from "node:module";
-import { extname, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { TreeHelper, TreeJob } from "../rewards/treeJobs";
 import type { TreeWorkerData } from "./treeWorker";
-
-/**
- * The built ES module's own URL: tsup defines it as `import.meta.url` in the ESM output only, since CommonJS (and so
- * the sources under ts-node) cannot even parse `import.meta`. Undeclared, hence undefined, everywhere else.
- */
-declare const __ESM_MODULE_URL__: string | undefined;
+import { loaderFlags, siblingModule } from "./workerModule";
 
 /**
  * Smallest tree shared with the helper thread by default. Below it the hand-over (and, the first time, the thread's
@@ -157,27 +151,7 @@ export function treeHelper(): TreeHelperThread {
 
 const CORES = availableParallelism();
 
-/** This module's URL: a chunk in `dist`, a bundle, or `src/node/treeHelper.ts`. */
-function ownUrl(): string | undefined {
-  if (typeof __ESM_MODULE_URL__ === "string") return __ESM_MODULE_URL__;
-  return typeof __filename === "string" ? pathToFileURL(__filename).href : undefined;
-}
-
 /** `treeWorker` next to this module, with its extension. */
 function defaultWorker(): URL | undefined {
-  const own = ownUrl();
-  return own === undefined ? undefined : new URL(`./treeWorker${extname(fileURLToPath(own))}`, own);
-}
-
-/**
- * The flags a worker thread needs to load `worker`: none for JavaScript, and none inherited (a `-r ts-node/register`
- * would cost the thread a second of start-up for nothing). TypeScript (the SDK run from its sources) needs the
- * loader this process runs under, registered through CommonJS, as ESM loader hooks (`--import tsx`) do not reach
- * worker threads in Node 20: ts-node where it is registered (Hardhat and ts-node's CLI do), else tsx.
- */
-function loaderFlags(worker: URL): string[] {
-  if (!worker.pathname.endsWith(".ts")) return [];
-  const tsNode = (process as unknown as Record<symbol, unknown>)[Symbol.for("ts-node.register.instance")];
-  const require = createRequire(worker);
-  return ["--require", require.resolve(tsNode === undefined ? "tsx/cjs" : "ts-node/register/transpile-only")];
+  return siblingModule("treeWorker");
 }

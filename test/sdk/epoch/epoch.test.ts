@@ -19,7 +19,7 @@ import {
 } from "../../../sdk/src";
 import type { EpochInput, EpochReport } from "../../../sdk/src";
 import { loadEmails } from "../../helpers/corpus";
-import { address, indexedContributions, referenceDigest, sha256 } from "../../helpers/epochReference";
+import { address, indexedContributions, referenceDigest, textSettlement } from "../../helpers/epochReference";
 import type { DraftContribution } from "../../helpers/epochReference";
 import { seededRandom, shuffled } from "../../helpers/random";
 
@@ -35,6 +35,9 @@ function referenceCanonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** A text output's hash as a log leaf holds it: keccak256 of `{"kind":"text","text":…}`, its keys already sorted. */
+const textOutputHash = (text: string) => keccak256(toUtf8Bytes(JSON.stringify({ kind: "text", text })));
+
 /* SCENARIOS */
 
 const ALICE = address("a1");
@@ -43,12 +46,14 @@ const CAROL = address("c3");
 const DAVE = address("d4");
 const MALLORY = address("e5");
 const EVE = address("f6");
-const LOG_ROOT = keccak256(toUtf8Bytes("inference log batch 1"));
+/** Each settlement's pot unless told. */
+const POT = 10n ** 21n;
 
 type Draft = DraftContribution;
 
 interface ScenarioOptions {
-  pool?: bigint;
+  /** Each settlement's pot. */
+  pot?: bigint;
   epoch?: bigint;
   /** Per model, the Datanets it was trained on and how many of each one's contributions (default all). */
   models?: { modelId: bigint; trainedOn: { datanetId: bigint; count?: number }[] }[];
@@ -57,21 +62,22 @@ interface ScenarioOptions {
 
 /**
  * An epoch input: contributions indexed per Datanet in the order drafted (accepted at their position unless told),
- * each model trained on versions whose digests are recomputed here.
+ * each model trained on versions whose digests are recomputed here, and one settlement per model that answered,
+ * `s<modelId>`, whose log holds that model's outputs as records of one call each.
  */
 function scenario(
   drafts: readonly Draft[],
   inferences: readonly { id: string; output: string; modelId?: bigint }[],
-  { pool = 10n ** 21n, epoch = 1n, models, options }: ScenarioOptions = {},
+  { pot = POT, epoch = 1n, models, options }: ScenarioOptions = {},
 ): EpochInput {
   const contributions = indexedContributions(drafts);
   const datanetIds = [...new Set(drafts.map((d) => d.datanetId))];
   const modelSpecs: NonNullable<ScenarioOptions["models"]> = models ?? [
     { modelId: 1n, trainedOn: datanetIds.map((datanetId) => ({ datanetId })) },
   ];
+  const answering = [...new Set(inferences.map((x) => x.modelId ?? 1n))];
   return {
     epoch,
-    pool,
     models: modelSpecs.map(({ modelId, trainedOn }) => ({
       modelId,
       version: 1,
@@ -90,7 +96,14 @@ function scenario(
       }),
     })),
     contributions,
-    inferences: inferences.map((x) => ({ id: x.id, modelId: x.modelId ?? 1n, logRoot: LOG_ROOT, output: x.output })),
+    settlements: answering.map((modelId) =>
+      textSettlement(
+        `s${modelId}`,
+        pot,
+        inferences.filter((x) => (x.modelId ?? 1n) === modelId),
+        { modelId },
+      ),
+    ),
     options,
   };
 }
@@ -109,7 +122,7 @@ const novel = () => `zq${(fresh++).toString(36)}x`;
 /**
  * Twelve documents of 120 words of their own in two Datanets, two per contributor, and outputs that quote chunks
  * of them between novel words. As every span lies in one document only, an output's weights are known exactly:
- * each quoted document gets its quoted words over all quoted words.
+ * each quoted document gets its quoted words over all quoted words. The last output quotes nothing.
  */
 function baseScenario() {
   const owners = [ALICE, BOB, CAROL, DAVE, MALLORY, ALICE, BOB, CAROL, DAVE, MALLORY, ALICE, BOB];
@@ -136,17 +149,22 @@ function baseScenario() {
   return { drafts, outputs };
 }
 
-function accountsOf(report: EpochReport): Record<string, { weight: number; amount: string }> {
-  return Object.fromEntries(report.accounts.map((a) => [a.account, { weight: a.weight, amount: a.amount }]));
+/** The base scenario's outputs that quote a document: with no unmatched record, only spans decide who earns. */
+function quotingOutputs() {
+  const { drafts, outputs } = baseScenario();
+  return { drafts, outputs: outputs.filter((o) => o.quoted.size > 0) };
 }
 
-function weightOf(report: EpochReport, account: string): number {
-  return report.accounts.find((a) => a.account === account)?.weight ?? 0;
-}
+const amountOf = (report: EpochReport, account: string) =>
+  BigInt(report.accounts.find((a) => a.account === account)?.amount ?? "0");
 
+/** The account's part of what the epoch paid to accounts. */
 function shareOf(report: EpochReport, account: string): number {
-  return weightOf(report, account) / report.accounts.reduce((sum, a) => sum + a.weight, 0);
+  return Number(amountOf(report, account)) / Number(report.accounts.reduce((sum, a) => sum + BigInt(a.amount), 0n));
 }
+
+/** The calls of every settlement's records that matched nothing. */
+const unmatchedCalls = (report: EpochReport) => report.settlements.map((s) => s.unmatchedCalls);
 
 function catchError(run: () => unknown): unknown {
   try {
@@ -162,18 +180,28 @@ const copyOf = (report: EpochReport): EpochReport => JSON.parse(JSON.stringify(r
 
 describe("attributeEpoch", function () {
   describe("against weights known in advance", function () {
-    it("credits each quoted document its share of each output, and sums per contribution, contributor and Datanet", function () {
+    it("credits each quoted document its share of each output, spreads an unmatched output over every document, and sums per contribution, contributor and Datanet", function () {
       const { drafts, outputs } = baseScenario();
       const report = attributeEpoch(scenario(drafts, outputs, { options: { topK: 2 } }));
 
+      // No two documents are copies, so each one is a representative: an output that quotes nothing pays its call
+      // to all of them, 1/12 each.
       const expectedContribution = new Map<string, number>();
+      const credit = (doc: string, weight: number) =>
+        expectedContribution.set(doc, (expectedContribution.get(doc) ?? 0) + weight);
       for (const { quoted } of outputs) {
         const total = [...quoted.values()].reduce((a, b) => a + b, 0);
-        for (const [doc, words] of quoted)
-          expectedContribution.set(doc, (expectedContribution.get(doc) ?? 0) + words / total);
+        if (total === 0) drafts.forEach((d) => credit(d.id, 1 / drafts.length));
+        for (const [doc, words] of quoted) credit(doc, words / total);
       }
+      const totalWeight = [...expectedContribution.values()].reduce((a, b) => a + b, 0);
+      /** Each amount is the pot's exact share of the expected weight, to within rounding. */
+      const expectShare = (amount: string, weight: number, what: string) => {
+        const exact = (Number(POT) * weight) / totalWeight;
+        expect(Math.abs(Number(BigInt(amount)) - exact) / exact, what).to.be.below(1e-9);
+      };
       expect(report.contributions.map((c) => c.id)).to.deep.equal([...expectedContribution.keys()].sort());
-      for (const c of report.contributions) expect(c.weight).to.be.closeTo(expectedContribution.get(c.id)!, 1e-12);
+      for (const c of report.contributions) expectShare(c.amount, expectedContribution.get(c.id)!, c.id);
 
       const draftOf = new Map(drafts.map((d) => [d.id, d]));
       const expectedBy = (key: (d: Draft) => string) => {
@@ -182,37 +210,65 @@ describe("attributeEpoch", function () {
           sums.set(key(draftOf.get(doc)!), (sums.get(key(draftOf.get(doc)!)) ?? 0) + w);
         return sums;
       };
+      const earnedBy = (key: (d: Draft) => string) => {
+        const sums = new Map<string, bigint>();
+        for (const c of report.contributions)
+          sums.set(key(draftOf.get(c.id)!), (sums.get(key(draftOf.get(c.id)!)) ?? 0n) + BigInt(c.amount));
+        return sums;
+      };
       const byContributor = expectedBy((d) => d.contributor);
+      const earnedByContributor = earnedBy((d) => d.contributor);
       expect(report.accounts.map((a) => a.account).sort()).to.deep.equal([...byContributor.keys()].sort());
-      for (const a of report.accounts) expect(a.weight).to.be.closeTo(byContributor.get(a.account)!, 1e-12);
-      const byDatanet = expectedBy((d) => d.datanetId.toString());
-      for (const d of report.datanets) expect(d.weight).to.be.closeTo(byDatanet.get(d.datanetId) ?? 0, 1e-12);
-
-      // Each amount is the pool's exact share of the expected weights, to within rounding.
-      const pool = 10n ** 21n;
-      const totalWeight = [...byContributor.values()].reduce((a, b) => a + b, 0);
       for (const a of report.accounts) {
-        const exact = (Number(pool) * byContributor.get(a.account)!) / totalWeight;
-        expect(Math.abs(Number(BigInt(a.amount)) - exact) / exact).to.be.below(1e-9);
+        expect(BigInt(a.amount)).to.equal(earnedByContributor.get(a.account));
+        expect(a.cumulative).to.equal(a.amount);
+        expectShare(a.amount, byContributor.get(a.account)!, a.account);
       }
-      expect(report.accounts.reduce((sum, a) => sum + BigInt(a.amount), 0n)).to.equal(pool);
+      const byDatanet = expectedBy((d) => d.datanetId.toString());
+      const earnedByDatanet = earnedBy((d) => d.datanetId.toString());
+      expect(report.datanets.map((d) => d.datanetId)).to.deep.equal(["1", "2"]);
+      for (const d of report.datanets) {
+        expect(BigInt(d.amount)).to.equal(earnedByDatanet.get(d.datanetId));
+        expectShare(d.amount, byDatanet.get(d.datanetId)!, `Datanet ${d.datanetId}`);
+      }
+      expect(report.accounts.reduce((sum, a) => sum + BigInt(a.amount), 0n)).to.equal(POT);
 
-      for (const inference of report.inferences) {
-        const { quoted } = outputs.find((o) => o.id === inference.id)!;
+      // The one settlement paid its whole pot, and carried nothing over.
+      expect(report.pool).to.equal(POT.toString());
+      expect(report.income).to.deep.equal({ settlements: POT.toString(), previous: "0", funding: "0" });
+      expect(report.carryOver).to.deep.equal({ total: "0", lines: [] });
+      const [settlement] = report.settlements;
+      expect(report.settlements).to.have.length(1);
+      expect(settlement).to.deep.include({
+        id: "s1",
+        pot: POT.toString(),
+        share: "0",
+        status: "attributed",
+        unmatchedCalls: "1",
+        paid: POT.toString(),
+        carried: "0",
+        calls: outputs.length.toString(),
+      });
+      expect(settlement.payouts).to.deep.equal(report.accounts.map((a) => ({ account: a.account, amount: a.amount })));
+
+      expect(settlement.records.map((r) => r.id)).to.deep.equal(outputs.map((o) => o.id).sort());
+      for (const record of settlement.records) {
+        const { quoted, output } = outputs.find((o) => o.id === record.id)!;
         const total = [...quoted.values()].reduce((a, b) => a + b, 0);
         const expectedTop = [...quoted]
           .map(([doc, words]) => ({ contribution: doc, weight: words / total }))
           .sort((x, y) => y.weight - x.weight || (x.contribution < y.contribution ? -1 : 1))
           .slice(0, 2);
-        expect(inference.top.map((t) => t.contribution)).to.deep.equal(expectedTop.map((t) => t.contribution));
-        inference.top.forEach((t, k) => expect(t.weight).to.be.closeTo(expectedTop[k].weight, 1e-12));
-        expect(inference.outputHash).to.equal(sha256(outputs.find((o) => o.id === inference.id)!.output));
-        expect(inference.logRoot).to.equal(LOG_ROOT);
+        expect(record.top.map((t) => t.contribution)).to.deep.equal(expectedTop.map((t) => t.contribution));
+        record.top.forEach((t, k) => expect(t.weight).to.be.closeTo(expectedTop[k].weight, 1e-12));
+        expect(record.outputHash).to.equal(textOutputHash(output));
+        expect(record.queryHash).to.equal(keccak256(toUtf8Bytes(`query of ${record.id}`)));
+        expect(record.calls).to.equal("1");
       }
-      expect(report.inferences.find((x) => x.id === "inf-unmatched")!.top).to.deep.equal([]);
+      expect(settlement.records.find((x) => x.id === "inf-unmatched")!.top).to.deep.equal([]);
     });
 
-    it("records every input hash: each Datanet version's count, digest and contribution list, each output", function () {
+    it("records every input hash: each Datanet version's count, digest and contribution list, each settlement's log", function () {
       const { drafts, outputs } = baseScenario();
       const input = scenario(drafts, outputs);
       const report = attributeEpoch(input);
@@ -234,8 +290,14 @@ describe("attributeEpoch", function () {
           }));
       expect(model.trainedOn[0].contributionsHash).to.equal(keccak256(toUtf8Bytes(referenceCanonical(listOf(1n)))));
       expect(model.trainedOn[1].contributionsHash).to.equal(keccak256(toUtf8Bytes(referenceCanonical(listOf(2n)))));
-      expect(report.inferences.map((x) => x.id)).to.deep.equal(outputs.map((o) => o.id).sort());
-      expect(report.format).to.equal("epoch-report-v1");
+      const [given] = input.settlements;
+      expect(report.settlements.map((s) => [s.id, s.modelId, s.calls, s.logRoot, s.logURI])).to.deep.equal([
+        [given.id, "1", given.calls.toString(), given.logRoot, given.logURI],
+      ]);
+      expect(report.settlements[0].records.map((x) => [x.id, x.outputHash])).to.deep.equal(
+        [...outputs].sort((a, b) => (a.id < b.id ? -1 : 1)).map((o) => [o.id, textOutputHash(o.output)]),
+      );
+      expect(report.format).to.equal("epoch-report-v2");
       expect(report.epoch).to.equal("1");
       expect(report.previous).to.equal(null);
     });
@@ -254,7 +316,9 @@ describe("attributeEpoch", function () {
   });
 
   describe("gaming", function () {
-    const { drafts, outputs } = baseScenario();
+    // No output is unmatched here: the unmatched rule pays every representative, so a copy that dedup missed would
+    // earn from it whatever spans it holds, and these tests are about what spans credit.
+    const { drafts, outputs } = quotingOutputs();
     const baseline = attributeEpoch(scenario(drafts, outputs));
     const text = (id: string) => drafts.find((d) => d.id === id)!.text;
     const words = (id: string) => text(id).split(" ");
@@ -265,7 +329,7 @@ describe("attributeEpoch", function () {
         .join(" ");
     const later = (extra: Draft[]) => extra.map((d, k) => ({ ...d, acceptedAt: 1_000 + k }));
 
-    it("does not raise a contributor's share when it adds exact copies of its own or others' contributions", function () {
+    it("does not raise a contributor's amount when it adds exact copies of its own or others' contributions", function () {
       const copies = later([
         // Mallory owns doce and docj; docb is Bob's. Datanet 3 is new, so each copy is its first contribution.
         { id: "copy-1", datanetId: 3n, contributor: MALLORY, text: text("doce") },
@@ -274,7 +338,9 @@ describe("attributeEpoch", function () {
         { id: "copy-4", datanetId: 2n, contributor: MALLORY, text: `${text("docj")}.` },
       ]);
       const report = attributeEpoch(scenario([...drafts, ...copies], outputs));
-      expect(accountsOf(report)).to.deep.equal(accountsOf(baseline));
+      expect(unmatchedCalls(baseline)).to.deep.equal(["0"]);
+      expect(report.accounts).to.deep.equal(baseline.accounts);
+      expect(report.contributions).to.deep.equal(baseline.contributions);
       expect(report.models[0].clusters).to.deep.equal([
         { representative: "docb", copies: ["copy-2", "copy-3"] },
         { representative: "doce", copies: ["copy-1"] },
@@ -282,7 +348,7 @@ describe("attributeEpoch", function () {
       ]);
     });
 
-    it("does not raise a contributor's share when it adds lightly edited copies", function () {
+    it("does not raise a contributor's amount when it adds lightly edited copies", function () {
       const copies = later(
         ["doce", "docj", "docb", "doca", "dock"].map((id, k) => ({
           id: `edit-${k}`,
@@ -292,7 +358,7 @@ describe("attributeEpoch", function () {
         })),
       );
       const report = attributeEpoch(scenario([...drafts, ...copies], outputs));
-      expect(accountsOf(report)).to.deep.equal(accountsOf(baseline));
+      expect(report.accounts).to.deep.equal(baseline.accounts);
       expect(report.models[0].clusters.flatMap((c) => c.copies).sort()).to.deep.equal(copies.map((c) => c.id));
     });
 
@@ -312,7 +378,8 @@ describe("attributeEpoch", function () {
       const withoutDedup = attributeEpoch(
         scenario([...drafts, ...copies], outputs, { options: { spans, dedup: { threshold: 1 } } }),
       );
-      expect(accountsOf(withDedup)).to.deep.equal(accountsOf(before));
+      for (const report of [before, withDedup, withoutDedup]) expect(unmatchedCalls(report)).to.deep.equal(["0"]);
+      expect(withDedup.accounts).to.deep.equal(before.accounts);
       expect(shareOf(withoutDedup, MALLORY)).to.be.greaterThan(shareOf(before, MALLORY) + 0.05);
     });
 
@@ -321,10 +388,10 @@ describe("attributeEpoch", function () {
       const copy = { id: "aaa-copy", datanetId: 3n, contributor: MALLORY, text: text("doce"), acceptedAt: 99 };
       const report = attributeEpoch(scenario([copy, ...drafts], outputs));
       expect(report.models[0].clusters).to.deep.equal([{ representative: "doce", copies: ["aaa-copy"] }]);
-      expect(accountsOf(report)).to.deep.equal(accountsOf(baseline));
+      expect(report.accounts).to.deep.equal(baseline.accounts);
     });
 
-    it("does not raise an attacker's share with edited copies of real mails (replacements, insertions, deletions)", function () {
+    it("does not raise an attacker's amount with edited copies of real mails (replacements, insertions, deletions)", function () {
       const random = seededRandom(8_010);
       const mails = shuffled(
         loadEmails().filter((m) => m.text.length > 3_000 && m.text.length < 8_000),
@@ -377,6 +444,7 @@ describe("attributeEpoch", function () {
       const undetected = attributeEpoch(
         scenario([...mailDrafts, ...copies], mailOutputs, { options: { ...options, dedup: { threshold: 1 } } }),
       );
+      for (const report of [before, after, undetected]) expect(unmatchedCalls(report)).to.deep.equal(["0"]);
       expect(shareOf(undetected, MALLORY)).to.be.greaterThan(shareOf(before, MALLORY) + 0.05);
     });
   });
@@ -395,19 +463,19 @@ describe("attributeEpoch", function () {
     const versionsBeforeLate = {
       models: [{ modelId: 1n, trainedOn: [{ datanetId: 1n, count: 6 }, { datanetId: 2n }] }],
     };
+    const recordOf = (report: EpochReport, id: string) =>
+      report.settlements.flatMap((s) => s.records).find((r) => r.id === id)!;
 
     it("gives nothing to a contribution accepted after the model's version, and the report does not change", function () {
       const withLate = attributeEpoch(scenario([...drafts, ...late], quotingLate, versionsBeforeLate));
       const withoutLate = attributeEpoch(scenario(drafts, quotingLate, versionsBeforeLate));
       expect(withLate.accounts.map((a) => a.account)).to.not.include(EVE);
       expect(withLate.contributions.map((c) => c.id)).to.not.include("late-1");
-      expect(withLate.inferences.find((x) => x.id === "inf-late")!.top).to.deep.equal([
-        { contribution: "doca", weight: 1 },
-      ]);
+      expect(recordOf(withLate, "inf-late").top).to.deep.equal([{ contribution: "doca", weight: 1 }]);
       expect(serializeEpochReport(withLate)).to.equal(serializeEpochReport(withoutLate));
     });
 
-    it("credits it from a model trained on a later version, and only from that model", function () {
+    it("credits it from a model trained on a later version, and only from that model's settlement", function () {
       const input = scenario(
         [...drafts, ...late],
         [...quotingLate, { id: "inf-late-2", modelId: 2n, output: chunk("late1", 0, 40) }],
@@ -420,11 +488,14 @@ describe("attributeEpoch", function () {
         ["1", [6, 6]],
         ["2", [8]],
       ]);
-      expect(report.inferences.find((x) => x.id === "inf-late-2")!.top).to.deep.equal([
-        { contribution: "late-1", weight: 1 },
-      ]);
-      expect(report.contributions.find((c) => c.id === "late-1")!.weight).to.equal(1);
-      expect(weightOf(report, EVE)).to.equal(1);
+      expect(recordOf(report, "inf-late-2").top).to.deep.equal([{ contribution: "late-1", weight: 1 }]);
+      // Model 2's one record drew on late-1 alone, so its settlement's whole pot goes to it, and Eve earns nothing
+      // from model 1's.
+      const [fromModel1, fromModel2] = report.settlements;
+      expect(fromModel2.payouts).to.deep.equal([{ account: EVE, amount: POT.toString() }]);
+      expect(fromModel1.payouts.map((p) => p.account)).to.not.include(EVE);
+      expect(report.contributions.find((c) => c.id === "late-1")!.amount).to.equal(POT.toString());
+      expect(amountOf(report, EVE)).to.equal(POT);
     });
 
     it("credits a copy from a model that never saw its original, and nothing from one that did", function () {
@@ -445,9 +516,13 @@ describe("attributeEpoch", function () {
         ),
       );
       expect(report.models.map((m) => m.clusters)).to.deep.equal([[], [{ representative: "doca", copies: ["copy"] }]]);
-      expect(report.inferences.map((x) => x.top)).to.deep.equal([
-        [{ contribution: "copy", weight: 1 }],
-        [{ contribution: "doca", weight: 1 }],
+      expect(report.settlements.map((s) => s.records.map((x) => x.top))).to.deep.equal([
+        [[{ contribution: "copy", weight: 1 }]],
+        [[{ contribution: "doca", weight: 1 }]],
+      ]);
+      expect(report.settlements.map((s) => s.payouts)).to.deep.equal([
+        [{ account: EVE, amount: POT.toString() }],
+        [{ account: ALICE, amount: POT.toString() }],
       ]);
       expect(readEpochReport(serializeEpochReport(report))).to.deep.equal(report);
     });
@@ -501,19 +576,22 @@ describe("attributeEpoch", function () {
 
   describe("determinism", function () {
     const { drafts, outputs } = baseScenario();
-    const input = scenario(drafts, outputs, {
-      models: [
-        { modelId: 2n, trainedOn: [{ datanetId: 2n }, { datanetId: 1n }] },
-        { modelId: 1n, trainedOn: [{ datanetId: 1n, count: 4 }] },
-      ],
-    });
-    input.inferences = input.inferences.map((x, k) => ({ ...x, modelId: k % 3 === 0 ? 1n : 2n }));
+    const input = scenario(
+      drafts,
+      outputs.map((x, k) => ({ ...x, modelId: k % 3 === 0 ? 1n : 2n })),
+      {
+        models: [
+          { modelId: 2n, trainedOn: [{ datanetId: 2n }, { datanetId: 1n }] },
+          { modelId: 1n, trainedOn: [{ datanetId: 1n, count: 4 }] },
+        ],
+      },
+    );
 
     it("gives byte-identical reports on two runs", function () {
       expect(serializeEpochReport(attributeEpoch(input))).to.equal(serializeEpochReport(attributeEpoch(input)));
     });
 
-    it("gives the same report whatever the order of every input list", function () {
+    it("gives the same report whatever the order of every input list, the records of each log included", function () {
       const expected = serializeEpochReport(attributeEpoch(input));
       const random = seededRandom(8_020);
       for (let run = 0; run < 4; run++) {
@@ -521,14 +599,23 @@ describe("attributeEpoch", function () {
           ...input,
           models: shuffled(input.models, random).map((m) => ({ ...m, trainedOn: shuffled(m.trainedOn, random) })),
           contributions: shuffled(input.contributions, random),
-          inferences: shuffled(input.inferences, random),
+          // The log's root does not depend on the order of its records (its tree sorts the leaves).
+          settlements: shuffled(input.settlements, random).map((s) => {
+            const log = JSON.parse(s.log as string) as { records: unknown[] };
+            return { ...s, log: JSON.stringify({ ...log, records: shuffled(log.records, random) }) };
+          }),
         };
         expect(serializeEpochReport(attributeEpoch(reordered))).to.equal(expected);
       }
     });
 
-    it("takes decimal strings for bigints, so a JSON input file gives the same report", function () {
-      const json = JSON.parse(JSON.stringify(input, (_, v) => (typeof v === "bigint" ? v.toString() : v)));
+    it("takes decimal strings for bigints and a parsed log, so a JSON input file gives the same report", function () {
+      const json = JSON.parse(
+        JSON.stringify(
+          { ...input, settlements: input.settlements.map((s) => ({ ...s, log: JSON.parse(s.log as string) })) },
+          (_, v) => (typeof v === "bigint" ? v.toString() : v),
+        ),
+      );
       expect(serializeEpochReport(attributeEpoch(json))).to.equal(serializeEpochReport(attributeEpoch(input)));
     });
 
@@ -536,39 +623,51 @@ describe("attributeEpoch", function () {
       const report = attributeEpoch(input);
       const text = serializeEpochReport(report);
       expect(readEpochReport(text)).to.deep.equal(report);
-      expect(serializeEpochReport(readEpochReport(JSON.parse(text)))).to.equal(text);
+      expect(serializeEpochReport(readEpochReport(JSON.parse(text)) as EpochReport)).to.equal(text);
     });
   });
 
   describe("amounts", function () {
     const { drafts, outputs } = baseScenario();
 
-    it("sum to the pool to the wei, and the tree's total is the pool", function () {
-      for (const pool of [0n, 1n, 7n, 10n ** 18n + 3n, 10n ** 27n + 12_345n, 2n ** 200n - 1n]) {
-        const report = attributeEpoch(scenario(drafts, outputs, { pool }));
+    it("split the pot to the wei over the contributions' weights, and the tree's total is the pot", function () {
+      for (const pot of [0n, 1n, 7n, 10n ** 18n + 3n, 10n ** 27n + 12_345n, 2n ** 200n - 1n]) {
+        const report = attributeEpoch(scenario(drafts, outputs, { pot }));
         expect(
           report.accounts.reduce((sum, a) => sum + BigInt(a.amount), 0n),
-          `pool ${pool}`,
-        ).to.equal(pool);
-        expect(report.tree.total).to.equal(pool.toString());
-        const weights = new Map(report.accounts.map((a) => [a.account, a.weight]));
-        const amounts = allocate(pool, weights);
-        expect(report.accounts.map((a) => a.amount)).to.deep.equal(
-          report.accounts.map((a) => amounts.get(a.account)!.toString()),
+          `pot ${pot}`,
+        ).to.equal(pot);
+        expect(report.tree.total).to.equal(pot.toString());
+        // Each record lists all its contributions (topK 10 ≥ 3 quoted documents): the weights are Σ calls × weight
+        // over the records by id, then the unmatched calls spread over the twelve representatives.
+        const [settlement] = report.settlements;
+        const weights = new Map<string, number>();
+        for (const record of settlement.records) {
+          for (const t of record.top) {
+            weights.set(t.contribution, (weights.get(t.contribution) ?? 0) + Number(record.calls) * t.weight);
+          }
+        }
+        for (const d of [...drafts].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+          weights.set(d.id, (weights.get(d.id) ?? 0) + Number(settlement.unmatchedCalls) * (1 / drafts.length));
+        }
+        const amounts = allocate(pot, weights);
+        expect(report.contributions.map((c) => [c.id, c.amount])).to.deep.equal(
+          [...amounts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, amount]) => [id, amount.toString()]),
         );
       }
     });
 
     it("carry over the previous report's cumulative amounts into the tree", function () {
-      const first = attributeEpoch(scenario(drafts, outputs, { pool: 1_000_000n }));
+      const first = attributeEpoch(scenario(drafts, outputs, { pot: 1_000_000n }));
       const onlyAlice = [{ id: "inf-2", output: chunk("doca", 0, 30) }];
-      const second = attributeEpoch({ ...scenario(drafts, onlyAlice, { pool: 500n, epoch: 2n }), previous: first });
+      const second = attributeEpoch({ ...scenario(drafts, onlyAlice, { pot: 500n, epoch: 2n }), previous: first });
       expect(second.previous).to.deep.equal({
         epoch: "1",
         reportHash: first.reportHash,
         root: first.tree.root,
         total: "1000000",
       });
+      expect(second.income).to.deep.equal({ settlements: "500", previous: "0", funding: "0" });
       expect(second.tree.total).to.equal("1000500");
       for (const a of second.accounts) {
         const before = BigInt(first.accounts.find((b) => b.account === a.account)?.cumulative ?? "0");
@@ -585,19 +684,47 @@ describe("attributeEpoch", function () {
       expect((stale as InvalidEpochInputError).path).to.equal("previous.epoch");
     });
 
-    it("refuses to split a pool when no inference drew on any contribution", function () {
-      const error = catchError(() => attributeEpoch(scenario(drafts, [{ id: "x", output: "nothing matches" }])));
+    it("pay a pot whose records matched nothing evenly to every representative, by the unmatched rule", function () {
+      // 1,205 wei over twelve documents: 100 each, and the 5 left over one each to the first five ids.
+      const report = attributeEpoch(scenario(drafts, [{ id: "x", output: "nothing matches" }], { pot: 1_205n }));
+      expect(report.settlements[0]).to.deep.include({ unmatchedCalls: "1", paid: "1205", carried: "0" });
+      expect(report.settlements[0].records.map((r) => r.top)).to.deep.equal([[]]);
+      expect(report.contributions.map((c) => [c.id, c.amount])).to.deep.equal(
+        drafts.map((d, k) => [d.id, k < 5 ? "101" : "100"]),
+      );
+    });
+
+    it("refuses to propose a tree when no settlement could be attributed and there is no earlier account", function () {
+      const input = scenario(drafts, outputs);
+      const unavailable = input.settlements.map(({ log: _log, ...s }) => ({ ...s, fetchError: "gateway timeout" }));
+      const error = catchError(() => attributeEpoch({ ...input, settlements: unavailable }));
       expect(error).to.be.instanceOf(EpochNothingAttributedError);
+      expect(catchError(() => attributeEpoch({ ...input, settlements: [] }))).to.be.instanceOf(
+        EpochNothingAttributedError,
+      );
+      // With an earlier report there are accounts to carry: the tree is proposed and the pot carried over.
+      const first = attributeEpoch(input);
+      const next = attributeEpoch({ ...input, epoch: 2n, settlements: unavailable, previous: first });
+      expect(next.carryOver).to.deep.equal({
+        total: POT.toString(),
+        lines: [{ kind: "excluded", settlement: "s1", amount: POT.toString() }],
+      });
+      expect(next.settlements[0]).to.deep.include({ status: "excluded", paid: "0", carried: POT.toString() });
+      expect(next.settlements[0].exclusion).to.deep.equal({ code: "log-unavailable", message: "gateway timeout" });
+      expect(next.accounts.map((a) => [a.amount, a.cumulative])).to.deep.equal(
+        first.accounts.map((a) => ["0", a.cumulative]),
+      );
     });
   });
 
   describe("readEpochReport", function () {
     const { drafts, outputs } = baseScenario();
-    const input = scenario(drafts, outputs, { pool: 10n ** 21n + 7n });
+    const input = scenario(drafts, outputs, { pot: 10n ** 21n + 7n });
     const report = attributeEpoch(input);
     const refusal = (tampered: unknown) => catchError(() => readEpochReport(tampered)) as MalformedEpochReportError;
     /** The tampered report with its reportHash recomputed: only the consistency checks can catch it. */
     const rehashed = (tampered: EpochReport) => ({ ...tampered, reportHash: epochReportHash(tampered) });
+    const plusOne = (amount: string) => (BigInt(amount) + 1n).toString();
 
     it("refuses a changed amount, naming it, even when the hash is recomputed", function () {
       const tampered = copyOf(report);
@@ -610,16 +737,32 @@ describe("attributeEpoch", function () {
       }
     });
 
-    it("refuses changed weights, naming the total they no longer add up to", function () {
-      const account = copyOf(report);
-      account.accounts[0].weight *= 1.5;
-      expect(refusal(rehashed(account)).path).to.equal("accounts[0].weight");
-      const contribution = copyOf(report);
-      contribution.contributions[0].weight += 0.25;
+    it("refuses changed amounts, calls or income, naming the total they no longer add up to", function () {
       const datanet = report.datanets.findIndex((d) => d.datanetId === report.contributions[0].datanetId);
-      expect(refusal(rehashed(contribution)).path).to.equal(`datanets[${datanet}].weight`);
+      const cases: [(r: EpochReport) => void, string][] = [
+        [(r) => (r.contributions[0].amount = plusOne(r.contributions[0].amount)), `datanets[${datanet}].amount`],
+        [
+          (r) => (r.settlements[0].payouts[0].amount = plusOne(r.settlements[0].payouts[0].amount)),
+          "settlements[0].payouts",
+        ],
+        [(r) => (r.settlements[0].paid = plusOne(r.settlements[0].paid)), "settlements[0].paid"],
+        [(r) => (r.settlements[0].records[0].calls = "2"), "settlements[0].records"],
+        [(r) => (r.settlements[0].unmatchedCalls = "0"), "settlements[0].unmatchedCalls"],
+        [(r) => (r.income.settlements = plusOne(r.income.settlements)), "income.settlements"],
+        [(r) => (r.pool = plusOne(r.pool)), "pool"],
+        [(r) => (r.carryOver.total = "5"), "carryOver.total"],
+      ];
+      for (const [tamper, path] of cases) {
+        const tampered = copyOf(report);
+        tamper(tampered);
+        const error = refusal(rehashed(tampered));
+        expect(error, path).to.be.instanceOf(EpochReportMismatchError);
+        expect(error.path).to.equal(path);
+      }
+      // A record's weights are not sums of anything in the report: only its hash binds them.
       const share = copyOf(report);
-      share.inferences[0].top[share.inferences[0].top.length - 1].weight /= 2;
+      const { top } = share.settlements[0].records[0];
+      top[top.length - 1].weight /= 2;
       expect(refusal(share).path).to.equal("reportHash");
     });
 
@@ -644,23 +787,28 @@ describe("attributeEpoch", function () {
     });
 
     it("refuses an unknown key, a malformed value or a broken order, naming the field", function () {
-      const mixed = report.inferences.findIndex((x) => x.top.length >= 2 && x.top[0].weight > x.top[1].weight);
+      const records = report.settlements[0].records;
+      const mixed = records.findIndex((x) => x.top.length >= 2 && x.top[0].weight > x.top[1].weight);
       const cases: [(r: Record<string, any>) => void, string][] = [
         [(r) => (r.bonus = 1), "bonus"],
         [(r) => (r.accounts[2].bonus = "1"), "accounts[2].bonus"],
+        [(r) => (r.accounts[0].weight = 1), "accounts[0].weight"],
         [(r) => (r.models[0].trainedOn[0].extra = true), "models[0].trainedOn[0].extra"],
         [(r) => (r.accounts[1].amount = "01"), "accounts[1].amount"],
         [(r) => (r.accounts[0].account = r.accounts[0].account.toLowerCase()), "accounts[0].account"],
-        [(r) => (r.inferences[3].outputHash = "0x1234"), "inferences[3].outputHash"],
-        [(r) => (r.contributions[0].weight = -1), "contributions[0].weight"],
-        [(r) => (r.format = "epoch-report-v2"), "format"],
+        [(r) => (r.settlements[0].records[3].outputHash = "0x1234"), "settlements[0].records[3].outputHash"],
+        [(r) => (r.contributions[0].amount = "-1"), "contributions[0].amount"],
+        [(r) => (r.settlements[0].status = "paid"), "settlements[0].status"],
+        [(r) => (r.settlements[0].exclusion = { code: "log-unavailable", message: "" }), "settlements[0].exclusion"],
+        [(r) => (r.inferences = []), "inferences"],
+        [(r) => (r.format = "epoch-report-v3"), "format"],
         [(r) => delete r.tree, "tree"],
-        [(r) => r.inferences.reverse(), "inferences[1].id"],
+        [(r) => r.settlements[0].records.reverse(), "settlements[0].records[1].id"],
         [
-          (r) => (r.inferences[mixed].top = [...r.inferences[mixed].top].reverse()),
-          `inferences[${mixed}].top[1].weight`,
+          (r) => (r.settlements[0].records[mixed].top = [...r.settlements[0].records[mixed].top].reverse()),
+          `settlements[0].records[${mixed}].top[1].weight`,
         ],
-        [(r) => (r.inferences[0].modelId = "9"), "inferences[0].modelId"],
+        [(r) => (r.settlements[0].modelId = "9"), "settlements[0].modelId"],
       ];
       for (const [tamper, path] of cases) {
         const tampered = copyOf(report) as unknown as Record<string, any>;
@@ -694,20 +842,49 @@ describe("attributeEpoch", function () {
     const { drafts, outputs } = baseScenario();
     const input = scenario(drafts, outputs);
     const report = attributeEpoch(input);
+    const [settlement] = input.settlements;
 
     it("accepts the report its input gives, as JSON text or value", function () {
       expect(verifyEpochReport(serializeEpochReport(report), input)).to.deep.equal({ ok: true });
       expect(verifyEpochReport(report, input)).to.deep.equal({ ok: true });
     });
 
-    it("names the first field that differs from the recomputation", function () {
+    it("names the first record that is not a leaf of its settlement's log, before recomputing anything", function () {
       const outputHash = copyOf(report);
-      outputHash.inferences[4].outputHash = sha256("another output");
+      outputHash.settlements[0].records[4].outputHash = textOutputHash("another output");
       expect(verifyEpochReport(outputHash, input)).to.deep.equal({
         ok: false,
-        path: "inferences[4].outputHash",
-        expected: report.inferences[4].outputHash,
-        actual: sha256("another output"),
+        path: "settlements[0].records[4]",
+        expected: `a leaf of the log of root ${settlement.logRoot}`,
+        actual: outputHash.settlements[0].records[4],
+      });
+      const calls = copyOf(report);
+      calls.settlements[0].records[2].calls = "2";
+      expect(verifyEpochReport(calls, input)).to.deep.include({ ok: false, path: "settlements[0].records[2]" });
+      // Every record proven, but one left out: the records no longer add up to the calls paid for.
+      const dropped = copyOf(report);
+      dropped.settlements[0].records.splice(7, 1);
+      expect(verifyEpochReport(dropped, input)).to.deep.equal({
+        ok: false,
+        path: "settlements[0].records",
+        expected: `${settlement.calls} calls`,
+        actual: `${settlement.calls - 1n} calls`,
+      });
+      const { log: _log, ...withoutLog } = settlement;
+      expect(verifyEpochReport(report, { ...input, settlements: [withoutLog] })).to.deep.include({
+        ok: false,
+        path: "settlements[0]",
+      });
+    });
+
+    it("names the first field that differs from the recomputation", function () {
+      const weight = copyOf(report);
+      weight.settlements[0].records[4].top[0].weight /= 2;
+      expect(verifyEpochReport(weight, input)).to.deep.equal({
+        ok: false,
+        path: "settlements[0].records[4].top[0].weight",
+        expected: report.settlements[0].records[4].top[0].weight,
+        actual: report.settlements[0].records[4].top[0].weight / 2,
       });
       const digest = copyOf(report);
       digest.models[0].trainedOn[1].digest = ZeroHash;
@@ -715,8 +892,8 @@ describe("attributeEpoch", function () {
       const extra = copyOf(report) as EpochReport & { note?: string };
       extra.note = "hi";
       expect(verifyEpochReport(extra, input)).to.deep.include({ ok: false, path: "note", expected: undefined });
-      const otherPool = attributeEpoch({ ...input, pool: input.pool + 1n });
-      const difference = verifyEpochReport(otherPool, input);
+      const otherPot = attributeEpoch({ ...input, settlements: [{ ...settlement, pot: settlement.pot + 1n }] });
+      const difference = verifyEpochReport(otherPot, input);
       expect(difference.ok).to.equal(false);
       expect(!difference.ok && difference.path).to.match(/^accounts\[\d+\]\.amount$/);
     });
@@ -725,8 +902,13 @@ describe("attributeEpoch", function () {
   describe("input errors", function () {
     const { drafts, outputs } = baseScenario();
     const input = scenario(drafts, outputs);
+    const [settlement] = input.settlements;
     const refusal = (changed: unknown) =>
       catchError(() => attributeEpoch(changed as EpochInput)) as InvalidEpochInputError;
+    const withSettlement = (changes: Record<string, unknown>) => ({
+      ...input,
+      settlements: [{ ...settlement, ...changes }],
+    });
 
     it("refuses a text that does not hash to its content hash", function () {
       const contributions = input.contributions.map((c, i) => (i === 3 ? { ...c, text: c.text + "!" } : c));
@@ -737,8 +919,17 @@ describe("attributeEpoch", function () {
 
     it("refuses malformed fields, repeated ids and unknown models, naming the field", function () {
       const cases: [unknown, string][] = [
-        [{ ...input, pool: -1n }, "pool"],
-        [{ ...input, pool: "1e18" }, "pool"],
+        // The pool is no longer given: it is the settlements' pots, the carry-over and the funding.
+        [{ ...input, pool: 10n ** 21n }, "pool"],
+        [withSettlement({ pot: -1n }), "settlements[0].pot"],
+        [withSettlement({ pot: "1e18" }), "settlements[0].pot"],
+        [withSettlement({ calls: 0n }), "settlements[0].calls"],
+        [withSettlement({ logRoot: "0xabc" }), "settlements[0].logRoot"],
+        [withSettlement({ fetchError: "timeout" }), "settlements[0].fetchError"],
+        [withSettlement({ modelId: 5n }), "settlements[0].modelId"],
+        [{ ...input, settlements: [settlement, { ...settlement }] }, "settlements[1].id"],
+        [{ ...input, funding: -1n }, "funding"],
+        [{ ...input, inferences: [] }, "inferences"],
         [{ ...input, extra: 1 }, "extra"],
         [{ ...input, models: [] }, "models"],
         [
@@ -757,18 +948,6 @@ describe("attributeEpoch", function () {
           { ...input, contributions: input.contributions.map((c, i) => (i === 4 ? { ...c, acceptedAt: 0 } : c)) },
           "contributions[4].acceptedAt",
         ],
-        [
-          { ...input, inferences: [...input.inferences, { ...input.inferences[0] }] },
-          `inferences[${input.inferences.length}].id`,
-        ],
-        [
-          { ...input, inferences: input.inferences.map((x, i) => (i === 1 ? { ...x, modelId: 5n } : x)) },
-          "inferences[1].modelId",
-        ],
-        [
-          { ...input, inferences: input.inferences.map((x, i) => (i === 0 ? { ...x, logRoot: "0xabc" } : x)) },
-          "inferences[0].logRoot",
-        ],
         [{ ...input, options: { topK: 0 } }, "options.topK"],
         [{ ...input, options: { dedup: { shingle: 5 } } }, "options.dedup.shingle"],
         [{ ...input, previous: { format: "epoch-report-v1" } }, "previous.epoch"],
@@ -777,6 +956,24 @@ describe("attributeEpoch", function () {
         const error = refusal(changed);
         expect(error, path).to.be.instanceOf(InvalidEpochInputError);
         expect(error.path, path).to.equal(path);
+      }
+    });
+
+    it("excludes a settlement whose log is malformed or not the one settled, and carries its pot over", function () {
+      const other = textSettlement("s1", settlement.pot, [{ id: "r", output: "another log" }]);
+      const cases: [Record<string, unknown>, string][] = [
+        [{ log: "{not json" }, "log-malformed"],
+        [{ log: other.log }, "log-mismatch"],
+        [{ calls: settlement.calls + 1n }, "log-mismatch"],
+      ];
+      const first = attributeEpoch(input);
+      for (const [changes, code] of cases) {
+        const report = attributeEpoch({ ...withSettlement(changes), epoch: 2n, previous: first });
+        expect(report.settlements[0].status, code).to.equal("excluded");
+        expect(report.settlements[0].exclusion!.code, code).to.equal(code);
+        expect(report.carryOver.lines).to.deep.equal([
+          { kind: "excluded", settlement: "s1", amount: settlement.pot.toString() },
+        ]);
       }
     });
   });

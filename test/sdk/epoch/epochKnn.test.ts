@@ -3,14 +3,15 @@ import { keccak256, toUtf8Bytes } from "ethers";
 import {
   InvalidEpochInputError,
   MalformedEpochReportError,
+  allocate,
   attributeEpoch,
   readEpochReport,
   serializeEpochReport,
   verifyEpochReport,
 } from "../../../sdk/src";
-import type { EpochContribution, EpochInput, EpochReport, EpochScorer } from "../../../sdk/src";
+import type { EpochContribution, EpochInput, EpochReport, EpochScorer, EpochSettlement } from "../../../sdk/src";
 import { seededRandom } from "../../helpers/random";
-import { address, indexedContributions, referenceDigest } from "../../helpers/epochReference";
+import { address, indexedContributions, referenceDigest, settlementOfRecords } from "../../helpers/epochReference";
 import type { DraftContribution } from "../../helpers/epochReference";
 
 /* INDEPENDENT REFERENCES */
@@ -51,13 +52,17 @@ function positiveShares(ids: readonly string[], values: readonly number[]): Map<
   return new Map(ids.map((id, i) => [id, values[i] / sum] as const).filter((_, i) => values[i] > 0));
 }
 
+/** A label output's hash as a log leaf holds it: keccak256 of `{"kind":"label","features":…,"label":…}`. */
+const labelOutputHash = ({ features, label }: Example) =>
+  keccak256(toUtf8Bytes(JSON.stringify({ kind: "label", features, label })));
+
 /* SCENARIO */
 
 const ALICE = address("a1");
 const BOB = address("b2");
 const CAROL = address("c3");
 const EVE = address("f6");
-const LOG_ROOT = keccak256(toUtf8Bytes("inference log batch 1"));
+const POT = 10n ** 21n;
 const K = 3;
 
 /** A text of words of its own, so dedup relates no two drafts but exact copies. */
@@ -84,7 +89,6 @@ function knnScenario(seed = 5_501) {
   }));
   const queries = Array.from({ length: 8 }, (_, q) => ({
     id: `q${q}`,
-    output: `prediction ${q}`,
     features: point(),
     // No contribution has label 2: the last query draws on none.
     label: q === 7 ? 2 : Math.floor(random() * 2),
@@ -94,10 +98,30 @@ function knnScenario(seed = 5_501) {
   return { originals, queries, late, copy };
 }
 
-/** Contributions indexed per Datanet in draft order (accepted at their position), versions of `counts` of them. */
+/** A query answered by the model: a classifier's label for its features, or a text. */
+type Query = { id: string } & (Example | { output: string });
+
+/** One settlement `s1` of `POT` whose log holds a record of one call per query. */
+const querySettlement = (queries: readonly Query[], id = "s1"): EpochSettlement =>
+  settlementOfRecords(
+    id,
+    POT,
+    queries.map((q) => ({
+      id: q.id,
+      output:
+        "output" in q
+          ? { kind: "text" as const, text: q.output }
+          : { kind: "label" as const, features: q.features, label: q.label },
+    })),
+  );
+
+/**
+ * Contributions indexed per Datanet in draft order (accepted at their position), versions of `counts` of them, and
+ * the queries in one settlement.
+ */
 function input(
   drafts: readonly Draft[],
-  queries: readonly ({ id: string; output: string } & Partial<Example>)[],
+  queries: readonly Query[],
   // null leaves the scorer out.
   { scorer = { kind: "knn-shapley", k: K } as EpochScorer | null, counts = new Map<bigint, number>() } = {},
 ): EpochInput {
@@ -108,7 +132,6 @@ function input(
   }));
   return {
     epoch: 1n,
-    pool: 10n ** 21n,
     models: [
       {
         modelId: 1n,
@@ -131,7 +154,7 @@ function input(
       },
     ],
     contributions,
-    inferences: queries.map((q) => ({ ...q, modelId: 1n, logRoot: LOG_ROOT })),
+    settlements: [querySettlement(queries)],
   };
 }
 
@@ -153,9 +176,10 @@ function pathOf(run: () => unknown): string {
 }
 
 describe("attributeEpoch with a knn-shapley model", function () {
-  it("weights each inference's contributions by their positive Shapley values, computed over every subset", function () {
+  it("weights each record's contributions by their positive Shapley values, computed over every subset, and pays the pot by those weights", function () {
     const { originals, queries } = knnScenario();
     const report = attributeEpoch(fullInput());
+    const [settlement] = report.settlements;
 
     const ids = originals.map((d) => d.id);
     const expected = new Map<string, number>();
@@ -164,23 +188,77 @@ describe("attributeEpoch with a knn-shapley model", function () {
       const shares = positiveShares(ids, bruteForceShapley(originals as Example[], q, K));
       if (shares.size === 0) unmatched++;
       for (const [id, w] of shares) expected.set(id, (expected.get(id) ?? 0) + w);
-      const top = report.inferences.find((x) => x.id === q.id)!.top;
+      const record = settlement.records.find((x) => x.id === q.id)!;
+      expect(record.outputHash).to.equal(labelOutputHash(q));
+      const { top } = record;
       expect(top.map((t) => t.contribution).sort()).to.deep.equal([...shares.keys()].sort());
       for (const t of top) expect(t.weight).to.be.closeTo(shares.get(t.contribution)!, 1e-12);
       for (let i = 1; i < top.length; i++) expect(top[i - 1].weight).to.be.at.least(top[i].weight);
     }
+    // The query no contribution shares a label with pays its call to the eight representatives (the copy is none),
+    // 1/8 each.
     expect(unmatched).to.equal(1);
+    expect(settlement.unmatchedCalls).to.equal("1");
+    for (const id of ids) expected.set(id, (expected.get(id) ?? 0) + unmatched / ids.length);
+    const totalWeight = [...expected.values()].reduce((a, b) => a + b, 0);
+    const expectShare = (amount: string, weight: number, what: string) => {
+      const exact = (Number(POT) * weight) / totalWeight;
+      expect(Math.abs(Number(BigInt(amount)) - exact) / exact, what).to.be.below(1e-9);
+    };
     expect(report.contributions.map((c) => c.id)).to.deep.equal([...expected.keys()].sort());
-    for (const c of report.contributions) expect(c.weight).to.be.closeTo(expected.get(c.id)!, 1e-12);
+    for (const c of report.contributions) expectShare(c.amount, expected.get(c.id)!, c.id);
 
     const byAccount = new Map<string, number>();
+    const earnedBy = new Map<string, bigint>();
     for (const [id, w] of expected) {
       const owner = originals.find((d) => d.id === id)!.contributor;
       byAccount.set(owner, (byAccount.get(owner) ?? 0) + w);
+      const amount = BigInt(report.contributions.find((c) => c.id === id)!.amount);
+      earnedBy.set(owner, (earnedBy.get(owner) ?? 0n) + amount);
     }
-    for (const a of report.accounts) expect(a.weight).to.be.closeTo(byAccount.get(a.account)!, 1e-12);
-    expect(report.accounts.reduce((sum, a) => sum + BigInt(a.amount), 0n)).to.equal(10n ** 21n);
+    for (const a of report.accounts) {
+      expect(BigInt(a.amount)).to.equal(earnedBy.get(a.account));
+      expectShare(a.amount, byAccount.get(a.account)!, a.account);
+    }
+    expect(report.accounts.reduce((sum, a) => sum + BigInt(a.amount), 0n)).to.equal(POT);
+    expect(settlement).to.deep.include({ paid: POT.toString(), carried: "0" });
     expect(report.models[0].scorer).to.deep.equal({ kind: "knn-shapley", k: K });
+  });
+
+  it("splits the pot with allocate over Σ calls × weight, whatever the calls of each record", function () {
+    const { originals, queries } = knnScenario();
+    const data = fullInput();
+    const calls = (q: number) => BigInt(2 + ((q * 5) % 7));
+    data.settlements = [
+      settlementOfRecords(
+        "s1",
+        POT,
+        queries.map((q, i) => ({
+          id: q.id,
+          calls: calls(i),
+          output: { kind: "label" as const, features: q.features, label: q.label },
+        })),
+      ),
+    ];
+    const report = attributeEpoch(data);
+    const [settlement] = report.settlements;
+    expect(settlement.calls).to.equal(queries.reduce((sum, _, i) => sum + calls(i), 0n).toString());
+    expect(settlement.unmatchedCalls).to.equal(calls(7).toString());
+    // The records by id, then the unmatched calls over the representatives by id: the SDK's order of summation,
+    // so that the weights are the same doubles. With k = 3 no record draws on more than topK contributions.
+    const weights = new Map<string, number>();
+    for (const record of settlement.records) {
+      for (const t of record.top) {
+        weights.set(t.contribution, (weights.get(t.contribution) ?? 0) + Number(record.calls) * t.weight);
+      }
+    }
+    for (const { id } of originals) {
+      weights.set(id, (weights.get(id) ?? 0) + Number(settlement.unmatchedCalls) * (1 / originals.length));
+    }
+    const amounts = allocate(POT, weights);
+    expect(report.contributions.map((c) => [c.id, c.amount])).to.deep.equal(
+      [...amounts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, amount]) => [id, amount.toString()]),
+    );
   });
 
   it("binds each eligible contribution's example in its version's contributions hash", function () {
@@ -222,28 +300,56 @@ describe("attributeEpoch with a knn-shapley model", function () {
     expect(report2.contributions.map((c) => c.id)).to.include("late");
   });
 
-  it("refuses a missing or misshapen example, naming the field", function () {
-    const without = (list: "contributions" | "inferences", i: number, field: "features" | "label") => {
+  it("refuses a contribution's missing or misshapen example, naming the field", function () {
+    const without = (i: number, field: "features" | "label") => {
       const data = fullInput();
-      delete (data[list][i] as { features?: unknown; label?: unknown })[field];
+      delete data.contributions[i][field];
       return data;
     };
-    expect(pathOf(() => attributeEpoch(without("contributions", 3, "features")))).to.equal("contributions[3].features");
-    expect(pathOf(() => attributeEpoch(without("contributions", 9, "label")))).to.equal("contributions[9].label");
-    expect(pathOf(() => attributeEpoch(without("inferences", 2, "features")))).to.equal("inferences[2].features");
-    expect(pathOf(() => attributeEpoch(without("inferences", 7, "label")))).to.equal("inferences[7].label");
+    expect(pathOf(() => attributeEpoch(without(3, "features")))).to.equal("contributions[3].features");
+    expect(pathOf(() => attributeEpoch(without(9, "label")))).to.equal("contributions[9].label");
 
     const short = fullInput();
     short.contributions[7].features = [1, 2];
     expect(pathOf(() => attributeEpoch(short))).to.equal("contributions[7].features");
-    const wide = fullInput();
-    wide.inferences[4].features = [1, 2, 3, 4];
-    expect(pathOf(() => attributeEpoch(wide))).to.equal("inferences[4].features");
     const infinite = fullInput();
     infinite.contributions[1].features = [1, Infinity, 3];
     expect(pathOf(() => attributeEpoch(infinite))).to.equal("contributions[1].features[1]");
     const zero = fullInput({ scorer: { kind: "knn-shapley", k: 0 } });
     expect(pathOf(() => attributeEpoch(zero))).to.equal("models[0].scorer.k");
+  });
+
+  it("excludes a settlement whose record lacks an example or holds another shape, carrying its pot over", function () {
+    const { queries } = knnScenario();
+    /** A second settlement of one query, its log file edited after it was built. */
+    const edited = (edit: (output: Record<string, unknown>) => void) => {
+      const settlement = querySettlement([queries[2]], "s2");
+      const log = JSON.parse(settlement.log as string) as { records: { output: Record<string, unknown> }[] };
+      edit(log.records[0].output);
+      return { ...settlement, log: JSON.stringify(log) };
+    };
+    const cases: [EpochSettlement, string][] = [
+      [edited((output) => delete output.features), "log-malformed"],
+      [edited((output) => delete output.label), "log-malformed"],
+      [querySettlement([{ ...queries[4], features: [1, 2, 3, 4] }], "s2"), "record-output-mismatch"],
+      [querySettlement([{ id: "q4", output: "a text" }], "s2"), "record-output-mismatch"],
+    ];
+    // A payer's bad log does not hold up the epoch: the other settlement is paid as without it.
+    const alone = attributeEpoch(fullInput());
+    for (const [bad, code] of cases) {
+      const data = fullInput();
+      data.settlements.push(bad);
+      const report = attributeEpoch(data);
+      expect(
+        report.settlements.map((s) => [s.id, s.status, s.exclusion?.code]),
+        code,
+      ).to.deep.equal([
+        ["s1", "attributed", undefined],
+        ["s2", "excluded", code],
+      ]);
+      expect(report.carryOver.lines).to.deep.equal([{ kind: "excluded", settlement: "s2", amount: POT.toString() }]);
+      expect(report.accounts).to.deep.equal(alone.accounts);
+    }
   });
 
   it("round-trips through readEpochReport and verifyEpochReport, and detects a changed scorer or example", function () {
@@ -271,11 +377,17 @@ describe("attributeEpoch with a knn-shapley model", function () {
       .with.property("path", "models[0].scorer.kind");
   });
 
-  it("gives the same report whatever the order of the input lists", function () {
+  it("gives the same report whatever the order of the input lists and of the log's records", function () {
     const data = fullInput();
     const random = seededRandom(77);
     const shuffled = <T>(items: readonly T[]) => [...items].sort(() => random() - 0.5);
-    const reordered = { ...data, contributions: shuffled(data.contributions), inferences: shuffled(data.inferences) };
+    const log = JSON.parse(data.settlements[0].log as string) as { records: unknown[] };
+    const reordered = {
+      ...data,
+      contributions: shuffled(data.contributions),
+      // The same root: the log's tree sorts its leaves.
+      settlements: [{ ...data.settlements[0], log: JSON.stringify({ ...log, records: shuffled(log.records) }) }],
+    };
     expect(serializeEpochReport(attributeEpoch(reordered))).to.equal(serializeEpochReport(attributeEpoch(data)));
   });
 });
@@ -296,13 +408,33 @@ describe("attributeEpoch with a spans model", function () {
     return input(drafts, queries, { scorer });
   }
 
-  it("writes the report of the code before scorers, whether the scorer is left out or spans", function () {
-    const implicit = serializeEpochReport(attributeEpoch(spansInput(null)));
-    // keccak256 of the serialization the code wrote before scorers existed, for this input.
+  it("writes the same report whether the scorer is left out or spans, with the weights of the code before scorers", function () {
+    const report = attributeEpoch(spansInput(null));
+    const implicit = serializeEpochReport(report);
+    // The weights the code before scorers gave these outputs, in its epoch-report-v1 of keccak256
+    // 0x5b0c182829468b8199544f2290bacdac09de0d1b6120fc10274431f1e313a790.
+    expect(report.settlements[0].records.map((r) => [r.id, r.top])).to.deep.equal([
+      [
+        "s0",
+        [
+          { contribution: "c1", weight: 0.5 },
+          { contribution: "c4", weight: 0.5 },
+        ],
+      ],
+      [
+        "s1",
+        [
+          { contribution: "c1", weight: 0.5 },
+          { contribution: "c5", weight: 0.5 },
+        ],
+      ],
+      ["s2", []],
+    ]);
+    // keccak256 of the epoch-report-v2 serialization for this input, so that any change to it shows.
     expect(keccak256(toUtf8Bytes(implicit))).to.equal(GOLDEN_SPANS_REPORT);
     expect(serializeEpochReport(attributeEpoch(spansInput({ kind: "spans" })))).to.equal(implicit);
     expect(implicit).to.not.include("scorer");
   });
 });
 
-const GOLDEN_SPANS_REPORT = "0x5b0c182829468b8199544f2290bacdac09de0d1b6120fc10274431f1e313a790";
+const GOLDEN_SPANS_REPORT = "0xb46bc0fff3dd013593f327030d5833afcaa84dedfda46774b5a51b47b5d02aa1";
