@@ -54,7 +54,7 @@ export interface TrainingSet {
   readonly y: Uint8Array;
   /** Multiply-adds of one product uᵢ·v for all i: the stored entries, bias included. */
   readonly productWork: number;
-  /** Multiply-adds of `addOuterProducts`. */
+  /** Cost of `addOuterProducts`, in streamed multiply-adds. */
   readonly outerProductWork: number;
   /** out[i] = uᵢ·v. */
   multiply(v: Float64Array, out: Float64Array): void;
@@ -189,6 +189,9 @@ function sparseSet(X: SparseMatrix, y: Uint8Array): TrainingSet {
     const stored = indptr[i + 1] - indptr[i] + 1;
     outerProductWork += (stored * (stored + 1)) / 2;
   }
+  // Scattered writes into the d × d Hessian: measured about four times a streamed multiply-add (100,000 hashed
+  // mails at d = 1,024: Cholesky 91 s, conjugate gradients on similar rows at 2^16 35 s).
+  outerProductWork *= 4;
   return {
     n,
     dims,
