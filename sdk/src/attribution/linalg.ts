@@ -65,3 +65,61 @@ export function dot(a: Float64Array, b: Float64Array, n: number): number {
   for (let i = 0; i < n; i++) s += a[i] * b[i];
   return s;
 }
+
+/** What {@link conjugateGradient} reached. */
+export interface ConjugateGradientResult {
+  iterations: number;
+  /** ‖b − A·x‖ / ‖b‖ at the returned x (0 when b = 0). */
+  relativeResidual: number;
+}
+
+/**
+ * Solves A·x = b for a symmetric positive-definite A given only as products `multiply(v, out)` (out = A·v), by
+ * conjugate gradients preconditioned with the inverse diagonal `inverseDiagonal`, from x = 0. Stops when
+ * ‖b − A·x‖ ≤ tolerance·‖b‖ or after `maxIterations` products; b is overwritten with x. Every iterate x decreases
+ * the quadratic ½xᵀAx − bᵀx, so even a truncated solve is a descent direction for it. Each iteration costs one
+ * product and O(n).
+ */
+export function conjugateGradient(
+  multiply: (v: Float64Array, out: Float64Array) => void,
+  inverseDiagonal: Float64Array,
+  b: Float64Array,
+  tolerance: number,
+  maxIterations: number,
+): ConjugateGradientResult {
+  const n = b.length;
+  const residual = b.slice();
+  const bNorm = Math.sqrt(dot(b, b, n));
+  b.fill(0);
+  if (bNorm === 0) return { iterations: 0, relativeResidual: 0 };
+  const z = new Float64Array(n);
+  const direction = new Float64Array(n);
+  const product = new Float64Array(n);
+  for (let j = 0; j < n; j++) z[j] = inverseDiagonal[j] * residual[j];
+  direction.set(z);
+  let rz = dot(residual, z, n);
+  let relativeResidual = 1;
+  let iterations = 0;
+  while (iterations < maxIterations) {
+    multiply(direction, product);
+    iterations++;
+    const curvature = dot(direction, product, n);
+    // Zero curvature along a non-zero direction: A is singular to working precision, nothing more to gain.
+    if (!(curvature > 0)) break;
+    const alpha = rz / curvature;
+    let squares = 0;
+    for (let j = 0; j < n; j++) {
+      b[j] += alpha * direction[j];
+      residual[j] -= alpha * product[j];
+      squares += residual[j] * residual[j];
+    }
+    relativeResidual = Math.sqrt(squares) / bNorm;
+    if (relativeResidual <= tolerance) break;
+    for (let j = 0; j < n; j++) z[j] = inverseDiagonal[j] * residual[j];
+    const rzNext = dot(residual, z, n);
+    const beta = rzNext / rz;
+    rz = rzNext;
+    for (let j = 0; j < n; j++) direction[j] = z[j] + beta * direction[j];
+  }
+  return { iterations, relativeResidual };
+}

@@ -1,4 +1,10 @@
-import { ValuationDimensionMismatchError, ValuationEmptyInputError, ValuationNonFiniteValueError } from "../errors";
+import {
+  SparseMatrixFormatError,
+  ValuationDimensionMismatchError,
+  ValuationEmptyInputError,
+  ValuationNonFiniteValueError,
+} from "../errors";
+import type { SparseVector } from "../ml/features";
 
 /**
  * A row-major matrix in one typed array: row i is `data[i·cols, (i + 1)·cols)`. The fastest way to hand the
@@ -65,4 +71,88 @@ export function nonFiniteInRow(X: FeatureMatrix, i: number, cols: number): Valua
     if (typeof v !== "number" || !Number.isFinite(v)) return new ValuationNonFiniteValueError(`X[${i}][${j}]`, v);
   }
   return undefined;
+}
+
+/**
+ * A sparse matrix in compressed sparse row form: row i holds `values[indptr[i], indptr[i + 1])` at the columns
+ * `indices[indptr[i], indptr[i + 1])`, strictly increasing. Memory and every product cost O(stored values), not
+ * O(rows × cols): the form for hashed bag-of-words features of 2^16 buckets and more.
+ */
+export interface SparseMatrix {
+  readonly rows: number;
+  readonly cols: number;
+  /** rows + 1 offsets into `indices` and `values`, from 0 to the number of stored values. */
+  readonly indptr: Int32Array;
+  readonly indices: Int32Array;
+  readonly values: Float64Array;
+}
+
+export function isSparseMatrix(X: unknown): X is SparseMatrix {
+  return typeof X === "object" && X !== null && "indptr" in X;
+}
+
+/**
+ * The rows `vectors` (e.g. {@link hashedFeatures} of each text) as one {@link SparseMatrix} of `cols` columns,
+ * checked as {@link checkSparseMatrix} checks. O(stored values).
+ *
+ * @throws SparseMatrixFormatError when a vector's indices are not strictly increasing in [0, cols) or its values
+ *   are not one per index; ValuationEmptyInputError when cols is not an integer ≥ 1.
+ * @throws ValuationNonFiniteValueError when a value is NaN or infinite.
+ */
+export function sparseMatrix(vectors: readonly SparseVector[], cols: number): SparseMatrix {
+  const indptr = new Int32Array(vectors.length + 1);
+  vectors.forEach((v, i) => {
+    if (v.indices.length !== v.values.length) {
+      throw new SparseMatrixFormatError(`row ${i}`, `${v.indices.length} indices but ${v.values.length} values`);
+    }
+    indptr[i + 1] = indptr[i] + v.indices.length;
+  });
+  const indices = new Int32Array(indptr[vectors.length]);
+  const values = new Float64Array(indptr[vectors.length]);
+  vectors.forEach((v, i) => {
+    indices.set(v.indices, indptr[i]);
+    values.set(v.values, indptr[i]);
+  });
+  const X = { rows: vectors.length, cols, indptr, indices, values };
+  checkSparseMatrix(X);
+  return X;
+}
+
+/**
+ * Checks the structure and values of `X`: integer sizes (cols ≥ 1), `indptr` of rows + 1 non-decreasing offsets
+ * from 0 to the number of stored values, column indices strictly increasing within each row and below cols, finite
+ * values. Rows may be empty. O(stored values).
+ *
+ * @throws ValuationEmptyInputError when cols is not an integer ≥ 1 or rows is not an integer ≥ 0.
+ * @throws SparseMatrixFormatError for offsets or indices out of place; ValuationNonFiniteValueError for values.
+ */
+export function checkSparseMatrix(X: SparseMatrix): void {
+  const { rows, cols, indptr, indices, values } = X;
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 1) {
+    throw new ValuationEmptyInputError(`A sparse matrix of ${rows} × ${cols} has no columns.`);
+  }
+  if (!(indptr instanceof Int32Array) || !(indices instanceof Int32Array) || !(values instanceof Float64Array)) {
+    throw new SparseMatrixFormatError("the arrays", "indptr and indices must be Int32Arrays, values a Float64Array");
+  }
+  if (indptr.length !== rows + 1)
+    throw new SparseMatrixFormatError("indptr", `length ${indptr.length}, not ${rows + 1}`);
+  if (indptr[0] !== 0 || indptr[rows] !== indices.length || indices.length !== values.length) {
+    throw new SparseMatrixFormatError(
+      "indptr",
+      `runs from ${indptr[0]} to ${indptr[rows]} over ${indices.length} indices and ${values.length} values`,
+    );
+  }
+  for (let i = 0; i < rows; i++) {
+    const start = indptr[i];
+    const end = indptr[i + 1];
+    if (end < start) throw new SparseMatrixFormatError(`indptr[${i + 1}]`, `${end} is below indptr[${i}] = ${start}`);
+    for (let k = start; k < end; k++) {
+      const j = indices[k];
+      if (j < 0 || j >= cols || (k > start && j <= indices[k - 1])) {
+        throw new SparseMatrixFormatError(`row ${i}`, `column ${j} is out of order or outside [0, ${cols})`);
+      }
+      const v = values[k];
+      if (!Number.isFinite(v)) throw new ValuationNonFiniteValueError(`X[${i}][${j}]`, v);
+    }
+  }
 }

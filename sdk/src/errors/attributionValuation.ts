@@ -131,3 +131,41 @@ export class InfluenceMethodError extends InvalidInputError {
     this.method = method;
   }
 }
+
+/**
+ * A sparse matrix or vector is malformed: offsets out of order, a column index outside the matrix or not strictly
+ * increasing within its row, or indices and values of different counts. `where` names the part, e.g. `row 3`.
+ */
+export class SparseMatrixFormatError extends InvalidInputError {
+  readonly where: string;
+
+  constructor(where: string, problem: string) {
+    super(`The sparse matrix's ${where} is malformed: ${problem}.`);
+    this.where = where;
+  }
+}
+
+/** The solver of a logistic regression is not "auto", "cholesky" or "conjugate-gradient". */
+export class LogisticSolverError extends InvalidInputError {
+  readonly solver: unknown;
+
+  constructor(solver: unknown) {
+    super(`The solver ${JSON.stringify(solver)} is unknown; use "auto", "cholesky" or "conjugate-gradient".`);
+    this.solver = solver;
+  }
+}
+
+/**
+ * Conjugate gradients did not solve a system with the Hessian to the accuracy influence needs (relative residual
+ * 1e-8) within their iteration budget: the Hessian is too badly conditioned for them (l2 near 0).
+ */
+export class ConjugateGradientNotConvergedError extends InvalidInputError {
+  readonly relativeResidual: number;
+
+  constructor(iterations: number, relativeResidual: number) {
+    super(`Conjugate gradients stopped at relative residual ${relativeResidual} after ${iterations} iterations.`, {
+      hint: 'Raise l2, or use the solver "cholesky" when the features are few enough.',
+    });
+    this.relativeResidual = relativeResidual;
+  }
+}
