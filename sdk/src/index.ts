@@ -36,3 +36,8 @@ export * from "./attribution/dedup";
 export * from "./epoch";
 export * from "./inference/log";
 export * from "./ml/features";
+export * from "./ml/labelledMail";
+export * from "./ml/textClassifier";
+export * from "./ml/ngram";
+export * from "./ml/spanCoverage";
+export * from "./ml/modelFile";

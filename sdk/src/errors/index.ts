@@ -7,3 +7,4 @@ export * from "./attributionSpans";
 export * from "./attributionDedup";
 export * from "./epoch";
 export * from "./inferenceLog";
+export * from "./ml";
