@@ -41,3 +41,5 @@ export * from "./ml/textClassifier";
 export * from "./ml/ngram";
 export * from "./ml/spanCoverage";
 export * from "./ml/modelFile";
+export * from "./content/store";
+export * from "./gateway/gateway";

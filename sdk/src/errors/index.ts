@@ -8,3 +8,5 @@ export * from "./attributionDedup";
 export * from "./epoch";
 export * from "./inferenceLog";
 export * from "./ml";
+export * from "./gateway";
+export * from "./content";

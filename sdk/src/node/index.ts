@@ -5,3 +5,4 @@
 export * from "./files";
 export * from "./rewardTree";
 export * from "./treeHelper";
+export * from "./fileContentStore";
