@@ -16,7 +16,7 @@ import {
   trainNgram,
   trainTextClassifier,
 } from "../../sdk/src";
-import type { ClassifyReturnType, InferenceGatewayOptions, TextClassifierModel } from "../../sdk/src";
+import type { ClassifyReturnType, InferenceGatewayOptions, SettledBatch, TextClassifierModel } from "../../sdk/src";
 import { ODD_PRICE, PRICE, settlementFixture } from "../fixtures/settlement";
 import { loadEmails } from "../helpers/corpus";
 import { seededRandom, shuffled } from "../helpers/random";
@@ -110,14 +110,16 @@ describe("InferenceGateway", function () {
     expect(await gateway.flush()).to.deep.equal([]);
   });
 
-  it("settles a model's batch as soon as it holds batchSize records", async function () {
+  it("settles a model's batch as soon as it holds batchSize records, and says so", async function () {
     const { client } = await loadFixture(gatewayFixture);
-    const { gateway } = servingGateway({ settlement: client, batchSize: 2 });
+    const reported: SettledBatch[] = [];
+    const { gateway } = servingGateway({ settlement: client, batchSize: 2, onSettled: (b) => reported.push(b) });
     await gateway.complete(GENERATOR_ID, prompts[0]);
     expect(await client.settlements(1n)).to.have.length(0);
     await gateway.complete(GENERATOR_ID, prompts[1]);
     const settled = await client.settlements(1n);
     expect(settled.map((s) => [s.modelId, s.calls])).to.deep.equal([[GENERATOR_ID, 2n]]);
+    expect(reported.map((b) => b.logRoot)).to.deep.equal([settled[0].logRoot]);
     expect(gateway.queued(GENERATOR_ID)).to.deep.equal([]);
   });
 

@@ -24,6 +24,8 @@ export interface InferenceGatewayOptions {
   batchSize?: number;
   /** The clock of record ids, in milliseconds. Default `Date.now`. */
   now?: () => number;
+  /** Called with each batch once it is settled, whether by {@link InferenceGateway.flush} or because it was full. */
+  onSettled?: (batch: SettledBatch) => void;
 }
 
 /** How {@link InferenceGateway.serve} runs a model. */
@@ -99,6 +101,7 @@ export class InferenceGateway {
   private readonly store: ContentStore;
   private readonly batchSize: number;
   private readonly now: () => number;
+  private readonly onSettled?: (batch: SettledBatch) => void;
   private readonly models = new Map<bigint, Served>();
   private sequence = 0;
   /** The tail of the chain of flushes: each waits for the one before. */
@@ -113,6 +116,7 @@ export class InferenceGateway {
     this.store = options.store;
     this.batchSize = batchSize;
     this.now = options.now ?? Date.now;
+    this.onSettled = options.onSettled;
   }
 
   /**
@@ -244,7 +248,7 @@ export class InferenceGateway {
         maxFee,
       });
       served.sealed.shift();
-      settled.push({
+      const batch: SettledBatch = {
         modelId,
         epoch: result.epoch,
         logRoot: result.logRoot,
@@ -254,7 +258,9 @@ export class InferenceGateway {
         shares: result.shares,
         records: log.records,
         transactionHash: result.receipt.hash,
-      });
+      };
+      settled.push(batch);
+      this.onSettled?.(batch);
     }
     return settled;
   }
