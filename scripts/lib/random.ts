@@ -1,11 +1,2 @@
-/** A small seeded PRNG (mulberry32) so every run of the demo and the tests makes the same choices. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The SDK's generator, so that the demo, the tests and the gateway's sampler draw the same sequences from a seed.
+export { seededRandom } from "../../sdk/src/internal/random";

@@ -1,14 +1,5 @@
-/** A small seeded PRNG (mulberry32), so that every run of a random test makes the same choices. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The SDK's generator (mulberry32), so that every run of a random test makes the same choices.
+export { seededRandom } from "../../sdk/src/internal/random";
 
 /** Fisher–Yates shuffle driven by a seeded PRNG (e.g. `seededRandom`); returns a new array. */
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {

@@ -1,33 +1,13 @@
 import { keccak256, toUtf8Bytes } from "ethers";
 import { MalformedEpochReportError } from "../errors";
+import { canonicalJson as canonicalJsonOf } from "../internal/canonicalJson";
 
 /** A uint in canonical decimal: no sign, no leading zeros (how a report writes amounts and ids). */
 export const DECIMAL = /^(0|[1-9][0-9]*)$/;
 
-/**
- * Canonical JSON: object keys sorted by UTF-16 code units at every level (undefined fields left out), no whitespace,
- * strings and numbers as `JSON.stringify` writes them. O(size of the value).
- */
+/** The report's canonical JSON (see the internal `canonicalJson`); what JSON cannot hold is a malformed report. */
 export function canonicalJson(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  switch (typeof value) {
-    case "string":
-    case "boolean":
-      return JSON.stringify(value);
-    case "number":
-      if (!Number.isFinite(value)) throw new MalformedEpochReportError("the report", `holds the number ${value}.`);
-      return JSON.stringify(value);
-    case "object": {
-      const record = value as Record<string, unknown>;
-      const keys = Object.keys(record)
-        .filter((key) => record[key] !== undefined)
-        .sort();
-      return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(",")}}`;
-    }
-    default:
-      throw new MalformedEpochReportError("the report", `holds a ${typeof value}, which JSON cannot.`);
-  }
+  return canonicalJsonOf(value, (problem) => new MalformedEpochReportError("the report", problem));
 }
 
 /** keccak256 of the UTF-8 bytes of the value's canonical JSON. */

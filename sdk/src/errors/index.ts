@@ -7,3 +7,6 @@ export * from "./attributionSpans";
 export * from "./attributionDedup";
 export * from "./epoch";
 export * from "./inferenceLog";
+export * from "./ml";
+export * from "./gateway";
+export * from "./content";

@@ -6,3 +6,4 @@ export * from "./files";
 export * from "./rewardTree";
 export * from "./treeHelper";
 export * from "./epochThreads";
+export * from "./fileContentStore";

@@ -1,0 +1,41 @@
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { checkStoredContent, cidOfUri, storedContentOf } from "../content/store";
+import type { ContentStore, StoredContent } from "../content/store";
+import type { ContentInput } from "../content/hash";
+
+/**
+ * A {@link ContentStore} in a folder: each content in the file `<dir>/<cid>`. A put writes a temporary file and
+ * renames it into place, so a reader never sees half a file, and a crash leaves at most a stray `.tmp-` file. A get
+ * checks the bytes against the CID, so a damaged file is an error, not a wrong answer.
+ */
+export class FileContentStore implements ContentStore {
+  constructor(readonly dir: string) {}
+
+  async put(content: ContentInput): Promise<StoredContent> {
+    const { stored, bytes } = storedContentOf(content);
+    await mkdir(this.dir, { recursive: true });
+    const temporary = join(this.dir, `.tmp-${stored.cid}-${randomBytes(6).toString("hex")}`);
+    try {
+      await writeFile(temporary, bytes);
+      await rename(temporary, join(this.dir, stored.cid));
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    return stored;
+  }
+
+  async get(uriOrCid: string): Promise<Uint8Array | undefined> {
+    const cid = cidOfUri(uriOrCid);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(join(this.dir, cid));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw error;
+    }
+    return checkStoredContent(cid, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  }
+}
