@@ -36,3 +36,4 @@ export * from "./attribution/dedup";
 export * from "./epoch";
 export * from "./inference/log";
 export * from "./ml/features";
+export * from "./report";
