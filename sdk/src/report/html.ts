@@ -68,8 +68,8 @@ ${body}
 /** What a section or a table shows when it has nothing to show. */
 export const empty = (text: string) => markup`<p class="empty">${text}</p>`;
 
-/** A pill with a word on it, coloured by `kind` (`good`, `bad`, `warn`, `muted`). */
-export const badge = (label: string, kind: "good" | "bad" | "warn" | "muted") =>
+/** A pill with a word on it, coloured by `kind`. */
+export const badge = (label: string, kind: "good" | "bad" | "warn") =>
   markup`<span class="badge ${kind}">${label}</span>`;
 
 /** An id, a root or an address in monospace; a long hex value is shortened, whole in its tooltip. */
@@ -89,9 +89,9 @@ export const meter = (share: number) =>
  * line up; the page prints without its backgrounds.
  */
 const CSS = `
-:root{color-scheme:light;--ink:#0f172a;--muted:#64748b;--line:#e2e8f0;--soft:#f8fafc;--accent:#2563eb;--bad:#dc2626;--warn:#b45309;--good:#15803d}
+:root{color-scheme:light;--mono:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;--ink:#0f172a;--muted:#64748b;--line:#e2e8f0;--soft:#f8fafc;--accent:#2563eb;--bad:#dc2626;--warn:#b45309;--good:#15803d}
 *{box-sizing:border-box}
-body{margin:0;background:#f1f5f9;color:var(--ink);font:15px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;-webkit-font-smoothing:antialiased}
+body{margin:0;background:#f1f5f9;color:var(--ink);font:15px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
 .page{max-width:1120px;margin:0 auto;padding:32px 24px 48px}
 header.top{margin-bottom:20px}
 h1{font-size:28px;line-height:1.2;margin:0 0 6px;letter-spacing:-.01em}
@@ -102,14 +102,13 @@ p{margin:0 0 10px}
 .meta,.note{color:var(--muted);font-size:14px}
 nav.toc{display:flex;flex-wrap:wrap;gap:6px 16px;margin:0 0 20px;font-size:14px}
 nav.toc a{color:var(--accent);text-decoration:none}
-nav.toc a:hover{text-decoration:underline}
 section{background:#fff;border:1px solid var(--line);border-radius:12px;padding:22px 24px;margin:0 0 20px;box-shadow:0 1px 2px rgba(15,23,42,.04)}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:12px}
 .card{background:var(--soft);border:1px solid var(--line);border-radius:10px;padding:12px 14px;min-width:0}
 .card.wide{grid-column:span 2}
 .card .label{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.05em}
 .card .value{font-size:20px;font-weight:600;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
-.card.wide .value{font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-weight:500;padding-top:4px}
+.card.wide .value{font:500 13px/1.45 var(--mono);padding-top:4px}
 .chart{display:block;max-width:100%;height:auto;margin:6px 0 14px}
 .table-wrap{overflow-x:auto;margin:0 0 8px}
 table{border-collapse:collapse;width:100%;font-size:14px}
@@ -118,14 +117,13 @@ th{font-size:12px;color:var(--muted);text-transform:uppercase;letter-spacing:.04
 tbody tr:nth-child(even){background:#fbfdff}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.muted td{color:var(--muted)}
-code,.hex{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+code{font:13px var(--mono)}
 .hex{background:var(--soft);border:1px solid var(--line);border-radius:4px;padding:0 4px;white-space:nowrap}
 .hex[title]{cursor:help}
 .badge{display:inline-block;padding:1px 8px;border-radius:999px;font-size:12px;font-weight:600;white-space:nowrap}
 .badge.good{background:#dcfce7;color:var(--good)}
 .badge.bad{background:#fee2e2;color:var(--bad)}
 .badge.warn{background:#fef3c7;color:var(--warn)}
-.badge.muted{background:#f1f5f9;color:var(--muted)}
 .meter{display:inline-block;width:64px;height:8px;background:var(--line);border-radius:4px;margin-right:8px;vertical-align:middle;overflow:hidden}
 .meter>span{display:block;height:100%;background:var(--accent)}
 article{border-top:1px solid var(--line);padding-top:6px;margin-top:18px}

@@ -56,17 +56,25 @@ function emptyChart(title: string, width: number, message: string): string {
   return svg(title, width, 40, text(width / 2, 20, message, `text-anchor="middle" fill="${CHART_COLORS.muted}"`));
 }
 
-/** A swatch and its label in a legend row; returns the markup and the width it takes. */
-function legendItem(x: number, y: number, label: string, swatch: string): [string, number] {
-  return [`<g class="legend-item">${swatch}${text(x + 18, y, label)}</g>`, 18 + textWidth(label) + 16];
+/** A horizontal line across x1..x2 at height y; `attributes` add its stroke's width or dashes. */
+const hline = (x1: number, x2: number, y: number, stroke: string, attributes = "") =>
+  `<line x1="${c(x1)}" x2="${c(x2)}" y1="${c(y)}" y2="${c(y)}" stroke="${stroke}"${attributes}/>`;
+
+/** Legend swatches, drawn around (0, 0): a square for bars, a line for lines. */
+const box = (color: string) => `<rect x="0" y="-6" width="12" height="12" rx="2" fill="${color}"/>`;
+const dash = (color: string, dashed: boolean) =>
+  hline(0, 14, 0, color, ` stroke-width="2"${dashed ? ' stroke-dasharray="4 3"' : ""}`);
+
+/** Legend items (label and swatch) laid out left to right from (x, y). */
+function legendRow(x: number, y: number, items: [string, string][]): string {
+  let at = x;
+  const marks = items.map(([label, swatch]) => {
+    const placed = `<g transform="translate(${c(at)} ${c(y)})">${swatch}${text(18, 0, label)}</g>`;
+    at += 34 + textWidth(label);
+    return placed;
+  });
+  return `<g class="legend">${marks.join("")}</g>`;
 }
-
-const box = (x: number, y: number, color: string) =>
-  `<rect x="${c(x)}" y="${c(y - 6)}" width="12" height="12" rx="2" fill="${color}"/>`;
-
-const dash = (x: number, y: number, color: string, dashed = true) =>
-  `<line x1="${c(x)}" y1="${c(y)}" x2="${c(x + 14)}" y2="${c(y)}" stroke="${color}" stroke-width="2"` +
-  `${dashed ? ' stroke-dasharray="4 3"' : ""}/>`;
 
 /* ---------------------------------------------------------------- horizontal bars */
 
@@ -201,8 +209,7 @@ export function divergingChartSvg(data: readonly DivergingDatum[], options: Dive
 
   for (const tick of y.ticks) {
     parts.push(
-      `<line x1="${c(margin.left)}" x2="${c(width - margin.right)}" y1="${c(y.map(tick))}" y2="${c(y.map(tick))}" ` +
-        `stroke="${CHART_COLORS.grid}"/>`,
+      hline(margin.left, width - margin.right, y.map(tick), CHART_COLORS.grid),
       text(margin.left - 6, y.map(tick), formatNumber(tick, tickDecimals(y.ticks)), 'text-anchor="end" fill="#475569"'),
     );
   }
@@ -227,26 +234,28 @@ export function divergingChartSvg(data: readonly DivergingDatum[], options: Dive
         "</g>",
     );
   });
-  parts.push(
-    `<line x1="${c(margin.left)}" x2="${c(width - margin.right)}" y1="${c(y.map(0))}" y2="${c(y.map(0))}" ` +
-      `stroke="${CHART_COLORS.axis}"/>`,
-  );
+  parts.push(hline(margin.left, width - margin.right, y.map(0), CHART_COLORS.axis));
   const legend: [string, string][] = [
-    ["positive", box(0, 0, CHART_COLORS.positive)],
-    ["negative or low", box(0, 0, CHART_COLORS.negative)],
-    ["harmful", box(0, 0, CHART_COLORS.harmful)],
+    ["positive", box(CHART_COLORS.positive)],
+    ["negative or low", box(CHART_COLORS.negative)],
+    ["harmful", box(CHART_COLORS.harmful)],
   ];
   if (options.threshold !== undefined) {
     const ty = y.map(options.threshold);
     const label = `threshold ${formatNumber(options.threshold, decimals)}`;
     parts.push(
       `<g class="threshold"><title>${escapeHtml(`Harmful below ${formatNumber(options.threshold, decimals)}`)}</title>` +
-        `<line x1="${c(margin.left)}" x2="${c(width - margin.right)}" y1="${c(ty)}" y2="${c(ty)}" ` +
-        `stroke="${CHART_COLORS.harmful}" stroke-width="1.5" stroke-dasharray="6 4"/>` +
+        hline(
+          margin.left,
+          width - margin.right,
+          ty,
+          CHART_COLORS.harmful,
+          ' stroke-width="1.5" stroke-dasharray="6 4"',
+        ) +
         text(width - margin.right - 4, ty - 9, label, `text-anchor="end" fill="${CHART_COLORS.harmful}"`) +
         "</g>",
     );
-    legend.push(["threshold", dash(0, 0, CHART_COLORS.harmful)]);
+    legend.push(["threshold", dash(CHART_COLORS.harmful, true)]);
   }
   parts.push(legendRow(margin.left, 10, legend));
   parts.push(
@@ -264,18 +273,6 @@ export function divergingChartSvg(data: readonly DivergingDatum[], options: Dive
 function tickDecimals(ticks: number[]): number {
   const step = Math.abs(ticks[1] - ticks[0]) || 1;
   return Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
-}
-
-/** Legend items laid out left to right; each swatch is drawn at (0, 0) and moved into place. */
-function legendRow(x: number, y: number, items: [string, string][]): string {
-  let at = x;
-  const marks = items.map(([label, swatch]) => {
-    const [mark, advance] = legendItem(0, 0, label, swatch);
-    const placed = `<g transform="translate(${c(at)} ${c(y)})">${mark}</g>`;
-    at += advance;
-    return placed;
-  });
-  return `<g class="legend">${marks.join("")}</g>`;
 }
 
 /* ---------------------------------------------------------------- lines */
@@ -336,7 +333,7 @@ export function lineChartSvg(series: readonly LineSeries[], options: LineChartOp
   }
   for (const tick of y.ticks) {
     parts.push(
-      `<line x1="${c(left)}" x2="${c(right)}" y1="${c(y.map(tick))}" y2="${c(y.map(tick))}" stroke="${CHART_COLORS.grid}"/>`,
+      hline(left, right, y.map(tick), CHART_COLORS.grid),
       text(left - 8, y.map(tick), formatCompact(tick), `text-anchor="end" fill="${CHART_COLORS.axis}"`),
     );
   }
@@ -367,7 +364,7 @@ export function lineChartSvg(series: readonly LineSeries[], options: LineChartOp
       `<g class="series"><title>${escapeHtml(s.name)}</title><path d="${d}" fill="none" stroke="${escapeHtml(color)}" ` +
         `stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ""}/>${points}</g>`,
     );
-    legend.push([s.name, dash(0, 0, escapeHtml(color), s.dashed ?? false)]);
+    legend.push([s.name, dash(escapeHtml(color), s.dashed ?? false)]);
   });
   parts.push(legendRow(left, 12, legend));
   return svg(options.title, width, height, parts.join(""));
@@ -413,8 +410,8 @@ export function stackedBarSvg(parts: readonly StackPart[], options: StackedBarOp
     at += segment;
     const row = barHeight + 20 + i * 22;
     marks.push(
-      `<g class="legend-item">${box(0, row, color)}${text(18, row, part.label)}` +
-        text(width, row, `${valueLabel} · ${percent}`, `text-anchor="end" fill="${CHART_COLORS.muted}"`) +
+      `<g class="legend-item" transform="translate(0 ${c(row)})">${box(color)}${text(18, 0, part.label)}` +
+        text(width, 0, `${valueLabel} · ${percent}`, `text-anchor="end" fill="${CHART_COLORS.muted}"`) +
         "</g>",
     );
   });
