@@ -16,9 +16,12 @@ import { printTable } from "./lib/ui";
 
 /**
  * Budget of the browser entry bundled and minified with its dependencies (zod, multiformats), ethers left to the
- * dApp that already has it. Most of it is the contracts' ABIs the clients carry. Raise it on purpose, not by drift.
+ * dApp that already has it. Most of it is the contracts' ABIs the clients carry. Raise it on purpose, not by drift:
+ * raised from 400 / 95 KiB for fee-weighted epochs (the v2 report, its checks and the v1 reader: a dApp verifies
+ * reports) and the sparse influence solvers, at 402.7 / 93.8 KiB; the HTML reports and the models went to their own
+ * entries ("./report", "./ml") instead, 21 and 13 KiB that a dApp does not carry.
  */
-export const BROWSER_BUDGET = { minified: 400 * 1024, gzip: 95 * 1024 };
+export const BROWSER_BUDGET = { minified: 420 * 1024, gzip: 100 * 1024 };
 
 const ROOT = resolve(__dirname, "..");
 const HELP = `Usage: npm run check:package [-- --keep <folder>]

@@ -5,8 +5,9 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { JsonRpcProvider, Wallet, isAddress } from "ethers";
-import { InferenceGateway, NGRAM_FORMAT, ProtocolError, SettlementClient, readModelFile } from "../sdk/src";
-import type { ModelFile, SettledBatch } from "../sdk/src";
+import { ProtocolError, SettlementClient } from "../sdk/src";
+import { InferenceGateway, NGRAM_FORMAT, readModelFile } from "../sdk/src/ml";
+import type { ModelFile, SettledBatch } from "../sdk/src/ml";
 import { FileContentStore } from "../sdk/src/node";
 import { open, printTable } from "./lib/ui";
 

@@ -1,8 +1,9 @@
 import { defineConfig } from "tsup";
 
 /*
- * Three entries, each as ESM (.mjs) and CommonJS (.js) with declarations: "." (browser-safe), "./node" (files,
- * threads) and "./abi" (ABIs and TypeChain bindings); and two thread modules, treeWorker (the reward tree's helper
+ * Five entries, each as ESM (.mjs) and CommonJS (.js) with declarations: "." (browser-safe), "./node" (files,
+ * threads), "./abi" (ABIs and TypeChain bindings), "./report" (HTML reports) and "./ml" (models and the gateway), the
+ * last two browser-safe but kept out of "." so that a dApp's bundle does not carry them; and two thread modules, treeWorker (the reward tree's helper
  * thread) and epochWorker (the epoch's scoring threads), which "./node" starts by path from next to itself (their own
  * "./tree-worker" and "./epoch-worker" exports are for bundlers). Code they share goes
  * into shared chunks, so that an error class or a client is the same object whichever entry it came through.
@@ -13,6 +14,8 @@ export default defineConfig({
     index: "src/index.ts",
     node: "src/node/index.ts",
     abi: "src/abi/index.ts",
+    report: "src/report/index.ts",
+    ml: "src/ml/index.ts",
     treeWorker: "src/node/treeWorker.ts",
     epochWorker: "src/node/epochWorker.ts",
   },

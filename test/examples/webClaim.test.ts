@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
@@ -7,13 +6,13 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { parseEther } from "ethers";
-import { chromium } from "playwright-core";
 import type { BrowserContext, Page } from "playwright-core";
 import { RewardsClient, buildRewardTree } from "../../sdk/src";
 import type { RewardTree } from "../../sdk/src";
 import { publishRoot } from "../../scripts/seedExamples";
 import type { ExampleDeployment } from "../../scripts/seedExamples";
 import { expectedLeaderboard, requireBuiltSdk, runCommand, startExampleNode } from "../helpers/examples";
+import { launchChromium, requireChromium } from "../helpers/chromium";
 import type { HardhatNode } from "../helpers/hardhatNode";
 
 /*
@@ -23,18 +22,6 @@ import type { HardhatNode } from "../helpers/hardhatNode";
  * node` over HTTP, which signs `eth_sendTransaction` for carol's unlocked development account. The page never sees a
  * key. The node holds the examples' deployment (scripts/seedExamples.ts).
  */
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 /**
  * The injected wallet: answers the account requests itself and forwards everything else to the node through the
@@ -102,12 +89,7 @@ describe("The web example (examples/web-claim) built by Vite, in Chromium", func
   const pageErrors: string[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does), ` +
-          "or set CHROMIUM_PATH to a Chromium or Chrome binary.",
-      );
-    }
+    requireChromium();
     requireBuiltSdk();
     dir = await mkdtemp(join(tmpdir(), "web-claim-"));
     const site = join(dir, "site");
@@ -132,11 +114,7 @@ describe("The web example (examples/web-claim) built by Vite, in Chromium", func
     });
     pageUrl = `${url}?${query}`;
 
-    context = await chromium.launchPersistentContext(join(dir, "profile"), {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      headless: true,
-    });
+    context = await launchChromium(join(dir, "profile"));
     await context.exposeFunction("hardhatRpc", async (method: string, params: unknown[]) => {
       const response = await fetch(node.url, {
         method: "POST",

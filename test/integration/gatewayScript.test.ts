@@ -4,14 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { JsonRpcSigner } from "ethers";
 import { FileContentStore } from "../../sdk/src/node";
-import {
-  SettlementClient,
-  mailBody,
-  readInferenceLog,
-  serializeModelFile,
-  trainNgram,
-  trainTextClassifier,
-} from "../../sdk/src";
+import { SettlementClient, readInferenceLog } from "../../sdk/src";
+import { mailBody, serializeModelFile, trainNgram, trainTextClassifier } from "../../sdk/src/ml";
 import { ODD_PRICE, PRICE, TO_GENESIS, deploySettlementScenario } from "../fixtures/settlement";
 import { loadEmails } from "../helpers/corpus";
 import { devKey, runCommand } from "../helpers/examples";

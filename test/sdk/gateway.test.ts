@@ -3,7 +3,6 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { keccak256, toUtf8Bytes } from "ethers";
 import {
-  InferenceGateway,
   InsufficientFundsError,
   InvalidInputError,
   MalformedModelFileError,
@@ -11,12 +10,10 @@ import {
   ServedModelKindError,
   SettlementClient,
   UnknownServedModelError,
-  mailBody,
   readInferenceLog,
-  trainNgram,
-  trainTextClassifier,
 } from "../../sdk/src";
-import type { ClassifyReturnType, InferenceGatewayOptions, SettledBatch, TextClassifierModel } from "../../sdk/src";
+import { InferenceGateway, mailBody, trainNgram, trainTextClassifier } from "../../sdk/src/ml";
+import type { ClassifyReturnType, InferenceGatewayOptions, SettledBatch, TextClassifierModel } from "../../sdk/src/ml";
 import { ODD_PRICE, PRICE, settlementFixture } from "../fixtures/settlement";
 import { loadEmails } from "../helpers/corpus";
 import { seededRandom, shuffled } from "../helpers/random";

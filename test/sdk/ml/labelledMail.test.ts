@@ -1,13 +1,7 @@
 import { expect } from "chai";
-import {
-  InvalidInputError,
-  MalformedLabelledMailError,
-  formatLabelled,
-  mailBody,
-  parseLabelled,
-  spamBit,
-} from "../../../sdk/src";
-import type { MailLabel } from "../../../sdk/src";
+import { InvalidInputError, MalformedLabelledMailError } from "../../../sdk/src";
+import { formatLabelled, mailBody, parseLabelled, spamBit } from "../../../sdk/src/ml";
+import type { MailLabel } from "../../../sdk/src/ml";
 
 const MAIL = "From: a@example.org\r\nSubject: hi\r\n\r\nLunch at noon?\n";
 

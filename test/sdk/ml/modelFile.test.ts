@@ -1,13 +1,7 @@
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
-import {
-  MalformedModelFileError,
-  modelFileHash,
-  readModelFile,
-  serializeModelFile,
-  trainNgram,
-  trainTextClassifier,
-} from "../../../sdk/src";
+import { MalformedModelFileError } from "../../../sdk/src";
+import { modelFileHash, readModelFile, serializeModelFile, trainNgram, trainTextClassifier } from "../../../sdk/src/ml";
 
 const classifier = trainTextClassifier(
   [

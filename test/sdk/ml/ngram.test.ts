@@ -1,20 +1,17 @@
 import { expect } from "chai";
+import { InvalidInputError, MalformedModelFileError, buildSpanIndex, tokenizeWords } from "../../../sdk/src";
 import {
-  InvalidInputError,
-  MalformedModelFileError,
   NGRAM_DEFAULTS,
-  buildSpanIndex,
   formatLabelled,
   generateText,
   mailBody,
   perplexity,
   readModelFile,
   spanCoverage,
-  tokenizeWords,
   trainNgram,
   wordProbability,
-} from "../../../sdk/src";
-import type { NgramModel, SpanCoverage } from "../../../sdk/src";
+} from "../../../sdk/src/ml";
+import type { NgramModel, SpanCoverage } from "../../../sdk/src/ml";
 import { printTable } from "../../../scripts/lib/ui";
 import { loadEmails } from "../../helpers/corpus";
 import { seededRandom, shuffled } from "../../helpers/random";

@@ -1,18 +1,15 @@
 import { expect } from "chai";
+import { InvalidInputError, LogisticSingleClassError, MalformedModelFileError, hashedFeatures } from "../../../sdk/src";
 import {
-  InvalidInputError,
-  LogisticSingleClassError,
-  MalformedModelFileError,
   TEXT_CLASSIFIER_DEFAULTS,
   classifierAccuracy,
   classifyText,
   formatLabelled,
-  hashedFeatures,
   parseLabelled,
   spamBit,
   trainTextClassifier,
-} from "../../../sdk/src";
-import type { TextClassifierModel, TextExample } from "../../../sdk/src";
+} from "../../../sdk/src/ml";
+import type { TextClassifierModel, TextExample } from "../../../sdk/src/ml";
 import { loadEmails } from "../../helpers/corpus";
 import { seededRandom, shuffled } from "../../helpers/random";
 
