@@ -1,6 +1,9 @@
 import { DEDUP_DEFAULTS, clusterContributions } from "../attribution/dedup";
 import { SPAN_INDEX_DEFAULTS } from "../attribution/spans";
-import { EpochNothingAttributedError } from "../errors";
+import { detectHarmful, logisticDataValues } from "../attribution/dataValue";
+import { trainLogistic } from "../attribution/logistic";
+import type { LogisticModel } from "../attribution/logistic";
+import { EpochNothingAttributedError, InvalidEpochInputError } from "../errors";
 import { allocate } from "../rewards/allocate";
 import { buildRewardTree } from "../rewards/rewardTree";
 import { hashJson } from "./canonical";
@@ -17,8 +20,8 @@ import type {
   EpochReportModel,
   EpochReportSettlement,
 } from "./report";
-import { knnScorer, requireExample, spanScorer } from "./score";
-import type { Attribution, Scorer } from "./score";
+import { knnScorer, logisticScorer, requireExample, spanScorer, validationSetHash } from "./score";
+import type { Attribution, LogisticInfluenceScorer, Scorer } from "./score";
 import { readSettlementLog } from "./settlements";
 import type { ScoredRecord } from "./settlements";
 
@@ -38,8 +41,13 @@ export interface PreparedModel {
   eligible: ParsedContribution[];
   /** Contribution id → its cluster's representative id. */
   representativeOf: Map<string, string>;
-  /** Who the unmatched rule pays: every representative, equally, by id. */
+  /**
+   * Who the unmatched rule pays, by id: the representatives with a positive data value in proportion to it for a
+   * `logistic-influence` model, else every representative equally; never a harmful one.
+   */
   fallback: Attribution;
+  /** A `logistic-influence` model's classifier, trained on `eligible`, and its harmful contributions. */
+  classifier?: { model: LogisticModel; harmful: string[] };
   /** The feature count of a classifier's examples; 0 for spans. */
   dimension: number;
   /** Its position in the input, for error paths. */
@@ -158,10 +166,12 @@ export function prepareEpoch(input: EpochInput): PreparedEpoch {
     const trainedOn: EpochReportDatanetVersion[] = [];
     const versions = model.trainedOn.map((v, t) => ({ v, t })).sort((a, b) => compareBig(a.v.datanetId, b.v.datanetId));
     const knn = model.scorer?.kind === "knn-shapley" ? model.scorer : undefined;
+    const logistic = model.scorer?.kind === "logistic-influence" ? model.scorer : undefined;
+    const examples = knn ?? logistic;
     for (const { v, t } of versions) {
       const used = versionContributions(byDatanet.get(v.datanetId) ?? [], v, `models[${m}].trainedOn[${t}]`);
       for (const c of used) eligible.push(c);
-      if (knn) used.forEach((c) => requireExample(c, `contributions[${contributionAt.get(c)}]`, m));
+      if (examples) used.forEach((c) => requireExample(c, `contributions[${contributionAt.get(c)}]`, m));
       trainedOn.push({
         datanetId: v.datanetId.toString(),
         version: v.version,
@@ -176,7 +186,7 @@ export function prepareEpoch(input: EpochInput): PreparedEpoch {
             index: c.index,
             // Only a later attempt is recorded, so that reports of first attempts keep their bytes.
             ...(c.attempt !== undefined && c.attempt !== 1 && { attempt: c.attempt }),
-            ...(knn && { features: c.features, label: c.label }),
+            ...(examples && { features: c.features, label: c.label }),
           })),
         ),
       });
@@ -197,12 +207,17 @@ export function prepareEpoch(input: EpochInput): PreparedEpoch {
       eligible,
       representativeOf: new Map(clustering.representativeOf),
       fallback: representatives.map((id) => ({ id, weight: 1 / representatives.length })),
-      dimension: knn ? eligible[0].features!.length : 0,
+      dimension: examples ? eligible[0].features!.length : 0,
       position: m,
     };
-    if (knn) {
-      // Checks every example's dimension now, so that scoring never throws.
-      knnScorer(eligible, prepared.representativeOf, knn.k, m, contributionAt);
+    // Checks every example's dimension now, so that scoring never throws.
+    if (examples) knnScorer(eligible, prepared.representativeOf, 1, m, contributionAt);
+    let dataValue: EpochReportModel["dataValue"];
+    if (logistic) {
+      const valued = valueContributions(prepared, logistic, representatives, contributionAt);
+      prepared.classifier = valued.classifier;
+      prepared.fallback = valued.fallback;
+      dataValue = valued.dataValue;
     }
     models.set(model.modelId, prepared);
     reportModels.push({
@@ -214,6 +229,8 @@ export function prepareEpoch(input: EpochInput): PreparedEpoch {
         .map((cluster) => ({ representative: cluster.representative, copies: cluster.members.slice(1).sort(compare) }))
         .sort((a, b) => compare(a.representative, b.representative)),
       ...(knn && { scorer: { kind: knn.kind, k: knn.k } }),
+      ...(logistic && { scorer: { kind: logistic.kind, l2: logistic.l2, validationHash: logistic.validationHash } }),
+      ...(dataValue && { dataValue }),
     });
   }
 
@@ -227,9 +244,93 @@ export function prepareEpoch(input: EpochInput): PreparedEpoch {
 
 /** Rule 5's scorer of a model: what turns one record into contribution weights. */
 export function buildScorer(model: PreparedModel, prepared: Pick<PreparedEpoch, "options" | "contributionAt">): Scorer {
-  return model.scorer.kind === "knn-shapley"
-    ? knnScorer(model.eligible, model.representativeOf, model.scorer.k, model.position, prepared.contributionAt)
-    : spanScorer(model.eligible, model.representativeOf, prepared.options.spans);
+  if (model.scorer.kind === "knn-shapley") {
+    return knnScorer(model.eligible, model.representativeOf, model.scorer.k, model.position, prepared.contributionAt);
+  }
+  if (model.classifier) {
+    return logisticScorer(
+      model.eligible,
+      model.representativeOf,
+      model.classifier.model,
+      new Set(model.classifier.harmful),
+    );
+  }
+  return spanScorer(model.eligible, model.representativeOf, prepared.options.spans);
+}
+
+/**
+ * A `logistic-influence` model's classifier, trained on its eligible contributions, their data value on the
+ * registered validation set, the harmful ones ({@link detectHarmful}) and the unmatched rule's weights.
+ *
+ * @throws InvalidEpochInputError when the validation set is not the registered one, has another number of features
+ *   or labels than examples, or a contribution's label is not 0 or 1.
+ */
+function valueContributions(
+  model: PreparedModel,
+  scorer: LogisticInfluenceScorer,
+  representatives: readonly string[],
+  contributionAt: ReadonlyMap<ParsedContribution, number>,
+): {
+  classifier: NonNullable<PreparedModel["classifier"]>;
+  fallback: Attribution;
+  dataValue: EpochReportModel["dataValue"];
+} {
+  const path = `models[${model.position}].scorer`;
+  const { validation } = scorer;
+  const hash = validationSetHash(validation);
+  if (hash !== scorer.validationHash) {
+    throw new InvalidEpochInputError(
+      `${path}.validationHash`,
+      `is ${scorer.validationHash}, but the validation set hashes to ${hash}: it is not the registered one.`,
+    );
+  }
+  if (validation.labels.length !== validation.features.length) {
+    throw new InvalidEpochInputError(`${path}.validation.labels`, "must hold one label per example.");
+  }
+  validation.features.forEach((row, i) => {
+    if (row.length !== model.dimension) {
+      throw new InvalidEpochInputError(
+        `${path}.validation.features[${i}]`,
+        `has ${row.length} features; the model's examples have ${model.dimension}.`,
+      );
+    }
+  });
+  for (const c of model.eligible) {
+    if (c.label !== 0 && c.label !== 1) {
+      throw new InvalidEpochInputError(
+        `contributions[${contributionAt.get(c)}].label`,
+        "must be 0 or 1 for a logistic-influence model.",
+      );
+    }
+  }
+  const X = model.eligible.map((c) => c.features!);
+  const y = model.eligible.map((c) => c.label as 0 | 1);
+  const trained = trainLogistic(X, y, { l2: scorer.l2 });
+  const values = logisticDataValues(trained, X, y, { X: validation.features, y: validation.labels as (0 | 1)[] });
+  const detection = detectHarmful(values);
+  const idAt = (i: number) => model.eligible[i].id;
+  const harmful = detection.flagged.map(idAt).sort(compare);
+  const harmfulSet = new Set(harmful);
+  const valueOf = new Map(model.eligible.map((c, i) => [c.id, values.value[i]]));
+  const paid = representatives.filter((id) => !harmfulSet.has(id));
+  const positive = paid.filter((id) => valueOf.get(id)! > 0);
+  const total = positive.reduce((sum, id) => sum + valueOf.get(id)!, 0);
+  const fallback =
+    positive.length > 0
+      ? positive.map((id) => ({ id, weight: valueOf.get(id)! / total }))
+      : paid.map((id) => ({ id, weight: 1 / paid.length }));
+  return {
+    classifier: { model: trained, harmful },
+    fallback,
+    dataValue: {
+      threshold: detection.threshold,
+      harmful,
+      lowValue: detection.lowValue.map(idAt).sort(compare),
+      values: model.eligible
+        .map((c, i) => ({ contribution: c.id, value: values.value[i] }))
+        .sort((a, b) => compare(a.contribution, b.contribution)),
+    },
+  };
 }
 
 /** Rules 6 to 8, from each record's attribution (in the order of `prepared.work`). */
@@ -339,10 +440,22 @@ export function finishEpoch(prepared: PreparedEpoch, attributions: readonly Attr
   const datanetIds = [...new Set(data.models.flatMap((model) => model.trainedOn.map((v) => v.datanetId)))].sort(
     compareBig,
   );
-  const datanets = datanetIds.map((id) => ({
-    datanetId: id.toString(),
-    amount: (datanetAmounts.get(id.toString()) ?? 0n).toString(),
-  }));
+  const harmfulIn = new Map<string, Set<string>>();
+  for (const model of prepared.models.values()) {
+    for (const id of model.classifier?.harmful ?? []) {
+      const datanetId = contributionOf.get(id)!.datanetId.toString();
+      if (!harmfulIn.has(datanetId)) harmfulIn.set(datanetId, new Set());
+      harmfulIn.get(datanetId)!.add(id);
+    }
+  }
+  const datanets = datanetIds.map((id) => {
+    const harmful = [...(harmfulIn.get(id.toString()) ?? [])].sort(compare);
+    return {
+      datanetId: id.toString(),
+      amount: (datanetAmounts.get(id.toString()) ?? 0n).toString(),
+      ...(harmful.length > 0 && { harmful }),
+    };
+  });
 
   const previousCumulative = new Map<string, bigint>();
   for (const a of data.previous?.accounts ?? []) previousCumulative.set(a.account, BigInt(a.cumulative));

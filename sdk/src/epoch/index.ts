@@ -11,7 +11,8 @@ export type {
   EpochSettlement,
 } from "./input";
 export { EPOCH_DEFAULTS } from "./input";
-export type { EpochScorer, KnnShapleyScorer } from "./score";
+export type { EpochScorer, KnnShapleyScorer, LogisticInfluenceScorer } from "./score";
+export { validationSetHash } from "./score";
 export type { AttributeEpochHooks } from "./attribute";
 export { attributeEpoch } from "./attribute";
 export type {

@@ -182,6 +182,15 @@ const INPUT_SCHEMA = z.strictObject({
           .discriminatedUnion("kind", [
             z.strictObject({ kind: z.literal("spans") }),
             z.strictObject({ kind: z.literal("knn-shapley"), k: positiveInteger }),
+            z.strictObject({
+              kind: z.literal("logistic-influence"),
+              l2: z.number().gt(0, "must be > 0: without a penalty the influence is not defined.").finite(),
+              validation: z.strictObject({
+                features: z.array(features).min(1, "a validation set holds at least one example."),
+                labels: z.array(z.union([z.literal(0), z.literal(1)], { error: "must be 0 or 1." })),
+              }),
+              validationHash: bytes32,
+            }),
           ])
           .optional(),
       }),

@@ -4,7 +4,7 @@ import { EpochReportMismatchError, MalformedEpochReportError } from "../errors";
 import { describeZodIssue } from "../internal/zod";
 import { canonicalJson } from "./canonical";
 import {
-  MODELS_SCHEMA,
+  MODEL_SCHEMA,
   OPTIONS_SCHEMA,
   PREVIOUS_SCHEMA,
   TREE_SCHEMA,
@@ -49,8 +49,19 @@ export interface EpochReportModel {
   trainedOn: EpochReportDatanetVersion[];
   /** Clusters of two or more contributions, by representative id: the copies earn nothing, their cluster earns once. */
   clusters: { representative: string; copies: string[] }[];
-  /** The model's scorer; absent for `spans`. */
-  scorer?: KnnShapleyScorer;
+  /** The model's scorer (its validation set by hash); absent for `spans`. */
+  scorer?: KnnShapleyScorer | { kind: "logistic-influence"; l2: number; validationHash: string };
+  /**
+   * A `logistic-influence` model's data value: each eligible contribution's influence on the validation set's mean
+   * log-loss (by id; positive helped), the harmful ones (flagged beyond `threshold` by {@link detectHarmful}: they
+   * earn nothing from this model) and those of low value (negative, not flagged, not penalised).
+   */
+  dataValue?: {
+    threshold: number;
+    harmful: string[];
+    lowValue: string[];
+    values: { contribution: string; value: number }[];
+  };
 }
 
 /** One contribution's share of a record's output: its weight, in (0, 1]; a record's weights sum to 1. */
@@ -176,8 +187,11 @@ export interface EpochReport {
   settlements: EpochReportSettlement[];
   /** By id, the contributions credited (amounts may round to 0). */
   contributions: EpochReportContribution[];
-  /** By Datanet id, every Datanet a model was trained on, with what its contributions earned. */
-  datanets: { datanetId: string; amount: string }[];
+  /**
+   * By Datanet id, every Datanet a model was trained on, with what its contributions earned and, when a classifier
+   * flagged any, its harmful contributions (by id).
+   */
+  datanets: { datanetId: string; amount: string; harmful?: string[] }[];
   /** By lower-cased address. */
   accounts: EpochReportAccount[];
   /** Lines by kind then settlement id; `total` is their sum. */
@@ -265,7 +279,30 @@ const REPORT_SCHEMA = z.strictObject({
   pool: decimalSchema,
   income: z.strictObject({ settlements: decimalSchema, previous: decimalSchema, funding: decimalSchema }),
   options: OPTIONS_SCHEMA,
-  models: MODELS_SCHEMA,
+  models: z
+    .array(
+      MODEL_SCHEMA.extend({
+        scorer: z
+          .discriminatedUnion("kind", [
+            z.strictObject({ kind: z.literal("knn-shapley"), k: countSchema }),
+            z.strictObject({
+              kind: z.literal("logistic-influence"),
+              l2: z.number().gt(0, "must be > 0."),
+              validationHash: hashSchema,
+            }),
+          ])
+          .optional(),
+        dataValue: z
+          .strictObject({
+            threshold: z.number().max(0, "must be ≤ 0."),
+            harmful: z.array(idSchema),
+            lowValue: z.array(idSchema),
+            values: z.array(z.strictObject({ contribution: idSchema, value: z.number() })),
+          })
+          .optional(),
+      }),
+    )
+    .min(1, "must list at least one model."),
   settlements: z.array(
     z.strictObject({
       id: idSchema,
@@ -295,7 +332,13 @@ const REPORT_SCHEMA = z.strictObject({
   contributions: z.array(
     z.strictObject({ id: idSchema, datanetId: decimalSchema, contributor: checksummedSchema, amount: decimalSchema }),
   ),
-  datanets: z.array(z.strictObject({ datanetId: decimalSchema, amount: decimalSchema })),
+  datanets: z.array(
+    z.strictObject({
+      datanetId: decimalSchema,
+      amount: decimalSchema,
+      harmful: z.array(idSchema).min(1, "is left out when empty.").optional(),
+    }),
+  ),
   accounts: z
     .array(z.strictObject({ account: checksummedSchema, amount: decimalSchema, cumulative: decimalSchema }))
     .min(1, "must list at least one account."),
@@ -344,7 +387,7 @@ function checkStructure(report: EpochReport): void {
   /** Per Datanet, how many models train on it; per contribution, how many of those models count it as a copy. */
   const modelsOn = new Map<string, number>();
   const copyIn = new Map<string, number>();
-  /** Per model, the copies of its clusters: never credited by its records. */
+  /** Per model, the copies of its clusters and its harmful contributions: never credited by its records. */
   const copiesOf = new Map<string, Set<string>>();
   report.models.forEach((model, m) => {
     modelIds.add(model.modelId);
@@ -353,7 +396,10 @@ function checkStructure(report: EpochReport): void {
       trainedDatanets.add(v.datanetId);
       modelsOn.set(v.datanetId, (modelsOn.get(v.datanetId) ?? 0) + 1);
     });
-    const copies = new Set(model.clusters.flatMap((cluster) => cluster.copies));
+    const copies = new Set([
+      ...model.clusters.flatMap((cluster) => cluster.copies),
+      ...(model.dataValue?.harmful ?? []),
+    ]);
     copiesOf.set(model.modelId, copies);
     for (const copy of copies) copyIn.set(copy, (copyIn.get(copy) ?? 0) + 1);
     increasing(model.clusters, `models[${m}].clusters`, "representative", (a, b) =>
@@ -394,7 +440,7 @@ function checkStructure(report: EpochReport): void {
         if (copiesOf.get(s.modelId)?.has(share.contribution)) {
           throw mismatch(
             `${path}.records[${k}].top[${t}].contribution`,
-            `${share.contribution} is a copy of a cluster of model ${s.modelId}; copies earn nothing.`,
+            `${share.contribution} is a copy of a cluster of model ${s.modelId}, or harmful to it; it earns nothing from it.`,
           );
         }
       });

@@ -32,32 +32,28 @@ export const OPTIONS_SCHEMA = z.strictObject({
   }),
 });
 
-/** The models a report attributes, with their Datanet versions and clusters. */
-export const MODELS_SCHEMA = z
-  .array(
-    z.strictObject({
-      modelId: decimalSchema,
-      version: countSchema,
-      trainedOn: z
-        .array(
-          z.strictObject({
-            datanetId: decimalSchema,
-            version: countSchema,
-            count: countSchema,
-            digest: hashSchema,
-            contributionsHash: hashSchema,
-          }),
-        )
-        .min(1, "must list at least one Datanet version."),
-      clusters: z.array(
-        z.strictObject({ representative: idSchema, copies: z.array(idSchema).min(1, "must not be empty.") }),
-      ),
-      scorer: z
-        .strictObject({ kind: z.literal("knn-shapley", { error: 'must be "knn-shapley".' }), k: countSchema })
-        .optional(),
-    }),
-  )
-  .min(1, "must list at least one model.");
+/** A model a report attributes, with its Datanet versions and clusters (v1's scorers). */
+export const MODEL_SCHEMA = z.strictObject({
+  modelId: decimalSchema,
+  version: countSchema,
+  trainedOn: z
+    .array(
+      z.strictObject({
+        datanetId: decimalSchema,
+        version: countSchema,
+        count: countSchema,
+        digest: hashSchema,
+        contributionsHash: hashSchema,
+      }),
+    )
+    .min(1, "must list at least one Datanet version."),
+  clusters: z.array(
+    z.strictObject({ representative: idSchema, copies: z.array(idSchema).min(1, "must not be empty.") }),
+  ),
+  scorer: z
+    .strictObject({ kind: z.literal("knn-shapley", { error: 'must be "knn-shapley".' }), k: countSchema })
+    .optional(),
+});
 
 /** The previous report and the tree, as both formats record them. */
 export const PREVIOUS_SCHEMA = z.nullable(

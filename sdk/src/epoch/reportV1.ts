@@ -4,7 +4,7 @@ import { EpochReportMismatchError, MalformedEpochReportError, ProtocolError } fr
 import { describeZodIssue } from "../internal/zod";
 import { allocate } from "../rewards/allocate";
 import {
-  MODELS_SCHEMA,
+  MODEL_SCHEMA,
   OPTIONS_SCHEMA,
   PREVIOUS_SCHEMA,
   TREE_SCHEMA,
@@ -127,7 +127,7 @@ const REPORT_V1_SCHEMA = z.strictObject({
   epoch: decimalSchema,
   pool: decimalSchema,
   options: OPTIONS_SCHEMA,
-  models: MODELS_SCHEMA,
+  models: z.array(MODEL_SCHEMA).min(1, "must list at least one model."),
   inferences: z.array(
     z.strictObject({
       id: idSchema,

@@ -1,6 +1,9 @@
 import { knnShapley } from "../attribution/knnShapley";
+import { prepareInfluence } from "../attribution/logistic";
+import type { LogisticModel } from "../attribution/logistic";
 import { buildSpanIndex } from "../attribution/spans";
 import { InvalidEpochInputError } from "../errors";
+import { hashJson } from "./canonical";
 import { compare } from "./order";
 
 /* How a model's inferences are scored: its scorer as the input names it and the report records it, and the
@@ -13,11 +16,25 @@ export interface KnnShapleyScorer {
 }
 
 /**
+ * Influence scoring of a logistic-regression classifier (binary labels 0 and 1) trained on its eligible
+ * contributions' (features, label) with this L2 penalty, and the model-level data value of each contribution on a
+ * validation set fixed at the model's registration: `validationHash`, the hash the registration committed to, must
+ * be {@link validationSetHash} of `validation`, so the attestor cannot choose who is called harmful.
+ */
+export interface LogisticInfluenceScorer {
+  kind: "logistic-influence";
+  l2: number;
+  validation: { features: number[][]; labels: number[] };
+  validationHash: string;
+}
+
+/**
  * How a model's inferences are attributed: `spans` (the default) finds the output's text in the contributions';
  * `knn-shapley` values each contribution's (features, label) for the inference's (features, label), see
- * {@link knnShapley}.
+ * {@link knnShapley}; `logistic-influence` takes each contribution's influence on the loss of the predicted label,
+ * see {@link prepareInfluence}.
  */
-export type EpochScorer = { kind: "spans" } | KnnShapleyScorer;
+export type EpochScorer = { kind: "spans" } | KnnShapleyScorer | LogisticInfluenceScorer;
 
 /** Contribution ids with positive weights summing to 1, by weight then id. */
 export type Attribution = { id: string; weight: number }[];
@@ -103,4 +120,45 @@ export function knnScorer<C extends ScoredContribution>(
     });
     return shares.sort((a, b) => b.weight - a.weight || compare(a.id, b.id));
   };
+}
+
+/**
+ * The scorer of a `logistic-influence` model: `model` is the classifier trained on all of `eligible` (copies
+ * included, as the version holds them); for a record's (features, predicted label), each cluster representative's
+ * influence on that prediction's log-loss, the positive ones but those of `excluded` (harmful) contributions divided
+ * by their sum, by weight then id. O(n·d² + d³) to set up (Cholesky) or O(nnz) per conjugate-gradient step for large
+ * d, then one solve and O(n·d) per record.
+ */
+export function logisticScorer(
+  eligible: readonly ScoredContribution[],
+  representativeOf: ReadonlyMap<string, string>,
+  model: LogisticModel,
+  excluded: ReadonlySet<string>,
+): Scorer {
+  const influence = prepareInfluence(
+    model,
+    eligible.map((c) => c.features!),
+    eligible.map((c) => c.label!),
+  );
+  const credited = eligible.map((c) => representativeOf.get(c.id) === c.id && !excluded.has(c.id));
+  return (inference) => {
+    const scores = influence.scores(inference.features!, inference.label! as 0 | 1);
+    let sum = 0;
+    scores.forEach((score, i) => {
+      if (credited[i] && score > 0) sum += score;
+    });
+    const shares: Attribution = [];
+    scores.forEach((score, i) => {
+      if (credited[i] && score > 0) shares.push({ id: eligible[i].id, weight: score / sum });
+    });
+    return shares.sort((a, b) => b.weight - a.weight || compare(a.id, b.id));
+  };
+}
+
+/**
+ * keccak256 of the canonical JSON of a validation set, `{features, labels}`: what a classifier's registration
+ * commits to (e.g. in its training configuration's hash) and a `logistic-influence` scorer's `validationHash`.
+ */
+export function validationSetHash(validation: { features: number[][]; labels: number[] }): string {
+  return hashJson({ features: validation.features, labels: validation.labels });
 }

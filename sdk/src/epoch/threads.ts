@@ -1,4 +1,4 @@
-import type { PreparedEpoch } from "./attribute";
+import type { PreparedEpoch, PreparedModel } from "./attribute";
 import { buildScorer } from "./attribute";
 import type { Attribution, Scorer, ScoredInference } from "./score";
 
@@ -10,7 +10,8 @@ export interface EpochThreadData {
   options: PreparedEpoch["options"];
   models: {
     modelId: string;
-    scorer: { kind: "spans" } | { kind: "knn-shapley"; k: number };
+    scorer: PreparedModel["scorer"];
+    classifier?: PreparedModel["classifier"];
     eligible: { id: string; text: string; features?: number[]; label?: number }[];
     representativeOf: [string, string][];
     dimension: number;
@@ -39,6 +40,7 @@ export function threadData(prepared: PreparedEpoch): EpochThreadData {
     models: [...prepared.models.values()].map((m) => ({
       modelId: m.modelId.toString(),
       scorer: m.scorer,
+      classifier: m.classifier,
       eligible: m.eligible.map((c) => ({ id: c.id, text: c.text, features: c.features, label: c.label })),
       representativeOf: [...m.representativeOf],
       dimension: m.dimension,
@@ -76,6 +78,7 @@ export function scoreChunk(data: EpochThreadData, job: ScoreJob): ScoreResult {
           modelId: BigInt(m.modelId),
           version: 0,
           scorer: m.scorer,
+          classifier: m.classifier,
           eligible: m.eligible as PreparedEpoch["data"]["contributions"],
           representativeOf: new Map(m.representativeOf),
           fallback: [],
