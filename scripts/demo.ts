@@ -1,18 +1,28 @@
 /**
- * The protocol end to end on Hardhat's in-process chain (no node, no keys): a Datanet of real e-mails from the
- * SpamAssassin corpus, eight contributors, three validators, refused and slashed submissions, an expired review,
- * a published version verified from events, the leaderboard, a model trained on that version, paid inference with
- * its fee split, stakers claiming their share, Proof of Attribution over the model's outputs, and the epoch's
- * contributor rewards claimed through a Merkle root.
+ * The protocol end to end on Hardhat's in-process chain (no node, no keys): a Datanet of labelled mail (SpamAssassin
+ * ham and spam, the label in the content) with eight contributors, one of whom relabels spam as ham; validators who
+ * reject what they catch, slashed and refused submissions, an expired review; a published version verified from
+ * events and the leaderboard; two real models trained by the SDK on that version (a spam classifier and an n-gram
+ * text generator) and registered with their files' hashes; a gateway serving them, each batch's inference log stored
+ * by CID and settled with its root; stakers claiming their share; Proof of Attribution from those logs, fee-weighted,
+ * with the classifier's data value and the harmful contributions it flags; the sample attributions; an HTML report in
+ * reports/; the epoch's contributor rewards claimed through a Merkle root.
  *
  *   npm run demo
  */
 import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { deployProtocol } from "../deploy/protocol";
+import { mkdir, writeFile } from "node:fs/promises";
+import * as path from "node:path";
 import {
   ContractRevertError,
+  MemoryContentStore,
   buildInferenceLog,
+  buildSpanIndex,
+  denseOf,
+  hashedFeatures,
+  validationSetHash,
   DatanetClient,
   DatanetIndexer,
   ModelClient,
@@ -29,7 +39,23 @@ import {
   type DatanetPolicy,
   type EpochInput,
 } from "../sdk/src";
+import {
+  InferenceGateway,
+  type SettledBatch,
+  classifierAccuracy,
+  formatLabelled,
+  mailBody,
+  modelFileHash,
+  parseLabelled,
+  perplexity,
+  spamBit,
+  spanCoverage,
+  trainNgram,
+  trainTextClassifier,
+} from "../sdk/src/ml";
+import { renderEpochHtml } from "../sdk/src/report";
 import { runClaim } from "./claim";
+import { epochViewOf } from "./lib/epochView";
 import { printTopContributors, runEpoch } from "./epoch";
 import { loadEmails, seededRandom, type Email } from "./lib/corpus";
 import { open, printTable, progress } from "./lib/ui";
@@ -41,29 +67,38 @@ const POLICY: DatanetPolicy = {
   reviewWindow: 2 * DAY,
   accessMode: "Open",
   maxFileBytes: 32_768n,
-  contributorDailyFiles: 25,
-  contributorDailyBytes: 600_000n,
-  datanetDailyBytes: 5_000_000n,
+  contributorDailyFiles: 45,
+  contributorDailyBytes: 2_000_000n,
+  datanetDailyBytes: 40_000_000n,
 };
+/** The classifier: hashed words, and its L2 penalty (the same in the epoch's influence scorer). */
+const CLASSIFIER = { dimension: 1024, l2: 0.1 };
 
-/** Who contributes what: how many e-mails and which share of them is spam (the Datanet only wants ham). */
+/**
+ * Who contributes what: labelled mails, `spamShare` of them spam (correctly labelled); mallory relabels spam as ham,
+ * the poisoning the data-value report is there to catch.
+ */
 const CONTRIBUTORS = [
-  { name: "ada", count: 20, spamShare: 0 },
-  { name: "grace", count: 12, spamShare: 0.1 },
-  { name: "linus", count: 25, spamShare: 0.15 },
-  { name: "margaret", count: 15, spamShare: 0.2 },
-  { name: "ken", count: 10, spamShare: 0.3 },
-  { name: "barbara", count: 24, spamShare: 0.5 },
-  { name: "dennis", count: 2, spamShare: 0 },
-  { name: "mallory", count: 6, spamShare: 0.5 },
+  { name: "ada", count: 42, spamShare: 0.3, relabel: 0 },
+  { name: "grace", count: 36, spamShare: 0.4, relabel: 0 },
+  { name: "linus", count: 45, spamShare: 0.35, relabel: 0 },
+  { name: "margaret", count: 40, spamShare: 0.3, relabel: 0 },
+  { name: "ken", count: 34, spamShare: 0.4, relabel: 0 },
+  { name: "barbara", count: 42, spamShare: 0.35, relabel: 0 },
+  { name: "dennis", count: 6, spamShare: 0.5, relabel: 0 },
+  { name: "mallory", count: 40, spamShare: 0, relabel: 0.6 },
 ];
+/** Validators catch a relabelled mail this often; the rest gets through, as it would. */
+const CATCH_RATE = 0.4;
 
 interface Submitted {
   contributor: string;
   contentHash: string;
   text: string;
-  /** Ground truth the validators judge by: ham is wanted, spam and junk are not. */
+  /** Ground truth: a correctly labelled mail is wanted, a relabelled one or junk is not. */
   wanted: boolean;
+  /** Relabelled spam: the validators catch it only sometimes. */
+  relabelled: boolean;
 }
 
 async function main(): Promise<void> {
@@ -95,20 +130,29 @@ async function main(): Promise<void> {
   for (const p of people) await (await token.transfer(p.address, ethers.parseEther("1000"))).wait();
 
   const emails = loadEmails();
-  const fits = (e: Email) => Buffer.byteLength(e.text) <= Number(POLICY.maxFileBytes);
+  const fits = (e: Email) => Buffer.byteLength(e.text) <= Number(POLICY.maxFileBytes) - 64;
   const ham = emails.filter((e) => !e.spam && fits(e));
   const spam = emails.filter((e) => e.spam && fits(e));
   const pick = (pool: Email[]) => pool.splice(Math.floor(random() * pool.length), 1)[0];
-  console.log(`Corpus: ${emails.length} SpamAssassin e-mails (${ham.length} ham and ${spam.length} spam under 32 KiB)`);
-
+  // Held out before anyone contributes: the validation set the classifier registers (by hash), the mails its
+  // accuracy and the generator's perplexity are measured on, and the queries the gateway will serve.
+  const heldOut = (count: number) => Array.from({ length: count }, (_, k) => pick(k % 2 === 0 ? ham : spam));
+  const validationMails = heldOut(300);
+  const testMails = heldOut(400);
+  const queryMails = heldOut(120);
+  const promptMails = Array.from({ length: 60 }, () => pick(ham));
+  console.log(
+    `Corpus: ${emails.length} SpamAssassin e-mails; ${validationMails.length + testMails.length + queryMails.length + promptMails.length} held out ` +
+      `(validation, test, queries, prompts), ${ham.length} ham and ${spam.length} spam left to contribute`,
+  );
   const ownerClient = (await DatanetClient.connect(registry, owner)).connect(owner);
   const { datanetId } = await ownerClient.createDatanet({
-    uri: "ipfs://bafkreiham-mail-for-spam-filters",
+    uri: "ipfs://bafkreilabelled-mail-for-spam-filters",
     policy: POLICY,
     validators: validators.map((v) => v.address),
   });
   console.log(
-    `Datanet ${datanetId} "Ham mail for spam filters": bond ${open(POLICY.bond)}, quorum 2 of 3, review window 2 days`,
+    `Datanet ${datanetId} "Labelled mail for spam filters": bond ${open(POLICY.bond)}, quorum 2 of 3, review window 2 days`,
   );
 
   // Submissions: each contributor sends its mix of ham and spam; the progress bar covers the whole batch.
@@ -120,11 +164,19 @@ async function main(): Promise<void> {
   for (const [i, c] of CONTRIBUTORS.entries()) {
     const client = ownerClient.connect(people[i]);
     for (let k = 0; k < c.count; k++) {
-      const isSpam = random() < c.spamShare;
+      const relabelled = random() < c.relabel;
+      const isSpam = relabelled || random() < c.spamShare;
       const email = pick(isSpam ? spam : ham);
-      const r = await client.submit({ datanetId, content: email.text });
-      submitted.push({ contributor: people[i].address, contentHash: r.contentHash, text: email.text, wanted: !isSpam });
-      if (c.name === "ada") firstOfAda.push(email.text);
+      const text = formatLabelled({ label: isSpam && !relabelled ? "spam" : "ham", mail: email.text });
+      const r = await client.submit({ datanetId, content: text });
+      submitted.push({
+        contributor: people[i].address,
+        contentHash: r.contentHash,
+        text,
+        wanted: !relabelled,
+        relabelled,
+      });
+      if (c.name === "ada") firstOfAda.push(text);
       bar.increment();
     }
   }
@@ -140,7 +192,10 @@ async function main(): Promise<void> {
       `mallory submits a ${(Buffer.byteLength(huge.text) / 1024).toFixed(0)} KiB e-mail`,
       () => mallory.submit({ datanetId, content: huge.text }),
     ],
-    ["linus submits a 26th e-mail today", () => linus.submit({ datanetId, content: pick(ham).text })],
+    [
+      `linus submits a ${CONTRIBUTORS[2].count + 1}th e-mail today`,
+      () => linus.submit({ datanetId, content: formatLabelled({ label: "ham", mail: pick(ham).text }) }),
+    ],
   ];
   for (const [what, attempt] of attempts) {
     try {
@@ -160,6 +215,7 @@ async function main(): Promise<void> {
       contentHash: r.contentHash,
       text: junk,
       wanted: false,
+      relabelled: false,
     });
   }
   printTable("Refused by the registry", ["Attempt", "Error"], refused);
@@ -170,23 +226,36 @@ async function main(): Promise<void> {
   const left = submitted[submitted.length - 5];
   const reviewBar = progress("Reviewing", submitted.length);
   let votes = 0;
+  let slipped = 0;
   for (const [i, s] of submitted.entries()) {
     const pair = [reviewers[i % 3], reviewers[(i + 1) % 3]];
+    const verdict = s.relabelled ? (random() < CATCH_RATE ? false : true) : s.wanted;
+    if (s.relabelled && verdict) slipped++;
     for (const r of s === left ? pair.slice(0, 1) : pair) {
-      await r.vote(datanetId, s.contentHash, s.wanted);
+      await r.vote(datanetId, s.contentHash, verdict);
       votes++;
     }
     reviewBar.increment();
   }
   reviewBar.stop();
-  console.log(`${submitted.length} contributions, ${votes} votes cast`);
+  const relabelledCount = submitted.filter((x) => x.relabelled).length;
+  console.log(
+    `${submitted.length} contributions, ${votes} votes cast; of mallory's ${relabelledCount} relabelled spam mails ` +
+      `the validators caught ${relabelledCount - slipped}, ${slipped} got through`,
+  );
 
   // Two days later: the unreviewed contribution expires and its bond goes back; linus's 26th e-mail goes through.
   await time.increase(POLICY.reviewWindow + 1);
   await ownerClient.reclaimBond(datanetId, left.contentHash);
-  const lateMail = pick(ham).text;
+  const lateMail = formatLabelled({ label: "ham", mail: pick(ham).text });
   const late = await linus.submit({ datanetId, content: lateMail });
-  submitted.push({ contributor: people[2].address, contentHash: late.contentHash, text: lateMail, wanted: true });
+  submitted.push({
+    contributor: people[2].address,
+    contentHash: late.contentHash,
+    text: lateMail,
+    wanted: true,
+    relabelled: false,
+  });
   await reviewers[0].vote(datanetId, late.contentHash, true);
   await reviewers[1].vote(datanetId, late.contentHash, true);
   console.log(
@@ -250,9 +319,60 @@ async function main(): Promise<void> {
       ],
     ],
   );
-  // A model trained on the published version, and paid inference during epoch 1: every fee is split between the
-  // protocol treasury, the model's developer, the stakers and the contributors' reward pool.
-  const [developer, gateway, ...stakerSigners] = signers.slice(3 + validators.length + people.length);
+  // Two real models, trained by the SDK on the accepted contributions of the version: a spam classifier (logistic
+  // regression on hashed words) and a text generator (word trigrams) on the accepted ham. Each registers its file's
+  // hash; the classifier also commits to its validation set, which will decide who is called harmful.
+  const textOf = new Map(submitted.map((s) => [s.contentHash, s.text]));
+  const relabelledHashes = new Set(submitted.filter((s) => s.relabelled).map((s) => s.contentHash));
+  const accepted = indexer.contributionsOf(datanetId).filter((c) => c.status === "Accepted");
+  const trainingSet = accepted
+    .filter((c) => c.acceptedIndex! <= version.count)
+    .map((c) => parseLabelled(textOf.get(c.contentHash)!));
+  const trainStarted = Date.now();
+  const classifier = trainTextClassifier(
+    trainingSet.map(({ label, mail }) => ({ text: mail, label: spamBit(label) })),
+    CLASSIFIER,
+  );
+  const accuracy = classifierAccuracy(
+    classifier,
+    testMails.map((m) => ({ text: m.text, label: m.spam ? 1 : 0 })),
+  );
+  const generator = trainNgram(
+    trainingSet.filter((x) => x.label === "ham").map((x) => mailBody(x.mail)),
+    { order: 3 },
+  );
+  const heldOutHam = testMails.filter((m) => !m.spam).map((m) => mailBody(m.text));
+  const validation = {
+    features: validationMails.map((m) => denseOf(hashedFeatures(m.text, CLASSIFIER), CLASSIFIER.dimension)),
+    labels: validationMails.map((m) => (m.spam ? 1 : 0)),
+  };
+  const validationHash = validationSetHash(validation);
+  printTable(
+    `Models trained on Datanet ${datanetId} version ${version.version} in ${((Date.now() - trainStarted) / 1000).toFixed(1)} s`,
+    ["Model", "Trained on", "Held-out measure", "Model file hash"],
+    [
+      [
+        "spam classifier (logistic, 1,024 hashed words)",
+        `${trainingSet.length} labelled mails`,
+        `accuracy ${(100 * accuracy).toFixed(1)}% on ${testMails.length} mails`,
+        modelFileHash(classifier),
+      ],
+      [
+        "text generator (word trigrams, Kneser–Ney)",
+        `${trainingSet.filter((x) => x.label === "ham").length} ham bodies`,
+        `perplexity ${perplexity(generator, heldOutHam).toFixed(0)} on ${heldOutHam.length} bodies (unigram: ${perplexity(
+          trainNgram(
+            trainingSet.filter((x) => x.label === "ham").map((x) => mailBody(x.mail)),
+            { order: 1 },
+          ),
+          heldOutHam,
+        ).toFixed(0)})`,
+        modelFileHash(generator),
+      ],
+    ],
+  );
+
+  const [developer, gatewaySigner, careless, ...stakerSigners] = signers.slice(3 + validators.length + people.length);
   const stakers = [
     { name: "sam", signer: stakerSigners[0], stake: ethers.parseEther("30000") },
     { name: "tia", signer: stakerSigners[1], stake: ethers.parseEther("10000") },
@@ -260,71 +380,115 @@ async function main(): Promise<void> {
   nameOf.set(developer.address.toLowerCase(), "model developer");
   stakers.forEach((s) => nameOf.set(s.signer.address.toLowerCase(), `staker ${s.name}`));
   const modelClient = await ModelClient.connect(await models.getAddress(), developer);
-  const price = ethers.parseEther("0.02");
-  const { modelId } = await modelClient.registerModel({
-    uri: "ipfs://bafkreiham-filter-lora",
-    spec: {
-      baseModel: "meta-llama/Llama-3.1-8B-Instruct",
-      adapterKind: "LoRA",
-      adapterHash: ethers.id("ham-filter LoRA weights"),
-      trainingConfigHash: ethers.id("rank 16, 3 epochs, seed 2024"),
-      trainedOn: [{ datanetId, version: version.version }],
-    },
-    pricePerCall: price,
-  });
-  const provenance = await verifyModelProvenance(modelClient, { modelId, indexer, assert: true });
-  console.log(
-    `\nModel ${modelId}: a LoRA of Llama-3.1-8B trained on Datanet ${datanetId} version ${version.version}, ` +
-      `${open(price)} per call; training data reproduced from events ${provenance.ok ? "✓" : "✗"}`,
+  const prices = { classifier: ethers.parseEther("0.5"), generator: ethers.parseEther("2") };
+  const register = (name: string, adapterHash: string, trainingConfig: unknown, pricePerCall: bigint) =>
+    modelClient.registerModel({
+      uri: `ipfs://bafkrei-${name}`,
+      spec: {
+        baseModel: name,
+        adapterKind: "Full",
+        adapterHash,
+        trainingConfigHash: ethers.keccak256(ethers.toUtf8Bytes(JSON.stringify(trainingConfig))),
+        trainedOn: [{ datanetId, version: version.version }],
+      },
+      pricePerCall,
+    });
+  const { modelId: classifierId } = await register(
+    "spam-classifier",
+    modelFileHash(classifier),
+    { ...CLASSIFIER, validationHash },
+    prices.classifier,
   );
+  const { modelId: generatorId } = await register(
+    "mail-trigrams",
+    modelFileHash(generator),
+    { order: 3 },
+    prices.generator,
+  );
+  const modelNames = new Map([
+    [classifierId.toString(), "spam classifier"],
+    [generatorId.toString(), "text generator"],
+  ]);
+  for (const modelId of [classifierId, generatorId]) {
+    const provenance = await verifyModelProvenance(modelClient, { modelId, indexer, assert: true });
+    console.log(
+      `Model ${modelId} (${modelNames.get(modelId.toString())}): training data reproduced from events ${provenance.ok ? "✓" : "✗"}`,
+    );
+  }
 
   const pool = await StakingClient.connect(await staking.getAddress(), deployer);
   for (const s of stakers) {
     await (await token.transfer(s.signer.address, s.stake)).wait();
     await pool.connect(s.signer).stake(s.stake);
   }
-  await (await token.transfer(gateway.address, ethers.parseEther("100000"))).wait();
-  const settler = await SettlementClient.connect(await settlement.getAddress(), gateway);
-  const received = { treasury: 0n, model: 0n, stakers: 0n, contributors: 0n };
-  // The gateway's outputs (here, texts that quote the Datanet's mails between words of their own), logged per batch:
-  // each batch's log is stored by its CID and settled with its real root.
-  const textOf = new Map(submitted.map((s) => [s.contentHash, s.text]));
-  await indexer.sync();
-  const quotable = indexer
-    .contributionsOf(datanetId)
-    .filter((c) => c.status === "Accepted" && c.acceptedIndex! <= version.count)
-    .map((c) => textOf.get(c.contentHash)!);
-  const filler = "so in short the message says that we should look at this again next week".split(" ");
-  const output = () => {
-    const words = quotable[Math.floor(random() * quotable.length)].split(/\s+/).filter(Boolean);
-    const start = Math.floor(random() * Math.max(1, words.length - 30));
-    const quote = words.slice(start, start + 8 + Math.floor(random() * 20)).join(" ");
-    const own = Array.from({ length: 6 }, () => filler[Math.floor(random() * filler.length)]).join(" ");
-    return `${own} ${quote} ${own}`;
-  };
-  const logStore = new Map<string, string>();
-  const batches = [120_000n, 250_000n, 80_000n, 301_234n];
-  for (const [i, calls] of batches.entries()) {
-    const log = buildInferenceLog(
-      Array.from({ length: 15 }, (_, k) => ({
-        id: `batch-${i + 1}/${k + 1}`,
-        modelId,
-        modelVersion: 1,
-        calls: calls / 15n + (k === 14 ? calls % 15n : 0n),
-        queryHash: ethers.id(`query ${i + 1}/${k + 1}`),
-        output: { kind: "text" as const, text: output() },
-      })),
-    );
-    logStore.set(`ipfs://${log.contentId().cid}`, log.serialize());
-    // settleLog() quotes the fee and sends it as maxFee: a price raised meanwhile makes it revert instead of overcharge.
-    const { shares } = await settler.settleLog({ modelId, log });
-    for (const key of Object.keys(received) as (keyof typeof received)[]) received[key] += shares[key];
+  for (const payer of [gatewaySigner, careless]) {
+    await (await token.transfer(payer.address, ethers.parseEther("100000"))).wait();
   }
+
+  // The gateway serves both models: held-out mails to classify, prompts (the first words of held-out ham) to
+  // complete. Every 40 records it stores the batch's log by CID and settles it with its root, URI and quoted fee.
+  const settler = await SettlementClient.connect(await settlement.getAddress(), gatewaySigner);
+  const store = new MemoryContentStore();
+  let clock = 1_733_000_000_000;
+  const batches: SettledBatch[] = [];
+  const gateway = new InferenceGateway({
+    settlement: settler,
+    store,
+    batchSize: 40,
+    now: () => clock++,
+    onSettled: (batch) => batches.push(batch),
+  });
+  gateway.serve(classifierId, 1, classifier);
+  gateway.serve(generatorId, 1, generator, { maxWords: 40 });
+  const answers = new Map<string, { query: string; answer: string }>();
+  const serveBar = progress("Serving", queryMails.length + promptMails.length);
+  let correct = 0;
+  for (const mail of queryMails) {
+    const r = await gateway.classify(classifierId, mail.text);
+    if (r.label === (mail.spam ? 1 : 0)) correct++;
+    answers.set(r.recordId, {
+      query: mail.text.split("\n").find((line) => line.startsWith("Subject:")) ?? "(no subject)",
+      answer: `${r.label === 1 ? "spam" : "ham"} (p = ${r.probability.toFixed(2)})`,
+    });
+    serveBar.increment();
+  }
+  for (const mail of promptMails) {
+    const prompt = mailBody(mail.text).split(/\s+/).filter(Boolean).slice(0, 4).join(" ");
+    const r = await gateway.complete(generatorId, prompt);
+    answers.set(r.recordId, { query: prompt, answer: r.text });
+    serveBar.increment();
+  }
+  await gateway.flush();
+  serveBar.stop();
+  // A second payer settles a batch whose log it never publishes: the epoch cannot attribute it and carries its pot.
+  const hidden = buildInferenceLog(
+    Array.from({ length: 10 }, (_, k) => ({
+      id: `unpublished-${k}`,
+      modelId: generatorId,
+      modelVersion: 1,
+      calls: 1n,
+      queryHash: ethers.id(`unpublished ${k}`),
+      output: { kind: "text" as const, text: "a completion nobody can check" },
+    })),
+  );
+  await (
+    await SettlementClient.connect(await settlement.getAddress(), careless)
+  ).settleLog({ modelId: generatorId, log: hidden });
+  nameOf.set(careless.address.toLowerCase(), "careless payer");
+  console.log(
+    `Gateway: ${queryMails.length} mails classified (${correct} right), ${promptMails.length} prompts completed, ` +
+      `${batches.length} batches settled with their logs stored by CID; one more settlement's log was never published`,
+  );
+
   const split = await settler.feeSplit();
   const ledger = await settler.verifyLedger(1n);
   const fees = ledger.onchain.fees;
+  const settled = await settler.settlements(1n);
+  const received = { treasury: 0n, model: 0n, stakers: 0n, contributors: 0n };
+  for (const x of settled)
+    for (const key of Object.keys(received) as (keyof typeof received)[]) received[key] += x.shares[key];
   printTable(
-    `Epoch 1: ${ledger.onchain.settlements} settlements by the gateway, ${ledger.onchain.calls.toLocaleString("en-US")} calls, ${open(fees)} in fees`,
+    `Epoch 1: ${ledger.onchain.settlements} settlements, ${ledger.onchain.calls.toLocaleString("en-US")} calls, ${open(fees)} in fees`,
     ["Party", "Split", "Received", "Where it went"],
     [
       ["Protocol treasury", `${split.treasuryBps / 100}%`, open(received.treasury), "treasury account"],
@@ -340,11 +504,7 @@ async function main(): Promise<void> {
 
   // The stakers' share of a day's fees streams over the next day, so stake earns in proportion to stake × time.
   const stream = await pool.stream();
-  console.log(
-    `Staking pool: ${open(stream.queued)} queued, streaming over the day after ${new Date(Number(stream.periodEnd) * 1000).toISOString()}`,
-  );
   await time.increaseTo(stream.periodEnd + stream.period);
-
   const claimedByStakers: string[][] = [];
   const totalStake = stakers.reduce((n, s) => n + s.stake, 0n);
   for (const s of stakers) {
@@ -364,49 +524,190 @@ async function main(): Promise<void> {
     [1, 2, 3],
   );
 
-  // Proof of Attribution for epoch 1, once it is over: the model's outputs (here, texts that quote the Datanet's
-  // mails between words of their own, one batch per settlement) are matched against the accepted contributions of
-  // the version it was trained on, and the contributors' share of the epoch's fees is split by influence.
+  // Proof of Attribution for epoch 1, once it is over, from the chain and the logs alone: each settlement's
+  // contributors' share goes to the contributions its records drew on (the generator's outputs by matched spans,
+  // the classifier's predictions by influence), in proportion to calls; the classifier's training data is valued
+  // on its registered validation set and what it flags as harmful earns nothing.
   await time.increaseTo(await settler.epochStart(2n));
   await indexer.sync();
-  const accepted = indexer.contributionsOf(datanetId).filter((c) => c.status === "Accepted");
   const input: EpochInput = {
     epoch: 1n,
-    models: [
-      {
-        modelId,
-        version: 1,
-        trainedOn: [{ datanetId, version: version.version, count: Number(version.count), digest: version.digest }],
-      },
-    ],
-    contributions: accepted.map((c) => ({
-      id: c.id.toString(),
-      datanetId,
-      contributor: c.contributor,
-      contentHash: c.contentHash,
-      index: c.acceptedIndex!,
-      attempt: c.attempt,
-      acceptedAt: c.acceptedBlock!,
-      text: textOf.get(c.contentHash)!,
+    models: [classifierId, generatorId].map((modelId) => ({
+      modelId,
+      version: 1,
+      trainedOn: [{ datanetId, version: version.version, count: Number(version.count), digest: version.digest }],
+      ...(modelId === classifierId && {
+        scorer: { kind: "logistic-influence" as const, l2: CLASSIFIER.l2, validation, validationHash },
+      }),
     })),
-    settlements: await settler.epochSettlements(1n, async (uri) => logStore.get(uri)),
+    contributions: accepted.map((c) => {
+      const text = textOf.get(c.contentHash)!;
+      const { label, mail } = parseLabelled(text);
+      return {
+        id: c.id.toString(),
+        datanetId,
+        contributor: c.contributor,
+        contentHash: c.contentHash,
+        index: c.acceptedIndex!,
+        attempt: c.attempt,
+        acceptedAt: c.acceptedBlock!,
+        text,
+        features: denseOf(hashedFeatures(mail, CLASSIFIER), CLASSIFIER.dimension),
+        label: spamBit(label),
+      };
+    }),
+    settlements: await settler.epochSettlements(1n, (uri) => store.get(uri)),
   };
   const epochReport = runEpoch(input);
   const verified = verifyEpochReport(readEpochReport(JSON.parse(serializeEpochReport(epochReport))), input);
+  printTable(
+    "Settlements of epoch 1 and where each one's pot went",
+    ["Settlement", "Model", "Records", "Pot", "Paid", "Carried", "Status"],
+    epochReport.settlements.map((s) => [
+      `${s.id.slice(0, 10)}…`,
+      modelNames.get(s.modelId) ?? s.modelId,
+      s.records.length,
+      open(BigInt(s.pot)),
+      open(BigInt(s.paid)),
+      open(BigInt(s.carried)),
+      s.exclusion ? `excluded: ${s.exclusion.code}` : "attributed",
+    ]),
+    [2, 3, 4, 5],
+  );
   printTopContributors(epochReport, CONTRIBUTORS.length, nameOf);
-  const records = epochReport.settlements.flatMap((x) => x.records);
   console.log(
-    `${records.filter((r) => r.top.length > 0).length} of ${records.length} outputs matched the ` +
-      `Datanet; report ${epochReport.reportHash} recomputed from its input: ${verified.ok ? "✓ identical" : "✗ DIFFERS"}`,
+    `Report ${epochReport.reportHash} recomputed from its input, every record proven against its log root: ` +
+      `${verified.ok ? "✓ identical" : "✗ DIFFERS"}`,
   );
   if (!verified.ok) throw new Error(`The epoch report could not be reproduced (${verified.path}).`);
 
+  // Data value: each training mail's influence on the classifier's validation loss; harmful only with evidence.
+  const classifierReport = epochReport.models.find((m) => m.modelId === classifierId.toString())!;
+  const dataValue = classifierReport.dataValue!;
+  const idToHash = new Map(accepted.map((c) => [c.id.toString(), c.contentHash]));
+  const slippedIds = accepted.filter((c) => relabelledHashes.has(c.contentHash)).map((c) => c.id.toString());
+  const flaggedRelabelled = dataValue.harmful.filter((id) => relabelledHashes.has(idToHash.get(id)!)).length;
+  const contributorOfId = new Map(accepted.map((c) => [c.id.toString(), c.contributor]));
+  // Contribution ids are 32-byte hashes; people know a contribution by its place in the Datanet.
+  const shortId = new Map(accepted.map((c) => [c.id.toString(), `#${c.acceptedIndex}`]));
+  printTable(
+    `Data value of the classifier's ${dataValue.values.length} training mails (validation set ${validationHash.slice(0, 10)}…, fixed at registration)`,
+    [
+      "Contributor",
+      "Harmful (earn nothing)",
+      "Of which relabelled",
+      "Low value (not penalised)",
+      "Relabelled, got through",
+    ],
+    CONTRIBUTORS.map((c, i) => {
+      const mine = (ids: string[]) => ids.filter((id) => contributorOfId.get(id) === people[i].address);
+      return [
+        c.name,
+        mine(dataValue.harmful).length,
+        mine(dataValue.harmful).filter((id) => relabelledHashes.has(idToHash.get(id)!)).length,
+        mine(dataValue.lowValue).length,
+        mine(slippedIds).length,
+      ];
+    }),
+    [1, 2, 3, 4],
+  );
+  console.log(
+    `Flagged ${dataValue.harmful.length} mails beyond the margin ${dataValue.threshold.toExponential(2)}: ` +
+      `${flaggedRelabelled} of the ${slippedIds.length} relabelled mails that got past the validators, ` +
+      `${dataValue.harmful.length - flaggedRelabelled} clean.`,
+  );
+
+  // Two sample inferences and why they were credited.
+  const eligibleDocs = input.contributions.map((c) => ({ id: c.id, text: c.text }));
+  const spanIndex = buildSpanIndex(eligibleDocs);
+  const records = epochReport.settlements.flatMap((s) =>
+    s.records.map((r) => ({ ...r, modelId: s.modelId, paid: BigInt(s.paid), settlementCalls: BigInt(s.calls) })),
+  );
+  const generated = records
+    .filter((r) => r.modelId === generatorId.toString() && r.top.length > 0 && answers.has(r.id))
+    .map((r) => ({ r, coverage: spanCoverage(spanIndex, answers.get(r.id)!.answer) }))
+    .sort((a, b) => b.coverage.coveredShare - a.coverage.coveredShare || (a.r.id < b.r.id ? -1 : 1));
+  const coverages = generated.map((g) => g.coverage);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(
+    `\nGenerator outputs: median ${(100 * median(coverages.map((c) => c.coveredShare))).toFixed(0)}% of words in ` +
+      `matched spans, from a median of ${median(coverages.map((c) => c.contributions))} contributions; the largest ` +
+      `share any one contribution covers is at most ${(100 * Math.max(...coverages.map((c) => c.largestShare))).toFixed(0)}%`,
+  );
+  const sampleGen = generated[Math.floor(generated.length / 2)];
+  const sampleCls = records.find((r) => r.modelId === classifierId.toString() && r.top.length > 0)!;
+  const spansOf = (text: string) => spanIndex.attributeSpans(text).filter((span) => span.weight > 0);
+  // What the record's part of its settlement's pot (by calls) gave each credited contribution, to the micro-weight.
+  const creditsOf = (record: (typeof records)[number], why: (id: string) => string) =>
+    record.top.slice(0, 5).map((t) => ({
+      contribution: shortId.get(t.contribution)!,
+      contributor: who(contributorOfId.get(t.contribution)!),
+      weight: t.weight,
+      amount:
+        (record.paid * BigInt(record.calls) * BigInt(Math.round(t.weight * 1e6))) /
+        (record.settlementCalls * 1_000_000n),
+      why: why(t.contribution),
+    }));
+  const genCredits = creditsOf(sampleGen.r, (id: string) => {
+    const span = spansOf(answers.get(sampleGen.r.id)!.answer).find((x) => x.ids.includes(id));
+    return span ? `matched span "${span.text}" (${span.length} words)` : "shares a span";
+  });
+  const clsCredits = creditsOf(sampleCls, (id) => {
+    const { label, mail } = parseLabelled(textOf.get(idToHash.get(id)!)!);
+    const subject = mail.split("\n").find((line) => line.startsWith("Subject:")) ?? "(no subject)";
+    return `influence on this prediction; a ${label} mail, ${subject.slice(0, 60)}`;
+  });
+  for (const [title, answer, list] of [
+    [`Generator: "${answers.get(sampleGen.r.id)!.query} …"`, answers.get(sampleGen.r.id)!.answer, genCredits],
+    [`Classifier: ${answers.get(sampleCls.id)!.query.slice(0, 70)}`, answers.get(sampleCls.id)!.answer, clsCredits],
+  ] as const) {
+    console.log(`\n${title}\n  → ${answer.slice(0, 300)}`);
+    printTable(
+      "Credited",
+      ["Contribution", "Contributor", "Weight", "Earned", "Why"],
+      list.map((c) => [c.contribution, c.contributor, c.weight.toFixed(3), open(c.amount), c.why.slice(0, 90)]),
+      [2, 3],
+    );
+  }
+
+  const reportsDir = path.join(__dirname, "../reports");
+  await mkdir(reportsDir, { recursive: true });
+  const notes = new Map(
+    accepted.filter((c) => relabelledHashes.has(c.contentHash)).map((c) => [c.id.toString(), "labelled ham, is spam"]),
+  );
+  const view = epochViewOf(epochReport, {
+    names: nameOf,
+    modelNames,
+    datanetNames: new Map([[datanetId.toString(), "Labelled mail for spam filters"]]),
+    contributions: new Map(accepted.map((c) => [c.id.toString(), { contributor: c.contributor, datanetId }])),
+    notes,
+    labels: shortId,
+    samples: [
+      {
+        title: `Generator: completion of "${answers.get(sampleGen.r.id)!.query}"`,
+        model: "text generator",
+        output: answers.get(sampleGen.r.id)!.answer,
+        coverage: { share: sampleGen.coverage.coveredShare, contributions: sampleGen.coverage.contributions },
+        credits: genCredits,
+      },
+      {
+        title: `Classifier: ${answers.get(sampleCls.id)!.query}`,
+        model: "spam classifier",
+        output: answers.get(sampleCls.id)!.answer,
+        credits: clsCredits,
+      },
+    ],
+    generatedBy: "npm run demo",
+  });
+  const htmlPath = path.join(reportsDir, "epoch-1.html");
+  await writeFile(htmlPath, renderEpochHtml(view));
+  await writeFile(path.join(reportsDir, "epoch-1.report.json"), serializeEpochReport(epochReport));
+  console.log(`\nHTML report: ${path.relative(process.cwd(), htmlPath)} (open it in a browser; no server needed)`);
+
   const distributor = await rewards.getAddress();
   const rewardsAsTreasury = (await RewardsClient.connect(distributor, deployer)).connect(deployer);
-  const rewardPool = BigInt(epochReport.pool);
   const tree = epochRewardTree(epochReport);
-  const report = serializeEpochReport(epochReport);
-  const reportId = contentId(report);
+  const reportId = contentId(serializeEpochReport(epochReport));
   await rewardsAsTreasury.proposeRoot({
     tree,
     epoch: 1n,
@@ -415,8 +716,8 @@ async function main(): Promise<void> {
   });
   const proposed = await rewardsAsTreasury.pendingRoot();
   console.log(
-    `\nEpoch 1 rewards: ${open(rewardPool)} from the epoch's fees, root ${tree.root} proposed for ${open(tree.total)};` +
-      ` claimable from ${new Date(Number(proposed.validAt) * 1000).toISOString()}`,
+    `\nEpoch 1 rewards: ${open(BigInt(epochReport.pool))} in the pool, root ${tree.root} proposed for ${open(tree.total)}, ` +
+      `${open(BigInt(epochReport.carryOver.total))} carried over; claimable from ${new Date(Number(proposed.validAt) * 1000).toISOString()}`,
   );
   await time.increaseTo(proposed.validAt);
   await rewardsAsTreasury.acceptRoot();
