@@ -7,6 +7,8 @@ import {
   UnknownInferenceRecordError,
 } from "../errors/inferenceLog";
 import { describeZodIssue } from "../internal/zod";
+import { toHex, writeHex } from "../internal/hex";
+import { wasmKeccak } from "../rewards/keccak";
 import { treeOfLeaves } from "../rewards/treeHashing";
 
 /*
@@ -97,7 +99,7 @@ export function inferenceOutputHash(output: InferenceOutput): string {
     output.kind === "text"
       ? JSON.stringify({ kind: "text", text: output.text })
       : JSON.stringify({ kind: "label", features: output.features, label: output.label });
-  return keccak256(toUtf8Bytes(canonical));
+  return keccakHex(UTF8.encode(canonical));
 }
 
 /** The record's values in {@link INFERENCE_LEAF_ENCODING} order, as `StandardMerkleTree.of` takes them. */
@@ -127,10 +129,48 @@ export function inferenceRecordLeaf(record: InferenceRecord): string {
   return inferenceLeaf(inferenceRecordValues(record));
 }
 
-/** The leaf of a record's values (e.g. as an epoch report lists them, with the output's hash). */
+/**
+ * The leaf of a record's values (e.g. as an epoch report lists them, with the output's hash):
+ * keccak256(keccak256(abi.encode(values))), the ABI encoding written here (six head words, the id's length and
+ * padded bytes) so that a log of a million records hashes on the WebAssembly keccak. Values of the wrong shape are
+ * encoded by ethers' coder, which throws as it always did.
+ */
 export function inferenceLeaf(values: InferenceLeafValues): string {
-  return keccak256(keccak256(coder.encode(INFERENCE_LEAF_ENCODING, values)));
+  const [id, modelId, modelVersion, calls, queryHash, outputHash] = values;
+  if (!(BYTES32.test(queryHash) && BYTES32.test(outputHash)) || !/^[0-9]+$/.test(modelId + calls)) {
+    return keccak256(keccak256(coder.encode(INFERENCE_LEAF_ENCODING, values)));
+  }
+  const idBytes = UTF8.encode(id);
+  const encoded = new Uint8Array(32 * 7 + Math.ceil(idBytes.length / 32) * 32);
+  encoded[31] = 0xc0;
+  writeUint(BigInt(modelId), encoded, 32);
+  writeUint(BigInt(modelVersion), encoded, 64);
+  writeUint(BigInt(calls), encoded, 96);
+  writeHex(queryHash, encoded, 128);
+  writeHex(outputHash, encoded, 160);
+  writeUint(BigInt(idBytes.length), encoded, 192);
+  encoded.set(idBytes, 224);
+  return keccakHex(getBytes(keccakHex(encoded)));
 }
+
+const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
+const UTF8 = new TextEncoder();
+
+/** Writes `value` (below 2^256) as a big-endian word at `at`. */
+function writeUint(value: bigint, out: Uint8Array, at: number): void {
+  for (let i = at + 31; value > 0n; i--, value >>= 8n) out[i] = Number(value & 0xffn);
+}
+
+/** keccak256 on the WebAssembly module below its buffer's size, on ethers' above. */
+function keccakHex(bytes: Uint8Array): string {
+  if (bytes.length >= WASM_MAX_INPUT) return keccak256(bytes);
+  const keccak = wasmKeccak();
+  keccak.buffer.set(bytes);
+  keccak.hash(bytes.length);
+  return toHex(keccak.digest);
+}
+
+const WASM_MAX_INPUT = 16 * 1024;
 
 /** Whether `proof` places `record` in the log whose root is `logRoot` (OpenZeppelin's sorted-pair proofs). */
 export function verifyInferenceRecord(logRoot: string, record: InferenceRecord, proof: readonly string[]): boolean {
