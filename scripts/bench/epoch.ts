@@ -11,7 +11,9 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
+import * as os from "node:os";
 import * as path from "node:path";
+import { renderBenchHtml } from "../../sdk/src/report";
 import { clusterContributions, forEachWord, sha256Hex } from "../../sdk/src";
 import type { DedupContribution } from "../../sdk/src";
 import type { EpochChildResult } from "./epochChild";
@@ -260,10 +262,25 @@ export async function runEpochBench(quick: boolean): Promise<void> {
   await writeBenchReport(runs, goals as [string, boolean, string][]);
 }
 
-/** The bench report, reports/bench-epoch.json: the runs, to draw the time-vs-records curve from. */
+/** The bench report: reports/bench-epoch.json (the runs) and reports/bench-epoch.html (the table and the curve). */
 async function writeBenchReport(runs: EpochChildResult[], goals: [string, boolean, string][]): Promise<void> {
   const dir = path.join(__dirname, "../../reports");
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, "bench-epoch.json"), JSON.stringify({ runs, goals }, null, 2));
-  console.log(`Runs written to ${path.relative(process.cwd(), path.join(dir, "bench-epoch.json"))}.`);
+  const cpu = os.cpus();
+  const html = renderBenchHtml({
+    title: `Epoch attribution: ${runs[0].contributions.toLocaleString("en-US")} contributions, records of ${runs[0].recordWords.toFixed(0)} words`,
+    machine: `${cpu[0].model}, ${cpu.length} cores, Node ${process.version}`,
+    rows: runs.map((r) => ({
+      records: r.records,
+      seconds: r.seconds,
+      recordsPerSecond: r.records / r.seconds,
+      peakRssMiB: r.maxRssMiB,
+      workers: r.threads,
+    })),
+    goals: goals.map(([label, met, detail]) => ({ label, met, detail })),
+  });
+  const htmlPath = path.join(dir, "bench-epoch.html");
+  await writeFile(htmlPath, html);
+  console.log(`Runs written to ${path.relative(process.cwd(), htmlPath)} and bench-epoch.json beside it.`);
 }
