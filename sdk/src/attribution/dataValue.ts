@@ -94,7 +94,8 @@ export interface HarmfulReport {
  * The split always finds two groups, so a set without harmful data still has the few examples that hurt held-out
  * loss the most flagged (2 to 46 of 1,000 clean SpamAssassin mails). Ranks by `value` alone: on the same mail,
  * combining it with the training loss or a leave-one-out loss, by product ({@link DataValues.harmScore}), robust
- * z-scores or ranks, ranked planted flips worse when one class was flipped. Deterministic; O(n log n).
+ * z-scores or ranks, ranked planted flips no better, and worse in most samples where one class was flipped.
+ * Deterministic; O(n log n).
  *
  * @throws InvalidInputError when a value is not a finite number.
  */
