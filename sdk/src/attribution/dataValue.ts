@@ -27,6 +27,7 @@ export interface DataValues {
    * value · ℓ/(1 − e^−ℓ) with ℓ = loss: the value amplified by the example's own misfit. The factor is the loss over
    * the residual |σ(z) − y|, ≈ 1 for examples the model fits and growing like the loss for those it cannot, so a
    * negative value counts for more when the model also disagrees with the label. Negative: harmful direction.
+   * Reported, not used by {@link detectHarmful}: it ranked planted label flips no better than `value`.
    */
   harmScore: number[];
 }
@@ -62,63 +63,93 @@ function misfit(loss: number): number {
   return loss > 1e-12 ? loss / -Math.expm1(-loss) : 1;
 }
 
-/** How {@link detectHarmful} sets its margin. */
-export interface DetectHarmfulOptions {
-  /** Robust standard deviations below the median a harm score must fall to be flagged. Default 3. */
-  marginFactor?: number;
-}
-
 /** Which examples {@link detectHarmful} calls harmful, and which merely of low value. */
 export interface HarmfulReport {
   /** Indices of the examples flagged harmful, ascending: they earn nothing from this model. */
   flagged: number[];
   /** Indices of the examples with a negative value that are not flagged, ascending: reported, not penalised. */
   lowValue: number[];
-  /** The harm score at or below which an example is flagged (never above 0). */
+  /** The largest flagged value: an example is flagged exactly when its value is at or below it. 0 when none is. */
   threshold: number;
+  /**
+   * How clearly the lower half of the values splits in two: the split's between-group share of their variance, in
+   * [0, 1]. Measured on SpamAssassin mail: 0.59–0.77 with no planted label flips, 0.68–0.89 with 5–30% flipped, so
+   * it describes the split but cannot tell on its own whether harmful data is present.
+   */
+  separability: number;
 }
 
 /**
- * Flags the examples whose harm score lies more than `marginFactor` robust standard deviations below the median
- * harm score: threshold = min(0, median − marginFactor · 1.4826 · MAD), MAD the median absolute deviation from the
- * median (1.4826·MAD estimates a normal spread). A negative value alone is no evidence: on mail with 10% of spam
- * relabelled ham, about four in five negative values belong to clean mails. Centring on the median rather
- * than on 0 matters because values are mostly positive, and both statistics ignore up to half the examples being
- * harmful. Deterministic; O(n log n).
+ * Flags the examples whose value falls in the low group of the best two-group split of the lower half of the
+ * values: the values at or below the median are sorted and cut where the between-group variance
+ * k·(m − k)·(mean of the k lowest − mean of the rest)² is largest (Otsu's threshold), and the negative values of the
+ * low group are flagged. The margin comes from the spread of the values themselves, so it follows how many examples
+ * stand apart from the bulk, which a fixed number of robust deviations cannot: on SpamAssassin mail, flagging 60%
+ * of planted label flips at 80% precision needed a cut within 2.5 robust deviations of the median in a sample with
+ * 30% of labels flipped, and beyond 8.8 in one with 10% of spam relabelled ham. The lower half because at most half
+ * the examples are taken to be harmful and the most valuable examples must not pull the cut (the lowest 40% or 60%
+ * detected as well). A negative value alone is no evidence (most negative values of mail with 10% of spam
+ * relabelled ham belong to clean mails): negative values above the cut are reported as low value, not penalised.
  *
- * @throws InvalidInputError when marginFactor is not a finite number ≥ 0, the arrays differ in length or hold a
- *   non-finite number.
+ * The split always finds two groups, so a set without harmful data still has the few examples that hurt held-out
+ * loss the most flagged (2 to 46 of 1,000 clean SpamAssassin mails). Ranks by `value` alone: on the same mail,
+ * combining it with the training loss or a leave-one-out loss, by product ({@link DataValues.harmScore}), robust
+ * z-scores or ranks, ranked planted flips no better, and worse in most samples where one class was flipped.
+ * Deterministic; O(n log n).
+ *
+ * @throws InvalidInputError when a value is not a finite number.
  */
-export function detectHarmful(
-  values: Pick<DataValues, "value" | "harmScore">,
-  options: DetectHarmfulOptions = {},
-): HarmfulReport {
-  const marginFactor = options.marginFactor ?? 3;
-  if (typeof marginFactor !== "number" || !Number.isFinite(marginFactor) || marginFactor < 0) {
-    throw new InvalidInputError(`marginFactor is ${String(marginFactor)}; it must be a finite number ≥ 0.`);
-  }
-  const { value, harmScore } = values;
-  if (value.length !== harmScore.length) {
-    throw new InvalidInputError(`${value.length} values but ${harmScore.length} harm scores.`);
-  }
+export function detectHarmful(values: Pick<DataValues, "value">): HarmfulReport {
+  const { value } = values;
   for (let i = 0; i < value.length; i++) {
-    if (!Number.isFinite(value[i]) || !Number.isFinite(harmScore[i])) {
-      throw new InvalidInputError(
-        `Example ${i} has value ${value[i]} and harm score ${harmScore[i]}; both must be finite.`,
-      );
-    }
+    if (!Number.isFinite(value[i]))
+      throw new InvalidInputError(`Example ${i} has value ${value[i]}; it must be finite.`);
   }
-  if (value.length === 0) return { flagged: [], lowValue: [], threshold: 0 };
-  const center = median(harmScore);
-  const spread = 1.4826 * median(harmScore.map((s) => Math.abs(s - center)));
-  const threshold = Math.min(0, center - marginFactor * spread);
+  if (value.length === 0) return { flagged: [], lowValue: [], threshold: 0, separability: 0 };
+  const center = median(value);
+  const { cut, separability } = otsuCut(Float64Array.from(value.filter((v) => v <= center)).sort());
   const flagged: number[] = [];
   const lowValue: number[] = [];
+  let threshold = -Infinity;
   for (let i = 0; i < value.length; i++) {
-    if (harmScore[i] < 0 && harmScore[i] <= threshold) flagged.push(i);
-    else if (value[i] < 0) lowValue.push(i);
+    if (value[i] >= 0) continue;
+    if (cut !== undefined && value[i] <= cut) {
+      flagged.push(i);
+      threshold = Math.max(threshold, value[i]);
+    } else {
+      lowValue.push(i);
+    }
   }
-  return { flagged, lowValue, threshold };
+  return { flagged, lowValue, threshold: flagged.length === 0 ? 0 : threshold, separability };
+}
+
+/**
+ * The largest value of the low group of the two-group split of ascending `sorted` with the most between-group
+ * variance, and that variance's share of the total; no cut when the values do not vary.
+ */
+function otsuCut(sorted: Float64Array): { cut?: number; separability: number } {
+  const m = sorted.length;
+  let total = 0;
+  for (let k = 0; k < m; k++) total += sorted[k];
+  const mean = total / m;
+  let spread = 0;
+  for (let k = 0; k < m; k++) spread += (sorted[k] - mean) ** 2;
+  if (!(spread > 0)) return { separability: 0 };
+  let below = 0;
+  let best = 0;
+  let cut = 0;
+  for (let k = 1; k < m; k++) {
+    below += sorted[k - 1];
+    // Only where the next value differs: a cut inside a run of equal values would split equals.
+    if (sorted[k] === sorted[k - 1]) continue;
+    const gap = below / k - (total - below) / (m - k);
+    const between = (k * (m - k) * gap * gap) / m;
+    if (between > best) {
+      best = between;
+      cut = sorted[k - 1];
+    }
+  }
+  return { cut, separability: Math.min(1, best / spread) };
 }
 
 function median(values: readonly number[]): number {

@@ -297,30 +297,44 @@ describe("logisticDataValues", function () {
 });
 
 describe("detectHarmful", function () {
-  it("flags harm scores more than 3 robust deviations below the median, and lists other negative values", function () {
-    // Median 1, MAD 1: the threshold is 1 − 3·1.4826 ≈ −3.45.
-    const harmScore = [1, 2, 0, 1, 3, -4, 1, -0.5, 2, -10];
-    const value = harmScore.map((s) => s / 2);
-    const report = detectHarmful({ value, harmScore });
-    expect(report.threshold).to.be.closeTo(1 - 3 * 1.4826, 1e-12);
-    expect(report.flagged).to.deep.equal([5, 9]);
-    expect(report.lowValue).to.deep.equal([7]);
-    expect(detectHarmful({ value, harmScore }, { marginFactor: 1 }).flagged).to.deep.equal([5, 7, 9]);
+  it("flags the negative values of the low group of the best two-group split of the lower half", function () {
+    // Median 1; the lower half [-10, -4, -0.5, 0, 1, 1, 1] splits best as [-10] | the rest (Otsu).
+    const report = detectHarmful({ value: [1, 2, 0, 1, 3, -4, 1, -0.5, 2, -10] });
+    expect(report.flagged).to.deep.equal([9]);
+    expect(report.lowValue).to.deep.equal([5, 7]);
+    expect(report.threshold).to.equal(-10);
+    expect(report.separability).to.be.closeTo(0.8119217, 1e-6);
   });
 
-  it("never flags a positive score and flags nothing when every score is equal", function () {
-    expect(detectHarmful({ value: [5, 5, 5, 0.1], harmScore: [5, 5, 5, 0.1] }).flagged).to.deep.equal([]);
-    expect(detectHarmful({ value: [0, 0], harmScore: [0, 0] })).to.deep.equal({
+  it("flags a group standing apart however many it holds, and only reports a small negative value", function () {
+    const value = [1.2, 0.8, 1.0, -5.1, 1.4, -0.2, 0.9, -4.7, 1.1, -5.3, 0.7, 1.3];
+    const report = detectHarmful({ value });
+    expect(report.flagged).to.deep.equal([3, 7, 9]);
+    expect(report.lowValue).to.deep.equal([5]);
+    expect(report.threshold).to.equal(-4.7);
+    expect(report.separability).to.be.above(0.98);
+  });
+
+  it("never flags a non-negative value and flags nothing when every value is equal", function () {
+    expect(detectHarmful({ value: [5, 5, 5, 0.1] }).flagged).to.deep.equal([]);
+    expect(detectHarmful({ value: [0, 0] })).to.deep.equal({
       flagged: [],
       lowValue: [],
       threshold: 0,
+      separability: 0,
     });
+    expect(detectHarmful({ value: [-1, -1, -1] })).to.deep.equal({
+      flagged: [],
+      lowValue: [0, 1, 2],
+      threshold: 0,
+      separability: 0,
+    });
+    expect(detectHarmful({ value: [] }).flagged).to.deep.equal([]);
   });
 
-  it("throws InvalidInputError for a bad margin, arrays of different lengths or a non-finite score", function () {
-    expect(() => detectHarmful({ value: [1], harmScore: [1] }, { marginFactor: -1 })).to.throw(InvalidInputError);
-    expect(() => detectHarmful({ value: [1], harmScore: [1, 2] })).to.throw(InvalidInputError);
-    expect(() => detectHarmful({ value: [NaN], harmScore: [1] })).to.throw(InvalidInputError);
+  it("throws InvalidInputError for a non-finite value", function () {
+    expect(() => detectHarmful({ value: [1, NaN] })).to.throw(InvalidInputError);
+    expect(() => detectHarmful({ value: [Infinity] })).to.throw(InvalidInputError);
   });
 });
 
@@ -329,9 +343,13 @@ describe("harmful-data detection on SpamAssassin mail", function () {
   const DIMENSION = 1024;
   const TRAINING = 1000;
   const VALIDATION = 500;
-  const SEEDS = [1, 2, 3];
+  // The rule was developed on seeds 1 to 3; 4 to 6 check it.
+  const SEEDS = [1, 2, 3, 4, 5, 6];
+  // The one case below the issue's goal (precision ≥ 0.8, recall ≥ 0.6): flagged 33 for 30 flips, precision 0.76.
+  // No cut of the ranking by held-out value does better than 20 to 27 flagged; the split lands beyond it.
+  const KNOWN_MISSES = new Map([["one-class 10% seed 2", { precision: 0.75, recall: 0.6 }]]);
 
-  it("ranks planted label flips at least as well as held-out value or training loss alone, and flags most of them", function () {
+  it("ranks planted label flips as well as training loss, and flags them at precision 0.8 and recall 0.6 but in one known case", function () {
     const emails = loadEmails();
     const features = emails.map((mail) => hashedFeatures(mail.text, { dimension: DIMENSION }));
     const order = shuffled(
@@ -377,13 +395,14 @@ describe("harmful-data detection on SpamAssassin mail", function () {
         const values = logisticDataValues(model, X, y, validation);
         const report = detectHarmful(values);
 
+        // The detector ranks by held-out value; the harm score (value times misfit) is shown for comparison.
         const ranking = {
           value: averagePrecision(
             values.value.map((v) => -v),
             flipped,
           ),
           loss: averagePrecision(values.loss, flipped),
-          detector: averagePrecision(
+          harmScore: averagePrecision(
             values.harmScore.map((s) => -s),
             flipped,
           ),
@@ -396,14 +415,14 @@ describe("harmful-data detection on SpamAssassin mail", function () {
         const name = `${kind} ${Math.round(rate * 100)}% seed ${seed}`;
         table.push(
           `| ${name} | ${flips.size} | ${ranking.value.toFixed(3)} | ${ranking.loss.toFixed(3)} | ` +
-            `${ranking.detector.toFixed(3)} | ${report.flagged.length} | ${precision.toFixed(2)} | ` +
-            `${recall.toFixed(2)} | ${(negativeClean / negative).toFixed(2)} |`,
+            `${ranking.harmScore.toFixed(3)} | ${report.flagged.length} | ${precision.toFixed(2)} | ` +
+            `${recall.toFixed(2)} | ${report.separability.toFixed(2)} | ${(negativeClean / negative).toFixed(2)} |`,
         );
-        if (ranking.detector < Math.max(ranking.value, ranking.loss) - 0.02) failures.push(`${name}: ranking`);
-        // Guards at the measured level, not the issue's goal (precision ≥ 0.8, recall ≥ 0.6), which one-class 10%
-        // (precision 0.60–0.68) and uniform 30% seed 2 (recall 0.55) miss: see the table.
-        if (recall < 0.5) failures.push(`${name}: recall ${recall.toFixed(2)}`);
-        if (precision < 0.55) failures.push(`${name}: precision ${precision.toFixed(2)}`);
+        // Within 0.02, as before: training loss ranks 0.002 better in uniform 10% seed 5.
+        if (ranking.value < ranking.loss - 0.02) failures.push(`${name}: ranking`);
+        const goal = KNOWN_MISSES.get(name) ?? { precision: 0.8, recall: 0.6 };
+        if (recall < goal.recall) failures.push(`${name}: recall ${recall.toFixed(2)}`);
+        if (precision < goal.precision) failures.push(`${name}: precision ${precision.toFixed(2)}`);
       }
     }
     console.log(
@@ -411,9 +430,9 @@ describe("harmful-data detection on SpamAssassin mail", function () {
         "ranking = average precision of the flipped mails",
     );
     console.log(
-      "      | case | flipped | held-out value | training loss | detector | flagged | precision | recall | clean share of negative values |",
+      "      | case | flipped | held-out value (detector) | training loss | harm score | flagged | precision | recall | separability | clean share of negative values |",
     );
-    console.log("      |---|---|---|---|---|---|---|---|---|");
+    console.log("      |---|---|---|---|---|---|---|---|---|---|");
     for (const row of table) console.log(`      ${row}`);
     expect(failures).to.deep.equal([]);
   });
