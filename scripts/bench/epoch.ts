@@ -166,7 +166,12 @@ async function scaleRuns(quick: boolean): Promise<EpochChildResult[]> {
   const results: EpochChildResult[] = [];
   for (const [records, threads] of plan) {
     process.stderr.write(`epoch of ${records.toLocaleString("en-US")} records on ${threads} thread(s)…\n`);
-    results.push(await runChild(contributions, records, threads));
+    const result = await runChild(contributions, records, threads);
+    process.stderr.write(
+      `  ${result.seconds.toFixed(1)} s (preparation ${result.prepareSeconds.toFixed(1)} s), ` +
+        `${(result.maxRssMiB / 1024).toFixed(2)} GiB peak, report sha-256 ${result.reportSha256.slice(0, 16)}…\n`,
+    );
+    results.push(result);
   }
   return results;
 }

@@ -81,7 +81,8 @@ function makeEpoch(
   const owners = Array.from({ length: 2_000 }, (_, i) => getAddress("0x" + (i + 1).toString(16).padStart(40, "0")));
   let bytes = 0;
   const contributions: EpochContribution[] = Array.from({ length: contributionCount }, (_, i) => {
-    const text = chain(55 + Math.floor(random() * 40));
+    // A chain can repeat a short text; a Datanet holds each content once, so each one ends with its own number.
+    const text = `${chain(55 + Math.floor(random() * 40))} n${i}`;
     bytes += text.length;
     return {
       id: `c${i}`,
