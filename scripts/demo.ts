@@ -612,7 +612,7 @@ async function main(): Promise<void> {
     [1, 2, 3, 4],
   );
   console.log(
-    `Flagged ${dataValue.harmful.length} mails beyond the margin ${dataValue.threshold.toExponential(2)}: ` +
+    `Flagged ${dataValue.harmful.length} mails (values at or below ${dataValue.threshold.toExponential(2)}, split from the rest): ` +
       `${flaggedRelabelled} of the ${slippedIds.length} relabelled mails that got past the validators, ` +
       `${dataValue.harmful.length - flaggedRelabelled} clean.`,
   );
