@@ -558,7 +558,7 @@ async function main(): Promise<void> {
     }),
     settlements: await settler.epochSettlements(1n, (uri) => store.get(uri)),
   };
-  const epochReport = runEpoch(input);
+  const epochReport = await runEpoch(input);
   const verified = verifyEpochReport(readEpochReport(JSON.parse(serializeEpochReport(epochReport))), input);
   printTable(
     "Settlements of epoch 1 and where each one's pot went",

@@ -12,6 +12,7 @@
  * The report's `tree.root`, `tree.total` and `reportHash` are what the attestor passes to `proposeRoot`; the tree
  * file is the OpenZeppelin dump that scripts/claim.ts reads.
  */
+import { closeSync, openSync, writeSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import {
@@ -19,11 +20,13 @@ import {
   ProtocolError,
   attributeEpoch,
   epochRewardTree,
+  fetchSettlementLogs,
   readEpochReport,
-  serializeEpochReport,
   verifyEpochReport,
+  writeEpochReport,
 } from "../sdk/src";
-import type { EpochInput, EpochReport } from "../sdk/src";
+import type { EpochInput, EpochReport, FetchLog } from "../sdk/src";
+import { attributeEpochInThreads } from "../sdk/src/node";
 import { open, printTable, progress } from "./lib/ui";
 
 async function readJson(path: string, what: string): Promise<unknown> {
@@ -40,18 +43,43 @@ async function readJson(path: string, what: string): Promise<unknown> {
   }
 }
 
-/** Attributes `input` with a progress bar over its records. */
-export function runEpoch(input: EpochInput): EpochReport {
+/**
+ * Attributes `input` with a progress bar over its settlements: in this thread, or with `threads` on worker threads,
+ * each settlement without its log read from `logs` (a folder of logs named by CID) when a thread is ready for it.
+ */
+export async function runEpoch(input: EpochInput, threads?: number, logs?: string): Promise<EpochReport> {
   let bar: ReturnType<typeof progress> | undefined;
+  const onProgress = (done: number, total: number) => {
+    bar ??= progress("Attributing settlements", total);
+    bar.update(done);
+  };
   try {
-    return attributeEpoch(input, {
-      onProgress: (done, total) => {
-        bar ??= progress("Attributing", total);
-        bar.update(done);
-      },
+    if (threads === undefined) return attributeEpoch(input, { onProgress });
+    return await attributeEpochInThreads(input, {
+      threads,
+      onProgress,
+      ...(logs !== undefined && { fetchLog: logFile(logs) }),
     });
   } finally {
     bar?.stop();
+  }
+}
+
+/** Writes the report piece by piece: a report of a million records is too large for one string. */
+function writeReportFile(path: string, report: EpochReport): void {
+  const fd = openSync(path, "w");
+  try {
+    let pending = "";
+    writeEpochReport(report, (text) => {
+      pending += text;
+      if (pending.length >= 1 << 20) {
+        writeSync(fd, pending);
+        pending = "";
+      }
+    });
+    writeSync(fd, pending);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -87,6 +115,7 @@ drew on, in proportion to their calls. Writes the report (epoch-report-v2) and, 
 
   --input <file>     the epoch input: models, contributions with texts, settlements (bigints as decimal strings)
   --logs <dir>       a folder of inference logs named by CID: a settlement without "log" reads <dir>/<CID of logURI>
+  --threads <n>      read and score the settlements on n worker threads (same report; logs read as needed)
   --previous <file>  the previous epoch's report (v1 or v2): cumulative amounts and carry-over
   --report <file>    where to write the report (default: the input's name with .report.json)
   --tree <file>      also write the reward tree (OpenZeppelin dump) for scripts/claim.ts
@@ -94,17 +123,20 @@ drew on, in proportion to their calls. Writes the report (epoch-report-v2) and, 
   --verify <file>    recompute a published report and name the first field that differs (exit code 1)
   -h, --help         this text`;
 
-/** Fills in each settlement's log from `<dir>/<CID>`, leaving out (with the reason) the ones not there. */
-async function readLogs(input: EpochInput, dir: string): Promise<void> {
-  for (const settlement of input.settlements ?? []) {
-    if (settlement.log !== undefined) continue;
-    const cid = settlement.logURI.replace(/^ipfs:\/\//, "");
+/** Where a log of `logURI` (`ipfs://<CID>` or a bare CID) is in the folder `dir`. */
+function logPath(dir: string, logURI: string): string {
+  return `${dir}/${logURI.replace(/^ipfs:\/\//, "")}`;
+}
+
+/** Reads a settlement's log from the folder `dir`, or says it is not there. */
+function logFile(dir: string): FetchLog {
+  return async ({ logURI }) => {
     try {
-      settlement.log = await readFile(`${dir}/${cid}`, "utf8");
+      return await readFile(logPath(dir, logURI));
     } catch {
-      settlement.fetchError = `${cid} is not in ${dir}.`;
+      throw new Error(`${logURI.replace(/^ipfs:\/\//, "")} is not in ${dir}.`);
     }
-  }
+  };
 }
 
 async function main(): Promise<void> {
@@ -117,6 +149,7 @@ async function main(): Promise<void> {
       top: { type: "string", default: "10" },
       verify: { type: "string" },
       logs: { type: "string" },
+      threads: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -125,9 +158,16 @@ async function main(): Promise<void> {
     return;
   }
   if (!values.input) throw new InvalidInputError("Missing --input <path of the epoch input JSON>.");
-  const input = (await readJson(values.input, "epoch input")) as EpochInput;
+  let input = (await readJson(values.input, "epoch input")) as EpochInput;
   if (values.previous) input.previous = readEpochReport(await readJson(values.previous, "previous report"));
-  if (values.logs) await readLogs(input, values.logs);
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+    throw new InvalidInputError(`--threads must be a positive integer, not "${values.threads}".`);
+  }
+  // Threads read each log when they are ready for it; otherwise every log is read first.
+  if (values.logs && (threads === undefined || values.verify)) {
+    input = await fetchSettlementLogs(input, logFile(values.logs));
+  }
 
   if (values.verify) {
     const result = verifyEpochReport(await readJson(values.verify, "report"), input);
@@ -141,9 +181,9 @@ async function main(): Promise<void> {
     return;
   }
 
-  const report = runEpoch(input);
+  const report = await runEpoch(input, threads, values.logs);
   const reportPath = values.report ?? values.input.replace(/(\.input)?\.json$/, "") + ".report.json";
-  await writeFile(reportPath, serializeEpochReport(report));
+  writeReportFile(reportPath, report);
   if (values.tree) await writeFile(values.tree, JSON.stringify(epochRewardTree(report).toJSON(), null, 2));
   printTopContributors(report, Number(values.top));
   const excluded = report.settlements.filter((x) => x.status === "excluded").length;

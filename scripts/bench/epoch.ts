@@ -168,7 +168,8 @@ async function scaleRuns(quick: boolean): Promise<EpochChildResult[]> {
     process.stderr.write(`epoch of ${records.toLocaleString("en-US")} records on ${threads} thread(s)…\n`);
     const result = await runChild(contributions, records, threads);
     process.stderr.write(
-      `  ${result.seconds.toFixed(1)} s (preparation ${result.prepareSeconds.toFixed(1)} s), ` +
+      `  ${result.seconds.toFixed(1)} s (preparation ${result.prepareSeconds.toFixed(1)} s, finish ` +
+        `${result.finishSeconds.toFixed(1)} s), ` +
         `${(result.maxRssMiB / 1024).toFixed(2)} GiB peak, report sha-256 ${result.reportSha256.slice(0, 16)}…\n`,
     );
     results.push(result);
@@ -201,18 +202,19 @@ export async function runEpochBench(quick: boolean): Promise<void> {
     `Epoch attribution at scale: ${first.contributions.toLocaleString("en-US")} contributions ` +
       `(${(first.contributionBytes / 1e6).toFixed(1)} MB), records of ${first.recordWords.toFixed(0)} words, ` +
       `settlements of 1,000 records, built package's scoring threads`,
-    ["Records", "Threads", "Time", "Preparation", "Scoring", "Records/s", "Peak RSS", "Report"],
+    ["Records", "Threads", "Time", "Preparation", "Scoring", "Finish", "Records/s", "Peak RSS", "Report"],
     runs.map((r) => [
       r.records.toLocaleString("en-US"),
       r.threads,
       duration(r.seconds * 1000),
       duration(r.prepareSeconds * 1000),
       duration(r.scoreSeconds * 1000),
+      duration(r.finishSeconds * 1000),
       Math.round(r.records / r.seconds).toLocaleString("en-US"),
       `${(r.maxRssMiB / 1024).toFixed(2)} GiB`,
       `${(r.reportBytes / 1e6).toFixed(1)} MB`,
     ]),
-    [0, 1, 2, 3, 4, 5, 6, 7],
+    [0, 1, 2, 3, 4, 5, 6, 7, 8],
   );
   const at = (records: number, threads: number) => runs.find((r) => r.records === records && r.threads === threads);
   const largest = Math.max(...runs.map((r) => r.records));

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { AbiCoder, ZeroHash, getAddress, keccak256, toUtf8Bytes } from "ethers";
 import { buildInferenceLog } from "../../sdk/src";
-import type { EpochContribution, EpochSettlement } from "../../sdk/src";
+import type { EpochContribution, EpochDatanetVersion, EpochInput, EpochSettlement } from "../../sdk/src";
 
 /* Independent references for the epoch tests: hashes and digests with ethers and node:crypto, not the SDK. */
 
@@ -102,5 +102,38 @@ export function settlementOfRecords(
     logRoot: log.root,
     logURI: `ipfs://${log.contentId().cid}`,
     log: log.serialize(),
+  };
+}
+
+/** Version `version` of Datanet `datanetId` holding all of that Datanet's `contributions` (given in index order). */
+export function versionOf(
+  datanetId: bigint,
+  contributions: readonly EpochContribution[],
+  version = 1,
+): EpochDatanetVersion {
+  const own = contributions.filter((c) => c.datanetId === datanetId);
+  return {
+    datanetId,
+    version,
+    count: own.length,
+    digest: referenceDigest(
+      datanetId,
+      own.map((c) => c.contentHash),
+    ),
+  };
+}
+
+/** Epoch 1 of one spans model (id 1, version 1) trained on Datanet 1, which holds `contributions`. */
+export function spansEpoch(
+  contributions: EpochContribution[],
+  settlements: EpochSettlement[],
+  extra: Partial<EpochInput> = {},
+): EpochInput {
+  return {
+    epoch: 1n,
+    models: [{ modelId: 1n, version: 1, trainedOn: [versionOf(1n, contributions)] }],
+    contributions,
+    settlements,
+    ...extra,
   };
 }

@@ -101,6 +101,38 @@ describe("Datanet digests", function () {
       expect(foldDigest(previous, 7n, hash)).to.equal(expected);
     });
 
+    it("equals ethers' ABI encoding and keccak256 for seeded random and mixed-case inputs", function () {
+      const random = seededRandom(123);
+      const word = () => ethers.hexlify(Uint8Array.from({ length: 32 }, () => Math.floor(random() * 256)));
+      const coder = AbiCoder.defaultAbiCoder();
+      for (let i = 0; i < 200; i++) {
+        const previous = i % 2 === 0 ? word() : word().toUpperCase().replace("0X", "0x");
+        const id = i === 0 ? MaxUint256 : BigInt(word());
+        const hash = word();
+        expect(foldDigest(previous, id, hash), `case ${i}`).to.equal(
+          keccak256(coder.encode(["bytes32", "uint256", "bytes32"], [previous, id, hash])),
+        );
+        expect(contributionIdOf(id, hash, 1 + (i % 3)), `id ${i}`).to.equal(
+          BigInt(
+            keccak256(
+              i % 3 === 0
+                ? coder.encode(["uint256", "bytes32"], [id, hash])
+                : coder.encode(["uint256", "bytes32", "uint32"], [id, hash, 1 + (i % 3)]),
+            ),
+          ),
+        );
+      }
+    });
+
+    it("rejects what the ABI cannot encode, as ethers' coder does", function () {
+      expect(() => foldDigest("0x1234", 1n, ZeroHash)).to.throw();
+      expect(() => foldDigest(ZeroHash, -1n, ZeroHash)).to.throw();
+      expect(() => foldDigest(ZeroHash, MaxUint256 + 1n, ZeroHash)).to.throw();
+      expect(() => contributionIdOf(1n, "0xzz")).to.throw();
+      expect(() => contributionIdOf(1n, ZeroHash, 2 ** 32)).to.throw();
+      expect(() => contributionIdOf(1n, ZeroHash, -1)).to.throw();
+    });
+
     it("reproduces every digest the registry emitted on acceptance", async function () {
       const { datanets, datanetId, hashes, accepted } = await loadFixture(acceptancesFixture);
       const events = await datanets.queryFilter(datanets.filters.ContributionAccepted(datanetId));

@@ -11,7 +11,7 @@ import {
 import type { EpochInput, EpochSettlement, InferenceRecord } from "../../sdk/src";
 import { attributeEpochInThreads } from "../../sdk/src/node";
 import { loadEmails } from "../helpers/corpus";
-import { indexedContributions, referenceDigest } from "../helpers/epochReference";
+import { indexedContributions, versionOf } from "../helpers/epochReference";
 import { address } from "../helpers/epochReference";
 import { seededRandom } from "../helpers/random";
 
@@ -38,18 +38,7 @@ function epoch(): EpochInput {
     features: denseOf(hashedFeatures(c.text, { dimension: DIMENSION }), DIMENSION),
     label: mails[i].spam ? 1 : 0,
   }));
-  const trainedOn = [1n, 2n].map((datanetId) => {
-    const own = contributions.filter((c) => c.datanetId === datanetId);
-    return {
-      datanetId,
-      version: 1,
-      count: own.length,
-      digest: referenceDigest(
-        datanetId,
-        own.map((c) => c.contentHash),
-      ),
-    };
-  });
+  const trainedOn = [1n, 2n].map((datanetId) => versionOf(datanetId, contributions));
   const settlements: EpochSettlement[] = [];
   for (let s = 0; s < 12; s++) {
     const modelId = BigInt(1 + (s % 2));
@@ -102,17 +91,66 @@ describe("attributeEpochInThreads", function () {
   const expected = serializeEpochReport(attributeEpoch(input));
 
   for (const threads of [1, 2]) {
-    it(`gives the report of attributeEpoch byte for byte with ${threads} scoring thread(s)`, async function () {
+    it(`gives the report of attributeEpoch byte for byte with ${threads} thread(s)`, async function () {
       let progress = 0;
       const report = await attributeEpochInThreads(input, {
         threads,
-        chunkSize: 50,
         onProgress: (done) => (progress = done),
       });
       expect(serializeEpochReport(report)).to.equal(expected);
-      expect(progress).to.equal(480);
+      expect(progress).to.equal(12);
     });
   }
+
+  it("fetches the logs the input leaves out with fetchLog, one settlement at a time, to the same report", async function () {
+    const logs = new Map(input.settlements.map((s) => [s.id, s.log as string]));
+    const fetched: string[] = [];
+    const report = await attributeEpochInThreads(
+      { ...input, settlements: input.settlements.map(({ log: _log, ...rest }) => rest) },
+      {
+        threads: 2,
+        fetchLog: async ({ id }) => {
+          fetched.push(id);
+          // Bytes for half of them, text for the others: both are what a content store may give.
+          return Number(id.slice(1)) % 2 === 0 ? new TextEncoder().encode(logs.get(id)!) : logs.get(id)!;
+        },
+      },
+    );
+    expect(serializeEpochReport(report)).to.equal(expected);
+    expect(fetched.sort()).to.deep.equal([...logs.keys()].sort());
+  });
+
+  it("excludes a settlement whose fetchLog rejects, with the reason, and attributes the others", async function () {
+    const report = await attributeEpochInThreads(
+      {
+        ...input,
+        settlements: input.settlements.map((s) =>
+          s.id === "s3" ? { ...s, log: undefined } : s.id === "s5" ? { ...s, log: undefined, fetchError: "gone" } : s,
+        ),
+      },
+      {
+        threads: 2,
+        fetchLog: async ({ id, logURI }) => {
+          expect(id).to.equal("s3");
+          throw new Error(`${logURI} is not pinned`);
+        },
+      },
+    );
+    const byId = new Map(report.settlements.map((s) => [s.id, s]));
+    expect(byId.get("s3")!.exclusion).to.deep.equal({
+      code: "log-unavailable",
+      message: "The log at ipfs://x could not be fetched: ipfs://x is not pinned",
+    });
+    expect(byId.get("s5")!.exclusion).to.deep.equal({ code: "log-unavailable", message: "gone" });
+    expect(report.settlements.filter((s) => s.status === "attributed")).to.have.length(10);
+    expect(report.carryOver.lines.filter((line) => line.kind === "excluded")).to.have.length(2);
+  });
+
+  it("starts no more threads than there are settlements and finishes an epoch of one", async function () {
+    const one = { ...input, settlements: input.settlements.slice(0, 1) };
+    const report = await attributeEpochInThreads(one, { threads: 4 });
+    expect(serializeEpochReport(report)).to.equal(serializeEpochReport(attributeEpoch(one)));
+  });
 
   it("attributes the text records by spans and the classifier's by KNN-Shapley, in the same report", function () {
     const report = JSON.parse(expected);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { AbiCoder, getAddress, hexlify, keccak256 } from "ethers";
+import { AbiCoder, getAddress, hexlify, keccak256, toUtf8Bytes } from "ethers";
 import { MerkleTree } from "merkletreejs";
 import {
   DuplicateAccountError,
@@ -17,7 +17,7 @@ import {
 } from "../../sdk/src";
 import type { RewardEntry, RewardTreeDump } from "../../sdk/src";
 import { TreeHelperThread, buildRewardTree as buildRewardTreeOnNode, treeHelper } from "../../sdk/src/node";
-import { wasmKeccak } from "../../sdk/src/rewards/keccak";
+import { keccakHex, keccakUtf8, wasmKeccak } from "../../sdk/src/rewards/keccak";
 import { seededRandom } from "../helpers/random";
 import { rewardEntries } from "../../scripts/lib/rewardEntries";
 
@@ -495,6 +495,32 @@ describe("RewardTree", function () {
         keccak.hash(length);
         expect(hexlify(keccak.digest), `length ${length}`).to.equal(keccak256(input));
       }
+    });
+
+    it("hashes input longer than the module's buffer in pieces, as ethers' keccak256", function () {
+      const random = seededRandom(9);
+      for (const length of [16_383, 16_384, 16_385, 40_000, 100_003]) {
+        const input = Uint8Array.from({ length }, () => Math.floor(random() * 256));
+        expect(keccakHex(input), `length ${length}`).to.equal(keccak256(input));
+      }
+    });
+
+    it("keccakUtf8 hashes written text as the UTF-8 of its concatenation, surrogate pairs split or not", function () {
+      const random = seededRandom(10);
+      const alphabet = ["a", "é", "€", "😀", "\n", '"', "z"];
+      const pieces = Array.from({ length: 20_000 }, () => {
+        let piece = "";
+        for (let k = Math.floor(random() * 5); k > 0; k--) piece += alphabet[Math.floor(random() * alphabet.length)];
+        return piece;
+      });
+      // Splitting each emoji between two writes puts its surrogate halves in different pieces.
+      const split = pieces.flatMap((piece) => [...piece].flatMap((c) => (c.length === 2 ? [c[0], c[1]] : [c])));
+      const text = pieces.join("");
+      const expected = keccak256(toUtf8Bytes(text));
+      expect(keccakUtf8((write) => pieces.forEach(write))).to.equal(expected);
+      expect(keccakUtf8((write) => split.forEach(write))).to.equal(expected);
+      expect(keccakUtf8((write) => write(text))).to.equal(expected);
+      expect(keccakUtf8(() => undefined)).to.equal(keccak256(new Uint8Array(0)));
     });
   });
 });

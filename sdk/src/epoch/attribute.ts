@@ -8,7 +8,7 @@ import { allocate } from "../rewards/allocate";
 import { buildRewardTree } from "../rewards/rewardTree";
 import { hashJson } from "./canonical";
 import { EPOCH_DEFAULTS, contributionsByDatanet, readEpochInput, versionContributions } from "./input";
-import type { EpochInput, ParsedContribution, ParsedInput } from "./input";
+import type { EpochInput, ParsedContribution, ParsedInput, ParsedSettlement } from "./input";
 import { compare, compareBig } from "./order";
 import { EPOCH_REPORT_FORMAT, carriedOverBy } from "./report";
 import type {
@@ -20,19 +20,26 @@ import type {
   EpochReportModel,
   EpochReportSettlement,
 } from "./report";
-import { knnScorer, logisticScorer, requireExample, spanScorer, validationSetHash } from "./score";
+import {
+  checkExampleDimensions,
+  knnScorer,
+  logisticScorer,
+  requireExample,
+  spanScorer,
+  validationSetHash,
+} from "./score";
 import type { Attribution, LogisticInfluenceScorer, Scorer } from "./score";
-import { readSettlementLog } from "./settlements";
-import type { ScoredRecord } from "./settlements";
+import { tallySettlement } from "./settlements";
+import type { SettlementModel, SettlementTally } from "./settlements";
 
 /** Options that do not change the report. */
 export interface AttributeEpochHooks {
-  /** Called after each record is attributed. */
+  /** Called after each settlement is read and its records attributed: settlements done, settlements in all. */
   onProgress?: (done: number, total: number) => void;
 }
 
 /** A model as the epoch uses it: its eligible contributions, deduplicated, and how its records are scored. */
-export interface PreparedModel {
+export interface PreparedModel extends SettlementModel {
   modelId: bigint;
   version: number;
   /** `spans`, or the scorer the input names. */
@@ -48,26 +55,18 @@ export interface PreparedModel {
   fallback: Attribution;
   /** A `logistic-influence` model's classifier, trained on `eligible`, and its harmful contributions. */
   classifier?: { model: LogisticModel; harmful: string[] };
-  /** The feature count of a classifier's examples; 0 for spans. */
-  dimension: number;
   /** Its position in the input, for error paths. */
   position: number;
 }
 
-/** An epoch checked and read, its logs included, ready to score record by record. */
+/** An epoch checked and its models prepared, ready to tally settlement by settlement; no log read yet. */
 export interface PreparedEpoch {
   data: ParsedInput;
   options: EpochReport["options"];
   reportModels: EpochReportModel[];
   models: Map<bigint, PreparedModel>;
-  /** By id; an excluded settlement has `exclusion` and no records. */
-  settlements: {
-    settlement: ParsedInput["settlements"][number];
-    exclusion?: EpochReportSettlement["exclusion"];
-    records: ScoredRecord[];
-  }[];
-  /** Every record to score: settlements by id, records by id within each. */
-  work: { settlement: number; record: ScoredRecord }[];
+  /** By id. */
+  settlements: ParsedSettlement[];
   contributionAt: Map<ParsedContribution, number>;
 }
 
@@ -88,7 +87,9 @@ export interface PreparedEpoch {
  *    epoch: no payer can hold up the others' payouts.
  * 5. Each record is scored: span attribution of a text output ({@link SpanIndex.attribute}), or for a `knn-shapley`
  *    model the positive KNN-Shapley values of the cluster representatives for the record's (features, label),
- *    divided by their sum ({@link knnShapley}). Weights are positive and sum to 1, or the record matched nothing.
+ *    divided by their sum ({@link knnShapley}), or for a `logistic-influence` model the representatives' positive
+ *    influence on the prediction's loss, harmful ones left out. Weights are positive and sum to 1, or the record
+ *    matched nothing. A settlement's records are summed into Σ calls × weight per contribution.
  * 6. Carry-in: the previous report's carry-over plus `funding` is split over the attributed settlements in
  *    proportion to their pots (`allocate`), each one's `share`; with no attributed settlement it is carried again.
  * 7. Each attributed settlement splits `pot + share` with `allocate` over contribution weights Σ calls × weight over
@@ -105,7 +106,8 @@ export interface PreparedEpoch {
  *
  * Complexity: reading each log (two keccak256 per record), sha-256 and keccak over every eligible contribution, per
  * model the dedup and the span index, one {@link SpanIndex.attribute} per text record (O(representatives ×
- * features) per classifier record), one `allocate` per settlement.
+ * features) per classifier record), one `allocate` per settlement. Settlements are read and scored one at a time,
+ * so beyond the input only the report's records are held, never every log's texts at once.
  *
  * What it cannot see: whatever span attribution cannot (paraphrase, an output in the model's own words) and
  * whatever dedup cannot; that a record's output is what the model really answered (the payer logs it).
@@ -122,21 +124,21 @@ export interface PreparedEpoch {
 export function attributeEpoch(input: EpochInput, hooks: AttributeEpochHooks = {}): EpochReport {
   const prepared = prepareEpoch(input);
   const scorers = new Map<bigint, Scorer>();
-  const attributions = prepared.work.map(({ settlement, record }, i) => {
-    const modelId = prepared.settlements[settlement].settlement.modelId;
-    let scorer = scorers.get(modelId);
-    if (!scorer) {
-      scorer = buildScorer(prepared.models.get(modelId)!, prepared);
-      scorers.set(modelId, scorer);
-    }
-    const attribution = scorer(record.scored, "");
-    hooks.onProgress?.(i + 1, prepared.work.length);
-    return attribution;
+  const tallies = prepared.settlements.map((settlement, i) => {
+    const model = prepared.models.get(settlement.modelId)!;
+    const scorer = () => {
+      let built = scorers.get(model.modelId);
+      if (!built) scorers.set(model.modelId, (built = buildScorer(model, prepared)));
+      return built;
+    };
+    const tally = tallySettlement(settlement, model, scorer, prepared.options.topK);
+    hooks.onProgress?.(i + 1, prepared.settlements.length);
+    return tally;
   });
-  return finishEpoch(prepared, attributions);
+  return finishEpoch(prepared, tallies);
 }
 
-/** Rules 1 to 4: the input checked, the models deduplicated, the logs read; nothing scored yet. */
+/** Rules 1 to 3: the input checked, the models deduplicated and valued; no log read, nothing scored. */
 export function prepareEpoch(input: EpochInput): PreparedEpoch {
   const data = readEpochInput(input);
   const options = {
@@ -210,8 +212,8 @@ export function prepareEpoch(input: EpochInput): PreparedEpoch {
       dimension: examples ? eligible[0].features!.length : 0,
       position: m,
     };
-    // Checks every example's dimension now, so that scoring never throws.
-    if (examples) knnScorer(eligible, prepared.representativeOf, 1, m, contributionAt);
+    // Checked now, so that scoring never throws.
+    if (examples) checkExampleDimensions(eligible, m, contributionAt);
     let dataValue: EpochReportModel["dataValue"];
     if (logistic) {
       const valued = valueContributions(prepared, logistic, representatives, contributionAt);
@@ -234,12 +236,8 @@ export function prepareEpoch(input: EpochInput): PreparedEpoch {
     });
   }
 
-  const settlements = [...data.settlements]
-    .sort((a, b) => compare(a.id, b.id))
-    .map((settlement) => ({ settlement, ...readSettlementLog(settlement, models.get(settlement.modelId)!) }));
-  const work: PreparedEpoch["work"] = [];
-  settlements.forEach((s, i) => s.records.forEach((record) => work.push({ settlement: i, record })));
-  return { data, options, reportModels, models, settlements, work, contributionAt };
+  const settlements = [...data.settlements].sort((a, b) => compare(a.id, b.id));
+  return { data, options, reportModels, models, settlements, contributionAt };
 }
 
 /** Rule 5's scorer of a model: what turns one record into contribution weights. */
@@ -333,15 +331,15 @@ function valueContributions(
   };
 }
 
-/** Rules 6 to 8, from each record's attribution (in the order of `prepared.work`). */
-export function finishEpoch(prepared: PreparedEpoch, attributions: readonly Attribution[]): EpochReport {
+/** Rules 6 to 8, from each settlement's tally (in the order of `prepared.settlements`). */
+export function finishEpoch(prepared: PreparedEpoch, tallies: readonly SettlementTally[]): EpochReport {
   const { data, options } = prepared;
   const contributionOf = new Map(data.contributions.map((c) => [c.id, c]));
 
   const pots = new Map<string, number>();
-  for (const { settlement, exclusion } of prepared.settlements) {
-    if (!exclusion) pots.set(settlement.id, Number(settlement.pot));
-  }
+  prepared.settlements.forEach((settlement, i) => {
+    if (!tallies[i].exclusion) pots.set(settlement.id, Number(settlement.pot));
+  });
   const previousCarry = data.previous ? carriedOverBy(data.previous) : 0n;
   const funding = data.funding ?? 0n;
   const carryIn = previousCarry + funding;
@@ -353,8 +351,8 @@ export function finishEpoch(prepared: PreparedEpoch, attributions: readonly Attr
 
   const carryLines: EpochReportCarryLine[] = [];
   const contributionAmounts = new Map<string, bigint>();
-  let next = 0;
-  const settlements: EpochReportSettlement[] = prepared.settlements.map(({ settlement, exclusion, records }) => {
+  const settlements: EpochReportSettlement[] = prepared.settlements.map((settlement, i) => {
+    const { exclusion, ids, weights: summed, unmatchedCalls: unmatched, records } = tallies[i];
     const base = {
       id: settlement.id,
       modelId: settlement.modelId.toString(),
@@ -380,20 +378,7 @@ export function finishEpoch(prepared: PreparedEpoch, attributions: readonly Attr
     const model = prepared.models.get(settlement.modelId)!;
     const share = shareOf.get(settlement.id)!;
     const weights = new Map<string, number>();
-    let unmatched = 0n;
-    const reportRecords = records.map((record) => {
-      const attribution = attributions[next++];
-      const calls = Number(record.calls);
-      if (attribution.length === 0) unmatched += record.calls;
-      for (const { id, weight } of attribution) weights.set(id, (weights.get(id) ?? 0) + calls * weight);
-      return {
-        id: record.id,
-        calls: record.calls.toString(),
-        queryHash: record.queryHash,
-        outputHash: record.outputHash,
-        top: attribution.slice(0, options.topK).map(({ id, weight }) => ({ contribution: id, weight })),
-      };
-    });
+    ids.forEach((id, k) => weights.set(id, summed[k]));
     if (unmatched > 0n) {
       const calls = Number(unmatched);
       // The empty key cannot be a contribution id: it stands for the part with nobody to go to.
@@ -420,7 +405,7 @@ export function finishEpoch(prepared: PreparedEpoch, attributions: readonly Attr
       payouts: [...payouts]
         .sort(([a], [b]) => compare(a.toLowerCase(), b.toLowerCase()))
         .map(([account, amount]) => ({ account, amount: amount.toString() })),
-      records: reportRecords,
+      records,
     };
   });
   if (carryIn - shared > 0n) carryLines.push({ kind: "no-settlement", amount: (carryIn - shared).toString() });
@@ -478,7 +463,7 @@ export function finishEpoch(prepared: PreparedEpoch, attributions: readonly Attr
       };
     });
   const tree = buildRewardTree(accounts.map((a) => ({ account: a.account, amount: BigInt(a.cumulative) })));
-  const income = prepared.settlements.reduce((sum, s) => sum + s.settlement.pot, 0n);
+  const income = prepared.settlements.reduce((sum, s) => sum + s.pot, 0n);
   const kinds = ["excluded", "unmatched", "no-settlement"];
   carryLines.sort(
     (a, b) => kinds.indexOf(a.kind) - kinds.indexOf(b.kind) || compare(a.settlement ?? "", b.settlement ?? ""),

@@ -13,6 +13,8 @@ export type {
 export { EPOCH_DEFAULTS } from "./input";
 export type { EpochScorer, KnnShapleyScorer, LogisticInfluenceScorer } from "./score";
 export { validationSetHash } from "./score";
+export type { FetchLog } from "./settlements";
+export { fetchSettlementLogs } from "./settlements";
 export type { AttributeEpochHooks } from "./attribute";
 export { attributeEpoch } from "./attribute";
 export type {
@@ -30,6 +32,13 @@ export type {
 } from "./report";
 export type { EpochReportV1 } from "./reportV1";
 export { EPOCH_REPORT_V1_FORMAT } from "./reportV1";
-export { EPOCH_REPORT_FORMAT, epochReportHash, epochRewardTree, readEpochReport, serializeEpochReport } from "./report";
+export {
+  EPOCH_REPORT_FORMAT,
+  epochReportHash,
+  epochRewardTree,
+  readEpochReport,
+  serializeEpochReport,
+  writeEpochReport,
+} from "./report";
 export type { EpochReportVerification } from "./verify";
 export { verifyEpochReport } from "./verify";

@@ -152,10 +152,24 @@ const bytes32 = z
   .string()
   .regex(BYTES32, "must be 0x and 64 hex digits.")
   .transform((hash) => hash.toLowerCase());
+/**
+ * Checksummed addresses already seen: contributions repeat few accounts, and each checksum costs a keccak256. Bounded,
+ * so that a long-lived process reading many inputs does not grow it without end.
+ */
+const checksummed = new Map<string, string | undefined>();
+function checksum(a: string): string | undefined {
+  let known = checksummed.get(a);
+  if (known === undefined && !checksummed.has(a)) {
+    if (checksummed.size >= 100_000) checksummed.clear();
+    known = isAddress(a) ? getAddress(a) : undefined;
+    checksummed.set(a, known);
+  }
+  return known;
+}
 const address = z
   .string()
-  .refine((a) => isAddress(a), "must be an address: 0x and 40 hex digits (mixed case only as EIP-55).")
-  .transform((a) => getAddress(a));
+  .refine((a) => checksum(a) !== undefined, "must be an address: 0x and 40 hex digits (mixed case only as EIP-55).")
+  .transform((a) => checksum(a)!);
 const positiveInteger = z.number().int("must be an integer.").min(1, "must be ≥ 1.");
 const finite = z.number({ error: "must be a finite number." });
 const features = z.array(finite).min(1, "must hold at least one feature.");

@@ -2,7 +2,7 @@ import * as z from "zod";
 import type { DedupOptions } from "../attribution/dedup";
 import { EpochReportMismatchError, MalformedEpochReportError } from "../errors";
 import { describeZodIssue } from "../internal/zod";
-import { canonicalJson } from "./canonical";
+import { canonicalJson, writeJson } from "./canonical";
 import {
   MODEL_SCHEMA,
   OPTIONS_SCHEMA,
@@ -214,6 +214,15 @@ export { epochReportHash, epochRewardTree } from "./shared";
  */
 export function serializeEpochReport(report: EpochReport | EpochReportV1): string {
   return canonicalJson(report);
+}
+
+/**
+ * {@link serializeEpochReport} handed to `write` piece by piece (pieces of a few bytes to a few kilobytes), in
+ * order: for a report too large to hold as one string (a million records make some 250 MB), written to a file or a
+ * hash as it goes.
+ */
+export function writeEpochReport(report: EpochReport | EpochReportV1, write: (text: string) => void): void {
+  writeJson(report, write);
 }
 
 /**

@@ -83,6 +83,33 @@ export function spanScorer(
 }
 
 /**
+ * The feature count of the examples of classifier `models[m]`: that of the earliest of `eligible`, which every other
+ * one must have. O(eligible).
+ *
+ * @throws InvalidEpochInputError naming the first contribution with another count.
+ */
+export function checkExampleDimensions<C extends ScoredContribution>(
+  eligible: readonly C[],
+  m: number,
+  contributionAt: ReadonlyMap<C, number>,
+): number {
+  const dimension = eligible[0].features!.length;
+  for (const c of eligible) {
+    if (c.features!.length !== dimension) {
+      throw wrongDimension(c.features!, `contributions[${contributionAt.get(c)}]`, m, dimension);
+    }
+  }
+  return dimension;
+}
+
+function wrongDimension(features: number[], path: string, m: number, dimension: number): InvalidEpochInputError {
+  return new InvalidEpochInputError(
+    `${path}.features`,
+    `has ${features.length} features; the examples of models[${m}] have ${dimension}.`,
+  );
+}
+
+/**
  * The scorer of `knn-shapley` model `models[m]`: the KNN-Shapley values of the cluster representatives among
  * `eligible` (sorted as rule 3 of `attributeEpoch` says, which breaks distance ties) for an inference, the positive
  * ones divided by their sum, by weight then id. Every example, copies included, must have as many features as the
@@ -95,22 +122,13 @@ export function knnScorer<C extends ScoredContribution>(
   m: number,
   contributionAt: ReadonlyMap<C, number>,
 ): Scorer {
-  const dimension = eligible[0].features!.length;
-  const checkDimension = (features: number[], path: string) => {
-    if (features.length !== dimension) {
-      throw new InvalidEpochInputError(
-        `${path}.features`,
-        `has ${features.length} features; the examples of models[${m}] have ${dimension}.`,
-      );
-    }
-  };
-  for (const c of eligible) checkDimension(c.features!, `contributions[${contributionAt.get(c)}]`);
+  const dimension = checkExampleDimensions(eligible, m, contributionAt);
   const representatives = eligible.filter((c) => representativeOf.get(c.id) === c.id);
   const X = representatives.map((c) => c.features!);
   const y = representatives.map((c) => c.label!);
   return (inference, path) => {
     requireExample(inference, path, m);
-    checkDimension(inference.features!, path);
+    if (inference.features!.length !== dimension) throw wrongDimension(inference.features!, path, m, dimension);
     const values = knnShapley(X, y, inference.features!, inference.label!, k);
     let sum = 0;
     for (const value of values) if (value > 0) sum += value;

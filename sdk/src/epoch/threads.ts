@@ -1,15 +1,19 @@
 import type { PreparedEpoch, PreparedModel } from "./attribute";
 import { buildScorer } from "./attribute";
-import type { Attribution, Scorer, ScoredInference } from "./score";
+import type { ParsedSettlement } from "./input";
+import type { Scorer } from "./score";
+import { tallySettlement } from "./settlements";
+import type { SettlementTally } from "./settlements";
 
-/* Scoring records away from the calling thread: what a scoring thread is started with, the jobs it is sent and what
-it answers. Pure: the Node entry moves these between threads. */
+/* Tallying settlements away from the calling thread: what a thread is started with, the jobs it is sent and what it
+answers. Pure: the Node entry moves these between threads. */
 
-/** What a scoring thread needs to build each model's scorer, as `prepareEpoch` made it. */
+/** What a thread needs to read each model's logs and build its scorer, as `prepareEpoch` made it. */
 export interface EpochThreadData {
   options: PreparedEpoch["options"];
   models: {
-    modelId: string;
+    modelId: bigint;
+    version: number;
     scorer: PreparedModel["scorer"];
     classifier?: PreparedModel["classifier"];
     eligible: { id: string; text: string; features?: number[]; label?: number }[];
@@ -19,18 +23,16 @@ export interface EpochThreadData {
   }[];
 }
 
-/** A chunk of records to score, each with its model. */
-export interface ScoreJob {
-  chunk: number;
-  records: { modelId: string; scored: ScoredInference }[];
+/** A settlement to tally, its log included. */
+export interface TallyJob {
+  job: number;
+  settlement: ParsedSettlement;
 }
 
-/** A chunk's attributions, flat: record r's shares are `ids`/`weights` from `starts[r]` to `starts[r + 1]`. */
-export interface ScoreResult {
-  chunk: number;
-  starts: Int32Array;
-  ids: string[];
-  weights: Float64Array;
+/** A settlement's tally; `weights`' buffer may be transferred. */
+export interface TallyResult {
+  job: number;
+  tally: SettlementTally;
 }
 
 /** What the threads are started with. */
@@ -38,7 +40,8 @@ export function threadData(prepared: PreparedEpoch): EpochThreadData {
   return {
     options: prepared.options,
     models: [...prepared.models.values()].map((m) => ({
-      modelId: m.modelId.toString(),
+      modelId: m.modelId,
+      version: m.version,
       scorer: m.scorer,
       classifier: m.classifier,
       eligible: m.eligible.map((c) => ({ id: c.id, text: c.text, features: c.features, label: c.label })),
@@ -49,63 +52,29 @@ export function threadData(prepared: PreparedEpoch): EpochThreadData {
   };
 }
 
-/** The jobs of `prepared.work[from .. to)`. */
-export function scoreJob(prepared: PreparedEpoch, chunk: number, from: number, to: number): ScoreJob {
-  return {
-    chunk,
-    records: prepared.work.slice(from, to).map(({ settlement, record }) => ({
-      modelId: prepared.settlements[settlement].settlement.modelId.toString(),
-      scored: record.scored,
-    })),
-  };
-}
+const built = new WeakMap<EpochThreadData, Map<bigint, { model: PreparedModel; scorer?: Scorer }>>();
 
-const scorers = new WeakMap<EpochThreadData, Map<string, Scorer>>();
-
-/** Scores a job with the scorers of `data`, built on first use and kept. */
-export function scoreChunk(data: EpochThreadData, job: ScoreJob): ScoreResult {
-  let built = scorers.get(data);
-  if (!built) scorers.set(data, (built = new Map()));
-  const starts = new Int32Array(job.records.length + 1);
-  const ids: string[] = [];
-  const weights: number[] = [];
-  job.records.forEach(({ modelId, scored }, r) => {
-    let scorer = built!.get(modelId);
-    if (!scorer) {
-      const m = data.models.find((model) => model.modelId === modelId)!;
-      scorer = buildScorer(
+/** Tallies a job's settlement with the models of `data`, each scorer built on first use and kept. */
+export function tallyJob(data: EpochThreadData, job: TallyJob): TallyResult {
+  let models = built.get(data);
+  if (!models) {
+    models = new Map(
+      data.models.map((m) => [
+        m.modelId,
         {
-          modelId: BigInt(m.modelId),
-          version: 0,
-          scorer: m.scorer,
-          classifier: m.classifier,
-          eligible: m.eligible as PreparedEpoch["data"]["contributions"],
-          representativeOf: new Map(m.representativeOf),
-          fallback: [],
-          dimension: m.dimension,
-          position: m.position,
+          model: {
+            ...m,
+            eligible: m.eligible as PreparedEpoch["data"]["contributions"],
+            representativeOf: new Map(m.representativeOf),
+            fallback: [],
+          },
         },
-        { options: data.options, contributionAt: new Map() },
-      );
-      built!.set(modelId, scorer);
-    }
-    for (const { id, weight } of scorer(scored, "")) {
-      ids.push(id);
-      weights.push(weight);
-    }
-    starts[r + 1] = ids.length;
-  });
-  return { chunk: job.chunk, starts, ids, weights: Float64Array.from(weights) };
-}
-
-/** The attributions of a result, in record order. */
-export function attributionsOf(result: ScoreResult): Attribution[] {
-  const out: Attribution[] = [];
-  for (let r = 0; r + 1 < result.starts.length; r++) {
-    const shares: Attribution = [];
-    for (let k = result.starts[r]; k < result.starts[r + 1]; k++)
-      shares.push({ id: result.ids[k], weight: result.weights[k] });
-    out.push(shares);
+      ]),
+    );
+    built.set(data, models);
   }
-  return out;
+  const entry = models.get(job.settlement.modelId)!;
+  const scorer = () =>
+    (entry.scorer ??= buildScorer(entry.model, { options: data.options, contributionAt: new Map() }));
+  return { job: job.job, tally: tallySettlement(job.settlement, entry.model, scorer, data.options.topK) };
 }

@@ -7,8 +7,8 @@ import {
   UnknownInferenceRecordError,
 } from "../errors/inferenceLog";
 import { describeZodIssue } from "../internal/zod";
-import { toHex, writeHex } from "../internal/hex";
-import { wasmKeccak } from "../rewards/keccak";
+import { writeHex, writeUint256 } from "../internal/hex";
+import { keccakHex } from "../rewards/keccak";
 import { treeOfLeaves } from "../rewards/treeHashing";
 
 /*
@@ -143,34 +143,18 @@ export function inferenceLeaf(values: InferenceLeafValues): string {
   const idBytes = UTF8.encode(id);
   const encoded = new Uint8Array(32 * 7 + Math.ceil(idBytes.length / 32) * 32);
   encoded[31] = 0xc0;
-  writeUint(BigInt(modelId), encoded, 32);
-  writeUint(BigInt(modelVersion), encoded, 64);
-  writeUint(BigInt(calls), encoded, 96);
+  writeUint256(BigInt(modelId), encoded, 32);
+  writeUint256(BigInt(modelVersion), encoded, 64);
+  writeUint256(BigInt(calls), encoded, 96);
   writeHex(queryHash, encoded, 128);
   writeHex(outputHash, encoded, 160);
-  writeUint(BigInt(idBytes.length), encoded, 192);
+  writeUint256(BigInt(idBytes.length), encoded, 192);
   encoded.set(idBytes, 224);
   return keccakHex(getBytes(keccakHex(encoded)));
 }
 
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 const UTF8 = new TextEncoder();
-
-/** Writes `value` (below 2^256) as a big-endian word at `at`. */
-function writeUint(value: bigint, out: Uint8Array, at: number): void {
-  for (let i = at + 31; value > 0n; i--, value >>= 8n) out[i] = Number(value & 0xffn);
-}
-
-/** keccak256 on the WebAssembly module below its buffer's size, on ethers' above. */
-function keccakHex(bytes: Uint8Array): string {
-  if (bytes.length >= WASM_MAX_INPUT) return keccak256(bytes);
-  const keccak = wasmKeccak();
-  keccak.buffer.set(bytes);
-  keccak.hash(bytes.length);
-  return toHex(keccak.digest);
-}
-
-const WASM_MAX_INPUT = 16 * 1024;
 
 /** Whether `proof` places `record` in the log whose root is `logRoot` (OpenZeppelin's sorted-pair proofs). */
 export function verifyInferenceRecord(logRoot: string, record: InferenceRecord, proof: readonly string[]): boolean {
@@ -203,6 +187,9 @@ export class InferenceLog {
   /** The sum of the records' calls: the `calls` to settle. */
   readonly calls: bigint;
 
+  /** `inferenceOutputHash` of each record's output, in record order: computed once, for the leaves. */
+  readonly outputHashes: readonly string[];
+
   private readonly nodes: Uint8Array;
   private readonly treeIndexOf: Uint32Array;
   private readonly indexOfId: Map<string, number>;
@@ -211,6 +198,7 @@ export class InferenceLog {
     const n = records.length;
     const leaves = new Uint8Array(n * 32);
     this.indexOfId = new Map();
+    const outputHashes = new Array<string>(n);
     let calls = 0n;
     records.forEach((record, i) => {
       const first = this.indexOfId.get(record.id);
@@ -218,9 +206,12 @@ export class InferenceLog {
         throw new MalformedInferenceLogError(`records[${i}].id`, `"${record.id}" is also the id of records[${first}].`);
       }
       this.indexOfId.set(record.id, i);
-      leaves.set(getBytes(inferenceRecordLeaf(record)), i * 32);
+      const values = inferenceRecordValues(record);
+      outputHashes[i] = values[5];
+      leaves.set(getBytes(inferenceLeaf(values)), i * 32);
       calls += record.calls;
     });
+    this.outputHashes = Object.freeze(outputHashes);
     this.records = Object.freeze(records.map((r) => Object.freeze({ ...r, output: Object.freeze({ ...r.output }) })));
     this.calls = calls;
     this.treeIndexOf = new Uint32Array(n);

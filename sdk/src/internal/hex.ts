@@ -21,3 +21,8 @@ export function writeHex(value: string, out: Uint8Array, at: number): void {
     out[j] = (HEX_NIBBLE[value.charCodeAt(i)] << 4) | HEX_NIBBLE[value.charCodeAt(i + 1)];
   }
 }
+
+/** Writes `value` (0 to 2^256 − 1) as a big-endian 32-byte word at `at` of `out`, whose word must be zeros. */
+export function writeUint256(value: bigint, out: Uint8Array, at: number): void {
+  for (let i = at + 31; value > 0n; i--, value >>= 8n) out[i] = Number(value & 0xffn);
+}

@@ -12,7 +12,7 @@ import {
 import type { EpochInput, EpochReport, LogisticInfluenceScorer } from "../../../sdk/src";
 import { attributeEpochInThreads } from "../../../sdk/src/node";
 import { loadEmails } from "../../helpers/corpus";
-import { address, indexedContributions, referenceDigest, settlementOfRecords } from "../../helpers/epochReference";
+import { address, indexedContributions, settlementOfRecords, versionOf } from "../../helpers/epochReference";
 import { seededRandom, shuffled } from "../../helpers/random";
 
 /*
@@ -83,17 +83,7 @@ function scenario() {
       {
         modelId: 1n,
         version: 1,
-        trainedOn: [
-          {
-            datanetId: 1n,
-            version: 1,
-            count: 300,
-            digest: referenceDigest(
-              1n,
-              contributions.map((c) => c.contentHash),
-            ),
-          },
-        ],
+        trainedOn: [versionOf(1n, contributions)],
         scorer,
       },
     ],
@@ -152,7 +142,7 @@ describe("attributeEpoch with a logistic-influence model", function () {
   });
 
   it("gives the same report on two scoring threads", async function () {
-    const threaded = await attributeEpochInThreads(input, { threads: 2, chunkSize: 16 });
+    const threaded = await attributeEpochInThreads(input, { threads: 2 });
     expect(serializeEpochReport(threaded)).to.equal(serializeEpochReport(report));
   });
 });

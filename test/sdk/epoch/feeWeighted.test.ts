@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { expect } from "chai";
+import { keccak256, toUtf8Bytes } from "ethers";
 import {
   EpochReportMismatchError,
   INFERENCE_LEAF_ENCODING,
@@ -10,9 +11,10 @@ import {
   readEpochReport,
   serializeEpochReport,
   verifyEpochReport,
+  writeEpochReport,
 } from "../../../sdk/src";
 import type { EpochInput, EpochReport, EpochSettlement } from "../../../sdk/src";
-import { address, indexedContributions, referenceDigest, textSettlement } from "../../helpers/epochReference";
+import { address, indexedContributions, spansEpoch, textSettlement } from "../../helpers/epochReference";
 import { seededRandom, shuffled } from "../../helpers/random";
 
 /* Fee-weighted attribution: each settlement's pot goes to what its own records drew on, by calls. */
@@ -31,30 +33,7 @@ const quoting = (id: string) => `novel words here ${ownWords(id, 20)} and more n
 const NOTHING = "an output made of words that no contribution holds";
 
 function input(settlements: EpochSettlement[], extra: Partial<EpochInput> = {}): EpochInput {
-  const contributions = indexedContributions(DRAFTS);
-  return {
-    epoch: 1n,
-    models: [
-      {
-        modelId: 1n,
-        version: 1,
-        trainedOn: [
-          {
-            datanetId: 1n,
-            version: 1,
-            count: 3,
-            digest: referenceDigest(
-              1n,
-              contributions.map((c) => c.contentHash),
-            ),
-          },
-        ],
-      },
-    ],
-    contributions,
-    settlements,
-    ...extra,
-  };
+  return spansEpoch(indexedContributions(DRAFTS), settlements, extra);
 }
 
 const amountOf = (report: EpochReport, account: string) =>
@@ -270,6 +249,20 @@ describe("epoch-report-v2 checks", function () {
     const dropped = tampered((r) => r.settlements[0].records.pop());
     expect(verifyEpochReport(dropped, input(settlements))).to.include({ ok: false, path: "settlements[0].records" });
     expect(verifyEpochReport(serializeEpochReport(report), input(settlements))).to.deep.equal({ ok: true });
+  });
+
+  it("writes the serialization piece by piece with writeEpochReport, and hashes it as written", function () {
+    const pieces: string[] = [];
+    writeEpochReport(report, (text) => pieces.push(text));
+    expect(pieces.join("")).to.equal(serializeEpochReport(report));
+    // A large one comes in several pieces of some 64 K characters.
+    const large = { ...report, settlements: Array.from({ length: 300 }, () => report.settlements[0]) };
+    pieces.length = 0;
+    writeEpochReport(large, (text) => pieces.push(text));
+    expect(pieces.length).to.be.greaterThan(2);
+    expect(pieces.join("")).to.equal(serializeEpochReport(large));
+    const { reportHash: _hash, ...body } = report;
+    expect(report.reportHash).to.equal(keccak256(toUtf8Bytes(serializeEpochReport(body as EpochReport))));
   });
 
   it("lists each record's leaf fields, so that OpenZeppelin's StandardMerkleTree of them has the settlement's root", function () {
