@@ -343,10 +343,10 @@ describe("harmful-data detection on SpamAssassin mail", function () {
   const DIMENSION = 1024;
   const TRAINING = 1000;
   const VALIDATION = 500;
-  // The rule was developed on seeds 1 to 3; 4 to 6 check it.
-  const SEEDS = [1, 2, 3, 4, 5, 6];
+  // The rule was developed on seeds 1 to 3 and checked on 4 to 6; 7 to 12 were first run once the rule was final.
+  const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
   // The one case below the issue's goal (precision ≥ 0.8, recall ≥ 0.6): flagged 33 for 30 flips, precision 0.76.
-  // No cut of the ranking by held-out value does better than 20 to 27 flagged; the split lands beyond it.
+  // Only cuts of the ranking by held-out value at 20 to 27 flagged (not 24) meet both; the split lands beyond them.
   const KNOWN_MISSES = new Map([["one-class 10% seed 2", { precision: 0.75, recall: 0.6 }]]);
 
   it("ranks planted label flips as well as training loss, and flags them at precision 0.8 and recall 0.6 but in one known case", function () {
@@ -418,7 +418,7 @@ describe("harmful-data detection on SpamAssassin mail", function () {
             `${ranking.harmScore.toFixed(3)} | ${report.flagged.length} | ${precision.toFixed(2)} | ` +
             `${recall.toFixed(2)} | ${report.separability.toFixed(2)} | ${(negativeClean / negative).toFixed(2)} |`,
         );
-        // Within 0.02, as before: training loss ranks 0.002 better in uniform 10% seed 5.
+        // Within 0.02, as before: training loss ranks 0.002 better in uniform 10% seed 5 and 0.001 in seed 8.
         if (ranking.value < ranking.loss - 0.02) failures.push(`${name}: ranking`);
         const goal = KNOWN_MISSES.get(name) ?? { precision: 0.8, recall: 0.6 };
         if (recall < goal.recall) failures.push(`${name}: recall ${recall.toFixed(2)}`);
