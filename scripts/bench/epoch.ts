@@ -7,7 +7,7 @@
  * Dedup corpus: the 6,046 SpamAssassin mails (every fifth in quick mode) and one lightly edited copy per ten mails
  * (one word in a hundred replaced, inserted or deleted).
  *
- * `npm run bench -- epoch` (about 20 minutes; `BENCH_QUICK=1`: 10k contributions, 1k and 10k records, 3 minutes).
+ * `npm run bench -- epoch` (about 30 minutes; `BENCH_QUICK=1`: 10k contributions, 1k and 10k records, 3 minutes).
  */
 import { execFileSync, spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -161,6 +161,7 @@ async function scaleRuns(quick: boolean): Promise<EpochChildResult[]> {
         [10_000, 2],
         [100_000, 1],
         [100_000, 2],
+        [1_000_000, 1],
         [1_000_000, 2],
       ];
   const results: EpochChildResult[] = [];
@@ -247,7 +248,7 @@ export async function runEpochBench(quick: boolean): Promise<void> {
     );
   }
   const big = at(largest, 2)!;
-  const best = speedUps.length > 0 ? Math.max(...speedUps.map((s) => s.scoring)) : 0;
+  const judged = speedUps.find((s) => s.records === largest);
   const goals = quick
     ? []
     : [
@@ -257,7 +258,11 @@ export async function runEpochBench(quick: boolean): Promise<void> {
           big.maxRssMiB <= 6 * 1024,
           `${(big.maxRssMiB / 1024).toFixed(2)} GiB`,
         ],
-        ["2 threads ≥ 1.7× 1 thread (scoring)", best >= 1.7, `${best.toFixed(2)}×`],
+        [
+          `2 threads ≥ 1.7× 1 thread at ${largest.toLocaleString("en-US")} records`,
+          (judged?.total ?? 0) >= 1.7,
+          judged ? `${judged.total.toFixed(2)}× (scoring ${judged.scoring.toFixed(2)}×)` : "not measured",
+        ],
       ];
   if (goals.length > 0) {
     printTable(
