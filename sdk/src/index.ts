@@ -39,3 +39,5 @@ export * from "./epoch";
 export * from "./inference/log";
 export * from "./ml/features";
 export * from "./content/store";
+export * from "./content/gateway";
+export * from "./content/items";

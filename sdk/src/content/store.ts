@@ -1,4 +1,5 @@
 import { StoredContentMismatchError } from "../errors";
+import type { ContentContext } from "../errors";
 import { contentHashFromCid, contentId, sha256Hex } from "./hash";
 import type { ContentId, ContentInput } from "./hash";
 
@@ -37,11 +38,11 @@ export function cidOfUri(uriOrCid: string): string {
 
 /**
  * `bytes`, once checked to hash to `cid`.
- * @throws StoredContentMismatchError when they do not.
+ * @throws StoredContentMismatchError when they do not; `context` (where they came from, what they are) goes into it.
  */
-export function checkStoredContent(cid: string, bytes: Uint8Array): Uint8Array {
+export function checkStoredContent(cid: string, bytes: Uint8Array, context: ContentContext = {}): Uint8Array {
   const contentHash = sha256Hex(bytes);
-  if (contentHash !== contentHashFromCid(cid)) throw new StoredContentMismatchError(cid, contentHash);
+  if (contentHash !== contentHashFromCid(cid)) throw new StoredContentMismatchError(cid, contentHash, context);
   return bytes;
 }
 

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { GatewayContentStore } from "../content/gateway";
 import { checkStoredContent, cidOfUri, storedContentOf } from "../content/store";
 import type { ContentStore, StoredContent } from "../content/store";
 import type { ContentInput } from "../content/hash";
@@ -38,4 +39,34 @@ export class FileContentStore implements ContentStore {
     }
     return checkStoredContent(cid, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
+}
+
+/** The folder an operator's content lives in when nothing else is said, relative to the working directory. */
+export const DEFAULT_CONTENT_DIR = "data/content";
+
+/** Where {@link contentStoreFromEnv} reads and writes content; unset fields come from the environment. */
+export interface ContentStoreSettings {
+  /** A content folder (`<dir>/<cid>`); with a gateway, where puts go. Default {@link DEFAULT_CONTENT_DIR}. */
+  dir?: string;
+  /** An IPFS HTTP gateway's base URL (default: `CONTENT_GATEWAY` in the environment). */
+  gateway?: string;
+}
+
+/**
+ * The content store the operator's commands use: a {@link GatewayContentStore} when a gateway is given or
+ * `CONTENT_GATEWAY` is set (read-only unless `dir` is given too, which takes the puts), else a
+ * {@link FileContentStore} in `dir` (default `data/content`).
+ * @throws InvalidInputError when the gateway is not an http(s) URL.
+ */
+export function contentStoreFromEnv(
+  settings: ContentStoreSettings = {},
+  env: Record<string, string | undefined> = process.env,
+): ContentStore {
+  const gateway = settings.gateway || env.CONTENT_GATEWAY;
+  if (gateway) {
+    return new GatewayContentStore(gateway, {
+      writeTo: settings.dir === undefined ? undefined : new FileContentStore(settings.dir),
+    });
+  }
+  return new FileContentStore(settings.dir ?? DEFAULT_CONTENT_DIR);
 }
