@@ -1,5 +1,5 @@
-import { ZeroAddress, ZeroHash, getAddress, hexlify, resolveAddress } from "ethers";
-import type { AddressLike, BytesLike, ContractTransactionResponse, Signer } from "ethers";
+import { ZeroAddress, ZeroHash, getAddress, hexlify, id, resolveAddress } from "ethers";
+import type { AddressLike, BytesLike, ContractRunner, Signer } from "ethers";
 import {
   IAccessControl__factory,
   IERC6372__factory,
@@ -8,6 +8,8 @@ import {
   TimelockController__factory,
 } from "../typechain-types";
 import type { OpenGovernor, TimelockController } from "../typechain-types";
+import { addressOf, callStep, creationStep, runSteps } from "./steps";
+import type { DeployStep } from "./steps";
 
 /**
  * Seconds a scheduled change waits in the timelock before it can run (the timelock's clock is block time): nine days,
@@ -109,8 +111,90 @@ export class HandoverError extends Error {
   }
 }
 
-async function mined(tx: Promise<ContractTransactionResponse>): Promise<void> {
-  await (await tx).wait();
+/** The timelock's proposer role (OpenZeppelin's `keccak256("PROPOSER_ROLE")`). */
+const PROPOSER_ROLE = id("PROPOSER_ROLE");
+
+/** The timelock's canceller role (OpenZeppelin's `keccak256("CANCELLER_ROLE")`). */
+const CANCELLER_ROLE = id("CANCELLER_ROLE");
+
+/**
+ * The steps of {@link deployGovernance}: the timelock ("timelock") and, with a Governor, the Governor ("governor") and
+ * the timelock's proposer and canceller roles moving to it before the deployer renounces the admin role. The token
+ * is `addresses[token]`. Throws for proposers given alongside a Governor; the timelock's step checks the token's
+ * clock when a Governor would need block-count defaults.
+ */
+export function governanceSteps(
+  deployerAddress: string,
+  options: Omit<DeployGovernanceOptions, "openToken">,
+  token = "open",
+): DeployStep[] {
+  const minDelay = options.minDelay ?? DEFAULT_TIMELOCK_DELAY;
+  if (!options.governor) {
+    return [
+      creationStep("timelock", "TimelockController", TimelockController__factory, () => [
+        minDelay,
+        options.proposers ?? [deployerAddress],
+        options.executors ?? [deployerAddress],
+        ZeroAddress,
+      ]),
+    ];
+  }
+  if (options.proposers) {
+    throw new Error(
+      "deployGovernance: proposers cannot be given with a governor, which is the timelock's only proposer.",
+    );
+  }
+  const { votingDelay, votingPeriod } = options.governor;
+  const settings = { ...DEFAULT_GOVERNOR_SETTINGS, ...options.governor };
+  const timelock = TimelockController__factory.createInterface();
+  return [
+    // The deployer administers the timelock only until the Governor, which needs the timelock's address, exists.
+    creationStep("timelock", "TimelockController", TimelockController__factory, async (a, deployer) => {
+      const clockMode = await IERC6372__factory.connect(addressOf(a, token), deployer).CLOCK_MODE();
+      if (clockMode !== BLOCK_NUMBER_CLOCK_MODE && (votingDelay === undefined || votingPeriod === undefined)) {
+        throw new Error(
+          `deployGovernance: the token's clock is "${clockMode}", not block numbers, so the default voting delay ` +
+            "and period (in blocks) do not apply; give votingDelay and votingPeriod in the token's clock units.",
+        );
+      }
+      return [minDelay, [], options.executors ?? [ZeroAddress], deployerAddress];
+    }),
+    creationStep("governor", "OpenGovernor", OpenGovernor__factory, (a) => [
+      addressOf(a, token),
+      addressOf(a, "timelock"),
+      settings.votingDelay,
+      settings.votingPeriod,
+      settings.proposalThreshold,
+      settings.quorumPercent,
+    ]),
+    callStep("timelock.grantProposer", "timelock", timelock, "grantRole", (a) => [
+      PROPOSER_ROLE,
+      addressOf(a, "governor"),
+    ]),
+    callStep("timelock.grantCanceller", "timelock", timelock, "grantRole", (a) => [
+      CANCELLER_ROLE,
+      addressOf(a, "governor"),
+    ]),
+    callStep("timelock.renounceAdmin", "timelock", timelock, "renounceRole", () => [
+      DEFAULT_ADMIN_ROLE,
+      deployerAddress,
+    ]),
+  ];
+}
+
+/** Throws unless the timelock at `timelock` is wired to the Governor at `governor` and the deployer left it. */
+export async function assertGovernorWired(
+  runner: ContractRunner,
+  timelock: string,
+  governor: string,
+  deployerAddress: string,
+): Promise<void> {
+  const contract = TimelockController__factory.connect(timelock, runner);
+  const wired =
+    (await contract.hasRole(PROPOSER_ROLE, governor)) &&
+    (await contract.hasRole(CANCELLER_ROLE, governor)) &&
+    !(await contract.hasRole(DEFAULT_ADMIN_ROLE, deployerAddress));
+  if (!wired) throw new Error(`deployGovernance: timelock ${timelock} is not wired to its governor.`);
 }
 
 /**
@@ -124,66 +208,99 @@ export async function deployGovernance(
   options: DeployGovernanceOptions,
 ): Promise<GovernanceDeployment> {
   const deployerAddress = await deployer.getAddress();
-  const minDelay = options.minDelay ?? DEFAULT_TIMELOCK_DELAY;
-  if (!options.governor) {
-    const timelock = await (
-      await new TimelockController__factory(deployer).deploy(
-        minDelay,
-        options.proposers ?? [deployerAddress],
-        options.executors ?? [deployerAddress],
-        ZeroAddress,
-      )
-    ).waitForDeployment();
-    return { timelock };
-  }
-  if (options.proposers) {
-    throw new Error(
-      "deployGovernance: proposers cannot be given with a governor, which is the timelock's only proposer.",
-    );
-  }
-  const settings = { ...DEFAULT_GOVERNOR_SETTINGS, ...options.governor };
-  const clockMode = await IERC6372__factory.connect(options.openToken, deployer).CLOCK_MODE();
-  const { votingDelay, votingPeriod } = options.governor;
-  if (clockMode !== BLOCK_NUMBER_CLOCK_MODE && (votingDelay === undefined || votingPeriod === undefined)) {
-    throw new Error(
-      `deployGovernance: the token's clock is "${clockMode}", not block numbers, so the default voting delay and ` +
-        "period (in blocks) do not apply; give votingDelay and votingPeriod in the token's clock units.",
-    );
-  }
+  const addresses = await runSteps(deployer, governanceSteps(deployerAddress, options), {
+    addresses: { open: options.openToken },
+  });
+  const timelock = TimelockController__factory.connect(addresses.timelock, deployer);
+  if (!options.governor) return { timelock };
+  await assertGovernorWired(deployer, addresses.timelock, addresses.governor, deployerAddress);
+  return { timelock, governor: OpenGovernor__factory.connect(addresses.governor, deployer) };
+}
 
-  // The deployer administers the timelock only until the Governor, which needs the timelock's address, exists.
-  const timelock = await (
-    await new TimelockController__factory(deployer).deploy(
-      minDelay,
-      [],
-      options.executors ?? [ZeroAddress],
-      deployerAddress,
-    )
-  ).waitForDeployment();
-  const governor = await (
-    await new OpenGovernor__factory(deployer).deploy(
-      options.openToken,
-      await timelock.getAddress(),
-      settings.votingDelay,
-      settings.votingPeriod,
-      settings.proposalThreshold,
-      settings.quorumPercent,
-    )
-  ).waitForDeployment();
-  const governorAddress = await governor.getAddress();
-  const [proposerRole, cancellerRole] = await Promise.all([timelock.PROPOSER_ROLE(), timelock.CANCELLER_ROLE()]);
-  await mined(timelock.grantRole(proposerRole, governorAddress));
-  await mined(timelock.grantRole(cancellerRole, governorAddress));
-  await mined(timelock.renounceRole(DEFAULT_ADMIN_ROLE, deployerAddress));
+/** {@link HandoverTargets} by address, with the roles of each AccessControl contract spelled out. */
+export interface ResolvedHandoverTargets {
+  ownables: string[];
+  accessControlled: { contract: string; roles: string[] }[];
+}
 
-  const wired =
-    (await timelock.hasRole(proposerRole, governorAddress)) &&
-    (await timelock.hasRole(cancellerRole, governorAddress)) &&
-    !(await timelock.hasRole(DEFAULT_ADMIN_ROLE, deployerAddress));
-  if (!wired) {
-    throw new Error(`deployGovernance: timelock ${await timelock.getAddress()} is not wired to its governor.`);
+/** What {@link handOverToTimelock} moves, by address. */
+export async function resolveHandoverTargets(targets: HandoverTargets): Promise<ResolvedHandoverTargets> {
+  return {
+    ownables: await Promise.all((targets.ownables ?? []).map(async (c) => getAddress(await resolveAddress(c)))),
+    accessControlled: await Promise.all(
+      (targets.accessControlled ?? []).map(async ({ contract, roles }) => ({
+        contract: getAddress(await resolveAddress(contract)),
+        roles: (roles ?? [DEFAULT_ADMIN_ROLE]).map((r) => hexlify(r)),
+      })),
+    ),
+  };
+}
+
+/** A role's name in a step's name: "admin" for DEFAULT_ADMIN_ROLE, else the role itself. */
+const roleLabel = (role: string) => (role === DEFAULT_ADMIN_ROLE ? "admin" : role);
+
+/**
+ * The handover's transactions as steps: ownership of each `Ownable` to `addresses[timelock]`, then for each
+ * AccessControl contract every role granted to it before any is renounced (renouncing the admin role first would
+ * leave nobody able to grant). The targets are keys of the addresses the steps are run with.
+ */
+export function handoverSteps(
+  deployerAddress: string,
+  timelock: string,
+  targets: ResolvedHandoverTargets,
+): DeployStep[] {
+  const ownable = Ownable__factory.createInterface();
+  const accessControl = IAccessControl__factory.createInterface();
+  return [
+    ...targets.ownables.map((target) =>
+      callStep(`${target}.transferOwnership`, target, ownable, "transferOwnership", (a) => [addressOf(a, timelock)]),
+    ),
+    ...targets.accessControlled.flatMap(({ contract, roles }) => [
+      ...roles.map((role) =>
+        callStep(`${contract}.grantRole.${roleLabel(role)}`, contract, accessControl, "grantRole", (a) => [
+          role,
+          addressOf(a, timelock),
+        ]),
+      ),
+      ...roles.map((role) =>
+        callStep(`${contract}.renounceRole.${roleLabel(role)}`, contract, accessControl, "renounceRole", () => [
+          role,
+          deployerAddress,
+        ]),
+      ),
+    ]),
+  ];
+}
+
+/**
+ * Reads every owner and role of a handover back; throws {@link HandoverError} (sent) listing what did not move from
+ * `deployerAddress` to `timelock`. `targets` are addresses.
+ */
+export async function assertHandedOver(
+  runner: ContractRunner,
+  deployerAddress: string,
+  timelock: string,
+  targets: ResolvedHandoverTargets,
+): Promise<void> {
+  const failed: string[] = [];
+  for (const target of targets.ownables) {
+    const owner = await Ownable__factory.connect(target, runner).owner();
+    if (owner !== timelock) {
+      failed.push(
+        `${target}: owner() is ${owner}, not the timelock ${timelock} ` +
+          "(an Ownable2Step contract only nominates the new owner: the timelock must call acceptOwnership())",
+      );
+    }
   }
-  return { timelock, governor };
+  for (const { contract, roles } of targets.accessControlled) {
+    const controlled = IAccessControl__factory.connect(contract, runner);
+    for (const role of roles) {
+      if (!(await controlled.hasRole(role, timelock))) failed.push(`${contract}: timelock lacks role ${role}`);
+      if (await controlled.hasRole(role, deployerAddress))
+        failed.push(`${contract}: deployer still holds role ${role}`);
+    }
+  }
+  if (failed.length > 0) throw new HandoverError(failed, true);
 }
 
 /**
@@ -200,59 +317,35 @@ export async function handOverToTimelock(
   const deployerAddress = await deployer.getAddress();
   const timelockAddress = getAddress(await resolveAddress(timelock));
   if (timelockAddress === deployerAddress) throw new HandoverError(["the timelock is the deployer itself"], false);
-  const ownables = await Promise.all(
-    (targets.ownables ?? []).map(async (c) => Ownable__factory.connect(getAddress(await resolveAddress(c)), deployer)),
-  );
-  const controlled = await Promise.all(
-    (targets.accessControlled ?? []).map(async ({ contract, roles }) => ({
-      contract: IAccessControl__factory.connect(getAddress(await resolveAddress(contract)), deployer),
-      roles: (roles ?? [DEFAULT_ADMIN_ROLE]).map((r) => hexlify(r)),
-    })),
-  );
+  const resolved = await resolveHandoverTargets(targets);
 
   const refused: string[] = [];
-  for (const ownable of ownables) {
-    const owner = await ownable.owner().catch(() => undefined);
+  for (const target of resolved.ownables) {
+    const owner = await Ownable__factory.connect(target, deployer)
+      .owner()
+      .catch(() => undefined);
     if (owner !== deployerAddress) {
-      refused.push(`${ownable.target}: owner() is ${owner ?? "not readable (not Ownable?)"}, not the deployer`);
+      refused.push(`${target}: owner() is ${owner ?? "not readable (not Ownable?)"}, not the deployer`);
     }
   }
-  for (const { contract, roles } of controlled) {
+  for (const { contract, roles } of resolved.accessControlled) {
     for (const role of roles) {
-      const held = await contract.hasRole(role, deployerAddress).catch(() => undefined);
+      const held = await IAccessControl__factory.connect(contract, deployer)
+        .hasRole(role, deployerAddress)
+        .catch(() => undefined);
       if (held !== true) {
         refused.push(
-          `${contract.target}: the deployer ${held === undefined ? "cannot be checked (not AccessControl?) for" : "lacks"} role ${role}`,
+          `${contract}: the deployer ${held === undefined ? "cannot be checked (not AccessControl?) for" : "lacks"} role ${role}`,
         );
       }
     }
   }
   if (refused.length > 0) throw new HandoverError(refused, false);
 
-  for (const ownable of ownables) await mined(ownable.transferOwnership(timelockAddress));
-  for (const { contract, roles } of controlled) {
-    // Every grant before any renouncement: renouncing the admin role first would leave nobody able to grant.
-    for (const role of roles) await mined(contract.grantRole(role, timelockAddress));
-    for (const role of roles) await mined(contract.renounceRole(role, deployerAddress));
-  }
-
-  const failed: string[] = [];
-  for (const ownable of ownables) {
-    const owner = await ownable.owner();
-    if (owner !== timelockAddress) {
-      failed.push(
-        `${ownable.target}: owner() is ${owner}, not the timelock ${timelockAddress} ` +
-          "(an Ownable2Step contract only nominates the new owner: the timelock must call acceptOwnership())",
-      );
-    }
-  }
-  for (const { contract, roles } of controlled) {
-    for (const role of roles) {
-      if (!(await contract.hasRole(role, timelockAddress)))
-        failed.push(`${contract.target}: timelock lacks role ${role}`);
-      if (await contract.hasRole(role, deployerAddress))
-        failed.push(`${contract.target}: deployer still holds role ${role}`);
-    }
-  }
-  if (failed.length > 0) throw new HandoverError(failed, true);
+  // The steps name their targets by address.
+  const addresses = Object.fromEntries(
+    [timelockAddress, ...resolved.ownables, ...resolved.accessControlled.map((c) => c.contract)].map((a) => [a, a]),
+  );
+  await runSteps(deployer, handoverSteps(deployerAddress, timelockAddress, resolved), { addresses });
+  await assertHandedOver(deployer, deployerAddress, timelockAddress, resolved);
 }

@@ -1,5 +1,16 @@
+import { getAddress } from "ethers";
 import type { Signer } from "ethers";
-import { DatanetRegistry__factory, OpenToken__factory, RewardDistributor__factory } from "../typechain-types";
+import {
+  DatanetRegistry__factory,
+  EpochClock__factory,
+  InferenceSettlement__factory,
+  ModelRegistry__factory,
+  OpenGovernor__factory,
+  OpenToken__factory,
+  RewardDistributor__factory,
+  StakingPool__factory,
+  TimelockController__factory,
+} from "../typechain-types";
 import type {
   DatanetRegistry,
   EpochClock,
@@ -12,11 +23,24 @@ import type {
   TimelockController,
 } from "../typechain-types";
 import type { FeeSplitStruct } from "../typechain-types/contracts/InferenceSettlement";
-import { DEFAULT_TIMELOCK_DELAY, deployGovernance, handOverToTimelock } from "./governance";
+import {
+  DEFAULT_ADMIN_ROLE,
+  DEFAULT_TIMELOCK_DELAY,
+  assertGovernorWired,
+  assertHandedOver,
+  governanceSteps,
+  handoverSteps,
+} from "./governance";
 import type { DeployGovernanceOptions } from "./governance";
-import { deployModelRegistry } from "./models";
-import { DEFAULT_EPOCH_LENGTH, deployEpochClock, deploySettlement } from "./settlement";
-import { DEFAULT_MAX_UNSTAKE_COOLDOWN, deployStakingPool } from "./staking";
+import { DEFAULT_EPOCH_LENGTH, DEFAULT_FEE_SPLIT, epochClockArgs, settlementArgs } from "./settlement";
+import {
+  DEFAULT_MAX_UNSTAKE_COOLDOWN,
+  DEFAULT_REWARD_PERIOD,
+  DEFAULT_UNSTAKE_COOLDOWN,
+  stakingPoolArgs,
+} from "./staking";
+import { addressOf, callStep, creationStep, runSteps } from "./steps";
+import type { Addresses, DeployStep } from "./steps";
 
 /** The reward distributor's default challenge window: one day to spot and revoke a wrong root. */
 export const DEFAULT_CHALLENGE_WINDOW = 86_400n;
@@ -82,24 +106,36 @@ export interface ProtocolDeployment {
   governor?: OpenGovernor;
 }
 
+/** {@link DeployProtocolOptions} with every default filled in for one deployer; `genesis` may stay open. */
+export interface ResolvedProtocolOptions {
+  deployer: string;
+  treasury: string;
+  openToken?: string;
+  admin: string;
+  attestor: string;
+  guardian: string;
+  challengeWindow: bigint;
+  /** Undefined: the latest block's timestamp when the clock is deployed. */
+  genesis?: bigint;
+  epochLength: bigint;
+  feeSplit: FeeSplitStruct;
+  unstakeCooldown: bigint;
+  maxUnstakeCooldown: bigint;
+  stakingRewardPeriod: bigint;
+  governance?: Omit<DeployGovernanceOptions, "openToken">;
+}
+
 /**
- * Deploys the protocol with `deployer`: the OPEN token (unless an existing one is given), the Datanet and model
- * registries, the epoch clock, the reward distributor, the staking pool and inference settlement, wired together
- * (the pool accepts rewards from settlement only), and with `governance` the timelock that then owns every
- * parameter. Test fixtures and the demo reuse this, so what is tested is what is deployed. Throws before deploying
- * anything when the attestor and the guardian are one key, unless `allowSameKey`.
+ * Fills in `options`' defaults for `deployer` and refuses, before anything is deployed, a timelock delay that does not
+ * outlast the longest unstake cooldown and one key as both attestor and guardian (unless `allowSameKey`).
  */
-export async function deployProtocol(
-  deployer: Signer,
-  options: DeployProtocolOptions = {},
-): Promise<ProtocolDeployment> {
+export function resolveProtocolOptions(deployer: string, options: DeployProtocolOptions = {}): ResolvedProtocolOptions {
   const maxUnstakeCooldown = options.maxUnstakeCooldown ?? DEFAULT_MAX_UNSTAKE_COOLDOWN;
   if (options.governance) {
     assertDelayOutlastsCooldown(options.governance.minDelay ?? DEFAULT_TIMELOCK_DELAY, maxUnstakeCooldown);
   }
-  const deployerAddress = await deployer.getAddress();
-  const attestor = options.attestor ?? deployerAddress;
-  const guardian = options.guardian ?? deployerAddress;
+  const attestor = options.attestor ?? deployer;
+  const guardian = options.guardian ?? deployer;
   if (attestor.toLowerCase() === guardian.toLowerCase() && options.allowSameKey !== true) {
     throw new Error(
       `deployProtocol: the attestor and the guardian are the same key (${attestor}). The guardian is the second pair ` +
@@ -108,50 +144,158 @@ export async function deployProtocol(
         "the risk (tests where roots do not matter).",
     );
   }
-  const treasury = options.treasury ?? deployerAddress;
-  const open = options.openToken
-    ? OpenToken__factory.connect(options.openToken, deployer)
-    : await (await new OpenToken__factory(deployer).deploy(treasury)).waitForDeployment();
-  const openAddress = await open.getAddress();
-  const datanets = await (await new DatanetRegistry__factory(deployer).deploy(openAddress)).waitForDeployment();
-  const genesis = options.genesis ?? BigInt((await deployer.provider!.getBlock("latest"))!.timestamp);
-  const clock = await deployEpochClock(deployer, { genesis, length: options.epochLength ?? DEFAULT_EPOCH_LENGTH });
-  const rewards = await (
-    await new RewardDistributor__factory(deployer).deploy(
-      openAddress,
-      await clock.getAddress(),
-      options.admin ?? deployerAddress,
-      attestor,
-      guardian,
-      options.challengeWindow ?? DEFAULT_CHALLENGE_WINDOW,
-    )
-  ).waitForDeployment();
-  const models = await deployModelRegistry(deployer, await datanets.getAddress());
-  const staking = await deployStakingPool(deployer, {
-    openToken: openAddress,
-    cooldown: options.unstakeCooldown,
-    maxCooldown: maxUnstakeCooldown,
-    rewardPeriod: options.stakingRewardPeriod,
-  });
-  const settlement = await deploySettlement(deployer, {
-    paymentToken: openAddress,
-    models: await models.getAddress(),
-    clock: await clock.getAddress(),
-    staking: await staking.getAddress(),
-    rewards: await rewards.getAddress(),
-    treasury,
-    split: options.feeSplit,
-  });
-  await (await staking.setRewardNotifier(await settlement.getAddress())).wait();
+  return {
+    deployer,
+    treasury: options.treasury ?? deployer,
+    ...(options.openToken !== undefined && { openToken: options.openToken }),
+    admin: options.admin ?? deployer,
+    attestor,
+    guardian,
+    challengeWindow: options.challengeWindow ?? DEFAULT_CHALLENGE_WINDOW,
+    ...(options.genesis !== undefined && { genesis: options.genesis }),
+    epochLength: options.epochLength ?? DEFAULT_EPOCH_LENGTH,
+    feeSplit: options.feeSplit ?? DEFAULT_FEE_SPLIT,
+    unstakeCooldown: options.unstakeCooldown ?? DEFAULT_UNSTAKE_COOLDOWN,
+    maxUnstakeCooldown,
+    stakingRewardPeriod: options.stakingRewardPeriod ?? DEFAULT_REWARD_PERIOD,
+    ...(options.governance && { governance: options.governance }),
+  };
+}
 
-  const deployment: ProtocolDeployment = { open, datanets, rewards, models, clock, staking, settlement };
-  if (!options.governance) return deployment;
-  const { timelock, governor } = await deployGovernance(deployer, { ...options.governance, openToken: openAddress });
-  await handOverToTimelock(deployer, timelock, {
-    ownables: [clock, staking, settlement],
-    accessControlled: [{ contract: rewards }],
+/** The contracts the protocol's parameters move to the timelock from, by step name. */
+const HANDED_OVER = { ownables: ["clock", "staking", "settlement"], accessControlled: ["rewards"] };
+
+/**
+ * The protocol's deployment as steps, each one transaction: the contracts by name ("open" unless an existing token is
+ * given, "datanets", "clock", "rewards", "models", "staking", "settlement"), the pool accepting rewards from
+ * settlement, and with `governance` the timelock (and Governor) and the handover of every parameter to it. Run them
+ * with the addresses of {@link givenAddresses}.
+ */
+export function protocolSteps(o: ResolvedProtocolOptions): DeployStep[] {
+  const steps: DeployStep[] = [];
+  if (o.openToken === undefined) {
+    steps.push(creationStep("open", "OpenToken", OpenToken__factory, () => [o.treasury]));
+  }
+  steps.push(
+    creationStep("datanets", "DatanetRegistry", DatanetRegistry__factory, (a) => [addressOf(a, "open")]),
+    creationStep("clock", "EpochClock", EpochClock__factory, async (_, deployer) =>
+      epochClockArgs(
+        {
+          genesis: o.genesis ?? BigInt((await deployer.provider!.getBlock("latest"))!.timestamp),
+          length: o.epochLength,
+        },
+        o.deployer,
+      ),
+    ),
+    creationStep("rewards", "RewardDistributor", RewardDistributor__factory, (a) => [
+      addressOf(a, "open"),
+      addressOf(a, "clock"),
+      o.admin,
+      o.attestor,
+      o.guardian,
+      o.challengeWindow,
+    ]),
+    creationStep("models", "ModelRegistry", ModelRegistry__factory, (a) => [addressOf(a, "datanets")]),
+    creationStep("staking", "StakingPool", StakingPool__factory, (a) =>
+      stakingPoolArgs(
+        {
+          openToken: addressOf(a, "open"),
+          cooldown: o.unstakeCooldown,
+          maxCooldown: o.maxUnstakeCooldown,
+          rewardPeriod: o.stakingRewardPeriod,
+        },
+        o.deployer,
+      ),
+    ),
+    creationStep("settlement", "InferenceSettlement", InferenceSettlement__factory, (a) =>
+      settlementArgs(
+        {
+          paymentToken: addressOf(a, "open"),
+          models: addressOf(a, "models"),
+          clock: addressOf(a, "clock"),
+          staking: addressOf(a, "staking"),
+          rewards: addressOf(a, "rewards"),
+          treasury: o.treasury,
+          split: o.feeSplit,
+        },
+        o.deployer,
+      ),
+    ),
+    callStep(
+      "staking.setRewardNotifier",
+      "staking",
+      StakingPool__factory.createInterface(),
+      "setRewardNotifier",
+      (a) => [addressOf(a, "settlement")],
+    ),
+  );
+  if (!o.governance) return steps;
+  return [
+    ...steps,
+    ...governanceSteps(o.deployer, o.governance),
+    ...handoverSteps(o.deployer, "timelock", {
+      ownables: HANDED_OVER.ownables,
+      accessControlled: HANDED_OVER.accessControlled.map((contract) => ({ contract, roles: [DEFAULT_ADMIN_ROLE] })),
+    }),
+  ];
+}
+
+/** The addresses the steps of {@link protocolSteps} start from: the existing OPEN token's, when one is given. */
+export function givenAddresses(o: ResolvedProtocolOptions): Addresses {
+  return o.openToken === undefined ? {} : { open: getAddress(o.openToken) };
+}
+
+/**
+ * Checks what only reading back can show once every step of {@link protocolSteps} ran (the Governor's wiring and the
+ * handover to the timelock) and returns the contracts, typed, connected to `runner`.
+ */
+export async function connectProtocol(
+  runner: Signer,
+  addresses: Addresses,
+  o: ResolvedProtocolOptions,
+): Promise<ProtocolDeployment> {
+  const deployment: ProtocolDeployment = {
+    open: OpenToken__factory.connect(addresses.open, runner),
+    datanets: DatanetRegistry__factory.connect(addresses.datanets, runner),
+    rewards: RewardDistributor__factory.connect(addresses.rewards, runner),
+    models: ModelRegistry__factory.connect(addresses.models, runner),
+    clock: EpochClock__factory.connect(addresses.clock, runner),
+    staking: StakingPool__factory.connect(addresses.staking, runner),
+    settlement: InferenceSettlement__factory.connect(addresses.settlement, runner),
+  };
+  if (!o.governance) return deployment;
+  if (o.governance.governor) {
+    await assertGovernorWired(runner, addresses.timelock, addresses.governor, o.deployer);
+  }
+  await assertHandedOver(runner, o.deployer, addresses.timelock, {
+    ownables: HANDED_OVER.ownables.map((name) => addresses[name]),
+    accessControlled: HANDED_OVER.accessControlled.map((name) => ({
+      contract: addresses[name],
+      roles: [DEFAULT_ADMIN_ROLE],
+    })),
   });
-  return { ...deployment, timelock, governor };
+  return {
+    ...deployment,
+    timelock: TimelockController__factory.connect(addresses.timelock, runner),
+    ...(o.governance.governor && { governor: OpenGovernor__factory.connect(addresses.governor, runner) }),
+  };
+}
+
+/**
+ * Deploys the protocol with `deployer`: the OPEN token (unless an existing one is given), the Datanet and model
+ * registries, the epoch clock, the reward distributor, the staking pool and inference settlement, wired together
+ * (the pool accepts rewards from settlement only), and with `governance` the timelock that then owns every
+ * parameter. Test fixtures, the demo and `npm run deploy` (which records each step, see {@link protocolSteps}) reuse
+ * this, so what is tested is what is deployed. Throws before deploying anything when the attestor and the guardian
+ * are one key, unless `allowSameKey`.
+ */
+export async function deployProtocol(
+  deployer: Signer,
+  options: DeployProtocolOptions = {},
+): Promise<ProtocolDeployment> {
+  const resolved = resolveProtocolOptions(await deployer.getAddress(), options);
+  const addresses = await runSteps(deployer, protocolSteps(resolved), { addresses: givenAddresses(resolved) });
+  return connectProtocol(deployer, addresses, resolved);
 }
 
 /**

@@ -39,10 +39,29 @@ export interface DeploySettlementOptions {
   owner?: string;
 }
 
+/** The epoch clock's constructor arguments; `deployer` owns it unless `options.owner` is given. */
+export function epochClockArgs(options: DeployEpochClockOptions, deployer: string): [bigint, bigint, string] {
+  return [options.genesis, options.length, options.owner ?? deployer];
+}
+
 /** Deploys the protocol's epoch clock with `deployer`. */
 export async function deployEpochClock(deployer: Signer, options: DeployEpochClockOptions): Promise<EpochClock> {
-  const owner = options.owner ?? (await deployer.getAddress());
-  return (await new EpochClock__factory(deployer).deploy(options.genesis, options.length, owner)).waitForDeployment();
+  const args = epochClockArgs(options, await deployer.getAddress());
+  return (await new EpochClock__factory(deployer).deploy(...args)).waitForDeployment();
+}
+
+/** Inference settlement's constructor arguments; `deployer` owns it unless `options.owner` is given. */
+export function settlementArgs(options: DeploySettlementOptions, deployer: string) {
+  return [
+    options.paymentToken,
+    options.models,
+    options.clock,
+    options.staking,
+    options.rewards,
+    options.treasury,
+    options.split ?? DEFAULT_FEE_SPLIT,
+    options.owner ?? deployer,
+  ] as const;
 }
 
 /**
@@ -53,17 +72,6 @@ export async function deploySettlement(
   deployer: Signer,
   options: DeploySettlementOptions,
 ): Promise<InferenceSettlement> {
-  const owner = options.owner ?? (await deployer.getAddress());
-  return (
-    await new InferenceSettlement__factory(deployer).deploy(
-      options.paymentToken,
-      options.models,
-      options.clock,
-      options.staking,
-      options.rewards,
-      options.treasury,
-      options.split ?? DEFAULT_FEE_SPLIT,
-      owner,
-    )
-  ).waitForDeployment();
+  const args = settlementArgs(options, await deployer.getAddress());
+  return (await new InferenceSettlement__factory(deployer).deploy(...args)).waitForDeployment();
 }

@@ -31,19 +31,22 @@ export interface DeployStakingPoolOptions {
   rewardPeriod?: bigint;
 }
 
+/** The staking pool's constructor arguments; `deployer` owns it unless `options.owner` is given. */
+export function stakingPoolArgs(options: DeployStakingPoolOptions, deployer: string) {
+  return [
+    options.openToken,
+    options.owner ?? deployer,
+    options.cooldown ?? DEFAULT_UNSTAKE_COOLDOWN,
+    options.maxCooldown ?? DEFAULT_MAX_UNSTAKE_COOLDOWN,
+    options.rewardPeriod ?? DEFAULT_REWARD_PERIOD,
+  ] as const;
+}
+
 /**
  * Deploys the staking pool with `deployer`. Its reward notifier (the settlement contract, deployed later) is set
  * afterwards by the owner with `setRewardNotifier`; until then no reward can be notified.
  */
 export async function deployStakingPool(deployer: Signer, options: DeployStakingPoolOptions): Promise<StakingPool> {
-  const owner = options.owner ?? (await deployer.getAddress());
-  return (
-    await new StakingPool__factory(deployer).deploy(
-      options.openToken,
-      owner,
-      options.cooldown ?? DEFAULT_UNSTAKE_COOLDOWN,
-      options.maxCooldown ?? DEFAULT_MAX_UNSTAKE_COOLDOWN,
-      options.rewardPeriod ?? DEFAULT_REWARD_PERIOD,
-    )
-  ).waitForDeployment();
+  const args = stakingPoolArgs(options, await deployer.getAddress());
+  return (await new StakingPool__factory(deployer).deploy(...args)).waitForDeployment();
 }

@@ -1,9 +1,9 @@
 /**
  * Claims OPEN rewards with a published reward tree.
  *
- *   npm run claim -- --tree epoch-3.json --distributor 0x… [--rpc http://127.0.0.1:8545]
- *                    [--account-index 0 | PRIVATE_KEY=0x… in the environment]
- *                    [--account 0x… (repeatable) | --all] [--batch 50] [--dry-run]
+ *   npm run claim -- --tree epoch-3.json --distributor 0x… | --deployment deployments/localhost.json
+ *                    [--rpc http://127.0.0.1:8545] [--account-index 0 | --keystore <file> | PRIVATE_KEY=0x…]
+ *                    [--account 0x… (repeatable) | --all] [--batch 50] [--dry-run]  (--help for every option)
  *
  * Shows claimable against claimed for the chosen accounts as a table, refuses a tree whose root is not the
  * distributor's current root, then claims (one account with `claim`, several with batched `claimMany` and a progress
@@ -12,12 +12,24 @@
  */
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-import { JsonRpcProvider, Wallet, isAddress } from "ethers";
 import type { Signer } from "ethers";
-import { InvalidInputError, ProtocolError, RewardTree, RewardsClient } from "../sdk/src";
+import * as z from "zod";
+import { InvalidInputError, RewardTree, RewardsClient } from "../sdk/src";
 import type { ClaimStatus } from "../sdk/src";
 import { treeHelper } from "../sdk/src/node";
+import {
+  NODE_OPTIONS,
+  addressOrDeployment,
+  deploymentOption,
+  NODE_SCHEMA,
+  SIGNER_ENVIRONMENT,
+  SIGNER_OPTIONS,
+  SIGNER_SCHEMA,
+  exitWith,
+  opt,
+  signerChoice,
+} from "./lib/cli";
+import type { Command } from "./lib/cli";
 import { open, printTable, progress } from "./lib/ui";
 
 /** Options of {@link runClaim}. */
@@ -89,45 +101,88 @@ export async function runClaim(o: ClaimRunOptions): Promise<ClaimStatus[]> {
   return after;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      tree: { type: "string" },
-      distributor: { type: "string", default: process.env.DISTRIBUTOR },
-      rpc: { type: "string", default: process.env.RPC_URL ?? "http://127.0.0.1:8545" },
-      "account-index": { type: "string" },
-      account: { type: "string", multiple: true },
-      all: { type: "boolean", default: false },
-      batch: { type: "string", default: "50" },
-      "dry-run": { type: "boolean", default: false },
-    },
-  });
-  if (!values.tree) throw new InvalidInputError("Missing --tree <path or file:// URL of the published reward tree>.");
-  if (!values.distributor || !isAddress(values.distributor)) {
-    throw new InvalidInputError("Missing or invalid --distributor <address> (or DISTRIBUTOR in the environment).");
-  }
-  const provider = new JsonRpcProvider(values.rpc);
-  let signer: Signer;
-  if (process.env.PRIVATE_KEY) signer = new Wallet(process.env.PRIVATE_KEY, provider);
-  else if (values["account-index"] !== undefined) signer = await provider.getSigner(Number(values["account-index"]));
-  else
-    throw new InvalidInputError("No signer: set PRIVATE_KEY, or pass --account-index N for an unlocked local account.");
-  const tree = await loadTree(values.tree);
-  for (const a of values.account ?? []) if (!isAddress(a)) throw new InvalidInputError(`"${a}" is not an address.`);
-  const accounts = values.all ? tree.entries.map((e) => e.account) : values.account;
-  await runClaim({
-    tree,
-    distributor: values.distributor,
-    signer,
-    accounts,
-    batchSize: Number(values.batch),
-    dryRun: values["dry-run"],
-  });
-}
+const CLAIM_SCHEMA = addressOrDeployment(
+  z.object({
+    tree: opt.inputFile("tree"),
+    distributor: opt.address("distributor").optional(),
+    deployment: opt.inputFile("deployment").optional(),
+    ...NODE_SCHEMA,
+    ...SIGNER_SCHEMA,
+    account: z.array(opt.address("account")).optional(),
+    all: opt.flag(),
+    batch: opt.integer("batch"),
+    "dry-run": opt.flag(),
+  }),
+  "distributor",
+);
 
-if (require.main === module) {
-  main().catch((error) => {
-    console.error(error instanceof ProtocolError ? error.message : error);
-    process.exitCode = 1;
-  });
-}
+/** `npm run claim`: see --help. */
+export const claimCommand: Command<z.output<typeof CLAIM_SCHEMA>> = {
+  name: "claim",
+  summary:
+    "Claims OPEN rewards with a published reward tree: shows claimable against claimed for the chosen accounts,\n" +
+    "refuses a tree whose root is not the distributor's current root, then claims (one account with claim, several\n" +
+    "with batched claimMany). Without --account or --all it claims for the signer; anyone may claim for others, the\n" +
+    "tokens always go to the account in the tree.",
+  options: {
+    tree: {
+      type: "string",
+      value: "<file>",
+      description: "the published reward tree: a path or an absolute file:// URL",
+      example: "--tree epochs/localhost/3/tree.json",
+    },
+    distributor: {
+      type: "string",
+      value: "<address>",
+      description: "the RewardDistributor (or give --deployment)",
+      example: "--distributor 0x5FbDB2315678afecb367f032d93F642f64180aa3",
+      env: "DISTRIBUTOR",
+    },
+    deployment: deploymentOption("rewards"),
+    ...NODE_OPTIONS,
+    ...SIGNER_OPTIONS,
+    account: {
+      type: "string",
+      value: "<address>",
+      description: "claim for this account",
+      example: "--account 0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+      multiple: true,
+    },
+    all: { type: "boolean", description: "claim for every account of the tree", example: "--all" },
+    batch: {
+      type: "string",
+      value: "<n>",
+      description: "accounts per claimMany transaction",
+      example: "--batch 50",
+      default: "50",
+    },
+    "dry-run": { type: "boolean", description: "show the table, claim nothing", example: "--dry-run" },
+  },
+  environment: SIGNER_ENVIRONMENT,
+  examples: [
+    "npm run claim -- --tree epoch-3.json --deployment deployments/localhost.json --account-index 0",
+    "PRIVATE_KEY=0x… npm run claim -- --tree file:///srv/epoch-3.json --distributor 0x… --rpc https://rpc.example --all",
+  ],
+  schema: CLAIM_SCHEMA,
+  async run(o, context) {
+    const tree = await loadTree(o.tree);
+    const connection = await context.connect(o.rpc, o.timeout);
+    const distributor = await context.contract(connection, "RewardDistributor", {
+      address: o.distributor,
+      option: "--distributor",
+      deployment: o.deployment,
+      name: "rewards",
+    });
+    const signer = await context.signer(connection, signerChoice(o));
+    await runClaim({
+      tree,
+      distributor,
+      signer,
+      accounts: o.all ? tree.entries.map((e) => e.account) : o.account,
+      batchSize: o.batch,
+      dryRun: o["dry-run"],
+    });
+  },
+};
+
+if (require.main === module) exitWith(claimCommand);

@@ -5,19 +5,18 @@
  * contributors. With --verify, recomputes a published report from the input instead and names the first field that
  * differs.
  *
- *   npx ts-node --transpile-only scripts/epoch.ts --input epoch-3.input.json
+ *   npm run epoch -- --input epoch-3.input.json
  *       [--previous epoch-2.report.json] [--report epoch-3.report.json] [--tree epoch-3.tree.json] [--top 10]
- *   npx ts-node --transpile-only scripts/epoch.ts --input epoch-3.input.json --verify epoch-3.report.json
+ *   npm run epoch -- --input epoch-3.input.json --verify epoch-3.report.json   (--help for every option)
  *
  * The report's `tree.root`, `tree.total` and `reportHash` are what the attestor passes to `proposeRoot`; the tree
  * file is the OpenZeppelin dump that scripts/claim.ts reads.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
+import * as z from "zod";
 import {
   InvalidInputError,
-  ProtocolError,
   attributeEpoch,
   epochRewardTree,
   fetchSettlementLogs,
@@ -27,6 +26,8 @@ import {
 } from "../sdk/src";
 import type { EpochInput, EpochReport, FetchLog } from "../sdk/src";
 import { attributeEpochInThreads } from "../sdk/src/node";
+import { EXIT, exitWith, opt } from "./lib/cli";
+import type { Command } from "./lib/cli";
 import { open, printTable, progress } from "./lib/ui";
 
 async function readJson(path: string, what: string): Promise<unknown> {
@@ -108,21 +109,6 @@ export function printTopContributors(
   );
 }
 
-const USAGE = `Usage: npm run epoch -- --input <epoch input JSON> [options]
-
-Attributes an epoch: each settlement's contributors' share goes to the contributions its inference log's records
-drew on, in proportion to their calls. Writes the report (epoch-report-v2) and, with --tree, the reward tree.
-
-  --input <file>     the epoch input: models, contributions with texts, settlements (bigints as decimal strings)
-  --logs <dir>       a folder of inference logs named by CID: a settlement without "log" reads <dir>/<CID of logURI>
-  --threads <n>      read and score the settlements on n worker threads (same report; logs read as needed)
-  --previous <file>  the previous epoch's report (v1 or v2): cumulative amounts and carry-over
-  --report <file>    where to write the report (default: the input's name with .report.json)
-  --tree <file>      also write the reward tree (OpenZeppelin dump) for scripts/claim.ts
-  --top <n>          accounts to print (default 10)
-  --verify <file>    recompute a published report and name the first field that differs (exit code 1)
-  -h, --help         this text`;
-
 /** Where a log of `logURI` (`ipfs://<CID>` or a bare CID) is in the folder `dir`. */
 function logPath(dir: string, logURI: string): string {
   return `${dir}/${logURI.replace(/^ipfs:\/\//, "")}`;
@@ -139,69 +125,107 @@ function logFile(dir: string): FetchLog {
   };
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      input: { type: "string" },
-      previous: { type: "string" },
-      report: { type: "string" },
-      tree: { type: "string" },
-      top: { type: "string", default: "10" },
-      verify: { type: "string" },
-      logs: { type: "string" },
-      threads: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
-  if (!values.input) throw new InvalidInputError("Missing --input <path of the epoch input JSON>.");
-  let input = (await readJson(values.input, "epoch input")) as EpochInput;
-  if (values.previous) input.previous = readEpochReport(await readJson(values.previous, "previous report"));
-  const threads = values.threads === undefined ? undefined : Number(values.threads);
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
-    throw new InvalidInputError(`--threads must be a positive integer, not "${values.threads}".`);
-  }
-  // Threads read each log when they are ready for it; otherwise every log is read first.
-  if (values.logs && (threads === undefined || values.verify)) {
-    input = await fetchSettlementLogs(input, logFile(values.logs));
-  }
+const EPOCH_SCHEMA = z.object({
+  input: opt.inputFile("input"),
+  logs: opt.folder("logs").optional(),
+  threads: opt.integer("threads").optional(),
+  previous: opt.inputFile("previous").optional(),
+  report: opt.outputFile("report").optional(),
+  tree: opt.outputFile("tree").optional(),
+  top: opt.integer("top"),
+  verify: opt.inputFile("verify").optional(),
+});
 
-  if (values.verify) {
-    const result = verifyEpochReport(await readJson(values.verify, "report"), input);
-    if (result.ok) console.log(`${values.verify} is the report of ${values.input}, bit for bit.`);
-    else {
-      console.log(`${values.verify} differs at ${result.path}:`);
+/** `npm run epoch`: see --help. */
+export const epochCommand: Command<z.output<typeof EPOCH_SCHEMA>> = {
+  name: "epoch",
+  summary:
+    "Attributes an epoch: each settlement's contributors' share goes to the contributions its inference log's records\n" +
+    "drew on, in proportion to their calls. Writes the report (epoch-report-v2) and, with --tree, the reward tree.\n" +
+    "With --verify, recomputes a published report instead and names the first field that differs (exit code 1).",
+  options: {
+    input: {
+      type: "string",
+      value: "<file>",
+      description: "the epoch input: models, contributions with texts, settlements (bigints as decimal strings)",
+      example: "--input epoch-3.input.json",
+    },
+    logs: {
+      type: "string",
+      value: "<dir>",
+      description: 'a folder of inference logs named by CID: a settlement without "log" reads <dir>/<CID of logURI>',
+      example: "--logs data/content",
+    },
+    threads: {
+      type: "string",
+      value: "<n>",
+      description: "read and score the settlements on n worker threads (same report; logs read as needed)",
+      example: "--threads 4",
+    },
+    previous: {
+      type: "string",
+      value: "<file>",
+      description: "the previous epoch's report (v1 or v2): cumulative amounts and carry-over",
+      example: "--previous epoch-2.report.json",
+    },
+    report: {
+      type: "string",
+      value: "<file>",
+      description: "where to write the report (default: the input's name with .report.json)",
+      example: "--report epoch-3.report.json",
+    },
+    tree: {
+      type: "string",
+      value: "<file>",
+      description: "also write the reward tree (OpenZeppelin dump) for npm run claim",
+      example: "--tree epoch-3.tree.json",
+    },
+    top: { type: "string", value: "<n>", description: "accounts to print", example: "--top 20", default: "10" },
+    verify: {
+      type: "string",
+      value: "<file>",
+      description: "recompute this published report and name the first field that differs (exit code 1)",
+      example: "--verify epoch-3.report.json",
+    },
+  },
+  examples: [
+    "npm run epoch -- --input epoch-3.input.json --logs data/content --previous epoch-2.report.json --tree epoch-3.tree.json",
+    "npm run epoch -- --input epoch-3.input.json --logs data/content --verify epoch-3.report.json",
+  ],
+  schema: EPOCH_SCHEMA,
+  async run(o) {
+    let input = (await readJson(o.input, "epoch input")) as EpochInput;
+    if (o.previous) input.previous = readEpochReport(await readJson(o.previous, "previous report"));
+    // Threads read each log when they are ready for it; otherwise every log is read first.
+    if (o.logs && (o.threads === undefined || o.verify)) input = await fetchSettlementLogs(input, logFile(o.logs));
+
+    if (o.verify) {
+      const result = verifyEpochReport(await readJson(o.verify, "report"), input);
+      if (result.ok) {
+        console.log(`${o.verify} is the report of ${o.input}, bit for bit.`);
+        return EXIT.ok;
+      }
+      console.log(`${o.verify} differs at ${result.path}:`);
       console.log(`  recomputed: ${JSON.stringify(result.expected)}`);
       console.log(`  published:  ${JSON.stringify(result.actual)}`);
-      process.exitCode = 1;
+      return EXIT.failed;
     }
-    return;
-  }
 
-  const report = await runEpoch(input, threads, values.logs);
-  const reportPath = values.report ?? values.input.replace(/(\.input)?\.json$/, "") + ".report.json";
-  writeReportFile(reportPath, report);
-  if (values.tree) await writeFile(values.tree, JSON.stringify(epochRewardTree(report).toJSON(), null, 2));
-  printTopContributors(report, Number(values.top));
-  const excluded = report.settlements.filter((x) => x.status === "excluded").length;
-  const records = report.settlements.reduce((n, x) => n + x.records.length, 0);
-  const copies = report.models.reduce((n, m) => n + m.clusters.reduce((k, c) => k + c.copies.length, 0), 0);
-  console.log(
-    `${report.settlements.length} settlements (${excluded} excluded), ${records} records, ` +
-      `${report.contributions.length} contributions credited, ` +
-      `${copies} copies earning nothing.\nReport ${reportPath}, reportHash ${report.reportHash}` +
-      (values.tree ? `\nTree ${values.tree}, total ${report.tree.total}` : ""),
-  );
-}
+    const report = await runEpoch(input, o.threads, o.logs);
+    const reportPath = o.report ?? o.input.replace(/(\.input)?\.json$/, "") + ".report.json";
+    writeReportFile(reportPath, report);
+    if (o.tree) await writeFile(o.tree, JSON.stringify(epochRewardTree(report).toJSON(), null, 2));
+    printTopContributors(report, o.top);
+    const excluded = report.settlements.filter((x) => x.status === "excluded").length;
+    const records = report.settlements.reduce((n, x) => n + x.records.length, 0);
+    const copies = report.models.reduce((n, m) => n + m.clusters.reduce((k, c) => k + c.copies.length, 0), 0);
+    console.log(
+      `${report.settlements.length} settlements (${excluded} excluded), ${records} records, ` +
+        `${report.contributions.length} contributions credited, ` +
+        `${copies} copies earning nothing.\nReport ${reportPath}, reportHash ${report.reportHash}` +
+        (o.tree ? `\nTree ${o.tree}, total ${report.tree.total}` : ""),
+    );
+  },
+};
 
-if (require.main === module) {
-  main().catch((error) => {
-    const badInput =
-      error instanceof InvalidInputError || (error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION";
-    console.error(error instanceof ProtocolError || badInput ? (error as Error).message : error);
-    process.exitCode = badInput ? 2 : 1;
-  });
-}
+if (require.main === module) exitWith(epochCommand);

@@ -109,10 +109,10 @@ describe("The claim script over HTTP against a hardhat node", function () {
     expect((await rejection(loadTree(bad), InvalidInputError)).message).to.contain("is not JSON");
   });
 
-  it("explains a missing argument", async function () {
+  it("explains a missing argument as bad usage (exit code 2)", async function () {
     const run = await claimCli(["--distributor", distributor]);
-    expect(run.code).to.equal(1);
-    expect(run.out).to.contain("Missing --tree");
+    expect(run.code).to.equal(2);
+    expect(run.out.trim()).to.equal("claim: missing --tree (see --help).");
   });
 
   it("refuses a tree whose root is not the current root", async function () {

@@ -97,6 +97,6 @@ describe("The epoch script, run as an operator runs it", function () {
   it("refuses a thread count that is not a positive integer with exit code 2 and one line", async function () {
     const run = await epochCli(["--input", join(dir, "epoch.input.json"), "--threads", "0"]);
     expect(run.code).to.equal(2);
-    expect(run.stderr.trim()).to.equal('--threads must be a positive integer, not "0".');
+    expect(run.stderr.trim()).to.equal('epoch: --threads must be a positive integer, not "0".');
   });
 });

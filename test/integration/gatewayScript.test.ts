@@ -48,6 +48,8 @@ describe("The gateway script over HTTP against a hardhat node", function () {
     queries,
     "--store",
     store,
+    // The paying key is a raw key, and there is no terminal to confirm on.
+    "--yes",
     ...extra,
   ];
 

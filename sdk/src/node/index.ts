@@ -8,3 +8,4 @@ export * from "./treeHelper";
 export * from "./epochThreads";
 export * from "./fileContentStore";
 export * from "./contentServer";
+export * from "./deployment";
