@@ -19,13 +19,14 @@ import {
   InvalidInputError,
   attributeEpoch,
   epochRewardTree,
+  fetchSettlementLog,
   fetchSettlementLogs,
   readEpochReport,
   verifyEpochReport,
   writeEpochReport,
 } from "../sdk/src";
 import type { EpochInput, EpochReport, FetchLog } from "../sdk/src";
-import { attributeEpochInThreads } from "../sdk/src/node";
+import { attributeEpochInThreads, contentStoreFromEnv } from "../sdk/src/node";
 import { EXIT, exitWith, opt } from "./lib/cli";
 import type { Command } from "./lib/cli";
 import { open, printTable, progress } from "./lib/ui";
@@ -46,7 +47,8 @@ async function readJson(path: string, what: string): Promise<unknown> {
 
 /**
  * Attributes `input` with a progress bar over its settlements: in this thread, or with `threads` on worker threads,
- * each settlement without its log read from `logs` (a folder of logs named by CID) when a thread is ready for it.
+ * each settlement without its log read from the content folder `logs` (or `CONTENT_GATEWAY`) when a thread is ready
+ * for it.
  */
 export async function runEpoch(input: EpochInput, threads?: number, logs?: string): Promise<EpochReport> {
   let bar: ReturnType<typeof progress> | undefined;
@@ -59,7 +61,7 @@ export async function runEpoch(input: EpochInput, threads?: number, logs?: strin
     return await attributeEpochInThreads(input, {
       threads,
       onProgress,
-      ...(logs !== undefined && { fetchLog: logFile(logs) }),
+      ...((logs !== undefined || process.env.CONTENT_GATEWAY) && { fetchLog: logFile(logs) }),
     });
   } finally {
     bar?.stop();
@@ -109,20 +111,13 @@ export function printTopContributors(
   );
 }
 
-/** Where a log of `logURI` (`ipfs://<CID>` or a bare CID) is in the folder `dir`. */
-function logPath(dir: string, logURI: string): string {
-  return `${dir}/${logURI.replace(/^ipfs:\/\//, "")}`;
-}
-
-/** Reads a settlement's log from the folder `dir`, or says it is not there. */
-function logFile(dir: string): FetchLog {
-  return async ({ logURI }) => {
-    try {
-      return await readFile(logPath(dir, logURI));
-    } catch {
-      throw new Error(`${logURI.replace(/^ipfs:\/\//, "")} is not in ${dir}.`);
-    }
-  };
+/**
+ * Reads a settlement's log from the content folder `dir`, or from `CONTENT_GATEWAY` when that is set, each byte
+ * checked against the CID in its `logURI`; a missing or damaged log rejects with a message naming the settlement.
+ */
+function logFile(dir: string | undefined): FetchLog {
+  const store = contentStoreFromEnv(dir === undefined ? {} : { dir });
+  return (settlement) => fetchSettlementLog(store, settlement);
 }
 
 const EPOCH_SCHEMA = z.object({
@@ -153,7 +148,9 @@ export const epochCommand: Command<z.output<typeof EPOCH_SCHEMA>> = {
     logs: {
       type: "string",
       value: "<dir>",
-      description: 'a folder of inference logs named by CID: a settlement without "log" reads <dir>/<CID of logURI>',
+      description:
+        'the content folder of the inference logs (files named by CID): a settlement without "log" reads the CID of ' +
+        "its logURI there, checked against it; with CONTENT_GATEWAY set and no --logs, from that gateway",
       example: "--logs data/content",
     },
     threads: {
@@ -197,7 +194,8 @@ export const epochCommand: Command<z.output<typeof EPOCH_SCHEMA>> = {
     let input = (await readJson(o.input, "epoch input")) as EpochInput;
     if (o.previous) input.previous = readEpochReport(await readJson(o.previous, "previous report"));
     // Threads read each log when they are ready for it; otherwise every log is read first.
-    if (o.logs && (o.threads === undefined || o.verify)) input = await fetchSettlementLogs(input, logFile(o.logs));
+    const fromStore = o.logs !== undefined || Boolean(process.env.CONTENT_GATEWAY);
+    if (fromStore && (o.threads === undefined || o.verify)) input = await fetchSettlementLogs(input, logFile(o.logs));
 
     if (o.verify) {
       const result = verifyEpochReport(await readJson(o.verify, "report"), input);

@@ -94,6 +94,26 @@ describe("The epoch script, run as an operator runs it", function () {
     expect(b).to.equal(serializeEpochReport(expected));
   });
 
+  it("excludes a settlement whose stored log was tampered with, naming it, as the content store checks each CID", async function () {
+    const tampered = join(dir, "tampered");
+    await mkdir(tampered);
+    for (const settlement of input.settlements) {
+      const cid = settlement.logURI.slice("ipfs://".length);
+      const text = settlement.log as string;
+      await writeFile(join(tampered, cid), settlement.id === "s1" ? text.replace("zq1x0", "zq1x9") : text);
+    }
+    const run = await epochCli([
+      ...["--input", join(dir, "epoch.input.json"), "--logs", tampered, "--threads", "2"],
+      ...["--report", join(dir, "tampered.json")],
+    ]);
+    expect(run.code, run.stderr).to.equal(0);
+    const report = readEpochReport(await readFile(join(dir, "tampered.json"), "utf8")) as EpochReport;
+    const s1 = report.settlements.find((s) => s.id === "s1")!;
+    expect(s1.exclusion?.code).to.equal("log-unavailable");
+    expect(s1.exclusion?.message).to.contain("settlement s1");
+    expect(report.settlements.filter((s) => s.status === "attributed")).to.have.length(5);
+  });
+
   it("refuses a thread count that is not a positive integer with exit code 2 and one line", async function () {
     const run = await epochCli(["--input", join(dir, "epoch.input.json"), "--threads", "0"]);
     expect(run.code).to.equal(2);
