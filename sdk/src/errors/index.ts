@@ -10,3 +10,4 @@ export * from "./inferenceLog";
 export * from "./ml";
 export * from "./gateway";
 export * from "./content";
+export * from "./indexer";

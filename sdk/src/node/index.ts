@@ -7,3 +7,4 @@ export * from "./rewardTree";
 export * from "./treeHelper";
 export * from "./epochThreads";
 export * from "./fileContentStore";
+export * from "./indexer";
