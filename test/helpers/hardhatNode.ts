@@ -9,7 +9,7 @@ const ROOT = resolve(__dirname, "../..");
 const STARTUP_TIMEOUT_MS = 20_000;
 
 /** A TCP port that was free a moment ago: bind port 0, read the port the system chose, release it. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
     server.once("error", fail);

@@ -11,3 +11,4 @@ export * from "./ml";
 export * from "./gateway";
 export * from "./content";
 export * from "./deployment";
+export * from "./indexer";

@@ -65,6 +65,21 @@ export interface IndexedDatanet {
   approvedModelOwners: Set<string>;
 }
 
+/** A Datanet as `DatanetCreated` leaves it: no terms, acceptances, versions or treasury yet. */
+export function newIndexedDatanet(id: bigint, owner: string, uri: string): IndexedDatanet {
+  return {
+    id,
+    owner,
+    uri,
+    terms: [],
+    acceptances: [],
+    digest: ZeroHash,
+    versions: [],
+    treasury: 0n,
+    approvedModelOwners: new Set(),
+  };
+}
+
 /** Options of {@link DatanetIndexer}. */
 export interface DatanetIndexerOptions {
   /** First block to read (the registry's deployment block saves work). Default 0. */
@@ -159,17 +174,7 @@ export class DatanetIndexer {
     const a = parsed.args;
     switch (parsed.name) {
       case "DatanetCreated":
-        this.datanets.set(a.datanetId, {
-          id: a.datanetId,
-          owner: a.owner,
-          uri: a.uri,
-          terms: [],
-          acceptances: [],
-          digest: ZeroHash,
-          versions: [],
-          treasury: 0n,
-          approvedModelOwners: new Set(),
-        });
+        this.datanets.set(a.datanetId, newIndexedDatanet(a.datanetId, a.owner, a.uri));
         break;
       case "Transfer":
         if (a.from !== ZeroAddress) this.datanet(a.tokenId).owner = a.to;

@@ -9,3 +9,4 @@ export * from "./epochThreads";
 export * from "./fileContentStore";
 export * from "./contentServer";
 export * from "./deployment";
+export * from "./indexer";

@@ -1,0 +1,6 @@
+export * from "./database";
+export * from "./derived";
+export * from "./protocolIndexer";
+export { INDEXED_CONTRACTS } from "./rows";
+export type { IndexedContractName } from "./rows";
+export * from "./schema";

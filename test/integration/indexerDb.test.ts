@@ -1,0 +1,363 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
+import { createHash } from "node:crypto";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { JsonRpcProvider } from "ethers";
+import type { Provider } from "ethers";
+import { sql } from "kysely";
+import type { Kysely } from "kysely";
+import { DatanetIndexer, IndexerRpcError, InvalidInputError, SettlementClient, StakingClient } from "../../sdk/src";
+import {
+  EVENT_TABLES,
+  ProtocolIndexer,
+  datanetStateFromIndex,
+  ledgerFromIndex,
+  openIndexDatabase,
+  settlementsFromIndex,
+  stakingStateFromIndex,
+} from "../../sdk/src/node";
+import type { IndexDatabase, IndexSchema, IndexedContracts, ProtocolIndexerOptions } from "../../sdk/src/node";
+import { indexerFixture } from "../fixtures/indexer";
+import { startHardhatNode } from "../helpers/hardhatNode";
+import { deployWithModel } from "../helpers/indexerChain";
+import { startPostgres } from "../helpers/postgres";
+import { rejection } from "../helpers/rejection";
+
+/** Where the suite's databases come from: a PGlite folder each, or a database each on one PostgreSQL server. */
+interface Backend {
+  name: string;
+  /** `open` gives a migrated database, `openEmpty` one that was never opened. */
+  start(): Promise<{ open(): Promise<IndexDatabase>; openEmpty(): Promise<IndexDatabase>; stop(): void }>;
+}
+
+const BACKENDS: Backend[] = [
+  {
+    name: "PGlite",
+    async start() {
+      // A new PGlite folder costs an initdb (seconds); a copy of a migrated one opens in about one.
+      const folders = [mkdtempSync(join(tmpdir(), "oa-pglite-"))];
+      await (await openIndexDatabase({ dataDir: folders[0] })).close();
+      return {
+        open() {
+          folders.push(mkdtempSync(join(tmpdir(), "oa-pglite-")));
+          cpSync(folders[0], folders[folders.length - 1], { recursive: true });
+          return openIndexDatabase({ dataDir: folders[folders.length - 1] });
+        },
+        openEmpty() {
+          folders.push(mkdtempSync(join(tmpdir(), "oa-pglite-")));
+          return openIndexDatabase({ dataDir: folders[folders.length - 1] });
+        },
+        stop: () => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })),
+      };
+    },
+  },
+  {
+    name: "PostgreSQL",
+    async start() {
+      const server = await startPostgres();
+      let databases = 0;
+      const open = async () => openIndexDatabase({ url: await server.createDatabase(`index_${++databases}`) });
+      return { open, openEmpty: open, stop: () => server.stop() };
+    },
+  },
+];
+
+/** Row counts of every event table and a hash of their rows and of the cursor: equal hashes, equal indexes. */
+async function contentsOf(db: Kysely<IndexSchema>): Promise<{ counts: Record<string, number>; hash: string }> {
+  const hash = createHash("sha256");
+  const counts: Record<string, number> = {};
+  for (const table of Object.keys(EVENT_TABLES)) {
+    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db);
+    counts[table] = rows.length;
+    hash.update(
+      `${table}\n${rows
+        .map((row) => JSON.stringify(row))
+        .sort()
+        .join("\n")}\n`,
+    );
+  }
+  const cursor = await db.selectFrom("indexer_cursor").select("last_block").executeTakeFirst();
+  hash.update(`cursor ${cursor?.last_block}`);
+  return { counts, hash: hash.digest("hex") };
+}
+
+/** `provider` whose first `failures` requests fail as a dropped connection would. */
+function flaky(provider: Provider, failures: number): Provider & { failed: () => number } {
+  let failed = 0;
+  return new Proxy(provider, {
+    get(target, property) {
+      if (property === "failed") return () => failed;
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== "function") return value;
+      if (!["send", "getLogs", "getBlock", "getBlockNumber"].includes(property as string)) return value.bind(target);
+      return (...args: unknown[]) => {
+        if (failed < failures) {
+          failed += 1;
+          return Promise.reject(new Error("socket hang up"));
+        }
+        return value.apply(target, args);
+      };
+    },
+  }) as Provider & { failed: () => number };
+}
+
+/** `provider` whose `eth_getLogs` requests go through `answer` (the indexer sends them as JSON-RPC). */
+function onGetLogs(
+  provider: Provider,
+  answer: (filter: { fromBlock: string; toBlock: string }, send: () => Promise<unknown>) => Promise<unknown>,
+): Provider {
+  return new Proxy(provider, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== "function") return value;
+      if (property !== "send") return value.bind(target);
+      return (method: string, params: [{ fromBlock: string; toBlock: string }]) =>
+        method === "eth_getLogs"
+          ? answer(params[0], () => value.call(target, method, params))
+          : value.call(target, method, params);
+    },
+  });
+}
+
+for (const backend of BACKENDS) {
+  describe(`The protocol indexer on ${backend.name}`, function () {
+    let databases: Awaited<ReturnType<Backend["start"]>>;
+    const opened: IndexDatabase[] = [];
+
+    before(async function () {
+      databases = await backend.start();
+    });
+
+    after(async function () {
+      for (const database of opened) await database.close();
+      databases?.stop();
+    });
+
+    async function open(): Promise<IndexDatabase> {
+      const database = await databases.open();
+      opened.push(database);
+      return database;
+    }
+
+    async function indexed(
+      contracts: IndexedContracts,
+      options: Partial<ProtocolIndexerOptions> = {},
+    ): Promise<{ database: IndexDatabase; indexer: ProtocolIndexer }> {
+      const database = await open();
+      const indexer = new ProtocolIndexer({
+        provider: ethers.provider,
+        db: database,
+        contracts,
+        confirmations: 0,
+        ...options,
+      });
+      return { database, indexer };
+    }
+
+    it("migrates a new database once and leaves a current one as it is", async function () {
+      const created = await databases.openEmpty();
+      expect(created.migrated).to.deep.equal(["0001_init"]);
+      await created.close();
+      const { engine, location } = created;
+      const reopened = await openIndexDatabase(engine === "pglite" ? { dataDir: location } : { url: location });
+      opened.push(reopened);
+      expect(reopened.migrated).to.deep.equal([]);
+      const { rows } = await sql<{ name: string }>`select name from schema_migrations`.execute(reopened.db);
+      expect(rows.map((r) => r.name)).to.deep.equal(["0001_init"]);
+    });
+
+    it("indexes activity on every contract and rebuilds the state the SDK's in-memory readers compute", async function () {
+      const { contracts, fromBlock, datanets, settlement, staking, rewards, sam, tia, payer } =
+        await loadFixture(indexerFixture);
+      const { database, indexer } = await indexed(contracts);
+      const result = await indexer.sync();
+      expect(result.lastBlock).to.equal(await ethers.provider.getBlockNumber());
+      const { counts } = await contentsOf(database.db);
+      for (const [table, count] of Object.entries(counts)) expect(count, table).to.be.greaterThan(0);
+      expect(result.events).to.be.greaterThan(50);
+
+      const memory = new DatanetIndexer(ethers.provider, await datanets.getAddress(), { fromBlock });
+      await memory.sync();
+      const state = await datanetStateFromIndex(database.db);
+      expect(state.datanets).to.deep.equal(memory.datanets);
+      expect(state.contributions).to.deep.equal(memory.contributions);
+      expect(state.bondCredits).to.deep.equal(memory.bondCredits);
+      expect([...state.contributions.values()].map((c) => c.status)).to.include.members([
+        "Accepted",
+        "Rejected",
+        "Expired",
+      ]);
+      for (const id of memory.datanets.keys()) expect(state.reputation.get(id)).to.deep.equal(memory.reputation(id));
+
+      const ledgers = await SettlementClient.connect(await settlement.getAddress(), payer);
+      const check = await ledgers.verifyLedger(1n, fromBlock);
+      expect(check.valid).to.equal(true);
+      expect(await ledgerFromIndex(database.db, 1n)).to.deep.equal(check.onchain);
+      expect(await settlementsFromIndex(database.db, 1n)).to.deep.equal(await ledgers.settlements(1n, fromBlock));
+
+      const pool = await StakingClient.connect(await staking.getAddress(), sam);
+      const staked = await stakingStateFromIndex(database.db);
+      expect(staked.totalStaked).to.equal(await pool.totalStaked());
+      expect(staked.principal).to.equal(await pool.principal());
+      for (const staker of [sam, tia]) {
+        expect(staked.positions.get(staker.address.toLowerCase())).to.deep.equal(await pool.position(staker.address));
+      }
+
+      const roots = await database.db.selectFrom("reward_roots").select("action").orderBy("block_number").execute();
+      expect(roots.map((r) => r.action)).to.deep.equal(["proposed", "revoked", "proposed", "accepted"]);
+      const claimed = await database.db
+        .selectFrom("claims")
+        .select((eb) => eb.fn.sum<string>("amount").as("total"))
+        .executeTakeFirstOrThrow();
+      expect(BigInt(claimed.total)).to.equal(await rewards.totalClaimed());
+    });
+
+    it("changes nothing when it syncs again or writes the same blocks again", async function () {
+      const { contracts } = await loadFixture(indexerFixture);
+      const { database, indexer } = await indexed(contracts);
+      await indexer.sync();
+      const first = await contentsOf(database.db);
+      expect((await indexer.sync()).events).to.equal(0);
+      expect(await contentsOf(database.db)).to.deep.equal(first);
+      // Forget the cursor: every range is read and written again over the rows already there.
+      await database.db.deleteFrom("indexer_cursor").execute();
+      expect((await indexer.sync()).events).to.be.greaterThan(0);
+      expect(await contentsOf(database.db)).to.deep.equal(first);
+    });
+
+    it("resumes from its cursor as blocks are added and ends where a fresh sync does", async function () {
+      const { contracts, midBlock, payments } = await loadFixture(indexerFixture);
+      const { database, indexer } = await indexed(contracts, { batchSize: 7 });
+      expect((await indexer.sync({ toBlock: midBlock })).lastBlock).to.equal(midBlock);
+      expect(await database.db.selectFrom("settlements").selectAll().execute()).to.deep.equal([]);
+      await indexer.sync();
+      await payments.settle({ modelId: 1n, calls: 5n, logRoot: ethers.id("later"), logURI: "ipfs://later" });
+      const progress: number[] = [];
+      const resumed = await indexer.sync({ onProgress: (p) => progress.push(p.toBlock) });
+      expect(resumed.events).to.be.within(3, 4);
+      expect(progress).to.deep.equal([await ethers.provider.getBlockNumber()]);
+
+      const fresh = await indexed(contracts);
+      await fresh.indexer.sync();
+      expect(await contentsOf(database.db)).to.deep.equal(await contentsOf(fresh.database.db));
+    });
+
+    it("leaves the last `confirmations` blocks for a later sync", async function () {
+      const { contracts } = await loadFixture(indexerFixture);
+      const { database, indexer } = await indexed(contracts, { confirmations: 3 });
+      const head = await ethers.provider.getBlockNumber();
+      expect((await indexer.sync()).lastBlock).to.equal(head - 3);
+      // The timelock's deployment and its scheduled call are the fixture's last blocks.
+      const scheduled = database.db.selectFrom("governance_events").selectAll().where("event", "=", "CallScheduled");
+      expect(await scheduled.execute()).to.deep.equal([]);
+      await mine(3);
+      expect((await indexer.sync()).lastBlock).to.equal(head);
+      expect(await scheduled.execute()).to.have.length(1);
+    });
+
+    it("retries failed requests with back-off and ends with the same tables", async function () {
+      const { contracts } = await loadFixture(indexerFixture);
+      const clean = await indexed(contracts);
+      await clean.indexer.sync();
+      const provider = flaky(ethers.provider, 4);
+      const retried = await indexed(contracts, { provider, retryDelayMs: 1, batchSize: 50 });
+      await retried.indexer.sync();
+      expect(provider.failed()).to.equal(4);
+      expect(await contentsOf(retried.database.db)).to.deep.equal(await contentsOf(clean.database.db));
+    });
+
+    it("gives up after its attempts with an error naming the endpoint and the blocks", async function () {
+      const { contracts, fromBlock } = await loadFixture(indexerFixture);
+      const provider = flaky(ethers.provider, 1_000);
+      const { indexer } = await indexed(contracts, { provider, attempts: 3, retryDelayMs: 1, url: "http://node.test" });
+      const down = await rejection(indexer.sync(), IndexerRpcError);
+      expect(down.shortMessage).to.equal("eth_blockNumber at http://node.test failed 3 times.");
+      expect(provider.failed()).to.equal(3);
+
+      const failing = onGetLogs(ethers.provider, () => Promise.reject(new Error("ECONNRESET")));
+      const second = await indexed(contracts, { provider: failing, attempts: 2, retryDelayMs: 1, url: "http://n" });
+      const error = await rejection(second.indexer.sync(), IndexerRpcError);
+      expect(error.fromBlock).to.equal(fromBlock);
+      expect(error.shortMessage).to.match(
+        new RegExp(`^eth_getLogs \\(blocks ${fromBlock}–\\d+\\) at http://n failed 2 times\\.$`),
+      );
+    });
+
+    it("halves the block range while the node refuses it and indexes the same rows", async function () {
+      const { contracts } = await loadFixture(indexerFixture);
+      const clean = await indexed(contracts);
+      await clean.indexer.sync();
+      let refused = 0;
+      const provider = onGetLogs(ethers.provider, (filter, send) => {
+        if (Number(filter.toBlock) - Number(filter.fromBlock) + 1 <= 5) return send();
+        refused += 1;
+        return Promise.reject(new Error("query returned more than 10000 results; limit the range to 5 blocks"));
+      });
+      const narrowed = await indexed(contracts, { provider, batchSize: 64 });
+      await narrowed.indexer.sync();
+      expect(refused).to.be.greaterThan(0);
+      expect(await contentsOf(narrowed.database.db)).to.deep.equal(await contentsOf(clean.database.db));
+    });
+
+    it("refuses a database that holds another deployment's events", async function () {
+      const { contracts } = await loadFixture(indexerFixture);
+      const { database, indexer } = await indexed({ datanets: contracts.datanets });
+      await indexer.sync();
+      const other = new ProtocolIndexer({
+        provider: ethers.provider,
+        db: database,
+        contracts: { datanets: { address: contracts.models!.address } },
+      });
+      const error = await rejection(other.sync(), InvalidInputError);
+      expect(error.message).to.contain("another deployment's events");
+    });
+
+    it("rewinds a reorganised chain to the fork point and ends with the tables of a fresh sync", async function () {
+      const node = await startHardhatNode();
+      try {
+        // No response cache: the chain changes under the same block numbers.
+        const provider = new JsonRpcProvider(node.url, 31337, { staticNetwork: true, cacheTimeout: -1 });
+        const d = await deployWithModel(node.provider, 1_000n);
+        const { contracts, owner } = d;
+        const payments = await SettlementClient.connect(await d.settlement.getAddress(), d.payer);
+        const settle = (tag: string) =>
+          payments.settle({ modelId: 1n, calls: 1n, logRoot: ethers.id(tag), logURI: `ipfs://${tag}` });
+        await settle("before the fork");
+
+        const snapshot = await provider.send("evm_snapshot", []);
+        for (const tag of ["branch A 1", "branch A 2", "branch A 3"]) await settle(tag);
+        await (await d.datanets.connect(owner).setDatanetURI(1n, "ipfs://branch-A")).wait();
+        const database = await open();
+        const indexer = new ProtocolIndexer({ provider, db: database, contracts, confirmations: 0 });
+        await indexer.sync();
+        expect((await settlementsFromIndex(database.db)).map((s) => s.logURI)).to.have.length(4);
+
+        await provider.send("evm_revert", [snapshot]);
+        for (const tag of ["branch B 1", "branch B 2"]) await settle(tag);
+        await provider.send("hardhat_mine", ["0x5"]);
+        const result = await indexer.sync();
+        expect(result.rewinds).to.have.length(1);
+        expect(result.lastBlock).to.equal(await provider.getBlockNumber());
+        expect((await settlementsFromIndex(database.db)).map((s) => s.logURI)).to.deep.equal([
+          "ipfs://before the fork",
+          "ipfs://branch B 1",
+          "ipfs://branch B 2",
+        ]);
+        expect(await database.db.selectFrom("datanet_uri_updates").selectAll().execute()).to.deep.equal([]);
+
+        const fresh = await open();
+        await new ProtocolIndexer({ provider, db: fresh, contracts, confirmations: 0 }).sync();
+        expect(await contentsOf(database.db)).to.deep.equal(await contentsOf(fresh.db));
+        for (const block of await database.db.selectFrom("indexed_blocks").selectAll().execute()) {
+          expect((await provider.getBlock(block.number))?.hash?.toLowerCase()).to.equal(block.hash);
+        }
+        provider.destroy();
+      } finally {
+        await node.stop();
+      }
+    });
+  });
+}
