@@ -104,6 +104,8 @@ export interface ProtocolDeployment {
   /** Owns the parameters when `governance` was asked for. */
   timelock?: TimelockController;
   governor?: OpenGovernor;
+  /** The block each contract was deployed in, by name, when {@link deployProtocol} deployed it: where indexers start. */
+  blocks?: Record<string, number>;
 }
 
 /** {@link DeployProtocolOptions} with every default filled in for one deployer; `genesis` may stay open. */
@@ -294,8 +296,14 @@ export async function deployProtocol(
   options: DeployProtocolOptions = {},
 ): Promise<ProtocolDeployment> {
   const resolved = resolveProtocolOptions(await deployer.getAddress(), options);
-  const addresses = await runSteps(deployer, protocolSteps(resolved), { addresses: givenAddresses(resolved) });
-  return connectProtocol(deployer, addresses, resolved);
+  const blocks: Record<string, number> = {};
+  const addresses = await runSteps(deployer, protocolSteps(resolved), {
+    addresses: givenAddresses(resolved),
+    onMined: (record) => {
+      if (record.address !== undefined) blocks[record.name] = record.block;
+    },
+  });
+  return { ...(await connectProtocol(deployer, addresses, resolved)), blocks };
 }
 
 /**

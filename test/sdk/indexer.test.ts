@@ -183,14 +183,13 @@ async function historyFixture() {
   await clients.v2.vote(d1, contestedHash, true);
   await clients.outsider.vote(d1, contestedHash, true);
 
-  const deployment = await ethers.provider.getTransactionReceipt(datanets.deploymentTransaction()!.hash);
   return {
     ...f,
     heir,
     erin,
     datanetIds: [d1, d2, d3],
     submitted,
-    deploymentBlock: deployment!.blockNumber,
+    deploymentBlock: f.blocks!.datanets,
     lastBlock: await ethers.provider.getBlockNumber(),
   };
 }
