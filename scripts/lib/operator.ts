@@ -121,6 +121,71 @@ export function indexedContractsOf(deployment: ProtocolDeploymentFile): IndexedC
   return contracts;
 }
 
+/** Where a network's files are and how its index follows the chain. */
+export interface NetworkSettings {
+  name: string;
+  connection: Connection;
+  deployment: ProtocolDeploymentFile;
+  deploymentPath: string;
+  /** The folder of the index database (PGlite, `<data>/index`) unless DATABASE_URL is set. */
+  dataDir: string;
+  /** The content folder; default `data/content` (or CONTENT_GATEWAY). */
+  contentDir?: string;
+  confirmations: number;
+  /** Where epochs are written; default `epochs/<name>`. */
+  epochsDir?: string;
+}
+
+/**
+ * The network of `settings` with its index database opened (and migrated), its indexer and its content store: what
+ * the commands get from {@link openNetwork}, and the demo from the embedded chain's provider.
+ */
+export async function networkOf(settings: NetworkSettings): Promise<OperatorNetwork> {
+  const { connection, deployment, deploymentPath } = settings;
+  const index = await openIndexDatabase(process.env.DATABASE_URL ? {} : { dataDir: join(settings.dataDir, "index") });
+  const indexer = new ProtocolIndexer({
+    provider: connection.provider,
+    db: index,
+    contracts: indexedContractsOf(deployment),
+    confirmations: settings.confirmations,
+    url: connection.url,
+  });
+  const store = contentStoreFromEnv(settings.contentDir === undefined ? {} : { dir: settings.contentDir });
+  const address = (name: string) => {
+    const contract = deployment.contracts[name];
+    if (!contract) throw new CommandError(`${deploymentPath} has no ${name} contract.`);
+    return contract.address;
+  };
+  return {
+    name: settings.name,
+    connection,
+    deployment,
+    deploymentPath,
+    index,
+    indexer,
+    store,
+    epochsDir: settings.epochsDir ?? join(ROOT, "epochs", settings.name),
+    address,
+    async sync() {
+      let bar: ReturnType<typeof progress> | undefined;
+      try {
+        return await indexer.sync({
+          onProgress: (p) => {
+            const start = indexer.startBlock;
+            bar ??= progress(`Indexing blocks to ${p.targetBlock}`, Math.max(1, p.targetBlock - start + 1));
+            bar.update(p.toBlock - start + 1);
+          },
+        });
+      } finally {
+        bar?.stop();
+      }
+    },
+    async close() {
+      await index.close();
+    },
+  };
+}
+
 /**
  * Connects to `choice`'s network: the node (checked within the timeout), the deployment file (its chain id must be
  * the node's, and each contract must have code), the index database (migrated) and the content store.
@@ -148,48 +213,13 @@ export async function openNetwork(context: CommandContext, choice: NetworkChoice
       );
     }
   }
-  const dataDir = choice.data ?? join(ROOT, "data", choice.network);
-  const index = await openIndexDatabase(process.env.DATABASE_URL ? {} : { dataDir: join(dataDir, "index") });
-  const indexer = new ProtocolIndexer({
-    provider: connection.provider,
-    db: index,
-    contracts: indexedContractsOf(deployment),
-    confirmations: choice.confirmations,
-    url,
-  });
-  const store = contentStoreFromEnv(choice.content === undefined ? {} : { dir: choice.content });
-  const address = (name: string) => {
-    const contract = deployment.contracts[name];
-    if (!contract) throw new CommandError(`${deploymentPath} has no ${name} contract.`);
-    return contract.address;
-  };
-  return {
+  return networkOf({
     name: choice.network,
     connection,
     deployment,
     deploymentPath,
-    index,
-    indexer,
-    store,
-    epochsDir: join(ROOT, "epochs", choice.network),
-    address,
-    async sync() {
-      let bar: ReturnType<typeof progress> | undefined;
-      try {
-        const result = await indexer.sync({
-          onProgress: (p) => {
-            const start = indexer.startBlock;
-            bar ??= progress(`Indexing blocks to ${p.targetBlock}`, Math.max(1, p.targetBlock - start + 1));
-            bar.update(p.toBlock - start + 1);
-          },
-        });
-        return result;
-      } finally {
-        bar?.stop();
-      }
-    },
-    async close() {
-      await index.close();
-    },
-  };
+    dataDir: choice.data ?? join(ROOT, "data", choice.network),
+    contentDir: choice.content,
+    confirmations: choice.confirmations,
+  });
 }
