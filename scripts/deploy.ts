@@ -384,6 +384,123 @@ async function printPlan(
   );
 }
 
+/** Where {@link deployTo} deploys, and how it reports. */
+export interface DeployTarget {
+  /** The network's name, recorded in the file. */
+  network: string;
+  connection: Connection;
+  signer: Signer;
+  /** The deployment file to write, or to resume when `resume`. */
+  path: string;
+  /** Resume (or leave alone) the file at `path` when there is one; false: start afresh (the embedded chain). */
+  resume: boolean;
+  info: (line: string) => void;
+}
+
+/**
+ * Deploys the protocol with `asked`'s options to `target`, one recorded step at a time (what `npm run deploy` does
+ * once it has its node and signer): resumes an incomplete file, does nothing to a complete one, and returns the
+ * file as it is at the end (undefined on a dry run, which prints the plan and sends nothing).
+ */
+export async function deployTo(
+  target: DeployTarget,
+  asked: DeployProtocolOptions,
+  { dryRun = false }: { dryRun?: boolean } = {},
+): Promise<ProtocolDeploymentFile | undefined> {
+  const { connection, signer, path } = target;
+  const deployerAddress = await signer.getAddress();
+  const existing = target.resume && existsSync(path) ? await readDeployment(path) : undefined;
+  if (asked.governance && asked.admin !== undefined && asked.admin !== deployerAddress) {
+    throw new UsageError(
+      `--admin ${asked.admin} with --governance: the signer holds the admin role until it hands it to the timelock; leave --admin out.`,
+    );
+  }
+  const genesis =
+    asked.genesis ??
+    (existing
+      ? BigInt(existing.parameters.genesis)
+      : BigInt((await connection.provider.getBlock("latest"))!.timestamp));
+  let resolved: ResolvedProtocolOptions;
+  try {
+    resolved = resolveProtocolOptions(deployerAddress, { ...asked, genesis });
+  } catch (error) {
+    const message = (error as Error).message.replace(/^deployProtocol: /, "");
+    throw new UsageError(
+      message.includes("same key")
+        ? `the attestor and the guardian would be one key (${asked.attestor ?? deployerAddress}): give --guardian ` +
+            "(and --attestor) as two keys; both default to the signer."
+        : message.split(". ")[0] + ".",
+    );
+  }
+  const settings = recordedSettings(resolved);
+  const steps = protocolSteps(resolved);
+  if (existing) await checkResumable(existing, path, connection, deployerAddress, settings, steps);
+  if (existing?.completedAt) {
+    console.log(`Nothing to do: ${path} is complete (${existing.steps.length} transactions, ${existing.completedAt}).`);
+    return existing;
+  }
+  const done = existing?.steps.length ?? 0;
+  if (dryRun) {
+    await printPlan(connection, steps, done, resolved, signer);
+    console.log("Dry run: nothing was sent.");
+    return undefined;
+  }
+
+  const file: ProtocolDeploymentFile = existing ?? {
+    format: DEPLOYMENT_FILE_FORMAT,
+    network: target.network,
+    chainId: Number(connection.chainId),
+    deployer: deployerAddress,
+    gitCommit: gitCommit(),
+    startedAt: new Date().toISOString(),
+    completedAt: null,
+    ...settings,
+    contracts: {},
+    steps: [],
+  };
+  if (resolved.openToken && !file.contracts.open) {
+    const code = await connection.provider.getCode(resolved.openToken);
+    file.contracts.open = {
+      contract: "OpenToken",
+      address: resolved.openToken,
+      block: null,
+      txHash: null,
+      abiHash: abiHash(OpenToken__factory.abi),
+      codeHash: keccak256(code),
+    };
+  }
+  await mkdir(dirname(path), { recursive: true });
+  target.info(done > 0 ? `Resuming ${path} after step ${done} of ${steps.length}.` : `Recording to ${path}.`);
+  const exitAfter = Number(process.env[EXIT_AFTER_STEPS] ?? Infinity);
+  const addresses = await runSteps(signer, steps, {
+    addresses: Object.fromEntries(Object.entries(file.contracts).map(([name, c]) => [name, c.address])),
+    done,
+    onSent: async (step, txHash) => {
+      file.steps.push({ name: step.name, txHash, status: "sent" });
+      await writeAtomically(path, file);
+    },
+    onMined: async (record) => {
+      await recordMined(file, steps, connection, record);
+      await writeAtomically(path, file);
+      target.info(
+        `${file.steps.length}/${steps.length} ${record.name}${record.address ? ` ${record.address}` : ""} (block ${record.block})`,
+      );
+      if (file.steps.length >= exitAfter) process.kill(process.pid, "SIGKILL");
+    },
+  });
+  await connectProtocol(signer, addresses, resolved);
+  file.roles.timelock = addresses.timelock ?? null;
+  file.completedAt = new Date().toISOString();
+  await writeAtomically(path, file);
+  printTable(
+    `Deployed on chain ${connection.chainId}, recorded in ${path}`,
+    ["Contract", "Address", "Block"],
+    Object.entries(file.contracts).map(([name, c]) => [`${name} (${c.contract})`, c.address, c.block ?? "given"]),
+    [2],
+  );
+  return file;
+}
+
 /** `npm run deploy`: see --help. */
 export const deployCommand: Command<DeployOptions> = {
   name: "deploy",
@@ -517,98 +634,17 @@ export const deployCommand: Command<DeployOptions> = {
     const deployerAddress = await signer.getAddress();
     if (o["open-token"]) await expectContract(connection, o["open-token"], "ERC-20 token", "--open-token");
 
-    const path = o.deployment ?? join(ROOT, "deployments", `${o.network}.json`);
-    const existing = !embedded && existsSync(path) ? await readDeployment(path) : undefined;
-    const asked = protocolOptions(o);
-    if (asked.governance && asked.admin !== undefined && asked.admin !== deployerAddress) {
-      throw new UsageError(
-        `--admin ${asked.admin} with --governance: the signer holds the admin role until it hands it to the timelock; leave --admin out.`,
-      );
-    }
-    const genesis =
-      asked.genesis ??
-      (existing
-        ? BigInt(existing.parameters.genesis)
-        : BigInt((await connection.provider.getBlock("latest"))!.timestamp));
-    let resolved: ResolvedProtocolOptions;
-    try {
-      resolved = resolveProtocolOptions(deployerAddress, { ...asked, genesis });
-    } catch (error) {
-      const message = (error as Error).message.replace(/^deployProtocol: /, "");
-      throw new UsageError(
-        message.includes("same key")
-          ? `the attestor and the guardian would be one key (${asked.attestor ?? deployerAddress}): give --guardian ` +
-              "(and --attestor) as two keys; both default to the signer."
-          : message.split(". ")[0] + ".",
-      );
-    }
-    const settings = recordedSettings(resolved);
-    const steps = protocolSteps(resolved);
-    if (existing) await checkResumable(existing, path, connection, deployerAddress, settings, steps);
-    if (existing?.completedAt) {
-      console.log(
-        `Nothing to do: ${path} is complete (${existing.steps.length} transactions, ${existing.completedAt}).`,
-      );
-      return;
-    }
-    const done = existing?.steps.length ?? 0;
-    if (o["dry-run"]) {
-      await printPlan(connection, steps, done, resolved, signer);
-      console.log("Dry run: nothing was sent.");
-      return;
-    }
-
-    const file: ProtocolDeploymentFile = existing ?? {
-      format: DEPLOYMENT_FILE_FORMAT,
-      network: o.network,
-      chainId: Number(connection.chainId),
-      deployer: deployerAddress,
-      gitCommit: gitCommit(),
-      startedAt: new Date().toISOString(),
-      completedAt: null,
-      ...settings,
-      contracts: {},
-      steps: [],
-    };
-    if (resolved.openToken && !file.contracts.open) {
-      const code = await connection.provider.getCode(resolved.openToken);
-      file.contracts.open = {
-        contract: "OpenToken",
-        address: resolved.openToken,
-        block: null,
-        txHash: null,
-        abiHash: abiHash(OpenToken__factory.abi),
-        codeHash: keccak256(code),
-      };
-    }
-    await mkdir(dirname(path), { recursive: true });
-    context.info(done > 0 ? `Resuming ${path} after step ${done} of ${steps.length}.` : `Recording to ${path}.`);
-    const exitAfter = Number(process.env[EXIT_AFTER_STEPS] ?? Infinity);
-    const addresses = await runSteps(signer, steps, {
-      addresses: Object.fromEntries(Object.entries(file.contracts).map(([name, c]) => [name, c.address])),
-      done,
-      onSent: async (step, txHash) => {
-        file.steps.push({ name: step.name, txHash, status: "sent" });
-        await writeAtomically(path, file);
+    await deployTo(
+      {
+        network: o.network,
+        connection,
+        signer,
+        path: o.deployment ?? join(ROOT, "deployments", `${o.network}.json`),
+        resume: !embedded,
+        info: (line) => context.info(line),
       },
-      onMined: async (record) => {
-        await recordMined(file, steps, connection, record);
-        await writeAtomically(path, file);
-        context.info(
-          `${file.steps.length}/${steps.length} ${record.name}${record.address ? ` ${record.address}` : ""} (block ${record.block})`,
-        );
-        if (file.steps.length >= exitAfter) process.kill(process.pid, "SIGKILL");
-      },
-    });
-    await connectProtocol(signer, addresses, resolved);
-    file.roles.timelock = addresses.timelock ?? null;
-    file.completedAt = new Date().toISOString();
-    await writeAtomically(path, file);
-    printTable(
-      `Deployed on chain ${connection.chainId}, recorded in ${path}`,
-      ["Contract", "Address", "Block"],
-      Object.entries(file.contracts).map(([name, c]) => [`${name} (${c.contract})`, c.address, c.block ?? "given"]),
-      [2],
+      protocolOptions(o),
+      { dryRun: o["dry-run"] },
     );
   },
 };
