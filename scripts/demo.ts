@@ -618,7 +618,7 @@ async function main(): Promise<void> {
   );
 
   // Two sample inferences and why they were credited.
-  const eligibleDocs = input.contributions.map((c) => ({ id: c.id, text: c.text }));
+  const eligibleDocs = input.contributions.map((c) => ({ id: c.id, text: c.text! }));
   const spanIndex = buildSpanIndex(eligibleDocs);
   const records = epochReport.settlements.flatMap((s) =>
     s.records.map((r) => ({ ...r, modelId: s.modelId, paid: BigInt(s.paid), settlementCalls: BigInt(s.calls) })),

@@ -115,7 +115,7 @@ function makeEpoch(
     for (let r = from; r < Math.min(recordCount, from + RECORDS_PER_SETTLEMENT); r++) {
       const parts: string[] = [];
       for (let q = 0; q < 4; q++) {
-        const source = contributions[Math.floor(random() * contributions.length)].text.split(" ");
+        const source = contributions[Math.floor(random() * contributions.length)].text!.split(" ");
         const length = 42 + Math.floor(random() * 16);
         const at = Math.floor(random() * Math.max(1, source.length - length));
         parts.push(`zq${r}n${q}`, source.slice(at, at + length).join(" "));

@@ -12,6 +12,7 @@ export * from "./clients/stakingClient";
 export * from "./rewards/allocate";
 export * from "./rewards/rewardTree";
 export * from "./models/types";
+export * from "./models/card";
 export { ProvenanceMismatchError } from "./models/provenance";
 export type {
   DatanetRefCheck,

@@ -45,7 +45,7 @@ export interface DraftContribution {
 }
 
 /** The drafts as epoch contributions, numbered per Datanet in draft order, each hashed with {@link sha256}. */
-export function indexedContributions(drafts: readonly DraftContribution[]): EpochContribution[] {
+export function indexedContributions(drafts: readonly DraftContribution[]): (EpochContribution & { text: string })[] {
   const indexIn = new Map<bigint, number>();
   return drafts.map((d, position) => {
     const index = (indexIn.get(d.datanetId) ?? 0) + 1;

@@ -1,6 +1,6 @@
 import { ContentUnavailableError, InvalidInputError, StoredContentMismatchError } from "../errors";
 import { cidFromContentHash } from "./hash";
-import { cidOfUri } from "./store";
+import { checkStoredContent, cidOfUri } from "./store";
 import type { ContentStore } from "./store";
 
 /** A contribution as the registry's events give it: its id, the URI it was submitted with, its content hash. */
@@ -34,7 +34,8 @@ async function fetchItem(store: ContentStore, cid: string, item: string): Promis
   }
   if (bytes === undefined)
     throw new ContentUnavailableError(cid, "missing", `content ${cid} is not in the store.`, { item });
-  return bytes;
+  // Whatever the store promises, the caller gets only the bytes the CID names.
+  return checkStoredContent(cid, bytes, { item });
 }
 
 /**
@@ -55,21 +56,28 @@ export async function fetchContribution(
 }
 
 /**
- * A settlement's inference log, fetched by the CID in its `logURI` and checked against it. It can be given to the
- * epoch as `fetchLog`: `(s) => fetchSettlementLog(store, s)`.
+ * The content an `ipfs://<cid>` URI (or a bare CID) names, fetched and checked against the CID; `item` says what it
+ * is in errors ("the card of model 3").
  * @throws ContentUnavailableError when the URI names no raw sha-256 CID (`not-addressed`), or the store does not have
- * the log or cannot be reached; StoredContentMismatchError when its bytes are not the log: each names the settlement
+ * the content or cannot be reached; StoredContentMismatchError when its bytes are not the content: each names `item`
  * and the CID (or the URI).
  */
-export async function fetchSettlementLog(store: ContentStore, settlement: SettlementLogRef): Promise<Uint8Array> {
-  const item = `the log of settlement ${settlement.id}`;
+export async function fetchContent(store: ContentStore, uri: string, item: string): Promise<Uint8Array> {
   let cid: string;
   try {
-    cid = cidOfUri(settlement.logURI);
+    cid = cidOfUri(uri);
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
-    const problem = `its URI "${settlement.logURI}" does not name a raw sha-256 CID.`;
+    const problem = `its URI "${uri}" does not name a raw sha-256 CID.`;
     throw new ContentUnavailableError(undefined, "not-addressed", problem, { item, cause: error });
   }
   return fetchItem(store, cid, item);
+}
+
+/**
+ * A settlement's inference log, fetched by the CID in its `logURI` and checked against it (see {@link fetchContent}).
+ * It can be given to the epoch as `fetchLog`: `(s) => fetchSettlementLog(store, s)`.
+ */
+export async function fetchSettlementLog(store: ContentStore, settlement: SettlementLogRef): Promise<Uint8Array> {
+  return fetchContent(store, settlement.logURI, `the log of settlement ${settlement.id}`);
 }

@@ -8,7 +8,7 @@ import { allocate } from "../rewards/allocate";
 import { buildRewardTree } from "../rewards/rewardTree";
 import { hashJson } from "./canonical";
 import { EPOCH_DEFAULTS, contributionsByDatanet, readEpochInput, versionContributions } from "./input";
-import type { EpochInput, ParsedContribution, ParsedInput, ParsedSettlement } from "./input";
+import type { AvailableContribution, EpochInput, ParsedContribution, ParsedInput, ParsedSettlement } from "./input";
 import { compare, compareBig } from "./order";
 import { EPOCH_REPORT_FORMAT, carriedOverBy } from "./report";
 import type {
@@ -45,7 +45,7 @@ export interface PreparedModel extends SettlementModel {
   /** `spans`, or the scorer the input names. */
   scorer: NonNullable<ParsedInput["models"][number]["scorer"]>;
   /** Eligible contributions in rule-3 order (acceptance, Datanet, index, id). */
-  eligible: ParsedContribution[];
+  eligible: AvailableContribution[];
   /** Contribution id → its cluster's representative id. */
   representativeOf: Map<string, string>;
   /**
@@ -68,6 +68,8 @@ export interface PreparedEpoch {
   /** By id. */
   settlements: ParsedSettlement[];
   contributionAt: Map<ParsedContribution, number>;
+  /** By id, the contributions of the models' versions whose content was unavailable, with the reason. */
+  unavailable: { id: string; reason: string }[];
 }
 
 /**
@@ -79,6 +81,8 @@ export interface PreparedEpoch {
  *    contributions 1..count are all given and fold into the version's digest (the registry's running digest).
  * 2. A model's eligible contributions are those of its Datanet versions, index ≤ count: a contribution accepted
  *    after the version earns nothing from that model.
+ *    A contribution given without its text (its bytes could not be fetched) earns nothing this epoch and is listed
+ *    in the report's `unavailable`; it still folds into its version's digest.
  * 3. Copies among them are clustered ({@link clusterContributions}); a cluster is credited to its earliest accepted
  *    member (by acceptedAt, then Datanet id, index, id) and document frequency counts clusters.
  * 4. Each settlement's log is read against its `logRoot` and `calls`. A settlement is excluded, and its whole pot
@@ -159,12 +163,13 @@ export function prepareEpoch(input: EpochInput): PreparedEpoch {
   const byDatanet = contributionsByDatanet(data.contributions);
   const contributionAt = new Map(data.contributions.map((c, i) => [c, i]));
   const models = new Map<bigint, PreparedModel>();
+  const unavailable = new Map<string, string>();
   const reportModels: EpochReportModel[] = [];
   const modelOrder = data.models
     .map((model, m) => ({ model, m }))
     .sort((a, b) => compareBig(a.model.modelId, b.model.modelId));
   for (const { model, m } of modelOrder) {
-    const eligible: ParsedContribution[] = [];
+    const eligible: AvailableContribution[] = [];
     const trainedOn: EpochReportDatanetVersion[] = [];
     const versions = model.trainedOn.map((v, t) => ({ v, t })).sort((a, b) => compareBig(a.v.datanetId, b.v.datanetId));
     const knn = model.scorer?.kind === "knn-shapley" ? model.scorer : undefined;
@@ -172,8 +177,11 @@ export function prepareEpoch(input: EpochInput): PreparedEpoch {
     const examples = knn ?? logistic;
     for (const { v, t } of versions) {
       const used = versionContributions(byDatanet.get(v.datanetId) ?? [], v, `models[${m}].trainedOn[${t}]`);
-      for (const c of used) eligible.push(c);
-      if (examples) used.forEach((c) => requireExample(c, `contributions[${contributionAt.get(c)}]`, m));
+      // A contribution whose content is unavailable keeps its place in the digest and scores nothing.
+      const available = used.filter((c): c is AvailableContribution => c.text !== undefined);
+      for (const c of used) if (c.unavailable !== undefined) unavailable.set(c.id, c.unavailable);
+      for (const c of available) eligible.push(c);
+      if (examples) available.forEach((c) => requireExample(c, `contributions[${contributionAt.get(c)}]`, m));
       trainedOn.push({
         datanetId: v.datanetId.toString(),
         version: v.version,
@@ -237,7 +245,15 @@ export function prepareEpoch(input: EpochInput): PreparedEpoch {
   }
 
   const settlements = [...data.settlements].sort((a, b) => compare(a.id, b.id));
-  return { data, options, reportModels, models, settlements, contributionAt };
+  return {
+    data,
+    options,
+    reportModels,
+    models,
+    settlements,
+    contributionAt,
+    unavailable: [...unavailable].sort(([a], [b]) => compare(a, b)).map(([id, reason]) => ({ id, reason })),
+  };
 }
 
 /** Rule 5's scorer of a model: what turns one record into contribution weights. */
@@ -478,6 +494,7 @@ export function finishEpoch(prepared: PreparedEpoch, tallies: readonly Settlemen
     models: prepared.reportModels,
     settlements,
     contributions,
+    ...(prepared.unavailable.length > 0 && { unavailable: prepared.unavailable }),
     datanets,
     accounts,
     carryOver: {

@@ -64,7 +64,13 @@ export interface EpochContribution {
    * must not decrease with `index` within a Datanet.
    */
   acceptedAt: number;
-  text: string;
+  /** The content, as submitted; left out when its bytes could not be fetched (then `unavailable` says why). */
+  text?: string;
+  /**
+   * Why the content could not be fetched, only without `text`: the contribution still folds into its version's digest
+   * but scores nothing this epoch, and the report lists it under `unavailable`.
+   */
+  unavailable?: string;
   /** The training example's features: required when a `knn-shapley` model uses the contribution. */
   features?: number[];
   /** The training example's class: required when a `knn-shapley` model uses the contribution. */
@@ -219,7 +225,8 @@ const INPUT_SCHEMA = z.strictObject({
       index: positiveInteger,
       attempt: positiveInteger.optional(),
       acceptedAt: z.number().int("must be an integer.").min(0, "must be ≥ 0."),
-      text: z.string(),
+      text: z.string().optional(),
+      unavailable: z.string().min(1, "must say why the content is unavailable.").optional(),
       features: features.optional(),
       label: label.optional(),
     }),
@@ -262,6 +269,8 @@ const INPUT_SCHEMA = z.strictObject({
 
 export type ParsedInput = Omit<z.output<typeof INPUT_SCHEMA>, "previous"> & { previous?: EpochReport | EpochReportV1 };
 export type ParsedContribution = ParsedInput["contributions"][number];
+/** A contribution whose content was given: the only kind that scores. */
+export type AvailableContribution = ParsedContribution & { text: string };
 export type ParsedSettlement = ParsedInput["settlements"][number];
 
 /**
@@ -308,6 +317,15 @@ export function readEpochInput(input: EpochInput): ParsedInput {
     (i) => `settlements[${i}].id`,
   );
   data.contributions.forEach((c, i) => {
+    if ((c.text === undefined) === (c.unavailable === undefined)) {
+      throw new InvalidEpochInputError(
+        `contributions[${i}].${c.text === undefined ? "text" : "unavailable"}`,
+        c.text === undefined
+          ? "is missing: give the content, or say why it is unavailable."
+          : "is only for a contribution without its text.",
+      );
+    }
+    if (c.text === undefined) return;
     const hash = sha256Hex(c.text);
     if (hash !== c.contentHash) {
       throw new ContributionContentMismatchError(

@@ -188,6 +188,11 @@ export interface EpochReport {
   /** By id, the contributions credited (amounts may round to 0). */
   contributions: EpochReportContribution[];
   /**
+   * By id, the contributions of the models' Datanet versions whose content could not be fetched: they scored nothing
+   * this epoch. Left out when there is none.
+   */
+  unavailable?: { id: string; reason: string }[];
+  /**
    * By Datanet id, every Datanet a model was trained on, with what its contributions earned and, when a classifier
    * flagged any, its harmful contributions (by id).
    */
@@ -341,6 +346,10 @@ const REPORT_SCHEMA = z.strictObject({
   contributions: z.array(
     z.strictObject({ id: idSchema, datanetId: decimalSchema, contributor: checksummedSchema, amount: decimalSchema }),
   ),
+  unavailable: z
+    .array(z.strictObject({ id: idSchema, reason: z.string().min(1, "must say why.") }))
+    .min(1, "is left out when empty.")
+    .optional(),
   datanets: z.array(
     z.strictObject({
       datanetId: decimalSchema,
@@ -470,6 +479,7 @@ function checkStructure(report: EpochReport): void {
     }
   });
   increasing(report.datanets, "datanets", "datanetId", byDecimal("datanetId"));
+  increasing(report.unavailable ?? [], "unavailable", "id", (a, b) => compare(a.id, b.id));
   const listed = report.datanets.map((d) => d.datanetId).join(",");
   const expected = [...trainedDatanets].sort((a, b) => compareBig(BigInt(a), BigInt(b))).join(",");
   if (listed !== expected) throw malformed("datanets", `lists [${listed}]; the models were trained on [${expected}].`);

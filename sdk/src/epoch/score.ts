@@ -91,7 +91,7 @@ export function spanScorer(
 export function checkExampleDimensions<C extends ScoredContribution>(
   eligible: readonly C[],
   m: number,
-  contributionAt: ReadonlyMap<C, number>,
+  contributionAt: ReadonlyMap<object, number>,
 ): number {
   const dimension = eligible[0].features!.length;
   for (const c of eligible) {
@@ -120,7 +120,7 @@ export function knnScorer<C extends ScoredContribution>(
   representativeOf: ReadonlyMap<string, string>,
   k: number,
   m: number,
-  contributionAt: ReadonlyMap<C, number>,
+  contributionAt: ReadonlyMap<object, number>,
 ): Scorer {
   const dimension = checkExampleDimensions(eligible, m, contributionAt);
   const representatives = eligible.filter((c) => representativeOf.get(c.id) === c.id);

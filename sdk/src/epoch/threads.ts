@@ -1,6 +1,6 @@
 import type { PreparedEpoch, PreparedModel } from "./attribute";
 import { buildScorer } from "./attribute";
-import type { ParsedSettlement } from "./input";
+import type { AvailableContribution, ParsedSettlement } from "./input";
 import type { Scorer } from "./score";
 import { tallySettlement } from "./settlements";
 import type { SettlementTally } from "./settlements";
@@ -64,7 +64,7 @@ export function tallyJob(data: EpochThreadData, job: TallyJob): TallyResult {
         {
           model: {
             ...m,
-            eligible: m.eligible as PreparedEpoch["data"]["contributions"],
+            eligible: m.eligible as AvailableContribution[],
             representativeOf: new Map(m.representativeOf),
             fallback: [],
           },

@@ -92,3 +92,27 @@ export class ContentStoreReadOnlyError extends InvalidInputError {
     this.gateway = gateway;
   }
 }
+
+/** A model card is not a `model-card-v1`: not JSON, a missing or unknown field. `path` names the field. */
+export class MalformedModelCardError extends InvalidInputError {
+  readonly path: string;
+
+  constructor(path: string, problem: string) {
+    super(`Model card, ${path}: ${problem}`, {
+      hint: 'A card is JSON: { "format": "model-card-v1", "name": …, "attribution": { "kind": "spans" } }.',
+    });
+    this.path = path;
+  }
+}
+
+/**
+ * Every item an epoch asked the content store for failed because the store could not be reached: the operator's own
+ * store is down. Nothing should be proposed until it is back (one party's missing item never raises this).
+ */
+export class ContentStoreUnreachableError extends ProtocolError {
+  constructor(message: string) {
+    super(message, {
+      hint: "Check the content folder (--content) or CONTENT_GATEWAY, then run again; nothing was proposed.",
+    });
+  }
+}

@@ -7,4 +7,5 @@ export * from "./textClassifier";
 export * from "./ngram";
 export * from "./spanCoverage";
 export * from "./modelFile";
+export * from "./examples";
 export * from "../gateway/gateway";

@@ -9,4 +9,5 @@ export * from "./epochThreads";
 export * from "./fileContentStore";
 export * from "./contentServer";
 export * from "./deployment";
+export * from "./epochInput";
 export * from "./indexer";

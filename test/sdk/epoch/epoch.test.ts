@@ -475,6 +475,41 @@ describe("attributeEpoch", function () {
       expect(serializeEpochReport(withLate)).to.equal(serializeEpochReport(withoutLate));
     });
 
+    it("gives nothing to a contribution whose content is unavailable, lists it, and keeps the version's digest", function () {
+      const { drafts, outputs } = quotingOutputs();
+      const input = scenario(drafts, outputs);
+      const quoted = outputs[0].quoted.keys().next().value as string;
+      const withheld = {
+        ...input,
+        contributions: input.contributions.map(({ text, ...c }) =>
+          c.id === quoted ? { ...c, unavailable: "content missing from the store" } : { ...c, text },
+        ),
+      };
+      const report = attributeEpoch(withheld);
+      expect(report.unavailable).to.deep.equal([{ id: quoted, reason: "content missing from the store" }]);
+      expect(report.contributions.map((c) => c.id)).to.not.include(quoted);
+      expect(report.accounts.reduce((sum, a) => sum + BigInt(a.amount), 0n) + BigInt(report.carryOver.total)).to.equal(
+        BigInt(report.pool),
+      );
+      expect(readEpochReport(JSON.parse(serializeEpochReport(report)))).to.deep.equal(report);
+      expect(attributeEpoch(input).unavailable).to.equal(undefined);
+
+      const both = {
+        ...withheld,
+        contributions: withheld.contributions.map((c) => ({ ...c, text: "x", unavailable: "y" })),
+      };
+      expect((catchError(() => attributeEpoch(both)) as InvalidEpochInputError).path).to.equal(
+        "contributions[0].unavailable",
+      );
+      const neither = {
+        ...withheld,
+        contributions: input.contributions.map((c) => ({ ...c, text: undefined })),
+      };
+      expect((catchError(() => attributeEpoch(neither)) as InvalidEpochInputError).path).to.equal(
+        "contributions[0].text",
+      );
+    });
+
     it("credits it from a model trained on a later version, and only from that model's settlement", function () {
       const input = scenario(
         [...drafts, ...late],
