@@ -1,27 +1,35 @@
 /**
- * The protocol end to end on Hardhat's in-process chain (no node, no keys): a Datanet of labelled mail (SpamAssassin
- * ham and spam, the label in the content) with eight contributors, one of whom relabels spam as ham; validators who
- * reject what they catch, slashed and refused submissions, an expired review; a published version verified from
- * events and the leaderboard; two real models trained by the SDK on that version (a spam classifier and an n-gram
- * text generator) and registered with their files' hashes; a gateway serving them, each batch's inference log stored
- * by CID and settled with its root; stakers claiming their share; Proof of Attribution from those logs, fee-weighted,
- * with the classifier's data value and the harmful contributions it flags; the sample attributions; an HTML report in
- * reports/; the epoch's contributor rewards claimed through a Merkle root.
+ * The protocol end to end, through the operator's code: deployed by `npm run deploy`'s steps (recorded in a
+ * deployment file), a Datanet of labelled mail (SpamAssassin ham and spam, the label in the content) with eight
+ * contributors, one of whom relabels spam as ham; validators who reject what they catch, slashed and refused
+ * submissions, an expired review; a published version verified from events and the leaderboard; two real models
+ * trained by the SDK on that version (a spam classifier and an n-gram text generator), each registered with its
+ * model card; every contribution, log, card and validation set in a content folder; a gateway serving the models,
+ * each batch's inference log stored by CID and settled with its root; stakers claiming their share; the chain indexed
+ * into PGlite; the epoch's input built from the index and the content folder alone, attributed (the classifier's
+ * data value and the harmful contributions it flags), its root proposed, accepted and claimed; the sample
+ * attributions; an HTML report in reports/.
  *
- *   npm run demo
+ *   npm run demo                          the embedded chain; its files in a temporary folder, removed at the end
+ *   npm run demo -- --network localhost   a `hardhat node`: leaves deployments/localhost.json, data/localhost/index,
+ *                                         data/content and epochs/localhost for the operator commands
+ *
+ * DEMO_ROOT moves where a node's files go (default: the repository).
  */
 import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { deployProtocol } from "../deploy/protocol";
-import { mkdir, writeFile } from "node:fs/promises";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { HttpNetworkConfig } from "hardhat/types";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { BrowserProvider, keccak256 } from "ethers";
 import {
   ContractRevertError,
-  MemoryContentStore,
+  MODEL_CARD_FORMAT,
   buildInferenceLog,
   buildSpanIndex,
-  denseOf,
-  hashedFeatures,
   validationSetHash,
   DatanetClient,
   DatanetIndexer,
@@ -34,15 +42,20 @@ import {
   rankContributors,
   readEpochReport,
   serializeEpochReport,
+  serializeModelCard,
   verifyEpochReport,
   verifyModelProvenance,
   type DatanetPolicy,
-  type EpochInput,
+  type ExampleEncoding,
+  type ModelCard,
 } from "../sdk/src";
+import { datanetStateFromIndex, epochInputFromChain, readDeployment } from "../sdk/src/node";
+import type { ProtocolDeploymentFile } from "../sdk/src/node";
 import {
   InferenceGateway,
   type SettledBatch,
   classifierAccuracy,
+  exampleOf,
   formatLabelled,
   mailBody,
   modelFileHash,
@@ -54,9 +67,21 @@ import {
   trainTextClassifier,
 } from "../sdk/src/ml";
 import { renderEpochHtml } from "../sdk/src/report";
+import {
+  DatanetRegistry__factory,
+  InferenceSettlement__factory,
+  ModelRegistry__factory,
+  OpenToken__factory,
+  RewardDistributor__factory,
+  StakingPool__factory,
+} from "../typechain-types";
 import { runClaim } from "./claim";
+import { deployTo } from "./deploy";
 import { epochViewOf } from "./lib/epochView";
 import { printTopContributors, runEpoch } from "./epoch";
+import type { Connection } from "./lib/cli";
+import { EMBEDDED_NETWORK, ROOT, networkOf } from "./lib/operator";
+import type { OperatorNetwork } from "./lib/operator";
 import { loadEmails, seededRandom, type Email } from "./lib/corpus";
 import { open, printTable, progress } from "./lib/ui";
 
@@ -73,6 +98,12 @@ const POLICY: DatanetPolicy = {
 };
 /** The classifier: hashed words, and its L2 penalty (the same in the epoch's influence scorer). */
 const CLASSIFIER = { dimension: 1024, l2: 0.1 };
+/** How the classifier's card says a contribution becomes its example: the label and the mail's hashed words. */
+const CLASSIFIER_EXAMPLES: ExampleEncoding = {
+  kind: "labelled-mail",
+  features: "hashed-words",
+  dimension: CLASSIFIER.dimension,
+};
 
 /**
  * Who contributes what: labelled mails, `spamShare` of them spam (correctly labelled); mallory relabels spam as ham,
@@ -88,6 +119,8 @@ const CONTRIBUTORS = [
   { name: "dennis", count: 6, spamShare: 0.5, relabel: 0 },
   { name: "mallory", count: 40, spamShare: 0, relabel: 0.6 },
 ];
+/** How long after an epoch's end its logs may still be published: the epoch is attributed after it. */
+const LOG_GRACE = 3600n;
 /** Validators catch a relabelled mail this often; the rest gets through, as it would. */
 const CATCH_RATE = 0.4;
 
@@ -101,6 +134,100 @@ interface Submitted {
   relabelled: boolean;
 }
 
+/** Where the demo keeps a network's files: the deployment file, the index database, the content folder, the epochs. */
+interface DemoFiles {
+  deploymentPath: string;
+  dataDir: string;
+  contentDir: string;
+  epochsDir: string;
+  /** The embedded chain's folder, removed at the end: its chain ends with the process. */
+  temporary?: string;
+}
+
+async function demoFiles(): Promise<DemoFiles> {
+  if (network.name === EMBEDDED_NETWORK) {
+    const dir = await mkdtemp(path.join(tmpdir(), "open-demo-"));
+    return {
+      deploymentPath: path.join(dir, "deployment.json"),
+      dataDir: dir,
+      contentDir: path.join(dir, "content"),
+      epochsDir: path.join(dir, "epochs"),
+      temporary: dir,
+    };
+  }
+  const root = process.env.DEMO_ROOT ?? ROOT;
+  return {
+    deploymentPath: path.join(root, "deployments", `${network.name}.json`),
+    dataDir: path.join(root, "data", network.name),
+    contentDir: path.join(root, "data", "content"),
+    epochsDir: path.join(root, "epochs", network.name),
+  };
+}
+
+/** The deployment at `files.deploymentPath` when the node still has its contracts (the code that was deployed). */
+async function liveDeployment(files: DemoFiles, connection: Connection): Promise<ProtocolDeploymentFile | undefined> {
+  const file = await readDeployment(files.deploymentPath).catch(() => undefined);
+  if (!file || BigInt(file.chainId) !== connection.chainId) return undefined;
+  for (const contract of Object.values(file.contracts)) {
+    const code = await connection.provider.getCode(contract.address);
+    if (code === "0x" || keccak256(code) !== contract.codeHash) return undefined;
+  }
+  return file;
+}
+
+/**
+ * The protocol on this network, deployed by the deploy command's steps: a node's deployment file is used (or
+ * resumed) while the node has its contracts; one from an earlier node is moved aside with the index and epochs
+ * made from it, and the protocol deployed afresh.
+ */
+async function deployedProtocol(
+  files: DemoFiles,
+  connection: Connection,
+  deployer: HardhatEthersSigner,
+  guardian: HardhatEthersSigner,
+): Promise<ProtocolDeploymentFile> {
+  if (!files.temporary && existsSync(files.deploymentPath)) {
+    const live = await liveDeployment(files, connection);
+    if (live?.completedAt) {
+      console.log(
+        `Using the deployment in ${path.relative(process.cwd(), files.deploymentPath)} (${live.completedAt}).`,
+      );
+      return live;
+    }
+    if (!live) {
+      const suffix = `stale-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+      const moved: string[] = [];
+      for (const from of [files.deploymentPath, path.join(files.dataDir, "index"), files.epochsDir]) {
+        if (!existsSync(from)) continue;
+        const to = from.endsWith(".json") ? from.replace(/\.json$/, `.${suffix}.json`) : `${from}.${suffix}`;
+        await rename(from, to);
+        moved.push(path.relative(process.cwd(), to));
+      }
+      console.log(
+        `Note: ${path.relative(process.cwd(), files.deploymentPath)} is a deployment whose contracts this node does ` +
+          `not have (an earlier node's); moved aside with what was made from it: ${moved.join(", ")}.`,
+      );
+    }
+  } else if (!files.temporary) {
+    // A fresh deployment: an index or epochs left without their deployment file belong to another one.
+    for (const from of [path.join(files.dataDir, "index"), files.epochsDir]) {
+      if (existsSync(from)) await rename(from, `${from}.stale-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+    }
+  }
+  const file = await deployTo(
+    {
+      network: network.name,
+      connection,
+      signer: deployer,
+      path: files.deploymentPath,
+      resume: !files.temporary,
+      info: () => undefined,
+    },
+    { guardian: guardian.address },
+  );
+  return file!;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const random = seededRandom(2024);
@@ -112,21 +239,33 @@ async function main(): Promise<void> {
   validators.forEach((v, i) => nameOf.set(v.address.toLowerCase(), `validator ${i + 1}`));
   const who = (address: string) => nameOf.get(address.toLowerCase()) ?? address;
 
-  console.log(`Embedded chain: ${network.name} (chain id ${(await ethers.provider.getNetwork()).chainId})`);
+  const embedded = network.name === EMBEDDED_NETWORK;
+  const provider = new BrowserProvider(network.provider);
+  const url = embedded ? "the embedded Hardhat chain" : (network.config as HttpNetworkConfig).url;
+  const connection: Connection = { provider, url, chainId: (await provider.getNetwork()).chainId };
+  console.log(`${embedded ? "Embedded chain" : `Node ${url}`}: ${network.name} (chain id ${connection.chainId})`);
+  const files = await demoFiles();
   // The treasury (deployer) attests the reward roots; a separate key guards them.
   const guardian = signers[signers.length - 1];
-  const {
-    open: token,
-    datanets,
-    rewards,
-    models,
-    staking,
-    settlement,
-  } = await deployProtocol(deployer, {
-    guardian: guardian.address,
+  const deployment = await deployedProtocol(files, connection, deployer, guardian);
+  const treasury = await ethers.getSigner(deployment.roles.treasury);
+  const attestor = await ethers.getSigner(deployment.roles.attestor);
+  const addressOf = (name: string) => deployment.contracts[name].address;
+  const token = OpenToken__factory.connect(addressOf("open"), treasury);
+  const datanets = DatanetRegistry__factory.connect(addressOf("datanets"), treasury);
+  const registry = addressOf("datanets");
+  const operator: OperatorNetwork = await networkOf({
+    name: network.name,
+    connection,
+    deployment,
+    deploymentPath: files.deploymentPath,
+    dataDir: files.dataDir,
+    contentDir: files.contentDir,
+    epochsDir: files.epochsDir,
+    // The demo mines every block itself; nothing reorganises them.
+    confirmations: 0,
   });
-  const registry = await datanets.getAddress();
-  console.log(`OPEN token ${await token.getAddress()}, Datanet registry ${registry}`);
+  const store = operator.store;
   for (const p of people) await (await token.transfer(p.address, ethers.parseEther("1000"))).wait();
 
   const emails = loadEmails();
@@ -169,6 +308,7 @@ async function main(): Promise<void> {
       const email = pick(isSpam ? spam : ham);
       const text = formatLabelled({ label: isSpam && !relabelled ? "spam" : "ham", mail: email.text });
       const r = await client.submit({ datanetId, content: text });
+      await store.put(text);
       submitted.push({
         contributor: people[i].address,
         contentHash: r.contentHash,
@@ -210,6 +350,7 @@ async function main(): Promise<void> {
   for (let k = 0; k < 3; k++) {
     const junk = Array.from({ length: 400 }, () => String.fromCharCode(33 + Math.floor(random() * 90))).join("");
     const r = await mallory.submit({ datanetId, content: junk });
+    await store.put(junk);
     submitted.push({
       contributor: people[CONTRIBUTORS.length - 1].address,
       contentHash: r.contentHash,
@@ -249,6 +390,7 @@ async function main(): Promise<void> {
   await ownerClient.reclaimBond(datanetId, left.contentHash);
   const lateMail = formatLabelled({ label: "ham", mail: pick(ham).text });
   const late = await linus.submit({ datanetId, content: lateMail });
+  await store.put(lateMail);
   submitted.push({
     contributor: people[2].address,
     contentHash: late.contentHash,
@@ -263,10 +405,13 @@ async function main(): Promise<void> {
   );
   console.log(`linus's next e-mail, a new UTC day later, was accepted.`);
 
-  // Version: an on-chain snapshot, then recomputed from events alone.
+  // Version: an on-chain snapshot, then recomputed from events alone; the chain so far indexed into the database.
   const version = await ownerClient.publishVersion(datanetId);
   const indexer = new DatanetIndexer(ethers.provider, registry);
   await indexer.sync();
+  await operator.sync();
+  const indexed = await datanetStateFromIndex(operator.index.db);
+  const contributionsOf = (id: bigint) => [...indexed.contributions.values()].filter((c) => c.datanetId === id);
   const check = await ownerClient.verifyVersion(datanetId, version.version, indexer);
   console.log(
     `\nVersion ${version.version}: ${version.count} accepted contributions, digest ${version.digest}` +
@@ -274,8 +419,8 @@ async function main(): Promise<void> {
   );
   if (!check.valid) throw new Error("The version could not be reproduced from events.");
 
-  // Leaderboard from the indexer, checked against the on-chain counters.
-  const rows = rankContributors(indexer.reputation(datanetId));
+  // Leaderboard from the index database, checked against the on-chain counters.
+  const rows = rankContributors(indexed.reputation.get(datanetId) ?? []);
   for (const row of rows) {
     const onchain = await ownerClient.reputation(datanetId, row.account);
     if (onchain.accepted !== row.accepted || onchain.rejected !== row.rejected) {
@@ -302,10 +447,11 @@ async function main(): Promise<void> {
 
   // Bonds: every OPEN the registry holds is a pending bond, someone's credit or the Datanet's treasury.
   const held = await token.balanceOf(registry);
-  const pending = indexer.contributionsOf(datanetId).filter((c) => c.status === "Pending");
+  const pending = [...indexed.contributions.values()].filter((c) => c.status === "Pending");
   const pendingBonds = pending.reduce((n, c) => n + c.bond, 0n);
-  const credits = [...indexer.bondCredits.values()].reduce((n, v) => n + v, 0n);
-  const treasury = await datanets.treasuryBalance(datanetId);
+  const credits = [...indexed.bondCredits.values()].reduce((n, v) => n + v, 0n);
+  let slashed = 0n;
+  for (const id of indexed.datanets.keys()) slashed += await datanets.treasuryBalance(id);
   printTable(
     "Bonds held by the registry",
     ["Pending bonds", "Refunded as credit", "Slashed to treasury", "Registry balance", "Balanced"],
@@ -313,9 +459,9 @@ async function main(): Promise<void> {
       [
         open(pendingBonds),
         open(credits),
-        open(treasury),
+        open(slashed),
         open(held),
-        held === pendingBonds + credits + treasury ? "✓" : "✗",
+        held === pendingBonds + credits + slashed ? "✓" : "✗",
       ],
     ],
   );
@@ -324,7 +470,7 @@ async function main(): Promise<void> {
   // hash; the classifier also commits to its validation set, which will decide who is called harmful.
   const textOf = new Map(submitted.map((s) => [s.contentHash, s.text]));
   const relabelledHashes = new Set(submitted.filter((s) => s.relabelled).map((s) => s.contentHash));
-  const accepted = indexer.contributionsOf(datanetId).filter((c) => c.status === "Accepted");
+  const accepted = contributionsOf(datanetId).filter((c) => c.status === "Accepted");
   const trainingSet = accepted
     .filter((c) => c.acceptedIndex! <= version.count)
     .map((c) => parseLabelled(textOf.get(c.contentHash)!));
@@ -343,7 +489,9 @@ async function main(): Promise<void> {
   );
   const heldOutHam = testMails.filter((m) => !m.spam).map((m) => mailBody(m.text));
   const validation = {
-    features: validationMails.map((m) => denseOf(hashedFeatures(m.text, CLASSIFIER), CLASSIFIER.dimension)),
+    features: validationMails.map(
+      (m) => exampleOf(formatLabelled({ label: m.spam ? "spam" : "ham", mail: m.text }), CLASSIFIER_EXAMPLES).features,
+    ),
     labels: validationMails.map((m) => (m.spam ? 1 : 0)),
   };
   const validationHash = validationSetHash(validation);
@@ -379,11 +527,41 @@ async function main(): Promise<void> {
   ];
   nameOf.set(developer.address.toLowerCase(), "model developer");
   stakers.forEach((s) => nameOf.set(s.signer.address.toLowerCase(), `staker ${s.name}`));
-  const modelClient = await ModelClient.connect(await models.getAddress(), developer);
+  const modelClient = await ModelClient.connect(addressOf("models"), developer);
   const prices = { classifier: ethers.parseEther("0.5"), generator: ethers.parseEther("2") };
-  const register = (name: string, adapterHash: string, trainingConfig: unknown, pricePerCall: bigint) =>
+  // Each model's URI names its card in the content folder: how an epoch attributes its inferences (the classifier's
+  // influence on its validation set, stored beside it; the generator's matched spans) and how a contribution becomes
+  // one of the classifier's examples.
+  const validationURI = (await store.put(JSON.stringify(validation))).uri;
+  const cards: Record<"classifier" | "generator", ModelCard> = {
+    classifier: {
+      format: MODEL_CARD_FORMAT,
+      name: "spam classifier",
+      description: `logistic regression on ${CLASSIFIER.dimension} hashed words`,
+      attribution: {
+        kind: "logistic-influence",
+        l2: CLASSIFIER.l2,
+        validationURI,
+        validationHash,
+        examples: CLASSIFIER_EXAMPLES,
+      },
+    },
+    generator: {
+      format: MODEL_CARD_FORMAT,
+      name: "text generator",
+      description: "word trigrams, Kneser–Ney",
+      attribution: { kind: "spans" },
+    },
+  };
+  const register = async (
+    name: string,
+    card: ModelCard,
+    adapterHash: string,
+    trainingConfig: unknown,
+    pricePerCall: bigint,
+  ) =>
     modelClient.registerModel({
-      uri: `ipfs://bafkrei-${name}`,
+      uri: (await store.put(serializeModelCard(card))).uri,
       spec: {
         baseModel: name,
         adapterKind: "Full",
@@ -395,12 +573,14 @@ async function main(): Promise<void> {
     });
   const { modelId: classifierId } = await register(
     "spam-classifier",
+    cards.classifier,
     modelFileHash(classifier),
     { ...CLASSIFIER, validationHash },
     prices.classifier,
   );
   const { modelId: generatorId } = await register(
     "mail-trigrams",
+    cards.generator,
     modelFileHash(generator),
     { order: 3 },
     prices.generator,
@@ -416,7 +596,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const pool = await StakingClient.connect(await staking.getAddress(), deployer);
+  const pool = await StakingClient.connect(addressOf("staking"), treasury);
   for (const s of stakers) {
     await (await token.transfer(s.signer.address, s.stake)).wait();
     await pool.connect(s.signer).stake(s.stake);
@@ -427,8 +607,7 @@ async function main(): Promise<void> {
 
   // The gateway serves both models: held-out mails to classify, prompts (the first words of held-out ham) to
   // complete. Every 40 records it stores the batch's log by CID and settles it with its root, URI and quoted fee.
-  const settler = await SettlementClient.connect(await settlement.getAddress(), gatewaySigner);
-  const store = new MemoryContentStore();
+  const settler = await SettlementClient.connect(addressOf("settlement"), gatewaySigner);
   let clock = 1_733_000_000_000;
   const batches: SettledBatch[] = [];
   const gateway = new InferenceGateway({
@@ -472,34 +651,42 @@ async function main(): Promise<void> {
     })),
   );
   await (
-    await SettlementClient.connect(await settlement.getAddress(), careless)
+    await SettlementClient.connect(addressOf("settlement"), careless)
   ).settleLog({ modelId: generatorId, log: hidden });
   nameOf.set(careless.address.toLowerCase(), "careless payer");
+  const epoch = await settler.currentEpoch();
   console.log(
     `Gateway: ${queryMails.length} mails classified (${correct} right), ${promptMails.length} prompts completed, ` +
       `${batches.length} batches settled with their logs stored by CID; one more settlement's log was never published`,
   );
 
   const split = await settler.feeSplit();
-  const ledger = await settler.verifyLedger(1n);
+  const ledger = await settler.verifyLedger(epoch);
   const fees = ledger.onchain.fees;
-  const settled = await settler.settlements(1n);
+  const settled = await settler.settlements(epoch);
   const received = { treasury: 0n, model: 0n, stakers: 0n, contributors: 0n };
   for (const x of settled)
     for (const key of Object.keys(received) as (keyof typeof received)[]) received[key] += x.shares[key];
   printTable(
-    `Epoch 1: ${ledger.onchain.settlements} settlements, ${ledger.onchain.calls.toLocaleString("en-US")} calls, ${open(fees)} in fees`,
+    `Epoch ${epoch}: ${ledger.onchain.settlements} settlements, ${ledger.onchain.calls.toLocaleString("en-US")} calls, ${open(fees)} in fees`,
     ["Party", "Split", "Received", "Where it went"],
     [
       ["Protocol treasury", `${split.treasuryBps / 100}%`, open(received.treasury), "treasury account"],
       ["Model revenue", `${split.modelBps / 100}%`, open(received.model), "the developer"],
       ["Stakers", `${split.stakersBps / 100}%`, open(received.stakers), "staking pool, pro rata to stake"],
-      ["Contributors", `${split.contributorsBps / 100}%`, open(received.contributors), "reward distributor, epoch 1"],
+      [
+        "Contributors",
+        `${split.contributorsBps / 100}%`,
+        open(received.contributors),
+        `reward distributor, epoch ${epoch}`,
+      ],
       ["Total", "100%", open(fees), fees === Object.values(received).reduce((a, b) => a + b, 0n) ? "✓ exact" : "✗"],
     ],
     [1, 2],
   );
-  console.log(`Ledger of epoch 1 recomputed from the settlement events: ${ledger.valid ? "✓ matches" : "✗ MISMATCH"}`);
+  console.log(
+    `Ledger of epoch ${epoch} recomputed from the settlement events: ${ledger.valid ? "✓ matches" : "✗ MISMATCH"}`,
+  );
   if (!ledger.valid) throw new Error("The epoch ledger could not be reproduced from events.");
 
   // The stakers' share of a day's fees streams over the next day, so stake earns in proportion to stake × time.
@@ -524,44 +711,27 @@ async function main(): Promise<void> {
     [1, 2, 3],
   );
 
-  // Proof of Attribution for epoch 1, once it is over, from the chain and the logs alone: each settlement's
-  // contributors' share goes to the contributions its records drew on (the generator's outputs by matched spans,
-  // the classifier's predictions by influence), in proportion to calls; the classifier's training data is valued
-  // on its registered validation set and what it flags as harmful earns nothing.
-  await time.increaseTo(await settler.epochStart(2n));
-  await indexer.sync();
-  const input: EpochInput = {
-    epoch: 1n,
-    models: [classifierId, generatorId].map((modelId) => ({
-      modelId,
-      version: 1,
-      trainedOn: [{ datanetId, version: version.version, count: Number(version.count), digest: version.digest }],
-      ...(modelId === classifierId && {
-        scorer: { kind: "logistic-influence" as const, l2: CLASSIFIER.l2, validation, validationHash },
-      }),
-    })),
-    contributions: accepted.map((c) => {
-      const text = textOf.get(c.contentHash)!;
-      const { label, mail } = parseLabelled(text);
-      return {
-        id: c.id.toString(),
-        datanetId,
-        contributor: c.contributor,
-        contentHash: c.contentHash,
-        index: c.acceptedIndex!,
-        attempt: c.attempt,
-        acceptedAt: c.acceptedBlock!,
-        text,
-        features: denseOf(hashedFeatures(mail, CLASSIFIER), CLASSIFIER.dimension),
-        label: spamBit(label),
-      };
-    }),
-    settlements: await settler.epochSettlements(1n, (uri) => store.get(uri)),
-  };
+  // Proof of Attribution for the epoch once it is over and the grace period for late logs has passed, from the
+  // index database and the content folder alone: each settlement's contributors' share goes to the contributions
+  // its records drew on (the generator's outputs by matched spans, the classifier's predictions by influence, as
+  // their cards say), in proportion to calls; the classifier's training data is valued on its registered validation
+  // set and what it flags as harmful earns nothing.
+  const epochEnd = await settler.epochStart(epoch + 1n);
+  const due = epochEnd + LOG_GRACE;
+  if (BigInt(await time.latest()) < due) await time.increaseTo(due);
+  await operator.sync();
+  const fromChain = await epochInputFromChain({ db: operator.index, store, epoch });
+  const input = fromChain.input;
+  console.log(
+    `\nEpoch ${epoch}'s input from the index and the content folder: ${input.models.length} models (by their cards), ` +
+      `${input.contributions.length} contributions, ${input.settlements.length} settlements; ` +
+      `${fromChain.unavailable.length === 0 ? "nothing" : fromChain.unavailable.map((u) => `${u.kind} ${u.id.slice(0, 10)}…`).join(", ")} ` +
+      `unavailable; input hash ${fromChain.inputHash}`,
+  );
   const epochReport = await runEpoch(input);
   const verified = verifyEpochReport(readEpochReport(JSON.parse(serializeEpochReport(epochReport))), input);
   printTable(
-    "Settlements of epoch 1 and where each one's pot went",
+    `Settlements of epoch ${epoch} and where each one's pot went`,
     ["Settlement", "Model", "Records", "Pot", "Paid", "Carried", "Status"],
     epochReport.settlements.map((s) => [
       `${s.id.slice(0, 10)}…`,
@@ -618,7 +788,7 @@ async function main(): Promise<void> {
   );
 
   // Two sample inferences and why they were credited.
-  const eligibleDocs = input.contributions.map((c) => ({ id: c.id, text: c.text! }));
+  const eligibleDocs = input.contributions.flatMap((c) => (c.text === undefined ? [] : [{ id: c.id, text: c.text }]));
   const spanIndex = buildSpanIndex(eligibleDocs);
   const records = epochReport.settlements.flatMap((s) =>
     s.records.map((r) => ({ ...r, modelId: s.modelId, paid: BigInt(s.paid), settlementCalls: BigInt(s.calls) })),
@@ -699,33 +869,31 @@ async function main(): Promise<void> {
     ],
     generatedBy: "npm run demo",
   });
-  const htmlPath = path.join(reportsDir, "epoch-1.html");
+  const reportName = `${embedded ? "" : `${network.name}-`}epoch-${epoch}`;
+  const htmlPath = path.join(reportsDir, `${reportName}.html`);
   await writeFile(htmlPath, renderEpochHtml(view));
-  await writeFile(path.join(reportsDir, "epoch-1.report.json"), serializeEpochReport(epochReport));
+  await writeFile(path.join(reportsDir, `${reportName}.report.json`), serializeEpochReport(epochReport));
   console.log(`\nHTML report: ${path.relative(process.cwd(), htmlPath)} (open it in a browser; no server needed)`);
 
-  const distributor = await rewards.getAddress();
-  const rewardsAsTreasury = (await RewardsClient.connect(distributor, deployer)).connect(deployer);
+  // The attestor publishes the report in the content folder and proposes its root; after the challenge window the
+  // root is accepted, and a relayer (the treasury here) claims for everyone: each account is paid its own amount.
+  const distributor = addressOf("rewards");
+  const rewardsAsAttestor = (await RewardsClient.connect(distributor, attestor)).connect(attestor);
   const tree = epochRewardTree(epochReport);
-  const reportId = contentId(serializeEpochReport(epochReport));
-  await rewardsAsTreasury.proposeRoot({
-    tree,
-    epoch: 1n,
-    reportHash: epochReport.reportHash,
-    reportURI: `ipfs://${reportId.cid}`,
-  });
-  const proposed = await rewardsAsTreasury.pendingRoot();
+  const published = await store.put(serializeEpochReport(epochReport));
+  await rewardsAsAttestor.proposeRoot({ tree, epoch, reportHash: epochReport.reportHash, reportURI: published.uri });
+  const proposed = await rewardsAsAttestor.pendingRoot();
   console.log(
-    `\nEpoch 1 rewards: ${open(BigInt(epochReport.pool))} in the pool, root ${tree.root} proposed for ${open(tree.total)}, ` +
-      `${open(BigInt(epochReport.carryOver.total))} carried over; claimable from ${new Date(Number(proposed.validAt) * 1000).toISOString()}`,
+    `\nEpoch ${epoch} rewards: ${open(BigInt(epochReport.pool))} in the pool, root ${tree.root} proposed for ${open(tree.total)}, ` +
+      `${open(BigInt(epochReport.carryOver.total))} carried over; report ${published.uri}; claimable from ` +
+      new Date(Number(proposed.validAt) * 1000).toISOString(),
   );
   await time.increaseTo(proposed.validAt);
-  await rewardsAsTreasury.acceptRoot();
-  // A relayer (the treasury here) claims for everyone in one batch run; each account is paid its own amount.
+  await rewardsAsAttestor.acceptRoot();
   const after = await runClaim({
     tree,
     distributor,
-    signer: deployer,
+    signer: treasury,
     accounts: tree.entries.map((e) => e.account),
     names: nameOf,
   });
@@ -739,7 +907,32 @@ async function main(): Promise<void> {
   console.log(
     `\nExample contribution: sha-256 ${example.contentHash}\n  IPFS CIDv1 ${example.cid} (${example.size} bytes)`,
   );
+  await operator.close();
+  if (files.temporary) await rm(files.temporary, { recursive: true, force: true });
+  else printNextSteps(files);
   console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+/** The operator commands that read what the demo left on a node. */
+function printNextSteps(files: DemoFiles): void {
+  const shown = (p: string) => path.relative(process.cwd(), p) || ".";
+  const options =
+    `--network ${network.name}` +
+    (process.env.DEMO_ROOT
+      ? ` --deployment ${shown(files.deploymentPath)} --data ${shown(files.dataDir)} --content ${shown(files.contentDir)}`
+      : "");
+  console.log(
+    `\nLeft on disk for the operator commands: ${shown(files.deploymentPath)}, ${shown(path.join(files.dataDir, "index"))} ` +
+      `(the index), ${shown(files.contentDir)} (contributions, logs, cards, reports), ${shown(files.epochsDir)}.`,
+  );
+  console.log("Try next (the node keeps running):");
+  for (const line of [
+    `npm run epoch -- status ${options}`,
+    `npm run verify-epoch -- ${options} --epoch <n>`,
+    `npm run claim -- ${options} --account-index <i>`,
+  ]) {
+    console.log(`  ${line}`);
+  }
 }
 
 main().catch((error) => {
