@@ -19,7 +19,7 @@
 import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { HttpNetworkConfig } from "hardhat/types";
+import type { EthereumProvider, HttpNetworkConfig } from "hardhat/types";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -121,6 +121,8 @@ const CONTRIBUTORS = [
 ];
 /** How long after an epoch's end its logs may still be published: the epoch is attributed after it. */
 const LOG_GRACE = 3600n;
+/** Sends of one request over connections the node closed as idle, before giving up (see resendOnIdleClose). */
+const IDLE_CLOSE_ATTEMPTS = 8;
 /** Validators catch a relabelled mail this often; the rest gets through, as it would. */
 const CATCH_RATE = 0.4;
 
@@ -228,8 +230,30 @@ async function deployedProtocol(
   return file!;
 }
 
+/**
+ * Hardhat's HTTP provider may send on kept-alive connections the node has just closed as idle (after 5 s) when the
+ * demo's own work (opening the database, training, attribution) kept the event loop from seeing the closes in time:
+ * undici then fails the request with "other side closed", unread by the node. Such a request is sent again, on the
+ * next pooled connection (each of which may have been closed the same way) or a new one.
+ */
+function resendOnIdleClose(provider: EthereumProvider): void {
+  const request = provider.request.bind(provider);
+  provider.request = async (args) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await request(args);
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== "UND_ERR_SOCKET" || attempt === IDLE_CLOSE_ATTEMPTS) throw error;
+      }
+    }
+  };
+  // hardhat-ethers sends through `send`, which goes around `request` to the provider underneath.
+  provider.send = (method, params) => provider.request({ method, params });
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
+  if (network.name !== EMBEDDED_NETWORK) resendOnIdleClose(network.provider);
   const random = seededRandom(2024);
   const signers = await ethers.getSigners();
   const [deployer, owner, ...rest] = signers;

@@ -1,0 +1,88 @@
+import { expect } from "chai";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readDeployment } from "../../sdk/src/node";
+import { deploymentFile } from "../helpers/deploymentFile";
+import { runCommand } from "../helpers/examples";
+import type { CommandRun } from "../helpers/examples";
+import { startHardhatNode } from "../helpers/hardhatNode";
+import type { HardhatNode } from "../helpers/hardhatNode";
+
+/** The first development account of a hardhat node. */
+const ACCOUNT_0 = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+describe("The demo against a hardhat node (npm run demo -- --network localhost)", function () {
+  this.timeout(400_000);
+
+  let node: HardhatNode;
+  let root: string;
+  let run: CommandRun;
+
+  before(async function () {
+    node = await startHardhatNode();
+    root = await mkdtemp(join(tmpdir(), "demo-network-"));
+    // What an earlier node left: a deployment whose contracts this node does not have, and its index.
+    await mkdir(join(root, "deployments"), { recursive: true });
+    await mkdir(join(root, "data", "localhost", "index"), { recursive: true });
+    const stale = deploymentFile(ACCOUNT_0, {
+      contracts: {
+        open: {
+          contract: "OpenToken",
+          address: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+          block: 1,
+          txHash: `0x${"11".repeat(32)}`,
+          abiHash: `0x${"22".repeat(32)}`,
+          codeHash: `0x${"33".repeat(32)}`,
+        },
+      },
+    });
+    await writeFile(join(root, "deployments", "localhost.json"), JSON.stringify(stale, null, 2));
+    const env: NodeJS.ProcessEnv = { ...process.env, RPC_URL: node.url, DEMO_ROOT: root };
+    delete env.HARDHAT_NETWORK;
+    delete env.DATABASE_URL;
+    delete env.CONTENT_GATEWAY;
+    run = await runCommand("npx", ["hardhat", "run", "scripts/demo.ts", "--network", "localhost"], {
+      env,
+      timeout: 360_000,
+    });
+  });
+
+  after(async function () {
+    await node?.stop();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it("runs the whole demo on the node and ends with the operator commands to try next", function () {
+    expect(run.code, run.stderr || run.stdout.slice(-3000)).to.equal(0);
+    expect(run.stdout).to.contain(`Node ${node.url}: localhost (chain id 31337)`);
+    expect(run.stdout).to.match(/Claimed [\d,.]+ OPEN in all, root total [\d,.]+ OPEN: ✓ exact to the wei/);
+    expect(run.stdout).to.contain("Try next (the node keeps running):");
+    expect(run.stdout).to.contain("npm run epoch -- status --network localhost --deployment ");
+  });
+
+  it("moves an earlier node's deployment file and index aside, with a note", async function () {
+    expect(run.stdout).to.match(/Note: .*localhost\.json is a deployment whose contracts this node does not have/);
+    const moved = (await readdir(join(root, "deployments"))).filter((f) => /^localhost\.stale-.*\.json$/.test(f));
+    expect(moved).to.have.length(1);
+    expect((await readdir(join(root, "data", "localhost"))).filter((f) => f.startsWith("index.stale-"))).to.have.length(
+      1,
+    );
+  });
+
+  it("leaves the node's deployment, the index database and the content folder on disk", async function () {
+    const deployment = await readDeployment(join(root, "deployments", "localhost.json"));
+    expect(deployment.completedAt).to.be.a("string");
+    for (const contract of Object.values(deployment.contracts)) {
+      expect(await node.provider.getCode(contract.address)).to.not.equal("0x");
+    }
+    expect(existsSync(join(root, "data", "localhost", "index"))).to.equal(true);
+    const content = await readdir(join(root, "data", "content"));
+    // 291 contributions, 5 logs, 2 cards, the validation set, the report.
+    expect(content.length).to.be.greaterThan(290);
+    const reportURI = /report (ipfs:\/\/\w+);/.exec(run.stdout)![1];
+    const report = JSON.parse(await readFile(join(root, "data", "content", reportURI.slice("ipfs://".length)), "utf8"));
+    expect(report.epoch).to.equal("1");
+  });
+});
