@@ -73,6 +73,8 @@ const MAX_PARAMETERS = 60_000;
 const HEADER_CONCURRENCY = 8;
 /** How long one `eth_getLogs` over HTTP may take before it counts as failed (and is retried). */
 const LOGS_TIMEOUT_MS = 120_000;
+/** How long any other request over HTTP may take before it counts as failed (and is retried). */
+const REQUEST_TIMEOUT_MS = 30_000;
 const RANGE_ERROR =
   /too many|more than \d+|limit exceeded|block range|range (is )?too (large|wide)|response size|exceed/i;
 
@@ -162,7 +164,7 @@ export class ProtocolIndexer {
    */
   async sync(options: SyncOptions = {}): Promise<SyncResult> {
     await this.checkIdentity();
-    const head = await this.request("eth_blockNumber", {}, () => this.provider.getBlockNumber());
+    const head = await this.request("eth_blockNumber", {}, () => this.blockNumber());
     const target = Math.min(head - this.confirmations, options.toBlock ?? Number.POSITIVE_INFINITY);
     const result: SyncResult = { lastBlock: await this.lastBlock(), events: 0, rewinds: [] };
     for (;;) {
@@ -221,35 +223,62 @@ export class ProtocolIndexer {
   }
 
   /**
-   * `eth_getLogs` as raw JSON-RPC: ethers' `getLogs` formats every log into an object (hashing each address into its
-   * checksum), and its HTTP transport decodes UTF-8 and joins the response's chunks in JavaScript; together several
-   * times the work of the rest of the indexer. Over HTTP the request goes out with Node's `fetch`, else through the
-   * provider's `send`, else (a provider that sends no JSON-RPC) through `getLogs`.
+   * One JSON-RPC call as raw JSON: over HTTP with Node's `fetch`, else through the provider's `send`; undefined when
+   * the provider sends no JSON-RPC. The provider's own methods are no substitute: ethers keeps a failed request's
+   * promise for a while and hands it to the same request again, so that a retry soon after a dropped connection
+   * fails without being sent.
    */
-  private async getLogs(fromBlock: number, toBlock: number): Promise<RawLog[]> {
-    const address = [...this.byAddress.keys()];
-    const filter = { address, fromBlock: toQuantity(fromBlock), toBlock: toQuantity(toBlock) };
-    let logs: WireLog[];
+  private async call(method: string, params: unknown[], timeoutMs: number): Promise<{ result: unknown } | undefined> {
     if (this.http) {
       const response = await fetch(this.http.url, {
         method: "POST",
         headers: { ...this.http.headers, "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getLogs", params: [filter] }),
-        signal: AbortSignal.timeout(LOGS_TIMEOUT_MS),
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+        signal: AbortSignal.timeout(timeoutMs),
       });
-      const body = (await response.json().catch(() => ({}))) as { result?: WireLog[]; error?: { message?: string } };
+      const body = (await response.json().catch(() => ({}))) as { result?: unknown; error?: { message?: string } };
       if (body.error) throw new Error(body.error.message ?? JSON.stringify(body.error));
-      if (!response.ok || !Array.isArray(body.result)) throw new Error(`HTTP ${response.status} without logs`);
-      logs = body.result;
-    } else {
-      const { send } = this.provider as Provider & { send?: (method: string, params: unknown[]) => Promise<unknown> };
-      if (typeof send !== "function") {
-        const found = await this.provider.getLogs({ address, fromBlock, toBlock });
-        return found.map((log) => ({ ...log, logIndex: log.index }));
-      }
-      logs = (await send.call(this.provider, "eth_getLogs", [filter])) as WireLog[];
+      if (!response.ok || !("result" in body)) throw new Error(`HTTP ${response.status} without a result`);
+      return { result: body.result };
     }
-    return logs.map((log) => ({ ...log, blockNumber: Number(log.blockNumber), logIndex: Number(log.logIndex) }));
+    const { send } = this.provider as Provider & { send?: (method: string, params: unknown[]) => Promise<unknown> };
+    if (typeof send !== "function") return undefined;
+    return { result: await send.call(this.provider, method, params) };
+  }
+
+  private async blockNumber(): Promise<number> {
+    const answer = await this.call("eth_blockNumber", [], REQUEST_TIMEOUT_MS);
+    return answer ? Number(answer.result) : this.provider.getBlockNumber();
+  }
+
+  /**
+   * `eth_getLogs` as raw JSON-RPC: ethers' `getLogs` formats every log into an object (hashing each address into its
+   * checksum), and its HTTP transport decodes UTF-8 and joins the response's chunks in JavaScript; together several
+   * times the work of the rest of the indexer. A provider that sends no JSON-RPC is asked through `getLogs`.
+   */
+  private async getLogs(fromBlock: number, toBlock: number): Promise<RawLog[]> {
+    const address = [...this.byAddress.keys()];
+    const filter = { address, fromBlock: toQuantity(fromBlock), toBlock: toQuantity(toBlock) };
+    const answer = await this.call("eth_getLogs", [filter], LOGS_TIMEOUT_MS);
+    if (!answer) {
+      const found = await this.provider.getLogs({ address, fromBlock, toBlock });
+      return found.map((log) => ({ ...log, logIndex: log.index }));
+    }
+    if (!Array.isArray(answer.result)) throw new Error("eth_getLogs answered without logs");
+    return (answer.result as WireLog[]).map((log) => ({
+      ...log,
+      blockNumber: Number(log.blockNumber),
+      logIndex: Number(log.logIndex),
+    }));
+  }
+
+  /** Hash and parent hash of block `number`, lower-case; undefined when the chain does not have it. */
+  private async header(number: number): Promise<{ hash: string; parentHash: string } | undefined> {
+    const answer = await this.call("eth_getBlockByNumber", [toQuantity(number), false], REQUEST_TIMEOUT_MS);
+    const block = answer
+      ? (answer.result as { hash?: string | null; parentHash: string } | null)
+      : await this.provider.getBlock(number);
+    return block?.hash ? { hash: block.hash.toLowerCase(), parentHash: block.parentHash.toLowerCase() } : undefined;
   }
 
   private decode(logs: readonly RawLog[]): DecodedLog[] {
@@ -272,11 +301,8 @@ export class ProtocolIndexer {
     const worker = async () => {
       while (next < numbers.length) {
         const number = numbers[next++];
-        const block = await this.request("eth_getBlockByNumber", { fromBlock: number }, () =>
-          this.provider.getBlock(number),
-        );
-        if (block?.hash)
-          found.set(number, { hash: block.hash.toLowerCase(), parentHash: block.parentHash.toLowerCase() });
+        const header = await this.request("eth_getBlockByNumber", { fromBlock: number }, () => this.header(number));
+        if (header) found.set(number, header);
       }
     };
     await Promise.all(Array.from({ length: Math.min(HEADER_CONCURRENCY, numbers.length) }, worker));
@@ -337,9 +363,9 @@ export class ProtocolIndexer {
       if (stored.length === 0) break;
       for (const block of stored) {
         const chain = await this.request("eth_getBlockByNumber", { fromBlock: block.number }, () =>
-          this.provider.getBlock(block.number),
+          this.header(block.number),
         );
-        if (chain?.hash?.toLowerCase() === block.hash) {
+        if (chain?.hash === block.hash) {
           forkBlock = block.number;
           break search;
         }

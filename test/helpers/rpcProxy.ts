@@ -1,0 +1,108 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { seededRandom } from "./random";
+
+/** Options of {@link startRpcProxy}. */
+export interface RpcProxyOptions {
+  /** The node's JSON-RPC URL the proxy forwards to. */
+  target: string;
+  seed: number;
+  /** Share of requests whose connection is destroyed before any answer (the request is not forwarded). */
+  dropRate: number;
+  /** Share of the other requests answered only after a pause of up to `maxDelayMs`. */
+  delayRate: number;
+  maxDelayMs: number;
+  /** Drops in a row at most, so that a client retrying more often than this always gets through. */
+  maxDropsInARow: number;
+  /** Drops in all at most; after them every request is forwarded (delays go on). */
+  maxDrops: number;
+}
+
+/** What the proxy did, for the test's assertions. */
+export interface RpcProxyStats {
+  requests: number;
+  dropped: number;
+  delayed: number;
+  /** Calls by JSON-RPC method (each call of a batch counted). */
+  methods: Record<string, number>;
+  /** Calls dropped, by method. */
+  droppedMethods: Record<string, number>;
+}
+
+/** An HTTP proxy in front of a JSON-RPC node on 127.0.0.1 that drops and delays requests, seeded. */
+export interface RpcProxy {
+  url: string;
+  stats: RpcProxyStats;
+  /** Stop disturbing: every later request is forwarded at once. */
+  calm(): void;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/** Starts a {@link RpcProxy} on a free loopback port. */
+export async function startRpcProxy(options: RpcProxyOptions): Promise<RpcProxy> {
+  const random = seededRandom(options.seed);
+  const stats: RpcProxyStats = { requests: 0, dropped: 0, delayed: 0, methods: {}, droppedMethods: {} };
+  let inARow = 0;
+  let calm = false;
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", async () => {
+      stats.requests++;
+      const body = Buffer.concat(chunks);
+      let methods: string[] = [];
+      try {
+        const parsed = JSON.parse(body.toString()) as { method?: string } | { method?: string }[];
+        methods = (Array.isArray(parsed) ? parsed : [parsed]).map((call) => call.method ?? "?");
+      } catch {
+        // Not JSON: forwarded as it is, for the node to answer.
+      }
+      const count = (into: Record<string, number>) => methods.forEach((m) => (into[m] = (into[m] ?? 0) + 1));
+      count(stats.methods);
+      // Every request draws both numbers, so that the choices depend only on the seed and the request's rank.
+      const drop = random() < options.dropRate;
+      const delay = random() < options.delayRate ? Math.floor(random() * options.maxDelayMs) : 0;
+      if (!calm && drop && inARow < options.maxDropsInARow && stats.dropped < options.maxDrops) {
+        inARow++;
+        stats.dropped++;
+        count(stats.droppedMethods);
+        request.socket.destroy();
+        return;
+      }
+      inARow = 0;
+      if (!calm && delay > 0) {
+        stats.delayed++;
+        await sleep(delay);
+      }
+      try {
+        const answer = await fetch(options.target, {
+          method: "POST",
+          headers: { "content-type": request.headers["content-type"] ?? "application/json" },
+          body,
+        });
+        const text = Buffer.from(await answer.arrayBuffer());
+        response.writeHead(answer.status, { "content-type": "application/json", "content-length": text.length });
+        response.end(text);
+      } catch (error) {
+        response.writeHead(502, { "content-type": "text/plain" });
+        response.end(`proxy: ${(error as Error).message}`);
+      }
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stats,
+    calm: () => {
+      calm = true;
+    },
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
