@@ -67,14 +67,7 @@ import {
   trainTextClassifier,
 } from "../sdk/src/ml";
 import { renderEpochHtml } from "../sdk/src/report";
-import {
-  DatanetRegistry__factory,
-  InferenceSettlement__factory,
-  ModelRegistry__factory,
-  OpenToken__factory,
-  RewardDistributor__factory,
-  StakingPool__factory,
-} from "../typechain-types";
+import { DatanetRegistry__factory, OpenToken__factory } from "../typechain-types";
 import { runClaim } from "./claim";
 import { deployTo } from "./deploy";
 import { epochViewOf } from "./lib/epochView";
