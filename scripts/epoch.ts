@@ -34,7 +34,7 @@ import {
   verifyEpochReport,
   writeEpochReport,
 } from "../sdk/src";
-import type { EpochInput, EpochReport, FetchLog } from "../sdk/src";
+import type { EpochInput, EpochReport, FetchLog, RewardRootView } from "../sdk/src";
 import { attributeEpochInThreads, contentStoreFromEnv, epochInputFromChain } from "../sdk/src/node";
 import type { EpochInputFromChain, UnavailableItem } from "../sdk/src/node";
 import { IEpochClock__factory } from "../typechain-types";
@@ -460,7 +460,7 @@ export async function runEpochPipeline(
         bars.stop();
       }
       input = built.input;
-      for (const item of built.unavailable) log(`Unavailable ${item.kind} ${item.id}: ${item.reason}`);
+      for (const item of built.unavailable) log(`Unavailable ${item.kind} ${item.id}: ${firstLine(item.reason, 200)}`);
       await writeAtomically(file("input.json"), inputJson(input));
       await writeAtomically(file("input-hash"), built.inputHash + "\n");
       await record("input", "input", { inputHash: built.inputHash, unavailable: built.unavailable });
@@ -555,20 +555,32 @@ async function propose(
   return "proposed";
 }
 
+/** The first line of `text`, at most `length` characters. */
+const firstLine = (text: string, length = 100) => {
+  const line = text.split("\n")[0];
+  return line.length > length ? `${line.slice(0, length - 1)}…` : line;
+};
+
+/** An amount in OPEN, and in wei when it is too small to show in OPEN. */
+const amount = (wei: bigint) => (wei > 0n && wei < 10n ** 14n ? `${open(wei)} (${wei} wei)` : open(wei));
+
 /** The summary table of a run. */
 function printEpochSummary(report: EpochReport, state: EpochState, outcome: EpochPipelineResult["outcome"]): void {
   const excluded = report.settlements.filter((s) => s.status === "excluded");
   printTable(
-    `Epoch ${report.epoch}: ${outcome.replace("-", " ")}`,
-    ["", ""],
+    "Summary",
+    [`Epoch ${report.epoch}`, outcome.replace("-", " ")],
     [
       ["Settlements", `${report.settlements.length} (${excluded.length} excluded)`],
-      ...excluded.map((s) => [`  excluded ${s.id}`, `${s.exclusion!.code}: ${s.exclusion!.message}`]),
+      ...excluded.map((s) => [
+        `  excluded ${s.id.slice(0, 10)}…${s.id.slice(-8)}`,
+        `${s.exclusion!.code}, ${amount(BigInt(s.carried))} carried: ${firstLine(s.exclusion!.message, 60)}`,
+      ]),
       ["Accounts", report.accounts.length],
-      ["Pool", open(BigInt(report.pool))],
-      ["Carried over", open(BigInt(report.carryOver.total))],
+      ["Pool", amount(BigInt(report.pool))],
+      ["Carried over", amount(BigInt(report.carryOver.total))],
       ["Root", report.tree.root],
-      ["Total (cumulative)", open(BigInt(report.tree.total))],
+      ["Total (cumulative)", amount(BigInt(report.tree.total))],
       ["Report hash", report.reportHash],
       ["CID", state.published?.cid ?? "—"],
       ["Transaction", state.proposal ? `${state.proposal.tx} (${state.proposal.status})` : "—"],
@@ -746,14 +758,27 @@ export async function epochStatus(network: OperatorNetwork): Promise<EpochStatus
       .groupBy("epoch")
       .execute(),
   ]);
-  const epochs = [...settlements.map((s) => Number(s.epoch)), ...roots.map((r) => r.epoch)];
+  // The chain's roots as they are now: a proposal or acceptance in the blocks left to confirmations shows too.
+  const rewards = await RewardsClient.connect(network.address("rewards"), network.connection.provider);
+  const [pending, current] = await Promise.all([rewards.pendingRoot(), rewards.currentRoot()]);
+  const onChain = (view: RewardRootView, action: "proposed" | "accepted") => ({
+    action,
+    epoch: Number(view.epoch),
+    valid_at: Number(view.validAt),
+  });
+  const latest: { action: string; epoch: number; valid_at: number | null }[] = [
+    ...roots,
+    ...(isSet(current) ? [onChain(current, "accepted")] : []),
+    ...(isSet(pending) ? [onChain(pending, "proposed")] : []),
+  ];
+  const epochs = [...settlements.map((s) => Number(s.epoch)), ...latest.map((r) => r.epoch)];
   if (running >= 0n) epochs.push(Number(running));
   if (epochs.length === 0) return [];
   const rows: EpochStatusRow[] = [];
   for (let e = Math.min(...epochs); e <= Math.max(...epochs); e++) {
     const s = settlements.find((x) => Number(x.epoch) === e);
-    const last = roots.filter((r) => r.epoch === e).at(-1);
-    const state = !last ? "none" : last.action === "proposed" ? "pending" : last.action;
+    const last = latest.filter((r) => r.epoch === e).at(-1);
+    const state = !last ? "none" : last.action === "proposed" ? "pending" : (last.action as "accepted" | "revoked");
     rows.push({
       epoch: BigInt(e),
       ended: BigInt(e) < running,
