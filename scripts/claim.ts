@@ -1,6 +1,8 @@
 /**
- * Claims OPEN rewards with a published reward tree.
+ * Claims OPEN rewards with a published reward tree: the current root's, read from the chain and the content store,
+ * or a tree file.
  *
+ *   npm run claim -- --network localhost [--content data/content] [--all]
  *   npm run claim -- --tree epoch-3.json --distributor 0x… | --deployment deployments/localhost.json
  *                    [--rpc http://127.0.0.1:8545] [--account-index 0 | --keystore <file> | PRIVATE_KEY=0x…]
  *                    [--account 0x… (repeatable) | --all] [--batch 50] [--dry-run]  (--help for every option)
@@ -14,12 +16,13 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { Signer } from "ethers";
 import * as z from "zod";
-import { InvalidInputError, RewardTree, RewardsClient } from "../sdk/src";
-import type { ClaimStatus } from "../sdk/src";
-import { treeHelper } from "../sdk/src/node";
+import { join } from "node:path";
+import { InvalidInputError, RewardTree, RewardsClient, epochRewardTree } from "../sdk/src";
+import type { ClaimStatus, ContentStore } from "../sdk/src";
+import { contentStoreFromEnv, readDeployment, treeHelper } from "../sdk/src/node";
 import {
+  CommandError,
   NODE_OPTIONS,
-  addressOrDeployment,
   deploymentOption,
   NODE_SCHEMA,
   SIGNER_ENVIRONMENT,
@@ -29,7 +32,9 @@ import {
   opt,
   signerChoice,
 } from "./lib/cli";
-import type { Command } from "./lib/cli";
+import type { Command, Connection } from "./lib/cli";
+import { ROOT } from "./lib/operator";
+import { PublishedReportError, isSet, proposalEvent, publishedReport } from "./lib/roots";
 import { open, printTable, progress } from "./lib/ui";
 
 /** Options of {@link runClaim}. */
@@ -101,9 +106,34 @@ export async function runClaim(o: ClaimRunOptions): Promise<ClaimStatus[]> {
   return after;
 }
 
-const CLAIM_SCHEMA = addressOrDeployment(
-  z.object({
-    tree: opt.inputFile("tree"),
+/**
+ * The reward tree of the distributor's current root: its report, fetched from `store` by the URI its proposal
+ * published (every byte checked against the CID), must have the root's hash, and its tree the root's root and total.
+ */
+export async function currentTree(
+  connection: Connection,
+  distributor: string,
+  fromBlock: number,
+  store: ContentStore,
+): Promise<{ tree: RewardTree; epoch: bigint; reportURI: string }> {
+  const current = await (await RewardsClient.connect(distributor, connection.provider)).currentRoot();
+  if (!isSet(current)) throw new CommandError("the distributor has no accepted root yet: nothing to claim.");
+  const event = await proposalEvent(connection.provider, distributor, fromBlock, current.epoch, current.root);
+  if (!event) throw new CommandError(`no RootProposed event of the current root ${current.root} on the chain.`);
+  try {
+    const report = await publishedReport(store, { ...current, state: "accepted", ...event });
+    return { tree: epochRewardTree(report), epoch: current.epoch, reportURI: event.reportURI };
+  } catch (error) {
+    if (error instanceof PublishedReportError) throw new CommandError(error.message);
+    throw error;
+  }
+}
+
+const CLAIM_SCHEMA = z
+  .object({
+    tree: opt.inputFile("tree").optional(),
+    network: opt.string("network").optional(),
+    content: opt.string("content").optional(),
     distributor: opt.address("distributor").optional(),
     deployment: opt.inputFile("deployment").optional(),
     ...NODE_SCHEMA,
@@ -112,9 +142,13 @@ const CLAIM_SCHEMA = addressOrDeployment(
     all: opt.flag(),
     batch: opt.integer("batch"),
     "dry-run": opt.flag(),
-  }),
-  "distributor",
-);
+  })
+  .refine((o) => o.distributor !== undefined || o.deployment !== undefined || o.network !== undefined, {
+    message: "missing --network <name>, --deployment <file> or --distributor <address> (see --help).",
+  })
+  .refine((o) => o.tree !== undefined || o.network !== undefined, {
+    message: "missing --tree <file>, or --network <name> to claim with the current root's published report.",
+  });
 
 /** `npm run claim`: see --help. */
 export const claimCommand: Command<z.output<typeof CLAIM_SCHEMA>> = {
@@ -125,10 +159,23 @@ export const claimCommand: Command<z.output<typeof CLAIM_SCHEMA>> = {
     "with batched claimMany). Without --account or --all it claims for the signer; anyone may claim for others, the\n" +
     "tokens always go to the account in the tree.",
   options: {
+    network: {
+      type: "string",
+      value: "<name>",
+      description:
+        "claim on this network (deployments/<name>.json) with the current root's report, read from the content store",
+      example: "--network localhost",
+    },
+    content: {
+      type: "string",
+      value: "<dir>",
+      description: "the content folder the reports are in (default data/content; CONTENT_GATEWAY reads a gateway)",
+      example: "--content data/content",
+    },
     tree: {
       type: "string",
       value: "<file>",
-      description: "the published reward tree: a path or an absolute file:// URL",
+      description: "claim with this reward tree instead: a path or an absolute file:// URL",
       example: "--tree epochs/localhost/3/tree.json",
     },
     distributor: {
@@ -158,21 +205,37 @@ export const claimCommand: Command<z.output<typeof CLAIM_SCHEMA>> = {
     },
     "dry-run": { type: "boolean", description: "show the table, claim nothing", example: "--dry-run" },
   },
-  environment: SIGNER_ENVIRONMENT,
+  environment: {
+    ...SIGNER_ENVIRONMENT,
+    CONTENT_GATEWAY: "read the report through this IPFS HTTP gateway (http://host:port), every byte checked",
+  },
   examples: [
+    "npm run claim -- --network localhost --account-index 0 --all",
     "npm run claim -- --tree epoch-3.json --deployment deployments/localhost.json --account-index 0",
     "PRIVATE_KEY=0x… npm run claim -- --tree file:///srv/epoch-3.json --distributor 0x… --rpc https://rpc.example --all",
   ],
   schema: CLAIM_SCHEMA,
   async run(o, context) {
-    const tree = await loadTree(o.tree);
+    const fromFile = o.tree === undefined ? undefined : await loadTree(o.tree);
+    const deployment = o.deployment ?? (o.network && join(ROOT, "deployments", `${o.network}.json`));
     const connection = await context.connect(o.rpc, o.timeout);
     const distributor = await context.contract(connection, "RewardDistributor", {
       address: o.distributor,
       option: "--distributor",
-      deployment: o.deployment,
+      deployment,
       name: "rewards",
     });
+    let tree: RewardTree;
+    if (fromFile) tree = fromFile;
+    else {
+      const fromBlock = deployment ? ((await readDeployment(deployment)).contracts.rewards?.block ?? 0) : 0;
+      const store = contentStoreFromEnv(o.content === undefined ? {} : { dir: o.content });
+      const current = await currentTree(connection, distributor, fromBlock, store);
+      context.info(
+        `Epoch ${current.epoch}: the current root's report ${current.reportURI}, checked against the chain.`,
+      );
+      tree = current.tree;
+    }
     const signer = await context.signer(connection, signerChoice(o));
     await runClaim({
       tree,

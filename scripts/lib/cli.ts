@@ -142,7 +142,10 @@ export const SIGNER_ENVIRONMENT = {
 /** The help text of `command`. */
 export function helpText(command: Command<unknown>): string {
   const options = { ...command.options, ...COMMON_OPTIONS };
-  const lines = [`Usage: npm run ${command.name} -- [options]`, "", command.summary, "", "Options:"];
+  // A subcommand's name is "<script> <subcommand>": `npm run epoch -- run [options]`.
+  const [script, ...subcommand] = command.name.split(" ");
+  const usage = `Usage: npm run ${script} -- ${[...subcommand, "[options]"].join(" ")}`;
+  const lines = [usage, "", command.summary, "", "Options:"];
   for (const [name, spec] of Object.entries(options)) {
     const flag = `${spec.short ? `-${spec.short}, ` : ""}--${name}${spec.value ? ` ${spec.value}` : ""}`;
     const notes = [
@@ -231,6 +234,54 @@ export async function runCli<T>(command: Command<T>, argv: string[] = process.ar
 /** Runs `command` when its module is the program and sets the exit code. */
 export function exitWith<T>(command: Command<T>): void {
   void runCli(command).then((code) => {
+    process.exitCode = code;
+  });
+}
+
+/** A script of several commands, the first argument naming one: `npm run epoch -- run --network localhost`. */
+export interface CommandGroup {
+  /** The npm script. */
+  name: string;
+  summary: string;
+  /** By the argument that names them; each command's name is `<group> <argument>`. */
+  commands: Record<string, Command<never>>;
+}
+
+/** The help text of `group`: its commands, each with the first line of its summary. */
+export function groupHelpText(group: CommandGroup): string {
+  const names = Object.keys(group.commands);
+  return [
+    `Usage: npm run ${group.name} -- <${names.join(" | ")}> [options]`,
+    "",
+    group.summary,
+    "",
+    "Commands:",
+    ...names.map((name) => `  ${name.padEnd(12)} ${group.commands[name].summary.split("\n")[0]}`),
+    "",
+    `npm run ${group.name} -- <command> --help for a command's options.`,
+  ].join("\n");
+}
+
+/** Runs the command of `group` that `argv[0]` names with the rest of `argv`, and returns its exit code. */
+export async function runGroup(group: CommandGroup, argv: string[] = process.argv.slice(2)): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === "--help" || first === "-h") {
+    console.log(groupHelpText(group));
+    return first === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = Object.hasOwn(group.commands, first) ? group.commands[first] : undefined;
+  if (!command) {
+    console.error(
+      `${group.name}: unknown command "${first}": give one of ${Object.keys(group.commands).join(", ")} (see --help).`,
+    );
+    return EXIT.usage;
+  }
+  return runCli(command, rest);
+}
+
+/** Runs `group` when its module is the program and sets the exit code. */
+export function exitWithGroup(group: CommandGroup): void {
+  void runGroup(group).then((code) => {
     process.exitCode = code;
   });
 }

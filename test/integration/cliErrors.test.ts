@@ -4,29 +4,47 @@ import { createServer } from "node:net";
 import type { AddressInfo, Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ZeroHash } from "ethers";
 import { deployProtocol } from "../../deploy/protocol";
 import { buildRewardTree } from "../../sdk/src";
 import { serializeModelFile, trainTextClassifier } from "../../sdk/src/ml";
 import { claimCommand } from "../../scripts/claim";
 import { deployCommand } from "../../scripts/deploy";
-import { epochCommand } from "../../scripts/epoch";
+import { attributeCommand, epochAcceptCommand, epochRunCommand, epochStatusCommand } from "../../scripts/epoch";
 import { gatewayCommand } from "../../scripts/gateway";
+import { verifyEpochCommand } from "../../scripts/verifyEpoch";
+import { watchCommand } from "../../scripts/watch";
 import { runCli } from "../../scripts/lib/cli";
 import type { Command } from "../../scripts/lib/cli";
+import type { ProtocolDeploymentFile } from "../../sdk/src/node";
 import { deploymentFile } from "../helpers/deploymentFile";
 import { devKey, runCommand } from "../helpers/examples";
 import { startHardhatNode } from "../helpers/hardhatNode";
 import type { HardhatNode } from "../helpers/hardhatNode";
 
-const COMMANDS: Record<Case["command"], Command<never>> = {
+const COMMANDS = {
   deploy: deployCommand as Command<never>,
   claim: claimCommand as Command<never>,
-  epoch: epochCommand as Command<never>,
+  "epoch attribute": attributeCommand as Command<never>,
+  "epoch run": epochRunCommand as Command<never>,
+  "epoch accept": epochAcceptCommand as Command<never>,
+  "epoch status": epochStatusCommand as Command<never>,
+  "verify-epoch": verifyEpochCommand as Command<never>,
+  watch: watchCommand as Command<never>,
   gateway: gatewayCommand as Command<never>,
 };
 
 /** Variables a case may set; every other case runs without them. */
-const VARIABLES = ["PRIVATE_KEY", "GATEWAY_PRIVATE_KEY", "RPC_URL", "DEPLOYMENT", "DISTRIBUTOR", "KEYSTORE_PASSWORD"];
+const VARIABLES = [
+  "PRIVATE_KEY",
+  "GATEWAY_PRIVATE_KEY",
+  "RPC_URL",
+  "DEPLOYMENT",
+  "DISTRIBUTOR",
+  "KEYSTORE_PASSWORD",
+  "NETWORK",
+  "CONTENT_GATEWAY",
+];
 
 interface Run {
   code: number;
@@ -61,7 +79,7 @@ async function runInProcess({ command, args, env = {} }: Case): Promise<Run> {
 
 /** One bad invocation and what it must give. */
 interface Case {
-  command: "deploy" | "claim" | "epoch" | "gateway";
+  command: keyof typeof COMMANDS;
   title: string;
   args: string[];
   env?: NodeJS.ProcessEnv;
@@ -89,7 +107,8 @@ describe("Every command's bad input", function () {
     node = await startHardhatNode();
     const signers = await Promise.all(Array.from({ length: 6 }, (_, i) => node.provider.getSigner(i)));
     accounts = signers.map((s) => s.address);
-    const { rewards, settlement } = await deployProtocol(signers[0], { guardian: accounts[1] });
+    const deployed = await deployProtocol(signers[0], { guardian: accounts[1] });
+    const { rewards, settlement } = deployed;
     const distributor = await rewards.getAddress();
     const settlementAddress = await settlement.getAddress();
     dir = await mkdtemp(join(tmpdir(), "cli-errors-"));
@@ -120,6 +139,24 @@ describe("Every command's bad input", function () {
     await writeFile(queries, JSON.stringify({ query: "free money" }) + "\n");
     const otherChain = join(dir, "other-chain.json");
     await writeFile(otherChain, JSON.stringify(deploymentFile(accounts[0], { network: "mainnet", chainId: 1 })));
+    // The deployment above as npm run deploy would record it, for the commands that take --network.
+    const deployment = join(dir, "localhost.json");
+    const contracts: ProtocolDeploymentFile["contracts"] = {};
+    for (const name of ["open", "datanets", "clock", "rewards", "models", "staking", "settlement"] as const) {
+      contracts[name] = {
+        contract: name,
+        address: await deployed[name].getAddress(),
+        block: deployed.blocks?.[name] ?? 0,
+        txHash: null,
+        abiHash: ZeroHash,
+        codeHash: ZeroHash,
+      };
+    }
+    await writeFile(deployment, JSON.stringify(deploymentFile(accounts[0], { contracts })));
+    const network = (...args: string[]) => [
+      ...["--network", "localhost", "--rpc", node.url, "--deployment", deployment],
+      ...["--data", join(dir, "data"), "--content", join(dir, "content"), ...args],
+    ];
     const input = join(dir, "epoch.input.json");
     await writeFile(input, "{}");
 
@@ -278,32 +315,118 @@ describe("Every command's bad input", function () {
         message: /is a deployment on chain 1 \(mainnet\), but .* is chain 31337/,
       },
       {
-        command: "epoch",
+        command: "epoch attribute",
         title: "--top abc",
         args: ["--input", input, "--top", "abc"],
         code: 2,
-        message: /^epoch: --top must be a positive integer, not "abc"\.$/,
+        message: /^epoch attribute: --top must be a positive integer, not "abc"\.$/,
       },
       {
-        command: "epoch",
+        command: "epoch attribute",
         title: "an output folder that does not exist",
         args: ["--input", input, "--report", join(dir, "missing", "report.json")],
         code: 2,
         message: /--report ".*report\.json": the folder .*missing does not exist\./,
       },
       {
-        command: "epoch",
+        command: "epoch attribute",
         title: "a logs folder that does not exist",
         args: ["--input", input, "--logs", join(dir, "no-logs")],
         code: 2,
         message: /--logs ".*no-logs" is not a folder\./,
       },
       {
-        command: "epoch",
+        command: "epoch attribute",
         title: "an unknown option",
         args: ["--input", input, "--treads", "2"],
         code: 2,
-        message: /^epoch: Unknown option '--treads' \(see --help\)\.$/,
+        message: /^epoch attribute: Unknown option '--treads' \(see --help\)\.$/,
+      },
+      {
+        command: "epoch run",
+        title: "the embedded chain's name",
+        args: ["--network", "hardhat", "--account-index", "0"],
+        code: 2,
+        message: /--network hardhat is the embedded chain, which lives only inside one process/,
+      },
+      {
+        command: "epoch run",
+        title: "a network of its own without a URL",
+        args: ["--network", "staging", "--account-index", "0"],
+        code: 2,
+        message: /--network staging needs the node's URL: give --rpc <url> or RPC_URL\./,
+      },
+      {
+        command: "epoch run",
+        title: "a grace period that is not a number",
+        args: network("--account-index", "0", "--grace", "soon"),
+        code: 2,
+        message: /^epoch run: --grace must be a decimal integer, not "soon"\.$/,
+      },
+      {
+        command: "epoch run",
+        title: "an epoch that has not ended: says when it can run",
+        args: network("--account-index", "0", "--epoch", "5", "--epochs", join(dir, "epochs")),
+        code: 1,
+        message:
+          /^epoch run: epoch 5 ends at \S+Z; with the grace period of 1 h it can run from \S+Z \(in \d+ d( \d+ h)?\)\.$/,
+      },
+      {
+        command: "epoch accept",
+        title: "no pending root",
+        args: network("--account-index", "0"),
+        code: 1,
+        message: /^epoch accept: no pending root to accept\.$/,
+      },
+      {
+        command: "epoch status",
+        title: "a deployment file of another chain",
+        args: ["--network", "localhost", "--rpc", node.url, "--deployment", otherChain],
+        code: 1,
+        message: /other-chain\.json is a deployment on chain 1, but .* is chain 31337\./,
+      },
+      {
+        command: "verify-epoch",
+        title: "an epoch that is not a number",
+        args: network("--epoch", "abc"),
+        code: 2,
+        message: /^verify-epoch: --epoch must be a decimal integer, not "abc"\.$/,
+      },
+      {
+        command: "verify-epoch",
+        title: "an epoch without a root",
+        args: network("--epoch", "0"),
+        code: 1,
+        message: /^verify-epoch: epoch 0 has no pending or accepted root\.$/,
+      },
+      {
+        command: "watch",
+        title: "no guardian key",
+        args: network("--once"),
+        code: 2,
+        message: /^watch: no signer: set PRIVATE_KEY, or pass --keystore <file> or --account-index <n>\.$/,
+      },
+      {
+        command: "watch",
+        title: "an interval of zero",
+        args: network("--interval", "0", "--account-index", "1"),
+        code: 2,
+        message: /^watch: --interval must be a positive integer, not "0"\.$/,
+      },
+      {
+        command: "claim",
+        title: "--network before any root was accepted",
+        args: ["--network", "localhost", "--rpc", node.url, "--deployment", deployment, "--account-index", "0"],
+        code: 1,
+        message: /^claim: the distributor has no accepted root yet: nothing to claim\.$/,
+      },
+      {
+        command: "claim",
+        title: "neither a tree nor a network",
+        args: ["--distributor", distributor, "--rpc", node.url, "--account-index", "0"],
+        code: 2,
+        message:
+          /^claim: missing --tree <file>, or --network <name> to claim with the current root's published report\.$/,
       },
       {
         command: "gateway",
@@ -359,7 +482,7 @@ describe("Every command's bad input", function () {
         run.code !== next.code && `exit code ${run.code}, not ${next.code}`,
         lines.length !== 1 && `${lines.length} lines on stderr`,
         !next.message.test(lines[0]) && `message "${lines[0]}" does not match ${next.message}`,
-        !lines[0].startsWith(`${next.command}: `) && "the message does not start with the command's name",
+        !lines[0]?.startsWith(`${next.command}: `) && "the message does not start with the command's name",
         next.within !== undefined && took > next.within && `took ${took} ms`,
       ].filter(Boolean);
       if (problems.length > 0) failures.push(`${next.command}, ${next.title}: ${problems.join("; ")}`);
@@ -369,7 +492,7 @@ describe("Every command's bad input", function () {
   });
 
   it("lists every option of every command with an example under --help", async function () {
-    for (const command of ["deploy", "claim", "epoch", "gateway"] as const) {
+    for (const command of Object.keys(COMMANDS) as Case["command"][]) {
       const run = await runInProcess({ command, title: "help", args: ["--help"], code: 0, message: /./ });
       expect(run.code, command).to.equal(0);
       const lines = run.stdout.split("\n");

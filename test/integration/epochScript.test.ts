@@ -41,7 +41,7 @@ describe("The epoch script, run as an operator runs it", function () {
   let dir: string;
   const input = epochInput();
   const epochCli = (args: string[]): Promise<CommandRun> =>
-    runCommand("npx", ["ts-node", "--transpile-only", "scripts/epoch.ts", ...args], { timeout: 150_000 });
+    runCommand("npx", ["ts-node", "--transpile-only", "scripts/epoch.ts", "attribute", ...args], { timeout: 150_000 });
 
   before(async function () {
     dir = await mkdtemp(join(tmpdir(), "epoch-script-"));
@@ -117,6 +117,6 @@ describe("The epoch script, run as an operator runs it", function () {
   it("refuses a thread count that is not a positive integer with exit code 2 and one line", async function () {
     const run = await epochCli(["--input", join(dir, "epoch.input.json"), "--threads", "0"]);
     expect(run.code).to.equal(2);
-    expect(run.stderr.trim()).to.equal('epoch: --threads must be a positive integer, not "0".');
+    expect(run.stderr.trim()).to.equal('epoch attribute: --threads must be a positive integer, not "0".');
   });
 });
