@@ -10,7 +10,17 @@ import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { AbstractSigner, JsonRpcProvider, Network, Wallet, getAddress, id, isAddress, isError } from "ethers";
+import {
+  AbstractSigner,
+  FetchRequest,
+  JsonRpcProvider,
+  Network,
+  Wallet,
+  getAddress,
+  id,
+  isAddress,
+  isError,
+} from "ethers";
 import type {
   JsonRpcApiProvider,
   Provider,
@@ -417,6 +427,41 @@ export interface SignerChoice {
   yes: boolean;
 }
 
+/** Sends of one JSON-RPC request whose connection dropped before an answer, before the failure is the command's. */
+const SEND_ATTEMPTS = 5;
+/** The wait before the first resend, doubled before each next one. */
+const RESEND_DELAY_MS = 200;
+
+/**
+ * `send` again, after a pause, while it fails before any answer came back (a dropped connection, a node that was
+ * restarting) and `final()` does not say stop; an answer, even an error, is never asked for twice.
+ */
+async function resendingDropped<T>(send: () => Promise<T>, final: () => boolean): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (attempt >= SEND_ATTEMPTS || final()) throw error;
+      await new Promise((done) => setTimeout(done, RESEND_DELAY_MS * 2 ** (attempt - 1)));
+    }
+  }
+}
+
+/**
+ * Whether a JSON-RPC request body may be sent again when its connection dropped: everything but
+ * `eth_sendTransaction`, which a node that read it before the drop has sent, and would send twice (a signed
+ * transaction sent again is the same transaction).
+ */
+function resendable(body: Uint8Array | null): boolean {
+  if (body === null) return true;
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(body)) as { method?: string } | { method?: string }[];
+    return !(Array.isArray(parsed) ? parsed : [parsed]).some((call) => call.method === "eth_sendTransaction");
+  } catch {
+    return false;
+  }
+}
+
 /** Per-run state of a command: verbosity, connections to close, and the console lines every command prints. */
 export class CommandContext {
   verbose = false;
@@ -435,14 +480,20 @@ export class CommandContext {
    */
   async connect(url: string, timeoutSeconds: number): Promise<Connection> {
     let body: { result?: unknown; error?: { message?: string } };
+    const deadline = AbortSignal.timeout(timeoutSeconds * 1000);
     try {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-        signal: AbortSignal.timeout(timeoutSeconds * 1000),
-      });
-      body = (await response.json()) as typeof body;
+      body = await resendingDropped(
+        async () => {
+          const response = await fetch(url, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+            signal: deadline,
+          });
+          return (await response.json()) as typeof body;
+        },
+        () => deadline.aborted,
+      );
     } catch (error) {
       const reason =
         (error as Error).name === "TimeoutError"
@@ -454,7 +505,14 @@ export class CommandContext {
       throw new CommandError(`${url} did not answer eth_chainId with a chain id: is it a JSON-RPC node?`);
     }
     const chainId = BigInt(body.result);
-    const provider = new JsonRpcProvider(url, Network.from(chainId), { staticNetwork: true, cacheTimeout: -1 });
+    const request = new FetchRequest(url);
+    const send = FetchRequest.createGetUrlFunc();
+    request.getUrlFunc = (req, signal) =>
+      resendingDropped(
+        () => send(req, signal),
+        () => !!signal?.cancelled || !resendable(req.body),
+      );
+    const provider = new JsonRpcProvider(request, Network.from(chainId), { staticNetwork: true, cacheTimeout: -1 });
     this.providers.push(provider);
     this.info(`Chain ${chainId} at ${url}`);
     return { provider, url, chainId };
