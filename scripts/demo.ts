@@ -38,18 +38,15 @@ import {
   SettlementClient,
   StakingClient,
   contentId,
-  epochRewardTree,
   rankContributors,
-  readEpochReport,
   serializeEpochReport,
   serializeModelCard,
-  verifyEpochReport,
   verifyModelProvenance,
   type DatanetPolicy,
   type ExampleEncoding,
   type ModelCard,
 } from "../sdk/src";
-import { datanetStateFromIndex, epochInputFromChain, readDeployment } from "../sdk/src/node";
+import { datanetStateFromIndex, readDeployment } from "../sdk/src/node";
 import type { ProtocolDeploymentFile } from "../sdk/src/node";
 import {
   InferenceGateway,
@@ -68,12 +65,13 @@ import {
 } from "../sdk/src/ml";
 import { renderEpochHtml } from "../sdk/src/report";
 import { DatanetRegistry__factory, OpenToken__factory } from "../typechain-types";
-import { runClaim } from "./claim";
+import { currentTree, runClaim } from "./claim";
 import { deployTo } from "./deploy";
 import { epochViewOf } from "./lib/epochView";
-import { printTopContributors, runEpoch } from "./epoch";
+import { DEFAULT_GRACE, acceptPendingRoot, printTopContributors, runEpochPipeline } from "./epoch";
 import type { Connection } from "./lib/cli";
 import { EMBEDDED_NETWORK, ROOT, networkOf } from "./lib/operator";
+import { watchOnce } from "./watch";
 import type { OperatorNetwork } from "./lib/operator";
 import { loadEmails, seededRandom, type Email } from "./lib/corpus";
 import { open, printTable, progress } from "./lib/ui";
@@ -112,8 +110,6 @@ const CONTRIBUTORS = [
   { name: "dennis", count: 6, spamShare: 0.5, relabel: 0 },
   { name: "mallory", count: 40, spamShare: 0, relabel: 0.6 },
 ];
-/** How long after an epoch's end its logs may still be published: the epoch is attributed after it. */
-const LOG_GRACE = 3600n;
 /** Sends of one request over connections the node closed as idle, before giving up (see resendOnIdleClose). */
 const IDLE_CLOSE_ATTEMPTS = 8;
 /** Validators catch a relabelled mail this often; the rest gets through, as it would. */
@@ -728,25 +724,19 @@ async function main(): Promise<void> {
     [1, 2, 3],
   );
 
-  // Proof of Attribution for the epoch once it is over and the grace period for late logs has passed, from the
-  // index database and the content folder alone: each settlement's contributors' share goes to the contributions
-  // its records drew on (the generator's outputs by matched spans, the classifier's predictions by influence, as
-  // their cards say), in proportion to calls; the classifier's training data is valued on its registered validation
-  // set and what it flags as harmful earns nothing.
+  // Proof of Attribution for the epoch once it is over and the grace period for late logs has passed, run by the
+  // attestor with `npm run epoch -- run`'s pipeline: the index synced, the input built from it and the content folder
+  // alone, attributed (the generator's outputs by matched spans, the classifier's predictions by influence, as their
+  // cards say; each settlement's contributors' share in proportion to calls; the classifier's training data valued on
+  // its registered validation set, what it flags as harmful earning nothing), the report and tree written under
+  // epochs/, the report published to the content folder and its root proposed with its hash and CID.
   const epochEnd = await settler.epochStart(epoch + 1n);
-  const due = epochEnd + LOG_GRACE;
+  const due = epochEnd + DEFAULT_GRACE;
   if (BigInt(await time.latest()) < due) await time.increaseTo(due);
-  await operator.sync();
-  const fromChain = await epochInputFromChain({ db: operator.index, store, epoch });
-  const input = fromChain.input;
-  console.log(
-    `\nEpoch ${epoch}'s input from the index and the content folder: ${input.models.length} models (by their cards), ` +
-      `${input.contributions.length} contributions, ${input.settlements.length} settlements; ` +
-      `${fromChain.unavailable.length === 0 ? "nothing" : fromChain.unavailable.map((u) => `${u.kind} ${u.id.slice(0, 10)}…`).join(", ")} ` +
-      `unavailable; input hash ${fromChain.inputHash}`,
-  );
-  const epochReport = await runEpoch(input);
-  const verified = verifyEpochReport(readEpochReport(JSON.parse(serializeEpochReport(epochReport))), input);
+  console.log(`\nEpoch ${epoch} is over: the attestor runs it through the pipeline of \`npm run epoch -- run\``);
+  const run = await runEpochPipeline(operator, { signer: attestor, epoch });
+  if (run.outcome !== "proposed") throw new Error(`Epoch ${epoch} was not proposed by this run (${run.outcome}).`);
+  const epochReport = run.report;
   printTable(
     `Settlements of epoch ${epoch} and where each one's pot went`,
     ["Settlement", "Model", "Records", "Pot", "Paid", "Carried", "Status"],
@@ -762,11 +752,10 @@ async function main(): Promise<void> {
     [2, 3, 4, 5],
   );
   printTopContributors(epochReport, CONTRIBUTORS.length, nameOf);
-  console.log(
-    `Report ${epochReport.reportHash} recomputed from its input, every record proven against its log root: ` +
-      `${verified.ok ? "✓ identical" : "✗ DIFFERS"}`,
-  );
-  if (!verified.ok) throw new Error(`The epoch report could not be reproduced (${verified.path}).`);
+  // The guardian's watcher (npm run watch): the pending root recomputed from the chain and the content folder alone,
+  // every record proven against its log root; a root that differed would be revoked within its window.
+  const verdict = await watchOnce(operator, guardian, new Set(), (line) => console.log(`Watcher: ${line}`));
+  if (verdict !== "matches") throw new Error(`The guardian's watcher did not find the proposal sound (${verdict}).`);
 
   // Data value: each training mail's influence on the classifier's validation loss; harmful only with evidence.
   const classifierReport = epochReport.models.find((m) => m.modelId === classifierId.toString())!;
@@ -805,7 +794,9 @@ async function main(): Promise<void> {
   );
 
   // Two sample inferences and why they were credited.
-  const eligibleDocs = input.contributions.flatMap((c) => (c.text === undefined ? [] : [{ id: c.id, text: c.text }]));
+  const eligibleDocs = accepted
+    .filter((c) => c.acceptedIndex! <= version.count)
+    .map((c) => ({ id: c.id.toString(), text: textOf.get(c.contentHash)! }));
   const spanIndex = buildSpanIndex(eligibleDocs);
   const records = epochReport.settlements.flatMap((s) =>
     s.records.map((r) => ({ ...r, modelId: s.modelId, paid: BigInt(s.paid), settlementCalls: BigInt(s.calls) })),
@@ -892,21 +883,20 @@ async function main(): Promise<void> {
   await writeFile(path.join(reportsDir, `${reportName}.report.json`), serializeEpochReport(epochReport));
   console.log(`\nHTML report: ${path.relative(process.cwd(), htmlPath)} (open it in a browser; no server needed)`);
 
-  // The attestor publishes the report in the content folder and proposes its root; after the challenge window the
-  // root is accepted, and a relayer (the treasury here) claims for everyone: each account is paid its own amount.
-  const distributor = addressOf("rewards");
-  const rewardsAsAttestor = (await RewardsClient.connect(distributor, attestor)).connect(attestor);
-  const tree = epochRewardTree(epochReport);
-  const published = await store.put(serializeEpochReport(epochReport));
-  await rewardsAsAttestor.proposeRoot({ tree, epoch, reportHash: epochReport.reportHash, reportURI: published.uri });
-  const proposed = await rewardsAsAttestor.pendingRoot();
+  // After the challenge window the root is accepted (npm run epoch -- accept), and a relayer (the treasury here)
+  // claims for everyone with the tree of the published report the chain's root names (npm run claim -- --network):
+  // each account is paid its own amount.
+  const proposed = run.state.proposal!;
+  const pendingRoot = await (await RewardsClient.connect(addressOf("rewards"), provider)).pendingRoot();
   console.log(
-    `\nEpoch ${epoch} rewards: ${open(BigInt(epochReport.pool))} in the pool, root ${tree.root} proposed for ${open(tree.total)}, ` +
-      `${open(BigInt(epochReport.carryOver.total))} carried over; report ${published.uri}; claimable from ` +
-      new Date(Number(proposed.validAt) * 1000).toISOString(),
+    `\nEpoch ${epoch} rewards: ${open(BigInt(epochReport.pool))} in the pool, root ${epochReport.tree.root} proposed ` +
+      `(${proposed.tx}) for ${open(BigInt(epochReport.tree.total))}, ${open(BigInt(epochReport.carryOver.total))} carried over; ` +
+      `report ${run.state.published!.uri}; claimable from ${new Date(Number(pendingRoot.validAt) * 1000).toISOString()}`,
   );
-  await time.increaseTo(proposed.validAt);
-  await rewardsAsAttestor.acceptRoot();
+  await time.increaseTo(pendingRoot.validAt);
+  await acceptPendingRoot(operator, attestor);
+  const distributor = addressOf("rewards");
+  const { tree } = await currentTree(connection, distributor, deployment.contracts.rewards.block ?? 0, store);
   const after = await runClaim({
     tree,
     distributor,
@@ -926,12 +916,12 @@ async function main(): Promise<void> {
   );
   await operator.close();
   if (files.temporary) await rm(files.temporary, { recursive: true, force: true });
-  else printNextSteps(files);
+  else printNextSteps(files, epoch, signers.indexOf(guardian));
   console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 
 /** The operator commands that read what the demo left on a node. */
-function printNextSteps(files: DemoFiles): void {
+function printNextSteps(files: DemoFiles, epoch: bigint, guardianIndex: number): void {
   const shown = (p: string) => path.relative(process.cwd(), p) || ".";
   const options =
     `--network ${network.name}` +
@@ -945,7 +935,8 @@ function printNextSteps(files: DemoFiles): void {
   console.log("Try next (the node keeps running):");
   for (const line of [
     `npm run epoch -- status ${options}`,
-    `npm run verify-epoch -- ${options} --epoch <n>`,
+    `npm run verify-epoch -- ${options} --epoch ${epoch}`,
+    `npm run watch -- ${options} --account-index ${guardianIndex} --once`,
     `npm run claim -- ${options} --account-index <i>`,
   ]) {
     console.log(`  ${line}`);

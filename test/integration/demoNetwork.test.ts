@@ -19,6 +19,8 @@ describe("The demo against a hardhat node (npm run demo -- --network localhost)"
   let node: HardhatNode;
   let root: string;
   let run: CommandRun;
+  /** The children's environment: none of the variables that would point them elsewhere. */
+  let env: NodeJS.ProcessEnv;
 
   before(async function () {
     node = await startHardhatNode();
@@ -39,12 +41,12 @@ describe("The demo against a hardhat node (npm run demo -- --network localhost)"
       },
     });
     await writeFile(join(root, "deployments", "localhost.json"), JSON.stringify(stale, null, 2));
-    const env: NodeJS.ProcessEnv = { ...process.env, RPC_URL: node.url, DEMO_ROOT: root };
-    delete env.HARDHAT_NETWORK;
-    delete env.DATABASE_URL;
-    delete env.CONTENT_GATEWAY;
+    env = { ...process.env };
+    for (const name of ["HARDHAT_NETWORK", "PRIVATE_KEY", "DATABASE_URL", "CONTENT_GATEWAY", "RPC_URL", "DEPLOYMENT"]) {
+      delete env[name];
+    }
     run = await runCommand("npx", ["hardhat", "run", "scripts/demo.ts", "--network", "localhost"], {
-      env,
+      env: { ...env, RPC_URL: node.url, DEMO_ROOT: root },
       timeout: 360_000,
     });
   });
@@ -71,7 +73,7 @@ describe("The demo against a hardhat node (npm run demo -- --network localhost)"
     );
   });
 
-  it("leaves the node's deployment, the index database and the content folder on disk", async function () {
+  it("leaves the node's deployment, the index database, the content folder and the epoch's files on disk", async function () {
     const deployment = await readDeployment(join(root, "deployments", "localhost.json"));
     expect(deployment.completedAt).to.be.a("string");
     for (const contract of Object.values(deployment.contracts)) {
@@ -82,7 +84,25 @@ describe("The demo against a hardhat node (npm run demo -- --network localhost)"
     // 291 contributions, 5 logs, 2 cards, the validation set, the report.
     expect(content.length).to.be.greaterThan(290);
     const reportURI = /report (ipfs:\/\/\w+);/.exec(run.stdout)![1];
-    const report = JSON.parse(await readFile(join(root, "data", "content", reportURI.slice("ipfs://".length)), "utf8"));
-    expect(report.epoch).to.equal("1");
+    const published = await readFile(join(root, "data", "content", reportURI.slice("ipfs://".length)), "utf8");
+    const epochDir = join(root, "epochs", "localhost", "1");
+    expect(await readFile(join(epochDir, "report.json"), "utf8")).to.equal(published);
+    for (const file of ["state.json", "tree.json", "input-hash"])
+      expect(existsSync(join(epochDir, file)), file).to.equal(true);
+  });
+
+  it("leaves them for the operator commands: epoch status shows epoch 1 accepted, verify-epoch says it matches", async function () {
+    const network = [
+      ...["--network", "localhost", "--rpc", node.url, "--deployment", join(root, "deployments", "localhost.json")],
+      ...["--data", join(root, "data", "localhost"), "--content", join(root, "data", "content")],
+    ];
+    const cli = (script: string, args: string[]) =>
+      runCommand("node", ["-r", "ts-node/register/transpile-only", script, ...args], { env, timeout: 120_000 });
+    const status = await cli("scripts/epoch.ts", ["status", ...network]);
+    expect(status.code, status.stderr).to.equal(0);
+    expect(status.stdout, status.stdout).to.match(/│ +1 │ yes .*│ accepted +│/);
+    const verify = await cli("scripts/verifyEpoch.ts", [...network, "--epoch", "1"]);
+    expect(verify.code, verify.stderr || verify.stdout).to.equal(0);
+    expect(verify.stdout).to.contain("matches");
   });
 });
