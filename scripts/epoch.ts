@@ -286,7 +286,7 @@ export interface EpochState {
 export interface EpochPipelineOptions {
   /** The attestor. */
   signer: Signer;
-  /** Default: the pending root's epoch, else the last ended epoch. */
+  /** Default: the pending root's epoch, else the earliest ended epoch after the current root's with settlements. */
   epoch?: bigint;
   /** Attribute on this many worker threads (same report). */
   threads?: number;
@@ -326,8 +326,17 @@ const exists = (path: string) =>
 const inputJson = (input: EpochInput) =>
   JSON.stringify(input, (_, v) => (typeof v === "bigint" ? v.toString() : v)) + "\n";
 
-/** The epoch to run when none is given: the pending root's (to report on it), else the last ended one. */
-async function defaultEpoch(rewards: RewardsClient, clock: IEpochClock, provider: Provider): Promise<bigint> {
+/**
+ * The epoch to run when none is given: the pending root's (to report on it), else the earliest ended epoch after the
+ * current root's that has settlements in the index. Roots' epochs only increase, so an epoch skipped over could never
+ * be rooted and its pots would stay in the pool: the pipeline takes them in order.
+ */
+async function defaultEpoch(
+  network: OperatorNetwork,
+  rewards: RewardsClient,
+  clock: IEpochClock,
+  provider: Provider,
+): Promise<bigint> {
   const pending = await rewards.pendingRoot();
   if (isSet(pending)) return pending.epoch;
   const now = await chainTime(provider);
@@ -335,14 +344,21 @@ async function defaultEpoch(rewards: RewardsClient, clock: IEpochClock, provider
   if (now < genesis) throw new CommandError(`the epoch clock starts at ${when(genesis)}: no epoch has ended yet.`);
   const running = await clock.epochAt(now);
   const current = await rewards.currentRoot();
-  if (running === 0n || (isSet(current) && current.epoch >= running - 1n)) {
+  await network.sync();
+  const next = await network.index.db
+    .selectFrom("settlements")
+    .select((eb) => eb.fn.min<number>("epoch").as("epoch"))
+    .where("epoch", ">", isSet(current) ? Number(current.epoch) : -1)
+    .where("epoch", "<", Number(running))
+    .executeTakeFirst();
+  if (next?.epoch === null || next?.epoch === undefined) {
     const end = await clock.epochStart(running + 1n);
     throw new CommandError(
-      `nothing to run: ${running === 0n ? "epoch 0 has not ended" : `epoch ${running - 1n} has its root`}; ` +
-        `epoch ${running} ends at ${when(end)} (in ${duration(end - now)}).`,
+      `nothing to run: no ended epoch ${isSet(current) ? `after epoch ${current.epoch} (rooted) ` : ""}has ` +
+        `settlements; epoch ${running} ends at ${when(end)} (in ${duration(end - now)}).`,
     );
   }
-  return running - 1n;
+  return BigInt(next.epoch);
 }
 
 /** The index's revocations of `root` for `epoch`, latest first. */
@@ -376,7 +392,7 @@ export async function runEpochPipeline(
   const { provider } = network.connection;
   const rewards = (await RewardsClient.connect(network.address("rewards"), provider)).connect(options.signer);
   const clock = IEpochClock__factory.connect(network.address("clock"), provider);
-  const epoch = options.epoch ?? (await defaultEpoch(rewards, clock, provider));
+  const epoch = options.epoch ?? (await defaultEpoch(network, rewards, clock, provider));
   const dir = join(network.epochsDir, epoch.toString());
   const file = (name: string) => join(dir, name);
   const statePath = file("state.json");
@@ -613,7 +629,8 @@ export const epochRunCommand: Command<z.output<typeof RUN_SCHEMA>> = {
     epoch: {
       type: "string",
       value: "<n>",
-      description: "the epoch (default: the pending root's, else the last ended epoch)",
+      description:
+        "the epoch (default: the pending root's, else the earliest ended epoch after the current root's with settlements)",
       example: "--epoch 3",
     },
     threads: {

@@ -69,6 +69,11 @@ export interface Command<T> {
   /** What it does, for --help. */
   summary: string;
   options: Record<string, OptionSpec>;
+  /**
+   * The arguments after the options, when the command takes any (`<file...>`): handed to the schema as `positionals`,
+   * a list of strings.
+   */
+  positionals?: { value: string; description: string };
   /** Environment variables that are not options (keys), for --help. */
   environment?: Record<string, string>;
   /** Whole command lines, for --help. */
@@ -154,8 +159,12 @@ export function helpText(command: Command<unknown>): string {
   const options = { ...command.options, ...COMMON_OPTIONS };
   // A subcommand's name is "<script> <subcommand>": `npm run epoch -- run [options]`.
   const [script, ...subcommand] = command.name.split(" ");
-  const usage = `Usage: npm run ${script} -- ${[...subcommand, "[options]"].join(" ")}`;
-  const lines = [usage, "", command.summary, "", "Options:"];
+  const positionals = command.positionals ? [command.positionals.value] : [];
+  const usage = `Usage: npm run ${script} -- ${[...subcommand, "[options]", ...positionals].join(" ")}`;
+  const lines = [usage, "", command.summary, ""];
+  if (command.positionals)
+    lines.push("Arguments:", `  ${command.positionals.value.padEnd(28)} ${command.positionals.description}`, "");
+  lines.push("Options:");
   for (const [name, spec] of Object.entries(options)) {
     const flag = `${spec.short ? `-${spec.short}, ` : ""}--${name}${spec.value ? ` ${spec.value}` : ""}`;
     const notes = [
@@ -181,11 +190,12 @@ export function helpText(command: Command<unknown>): string {
 function parseRaw(command: Command<unknown>, argv: string[]): RawValues {
   const options = { ...command.options, ...COMMON_OPTIONS };
   let values: RawValues;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: argv,
       strict: true,
-      allowPositionals: false,
+      allowPositionals: command.positionals !== undefined,
       options: Object.fromEntries(
         Object.entries(options).map(([name, spec]) => [
           name,
@@ -194,9 +204,10 @@ function parseRaw(command: Command<unknown>, argv: string[]): RawValues {
       ),
     }));
   } catch (error) {
-    // Node's message goes on about positional arguments, which no command takes.
+    // Node's message goes on about positional arguments, which most commands do not take.
     throw new UsageError(`${(error as Error).message.split(". ")[0].replace(/\.$/, "")} (see --help).`);
   }
+  if (command.positionals) values.positionals = positionals;
   for (const [name, spec] of Object.entries(options)) {
     if (values[name] !== undefined) continue;
     const fromEnv = spec.env === undefined ? undefined : process.env[spec.env];

@@ -186,21 +186,29 @@ describe("Content over HTTP: content serve and the gateway store", function () {
       expect(await readFile(join(folder, cid), "utf8")).to.equal(TEXT);
     });
 
+    it("prints its commands and exits 2 when none is named", async function () {
+      const run = await contentCli([]);
+      expect(run.code).to.equal(2);
+      expect(run.out).to.contain("npm run content -- <serve | publish>");
+    });
+
     it("prints help for itself and each command, and exits 0", async function () {
       const runs = await Promise.all([["--help"], ["serve", "--help"], ["publish", "-h"]].map((a) => contentCli(a)));
       expect(runs.map((r) => r.code)).to.deep.equal([0, 0, 0]);
-      expect(runs[0].out).to.contain("npm run content -- serve").and.contain("npm run content -- publish");
+      expect(runs[0].out)
+        .to.contain("npm run content -- <serve | publish>")
+        .and.contain("publish")
+        .and.contain("serve");
       expect(runs[1].out).to.contain("--port").and.contain("--host").and.contain("CONTENT_GATEWAY");
       expect(runs[2].out).to.contain("<file...>").and.contain("Example");
     });
 
     it("refuses bad usage with one line and exit code 2", async function () {
       const cases: [string[], string][] = [
-        [[], "say serve or publish"],
         [["fetch"], 'unknown command "fetch"'],
         [["serve", "--port", "abc"], "--port must be a port number"],
         [["serve", "--dir", join(dir, "nowhere")], "does not exist"],
-        [["serve", "--verbose"], "Unknown option '--verbose'"],
+        [["serve", "--bogus"], "Unknown option '--bogus'"],
         [["publish", "--dir", folder], "needs at least one file"],
         [["publish", "--dir", folder, join(dir, "missing.txt")], "cannot read"],
       ];
