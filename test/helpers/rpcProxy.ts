@@ -33,8 +33,6 @@ export interface RpcProxyStats {
 export interface RpcProxy {
   url: string;
   stats: RpcProxyStats;
-  /** Stop disturbing: every later request is forwarded at once. */
-  calm(): void;
   close(): Promise<void>;
 }
 
@@ -45,7 +43,6 @@ export async function startRpcProxy(options: RpcProxyOptions): Promise<RpcProxy>
   const random = seededRandom(options.seed);
   const stats: RpcProxyStats = { requests: 0, dropped: 0, delayed: 0, methods: {}, droppedMethods: {} };
   let inARow = 0;
-  let calm = false;
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -64,7 +61,7 @@ export async function startRpcProxy(options: RpcProxyOptions): Promise<RpcProxy>
       // Every request draws both numbers, so that the choices depend only on the seed and the request's rank.
       const drop = random() < options.dropRate;
       const delay = random() < options.delayRate ? Math.floor(random() * options.maxDelayMs) : 0;
-      if (!calm && drop && inARow < options.maxDropsInARow && stats.dropped < options.maxDrops) {
+      if (drop && inARow < options.maxDropsInARow && stats.dropped < options.maxDrops) {
         inARow++;
         stats.dropped++;
         count(stats.droppedMethods);
@@ -72,7 +69,7 @@ export async function startRpcProxy(options: RpcProxyOptions): Promise<RpcProxy>
         return;
       }
       inARow = 0;
-      if (!calm && delay > 0) {
+      if (delay > 0) {
         stats.delayed++;
         await sleep(delay);
       }
@@ -96,9 +93,6 @@ export async function startRpcProxy(options: RpcProxyOptions): Promise<RpcProxy>
   return {
     url: `http://127.0.0.1:${port}`,
     stats,
-    calm: () => {
-      calm = true;
-    },
     close: () =>
       new Promise<void>((done) => {
         server.closeAllConnections();
