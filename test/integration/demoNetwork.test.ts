@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readDeployment } from "../../sdk/src/node";
+import { readDeployment, serveContentFolder } from "../../sdk/src/node";
 import { deploymentFile } from "../helpers/deploymentFile";
 import { runCommand } from "../helpers/examples";
 import type { CommandRun } from "../helpers/examples";
@@ -104,5 +104,29 @@ describe("The demo against a hardhat node (npm run demo -- --network localhost)"
     const verify = await cli("scripts/verifyEpoch.ts", [...network, "--epoch", "1"]);
     expect(verify.code, verify.stderr || verify.stdout).to.equal(0);
     expect(verify.stdout).to.contain("matches");
+  });
+
+  it("verifies the epoch from a second folder that reads content only through CONTENT_GATEWAY", async function () {
+    const served = await serveContentFolder({ dir: join(root, "data", "content"), port: 0 });
+    const elsewhere = await mkdtemp(join(tmpdir(), "demo-verifier-"));
+    try {
+      // The verifier has the deployment file and the chain; its index and content store are its own.
+      const deployment = join(elsewhere, "localhost.json");
+      await writeFile(deployment, await readFile(join(root, "deployments", "localhost.json")));
+      const verify = await runCommand(
+        "node",
+        [
+          ...["-r", "ts-node/register/transpile-only", "scripts/verifyEpoch.ts", "--epoch", "1"],
+          ...["--network", "localhost", "--rpc", node.url, "--deployment", deployment],
+          ...["--data", join(elsewhere, "data")],
+        ],
+        { env: { ...env, CONTENT_GATEWAY: served.url }, timeout: 120_000 },
+      );
+      expect(verify.code, verify.stderr || verify.stdout).to.equal(0);
+      expect(verify.stdout).to.contain("matches");
+    } finally {
+      await served.close();
+      await rm(elsewhere, { recursive: true, force: true });
+    }
   });
 });
