@@ -4,6 +4,10 @@
 export type { IDatanetRegistry } from "./IDatanetRegistry";
 export type { IEpochClock } from "./IEpochClock";
 export type { IInferenceSettlement } from "./IInferenceSettlement";
+export type { IModelController } from "./IModelController";
+export type { IModelOffering } from "./IModelOffering";
 export type { IModelRegistry } from "./IModelRegistry";
+export type { IModelShares } from "./IModelShares";
+export type { IOfferingFactory } from "./IOfferingFactory";
 export type { IRewardDistributor } from "./IRewardDistributor";
 export type { IStakingPool } from "./IStakingPool";
