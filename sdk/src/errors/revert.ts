@@ -16,6 +16,7 @@ import { MODEL_REVERTS } from "./reverts/models";
 import { STAKING_REVERTS } from "./reverts/staking";
 import { GOVERNANCE_INTERFACES, GOVERNANCE_REVERTS } from "./reverts/governance";
 import { SETTLEMENT_INTERFACES, SETTLEMENT_REVERTS } from "./reverts/settlement";
+import { SHARES_INTERFACES, SHARES_REVERTS } from "./reverts/shares";
 import type { RevertTable } from "./reverts/table";
 
 export * from "./contractErrors";
@@ -31,6 +32,7 @@ const KNOWN: RevertTable = {
   ...STAKING_REVERTS,
   ...GOVERNANCE_REVERTS,
   ...SETTLEMENT_REVERTS,
+  ...SHARES_REVERTS,
 };
 
 /** Solidity's panic codes (docs: "Panic via assert and Error via require"). */
@@ -54,6 +56,7 @@ const INTERFACES = [
   new Interface(StakingPool__factory.abi),
   ...GOVERNANCE_INTERFACES,
   ...SETTLEMENT_INTERFACES,
+  ...SHARES_INTERFACES,
 ];
 
 /** Finds revert data in whatever an ethers provider or Hardhat threw (the field differs between transports). */
