@@ -6,7 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IEpochClock} from "./interfaces/IEpochClock.sol";
-import {IInferenceSettlement, EpochLedger, FeeSplit} from "./interfaces/IInferenceSettlement.sol";
+import {IInferenceSettlement, EpochLedger, FeeSplit, ModelTotals} from "./interfaces/IInferenceSettlement.sol";
 import {IModelRegistry, ModelTerms} from "./interfaces/IModelRegistry.sol";
 import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
 import {IStakingPool} from "./interfaces/IStakingPool.sol";
@@ -64,6 +64,7 @@ contract InferenceSettlement is IInferenceSettlement, Ownable {
     Config private _config;
     EpochCache private _epochCache;
     mapping(uint64 epoch => EpochLedger) private _ledgers;
+    mapping(uint256 modelId => ModelTotals) private _modelTotals;
 
     /// @param paymentToken OPEN, in which fees are paid.
     /// @param models The model registry that prices models and names their revenue recipients.
@@ -185,6 +186,11 @@ contract InferenceSettlement is IInferenceSettlement, Ownable {
         return _ledgers[epoch];
     }
 
+    /// @inheritdoc IInferenceSettlement
+    function modelTotals(uint256 modelId) external view returns (ModelTotals memory) {
+        return _modelTotals[modelId];
+    }
+
     /* GOVERNANCE */
 
     /// @inheritdoc IInferenceSettlement
@@ -216,8 +222,8 @@ contract InferenceSettlement is IInferenceSettlement, Ownable {
         _epochCache = EpochCache({epoch: epoch, endsAt: _CLOCK.epochStart(epoch + 1)});
     }
 
-    /// @dev Adds one settlement to the epoch's ledger, both of whose slots are read once and written once, and emits
-    /// {InferenceSettled}.
+    /// @dev Adds one settlement to the epoch's ledger, both of whose slots are read once and written once, and to the
+    /// model's totals (one slot), and emits {InferenceSettled}.
     function _record(
         uint64 epoch,
         uint256 modelId,
@@ -233,6 +239,10 @@ contract InferenceSettlement is IInferenceSettlement, Ownable {
         ledger.fees = SafeCast.toUint128(ledger.fees + fee);
         ledger.logDigest = keccak256(abi.encode(ledger.logDigest, modelId, calls, fee, logRoot));
         _ledgers[epoch] = ledger;
+        ModelTotals memory totals = _modelTotals[modelId];
+        totals.calls += calls;
+        totals.fees = SafeCast.toUint160(totals.fees + fee);
+        _modelTotals[modelId] = totals;
         emit InferenceSettled(
             epoch,
             modelId,

@@ -31,10 +31,25 @@ struct EpochLedger {
     bytes32 logDigest;
 }
 
+/// @notice What settlement recorded for one model over all time, in one slot. Both counters are checked, yet no payer
+/// can bring one to its bound and so block the model's settlements:
+/// - `fees`: a fee is paid from the payer's OPEN, at most the supply (10^27 < 2^90), so reaching 2^160 takes over 2^70
+///   settlements, each over 100,000 gas: beyond any chain, however often a payer recycles what comes back to it.
+/// - `calls`: every call costs at least 1 wei, so 2^96 calls cost at least 2^96 wei (7.9 × 10^28), 79 times OPEN's
+///   whole supply, of which the treasury's share leaves the payer for good at every settlement; and a settlement pays
+///   for at most 2^64 − 1 calls, so it also takes over 2^32 settlements (4 × 10^14 gas).
+struct ModelTotals {
+    /// @dev Inference calls of the model settled.
+    uint96 calls;
+    /// @dev OPEN paid in fees for the model.
+    uint160 fees;
+}
+
 /// @title Inference settlement
 /// @notice Payers (or gateways) pay for inferences of a model in OPEN. `settle` pulls `pricePerCall × calls` and splits
 /// it in basis points between the protocol treasury, the model's revenue recipient, the staking pool and the reward
-/// distributor's contributor pool, and records the calls, fees and inference-log root in the current epoch's ledger.
+/// distributor's contributor pool, and records the calls, fees and inference-log root in the current epoch's ledger
+/// and the calls and fees in the model's totals (which an offering's milestones read).
 /// @dev Shares are `fee × bps / 10,000` rounded down for the treasury, the model and the stakers; the contributors'
 /// pool receives the rest, so the rounding dust (under 3 wei per settlement) goes to contributors and the four
 /// payouts always sum to the fee exactly. When nothing is staked, the staking pool keeps the stakers' share as
@@ -131,6 +146,9 @@ interface IInferenceSettlement {
     function treasury() external view returns (address);
 
     function epochLedger(uint64 epoch) external view returns (EpochLedger memory);
+
+    /// @notice Calls and fees of `modelId` settled since the protocol began (zero for a model never settled).
+    function modelTotals(uint256 modelId) external view returns (ModelTotals memory);
 
     /* GOVERNANCE (owner) */
 

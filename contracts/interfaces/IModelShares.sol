@@ -41,6 +41,10 @@ interface IModelShares {
     /// @notice `account` has no revenue to claim.
     error SharesNothingToClaim(address account);
 
+    /// @notice Shares cannot be sent to the escrow after the mint: its shares carry the revenue they earned since the
+    /// mint (a baseline of zero), which shares coming back from a holder would break.
+    error SharesEscrowReceive(address from);
+
     /* INITIALIZATION */
 
     /// @notice Sets up a clone: mints `supply` to `escrow_`, which alone may {burn}; revenue is paid in

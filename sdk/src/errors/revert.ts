@@ -17,6 +17,7 @@ import { STAKING_REVERTS } from "./reverts/staking";
 import { GOVERNANCE_INTERFACES, GOVERNANCE_REVERTS } from "./reverts/governance";
 import { SETTLEMENT_INTERFACES, SETTLEMENT_REVERTS } from "./reverts/settlement";
 import { OFFERING_INTERFACES, OFFERING_REVERTS } from "./reverts/offering";
+import { SHARES_INTERFACES, SHARES_REVERTS } from "./reverts/shares";
 import type { RevertTable } from "./reverts/table";
 
 export * from "./contractErrors";
@@ -33,6 +34,7 @@ const KNOWN: RevertTable = {
   ...GOVERNANCE_REVERTS,
   ...SETTLEMENT_REVERTS,
   ...OFFERING_REVERTS,
+  ...SHARES_REVERTS,
 };
 
 /** Solidity's panic codes (docs: "Panic via assert and Error via require"). */
@@ -57,6 +59,7 @@ const INTERFACES = [
   ...GOVERNANCE_INTERFACES,
   ...SETTLEMENT_INTERFACES,
   ...OFFERING_INTERFACES,
+  ...SHARES_INTERFACES,
 ];
 
 /** Finds revert data in whatever an ethers provider or Hardhat threw (the field differs between transports). */

@@ -1,10 +1,5 @@
 import { Interface } from "ethers";
-import {
-  IModelController__factory,
-  IModelOffering__factory,
-  IModelShares__factory,
-  IOfferingFactory__factory,
-} from "../../contracts/typechain";
+import { IModelOffering__factory, IOfferingFactory__factory } from "../../contracts/typechain";
 import {
   InsufficientFundsError,
   InvalidConfigurationError,
@@ -24,11 +19,9 @@ const state = (v: unknown) => OFFERING_STATES[Number(v)] ?? `state ${String(v)}`
 export const OFFERING_INTERFACES = [
   new Interface(IModelOffering__factory.abi),
   new Interface(IOfferingFactory__factory.abi),
-  new Interface(IModelShares__factory.abi),
-  new Interface(IModelController__factory.abi),
 ];
 
-/** How the custom errors of an offering, its factory, its share token and its controller become SDK errors. */
+/** How the custom errors of an offering and of the offering factory become SDK errors. */
 export const OFFERING_REVERTS: RevertTable = {
   OfferingWrongState: [
     OfferingStateError,
@@ -114,15 +107,4 @@ export const OFFERING_REVERTS: RevertTable = {
     (a) => [`A protocol fee of ${n(a.feeBps)} bps is above the maximum.`],
   ],
   OfferingInvalidTreasury: [InvalidConfigurationError, () => ["The protocol treasury cannot be the zero address."]],
-  SharesUnauthorizedEscrow: [UnauthorizedError, (a) => [`Only the offering may do this, not ${a.caller}.`]],
-  SharesInvalidAddress: [InvalidConfigurationError, () => ["A share token address cannot be zero."]],
-  SharesZeroSupply: [InvalidConfigurationError, () => ["A share token's supply must be nonzero."]],
-  SharesNothingToClaim: [NothingToClaimError, (a) => [`${a.account} has no revenue to claim.`]],
-  ControllerUnauthorized: [
-    UnauthorizedError,
-    (a) => [
-      `${a.caller} may not make this decision for the model.`,
-      "After a launch the model's holders decide through its Governor and timelock.",
-    ],
-  ],
 };

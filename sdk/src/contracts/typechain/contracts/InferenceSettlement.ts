@@ -56,6 +56,13 @@ export type EpochLedgerStructOutput = [
   logDigest: string
 ] & { calls: bigint; settlements: bigint; fees: bigint; logDigest: string };
 
+export type ModelTotalsStruct = { calls: BigNumberish; fees: BigNumberish };
+
+export type ModelTotalsStructOutput = [calls: bigint, fees: bigint] & {
+  calls: bigint;
+  fees: bigint;
+};
+
 export interface InferenceSettlementInterface extends Interface {
   getFunction(
     nameOrSignature:
@@ -67,6 +74,7 @@ export interface InferenceSettlementInterface extends Interface {
       | "STAKING"
       | "epochLedger"
       | "feeSplit"
+      | "modelTotals"
       | "owner"
       | "recoverExcess"
       | "renounceOwnership"
@@ -100,6 +108,10 @@ export interface InferenceSettlementInterface extends Interface {
     values: [BigNumberish]
   ): string;
   encodeFunctionData(functionFragment: "feeSplit", values?: undefined): string;
+  encodeFunctionData(
+    functionFragment: "modelTotals",
+    values: [BigNumberish]
+  ): string;
   encodeFunctionData(functionFragment: "owner", values?: undefined): string;
   encodeFunctionData(
     functionFragment: "recoverExcess",
@@ -141,6 +153,10 @@ export interface InferenceSettlementInterface extends Interface {
     data: BytesLike
   ): Result;
   decodeFunctionResult(functionFragment: "feeSplit", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "modelTotals",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(functionFragment: "owner", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "recoverExcess",
@@ -325,6 +341,12 @@ export interface InferenceSettlement extends BaseContract {
 
   feeSplit: TypedContractMethod<[], [FeeSplitStructOutput], "view">;
 
+  modelTotals: TypedContractMethod<
+    [modelId: BigNumberish],
+    [ModelTotalsStructOutput],
+    "view"
+  >;
+
   owner: TypedContractMethod<[], [string], "view">;
 
   recoverExcess: TypedContractMethod<[to: AddressLike], [bigint], "nonpayable">;
@@ -395,6 +417,13 @@ export interface InferenceSettlement extends BaseContract {
   getFunction(
     nameOrSignature: "feeSplit"
   ): TypedContractMethod<[], [FeeSplitStructOutput], "view">;
+  getFunction(
+    nameOrSignature: "modelTotals"
+  ): TypedContractMethod<
+    [modelId: BigNumberish],
+    [ModelTotalsStructOutput],
+    "view"
+  >;
   getFunction(
     nameOrSignature: "owner"
   ): TypedContractMethod<[], [string], "view">;

@@ -56,6 +56,13 @@ export type EpochLedgerStructOutput = [
   logDigest: string
 ] & { calls: bigint; settlements: bigint; fees: bigint; logDigest: string };
 
+export type ModelTotalsStruct = { calls: BigNumberish; fees: BigNumberish };
+
+export type ModelTotalsStructOutput = [calls: bigint, fees: bigint] & {
+  calls: bigint;
+  fees: bigint;
+};
+
 export interface IInferenceSettlementInterface extends Interface {
   getFunction(
     nameOrSignature:
@@ -67,6 +74,7 @@ export interface IInferenceSettlementInterface extends Interface {
       | "STAKING"
       | "epochLedger"
       | "feeSplit"
+      | "modelTotals"
       | "recoverExcess"
       | "setFeeSplit"
       | "setTreasury"
@@ -96,6 +104,10 @@ export interface IInferenceSettlementInterface extends Interface {
     values: [BigNumberish]
   ): string;
   encodeFunctionData(functionFragment: "feeSplit", values?: undefined): string;
+  encodeFunctionData(
+    functionFragment: "modelTotals",
+    values: [BigNumberish]
+  ): string;
   encodeFunctionData(
     functionFragment: "recoverExcess",
     values: [AddressLike]
@@ -128,6 +140,10 @@ export interface IInferenceSettlementInterface extends Interface {
     data: BytesLike
   ): Result;
   decodeFunctionResult(functionFragment: "feeSplit", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "modelTotals",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(
     functionFragment: "recoverExcess",
     data: BytesLike
@@ -290,6 +306,12 @@ export interface IInferenceSettlement extends BaseContract {
 
   feeSplit: TypedContractMethod<[], [FeeSplitStructOutput], "view">;
 
+  modelTotals: TypedContractMethod<
+    [modelId: BigNumberish],
+    [ModelTotalsStructOutput],
+    "view"
+  >;
+
   recoverExcess: TypedContractMethod<[to: AddressLike], [bigint], "nonpayable">;
 
   setFeeSplit: TypedContractMethod<
@@ -350,6 +372,13 @@ export interface IInferenceSettlement extends BaseContract {
   getFunction(
     nameOrSignature: "feeSplit"
   ): TypedContractMethod<[], [FeeSplitStructOutput], "view">;
+  getFunction(
+    nameOrSignature: "modelTotals"
+  ): TypedContractMethod<
+    [modelId: BigNumberish],
+    [ModelTotalsStructOutput],
+    "view"
+  >;
   getFunction(
     nameOrSignature: "recoverExcess"
   ): TypedContractMethod<[to: AddressLike], [bigint], "nonpayable">;

@@ -386,6 +386,37 @@ const _abi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "modelId",
+        type: "uint256",
+      },
+    ],
+    name: "modelTotals",
+    outputs: [
+      {
+        components: [
+          {
+            internalType: "uint96",
+            name: "calls",
+            type: "uint96",
+          },
+          {
+            internalType: "uint160",
+            name: "fees",
+            type: "uint160",
+          },
+        ],
+        internalType: "struct ModelTotals",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
         internalType: "address",
         name: "to",
         type: "address",

@@ -10,6 +10,17 @@ import type {
 
 const _abi = [
   {
+    inputs: [
+      {
+        internalType: "address",
+        name: "from",
+        type: "address",
+      },
+    ],
+    name: "SharesEscrowReceive",
+    type: "error",
+  },
+  {
     inputs: [],
     name: "SharesInvalidAddress",
     type: "error",
