@@ -1,12 +1,14 @@
 import { defineConfig } from "tsup";
 
 /*
- * Five entries, each as ESM (.mjs) and CommonJS (.js) with declarations: "." (browser-safe), "./node" (files,
- * threads), "./abi" (ABIs and TypeChain bindings), "./report" (HTML reports) and "./ml" (models and the gateway), the
- * last two browser-safe but kept out of "." so that a dApp's bundle does not carry them; and two thread modules, treeWorker (the reward tree's helper
- * thread) and epochWorker (the epoch's scoring threads), which "./node" starts by path from next to itself (their own
- * "./tree-worker" and "./epoch-worker" exports are for bundlers). Code they share goes
- * into shared chunks, so that an error class or a client is the same object whichever entry it came through.
+ * Six entries, each as ESM (.mjs) and CommonJS (.js) with declarations: "." (browser-safe), "./node" (files,
+ * threads), "./abi" (ABIs and TypeChain bindings), "./report" (HTML reports), "./ml" (models and the gateway) and
+ * "./offering" (the offering client, whose contracts' ABIs weigh some 30 KiB; the offering math and prospectus are in
+ * "."), the last three browser-safe but kept out of "." so that a dApp's bundle does not carry them; and two thread
+ * modules, treeWorker (the reward tree's helper thread) and epochWorker (the epoch's scoring threads), which "./node"
+ * starts by path from next to itself (their own "./tree-worker" and "./epoch-worker" exports are for bundlers). Code
+ * they share goes into shared chunks, so that an error class or a client is the same object whichever entry it came
+ * through.
  * Dependencies and ethers stay external.
  */
 export default defineConfig({
@@ -16,6 +18,7 @@ export default defineConfig({
     abi: "src/abi/index.ts",
     report: "src/report/index.ts",
     ml: "src/ml/index.ts",
+    offering: "src/clients/offeringClient.ts",
     treeWorker: "src/node/treeWorker.ts",
     epochWorker: "src/node/epochWorker.ts",
   },

@@ -1,6 +1,7 @@
 import { isAddress } from "ethers";
 import type { ContractRunner, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
-import { DatanetRegistry__factory, OpenToken__factory } from "../contracts/typechain";
+import { DatanetRegistry__factory } from "../contracts/typechain/factories/contracts/DatanetRegistry__factory";
+import { OpenToken__factory } from "../contracts/typechain/factories/contracts/token/OpenToken__factory";
 import type { DatanetRegistry, OpenToken } from "../contracts/typechain";
 import { contentId } from "../content/hash";
 import type { ContentInput } from "../content/hash";

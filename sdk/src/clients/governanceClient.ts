@@ -1,6 +1,6 @@
 import { isAddress, isHexString } from "ethers";
 import type { ContractRunner, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
-import { TimelockController__factory } from "../contracts/typechain";
+import { TimelockController__factory } from "../contracts/typechain/factories/@openzeppelin/contracts/governance/TimelockController__factory";
 import type { TimelockController } from "../contracts/typechain";
 import { InvalidInputError, withDecodedErrors } from "../errors";
 import { OPERATION_STATES } from "../errors/reverts/governance";

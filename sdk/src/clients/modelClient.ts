@@ -1,6 +1,7 @@
 import { isAddress, isHexString } from "ethers";
 import type { ContractRunner, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
-import { IDatanetRegistry__factory, ModelRegistry__factory } from "../contracts/typechain";
+import { DatanetRegistry__factory } from "../contracts/typechain/factories/contracts/DatanetRegistry__factory";
+import { ModelRegistry__factory } from "../contracts/typechain/factories/contracts/ModelRegistry__factory";
 import type { IDatanetRegistry, ModelRegistry } from "../contracts/typechain";
 import type { ModelSpecStruct, ModelVersionStructOutput } from "../contracts/typechain/contracts/ModelRegistry";
 import { InvalidInputError, withDecodedErrors } from "../errors";
@@ -99,7 +100,7 @@ export class ModelClient {
   static async connect(address: string, runner: ContractRunner): Promise<ModelClient> {
     if (!isAddress(address)) throw new InvalidInputError(`"${address}" is not an address.`);
     const registry = ModelRegistry__factory.connect(address, runner);
-    const datanets = IDatanetRegistry__factory.connect(await registry.DATANETS(), runner);
+    const datanets = DatanetRegistry__factory.connect(await registry.DATANETS(), runner);
     return new ModelClient(registry, datanets);
   }
 

@@ -1,6 +1,7 @@
 import { isAddress } from "ethers";
 import type { ContractRunner, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
-import { IRewardDistributor__factory, OpenToken__factory } from "../contracts/typechain";
+import { IRewardDistributor__factory } from "../contracts/typechain/factories/contracts/interfaces/IRewardDistributor__factory";
+import { OpenToken__factory } from "../contracts/typechain/factories/contracts/token/OpenToken__factory";
 import type { IRewardDistributor, OpenToken } from "../contracts/typechain";
 import type { RewardRootStructOutput } from "../contracts/typechain/contracts/interfaces/IRewardDistributor";
 import { IntegrityError, InvalidInputError, withDecodedErrors } from "../errors";

@@ -1,11 +1,9 @@
 import { isAddress, isHexString, MaxUint256, ZeroHash } from "ethers";
 import type { ContractRunner, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
-import {
-  IEpochClock__factory,
-  IInferenceSettlement__factory,
-  IModelRegistry__factory,
-  OpenToken__factory,
-} from "../contracts/typechain";
+import { IEpochClock__factory } from "../contracts/typechain/factories/contracts/interfaces/IEpochClock__factory";
+import { IInferenceSettlement__factory } from "../contracts/typechain/factories/contracts/interfaces/IInferenceSettlement__factory";
+import { ModelRegistry__factory } from "../contracts/typechain/factories/contracts/ModelRegistry__factory";
+import { OpenToken__factory } from "../contracts/typechain/factories/contracts/token/OpenToken__factory";
 import type { IEpochClock, IInferenceSettlement, IModelRegistry, OpenToken } from "../contracts/typechain";
 import type { InferenceSettledEvent } from "../contracts/typechain/contracts/interfaces/IInferenceSettlement";
 import { IntegrityError, InvalidInputError, withDecodedErrors } from "../errors";
@@ -138,7 +136,7 @@ export class SettlementClient {
     return new SettlementClient(
       settlement,
       OpenToken__factory.connect(token, runner),
-      IModelRegistry__factory.connect(models, runner),
+      ModelRegistry__factory.connect(models, runner),
       IEpochClock__factory.connect(clock, runner),
     );
   }

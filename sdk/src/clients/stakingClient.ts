@@ -1,6 +1,7 @@
 import { isAddress } from "ethers";
 import type { ContractRunner, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
-import { IStakingPool__factory, OpenToken__factory } from "../contracts/typechain";
+import { StakingPool__factory } from "../contracts/typechain/factories/contracts/StakingPool__factory";
+import { OpenToken__factory } from "../contracts/typechain/factories/contracts/token/OpenToken__factory";
 import type { IStakingPool, OpenToken } from "../contracts/typechain";
 import { InvalidInputError, withDecodedErrors } from "../errors";
 import { sendFrom, signerAddressOf } from "./tx";
@@ -48,7 +49,7 @@ export class StakingClient {
   /** Connects to the pool at `address`; the OPEN token is read from it. */
   static async connect(address: string, runner: ContractRunner): Promise<StakingClient> {
     if (!isAddress(address)) throw new InvalidInputError(`"${address}" is not an address.`);
-    const pool = IStakingPool__factory.connect(address, runner);
+    const pool = StakingPool__factory.connect(address, runner);
     const token = OpenToken__factory.connect(await withDecodedErrors(() => pool.STAKE_TOKEN()), runner);
     return new StakingClient(pool, token);
   }

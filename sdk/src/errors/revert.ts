@@ -1,12 +1,9 @@
 import { Interface, isError } from "ethers";
 import type { Result } from "ethers";
-import {
-  DatanetRegistry__factory,
-  IModelRegistry__factory,
-  IRewardDistributor__factory,
-  OpenToken__factory,
-  StakingPool__factory,
-} from "../contracts/typechain";
+import { DatanetRegistry__factory } from "../contracts/typechain/factories/contracts/DatanetRegistry__factory";
+import { IRewardDistributor__factory } from "../contracts/typechain/factories/contracts/interfaces/IRewardDistributor__factory";
+import { OpenToken__factory } from "../contracts/typechain/factories/contracts/token/OpenToken__factory";
+import { StakingPool__factory } from "../contracts/typechain/factories/contracts/StakingPool__factory";
 import { ProtocolError, UserRejectedError } from "./base";
 import { ContractRevertError, UnknownRevertError } from "./contractErrors";
 import { DATANET_REVERTS } from "./reverts/datanet";
@@ -54,7 +51,19 @@ const INTERFACES = [
   new Interface(OpenToken__factory.abi),
   new Interface(IRewardDistributor__factory.abi),
   new Interface(["error AccessControlUnauthorizedAccount(address account, bytes32 neededRole)"]),
-  new Interface(IModelRegistry__factory.abi),
+  // The model registry's errors as signatures, not IModelRegistry's ABI, which the main entry would carry only for
+  // them (see OFFERING_INTERFACES); test/sdk/modelClient.test.ts decodes every error of the full ABI.
+  new Interface([
+    "error ModelDatanetAccessDenied(uint256 datanetId, address account)",
+    "error ModelDatanetVersionNonexistent(uint256 datanetId, uint32 version)",
+    "error ModelDuplicateDatanet(uint256 datanetId)",
+    "error ModelInvalidRevenueRecipient(address recipient)",
+    "error ModelNonexistent(uint256 modelId)",
+    "error ModelNoTrainingData()",
+    "error ModelTooManyTrainingSets(uint256 count, uint256 max)",
+    "error ModelUnauthorizedOwner(uint256 modelId, address account)",
+    "error ModelVersionNonexistent(uint256 modelId, uint32 version)",
+  ]),
   new Interface(StakingPool__factory.abi),
   ...GOVERNANCE_INTERFACES,
   ...SETTLEMENT_INTERFACES,

@@ -1,6 +1,6 @@
 import { Interface, ZeroAddress, ZeroHash } from "ethers";
 import type { Log, LogDescription, Provider } from "ethers";
-import { DatanetRegistry__factory } from "../contracts/typechain";
+import { DatanetRegistry__factory } from "../contracts/typechain/factories/contracts/DatanetRegistry__factory";
 import { IntegrityError, InvalidInputError } from "../errors";
 import { contributionIdOf, digestOf, foldDigest } from "../datanet/digest";
 import type { Acceptance } from "../datanet/digest";

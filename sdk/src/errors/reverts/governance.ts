@@ -1,5 +1,7 @@
 import { Interface, formatEther } from "ethers";
-import { OpenGovernor__factory, Ownable__factory, TimelockController__factory } from "../../contracts/typechain";
+import { OpenGovernor__factory } from "../../contracts/typechain/factories/contracts/governance/OpenGovernor__factory";
+import { Ownable__factory } from "../../contracts/typechain/factories/@openzeppelin/contracts/access/Ownable__factory";
+import { TimelockController__factory } from "../../contracts/typechain/factories/@openzeppelin/contracts/governance/TimelockController__factory";
 import {
   OperationStateError,
   InsufficientFundsError,

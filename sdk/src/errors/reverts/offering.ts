@@ -1,5 +1,4 @@
 import { Interface } from "ethers";
-import { IModelOffering__factory, IOfferingFactory__factory } from "../../contracts/typechain";
 import {
   InsufficientFundsError,
   InvalidConfigurationError,
@@ -15,10 +14,38 @@ import type { RevertTable } from "./table";
 
 const state = (v: unknown) => OFFERING_STATES[Number(v)] ?? `state ${String(v)}`;
 
-/** The interfaces whose errors the offering table decodes. */
+/**
+ * The errors of IModelOffering and IOfferingFactory, as signatures rather than their TypeChain ABIs, which would add
+ * some 30 KiB of functions and events to the browser entry for the sake of its error decoding. The offering tests
+ * decode every error of both full ABIs, so a signature that drifts from its contract fails there.
+ */
 export const OFFERING_INTERFACES = [
-  new Interface(IModelOffering__factory.abi),
-  new Interface(IOfferingFactory__factory.abi),
+  new Interface([
+    "error OfferingAlreadyBought(address buyer)",
+    "error OfferingAlreadyVoted(address voter)",
+    "error OfferingContributorPoolExceeded(uint256 requested, uint256 remaining)",
+    "error OfferingEndVoteActive(bool active)",
+    "error OfferingEndVoteTiming(uint256 voteEnd)",
+    "error OfferingInvalidAmount(uint256 amount)",
+    "error OfferingInvalidProof(address account, uint256 amount)",
+    "error OfferingMilestoneNonexistent(uint256 index)",
+    "error OfferingMilestoneNotMet(uint256 index)",
+    "error OfferingMilestoneNotOverdue(uint256 index)",
+    "error OfferingMilestoneReleased(uint256 index)",
+    "error OfferingNothingToClaim(address account)",
+    "error OfferingNothingToSettle(address buyer)",
+    "error OfferingNoVotes(address voter)",
+    "error OfferingSaleClosed(uint256 deadline)",
+    "error OfferingSaleOpen(uint256 deadline)",
+    "error OfferingUnauthorizedCreator(address caller)",
+    "error OfferingWrongState(uint8 expected, uint8 actual)",
+    "error OfferingAlreadyLaunched(uint256 modelId, address offering)",
+    "error OfferingFeeTooHigh(uint256 feeBps)",
+    "error OfferingInvalidTerms(string reason)",
+    "error OfferingInvalidTreasury(address treasury)",
+    "error OfferingMilestoneTooCheap(uint256 index, uint256 fakingCost, uint256 tranche)",
+    "error OfferingUnauthorizedLauncher(uint256 modelId, address caller)",
+  ]),
 ];
 
 /** How the custom errors of an offering and of the offering factory become SDK errors. */

@@ -1,5 +1,6 @@
 import { Interface } from "ethers";
-import { IEpochClock__factory, IInferenceSettlement__factory } from "../../contracts/typechain";
+import { IEpochClock__factory } from "../../contracts/typechain/factories/contracts/interfaces/IEpochClock__factory";
+import { IInferenceSettlement__factory } from "../../contracts/typechain/factories/contracts/interfaces/IInferenceSettlement__factory";
 import { InsufficientFundsError, InvalidConfigurationError, NotFoundError, TermsChangedError } from "../contractErrors";
 import type { RevertTable } from "./table";
 import { date, n } from "./format";

@@ -1,5 +1,4 @@
 import { Interface } from "ethers";
-import { IModelController__factory, IModelShares__factory } from "../../contracts/typechain";
 import { InvalidConfigurationError, NothingToClaimError, UnauthorizedError } from "../contractErrors";
 import type { RevertTable } from "./table";
 
@@ -37,8 +36,14 @@ export const SHARES_REVERTS: RevertTable = {
   ],
 };
 
-/** The ABIs that declare the errors of {@link SHARES_REVERTS}. */
+/** The errors of IModelShares and IModelController, as signatures (see OFFERING_INTERFACES for why). */
 export const SHARES_INTERFACES = [
-  new Interface(IModelShares__factory.abi),
-  new Interface(IModelController__factory.abi),
+  new Interface([
+    "error SharesEscrowReceive(address from)",
+    "error SharesInvalidAddress()",
+    "error SharesNothingToClaim(address account)",
+    "error SharesUnauthorizedEscrow(address caller)",
+    "error SharesZeroSupply()",
+    "error ControllerUnauthorized(address caller)",
+  ]),
 ];

@@ -1,15 +1,13 @@
 import { AbiCoder, Interface, ZeroHash } from "ethers";
 import type { EventFragment, InterfaceAbi, ParamType, Result } from "ethers";
-import {
-  DatanetRegistry__factory,
-  EpochClock__factory,
-  InferenceSettlement__factory,
-  ModelRegistry__factory,
-  OpenGovernor__factory,
-  RewardDistributor__factory,
-  StakingPool__factory,
-  TimelockController__factory,
-} from "../../contracts/typechain";
+import { DatanetRegistry__factory } from "../../contracts/typechain/factories/contracts/DatanetRegistry__factory";
+import { EpochClock__factory } from "../../contracts/typechain/factories/contracts/EpochClock__factory";
+import { InferenceSettlement__factory } from "../../contracts/typechain/factories/contracts/InferenceSettlement__factory";
+import { ModelRegistry__factory } from "../../contracts/typechain/factories/contracts/ModelRegistry__factory";
+import { OpenGovernor__factory } from "../../contracts/typechain/factories/contracts/governance/OpenGovernor__factory";
+import { RewardDistributor__factory } from "../../contracts/typechain/factories/contracts/RewardDistributor__factory";
+import { StakingPool__factory } from "../../contracts/typechain/factories/contracts/StakingPool__factory";
+import { TimelockController__factory } from "../../contracts/typechain/factories/@openzeppelin/contracts/governance/TimelockController__factory";
 import { contributionIdOf, foldDigest } from "../../datanet/digest";
 import { IntegrityError } from "../../errors";
 import type { ContributionsTable, EventPosition, EventTableName, IndexSchema } from "./schema";
