@@ -35,6 +35,8 @@ export const CONTRACTS: readonly { artifact: string; name: string }[] = [
   },
   { artifact: "contracts/interfaces/IEpochClock.sol/IEpochClock.json", name: "iEpochClock" },
   { artifact: "contracts/interfaces/IStakingPool.sol/IStakingPool.json", name: "iStakingPool" },
+  { artifact: "contracts/interfaces/IModelOffering.sol/IModelOffering.json", name: "iModelOffering" },
+  { artifact: "contracts/interfaces/IOfferingFactory.sol/IOfferingFactory.json", name: "iOfferingFactory" },
   { artifact: "contracts/interfaces/IModelShares.sol/IModelShares.json", name: "iModelShares" },
   { artifact: "contracts/interfaces/IModelController.sol/IModelController.json", name: "iModelController" },
   {

@@ -42,3 +42,4 @@ export * from "./ml/features";
 export * from "./content/store";
 export * from "./content/gateway";
 export * from "./content/items";
+export * from "./offering";

@@ -90,3 +90,9 @@ function formatArgs(args: Record<string, unknown>): string {
     .map(([k, v]) => `${k}: ${typeof v === "bigint" ? v.toString() : String(v)}`)
     .join(", ");
 }
+
+/**
+ * An offering is not in the state the action needs: the sale still open or closed, a buyer already in or settled, a
+ * milestone not met or already released, an end vote open or not, the offering already launched.
+ */
+export class OfferingStateError extends ContractRevertError {}

@@ -12,3 +12,4 @@ export * from "./gateway";
 export * from "./content";
 export * from "./deployment";
 export * from "./indexer";
+export * from "./offering";

@@ -16,6 +16,7 @@ import { MODEL_REVERTS } from "./reverts/models";
 import { STAKING_REVERTS } from "./reverts/staking";
 import { GOVERNANCE_INTERFACES, GOVERNANCE_REVERTS } from "./reverts/governance";
 import { SETTLEMENT_INTERFACES, SETTLEMENT_REVERTS } from "./reverts/settlement";
+import { OFFERING_INTERFACES, OFFERING_REVERTS } from "./reverts/offering";
 import { SHARES_INTERFACES, SHARES_REVERTS } from "./reverts/shares";
 import type { RevertTable } from "./reverts/table";
 
@@ -32,6 +33,7 @@ const KNOWN: RevertTable = {
   ...STAKING_REVERTS,
   ...GOVERNANCE_REVERTS,
   ...SETTLEMENT_REVERTS,
+  ...OFFERING_REVERTS,
   ...SHARES_REVERTS,
 };
 
@@ -56,6 +58,7 @@ const INTERFACES = [
   new Interface(StakingPool__factory.abi),
   ...GOVERNANCE_INTERFACES,
   ...SETTLEMENT_INTERFACES,
+  ...OFFERING_INTERFACES,
   ...SHARES_INTERFACES,
 ];
 

@@ -50,11 +50,50 @@ export function allocate(pool: bigint, weights: Map<string, number>): Map<string
     totalWeight += scaled[i];
   }
 
+  return splitExactly(pool, keys, scaled, totalWeight);
+}
+
+/**
+ * Splits `pool` among the keys of `weights` in proportion to integer weights (token amounts, bytes), exactly as
+ * {@link allocate} splits by doubles: ⌊pool·wᵢ/Σw⌋ each, the leftover one unit each to the largest fractional parts,
+ * ties to the smaller key. Use it when the weights are bigints that a double could not hold exactly.
+ *
+ * @throws InvalidPoolError when `pool` is negative.
+ * @throws InvalidWeightError when a weight is not a bigint ≥ 0.
+ * @throws ZeroTotalWeightError when `pool` is nonzero and `weights` is empty or all zero.
+ */
+export function allocateByAmounts(pool: bigint, weights: Map<string, bigint>): Map<string, bigint> {
+  if (typeof pool !== "bigint" || pool < 0n) throw new InvalidPoolError(pool);
+  const keys = [...weights.keys()];
+  const scaled = [...weights.values()];
+  let totalWeight = 0n;
+  scaled.forEach((weight, i) => {
+    if (typeof weight !== "bigint" || weight < 0n) throw new InvalidWeightError(keys[i], weight);
+    totalWeight += weight;
+  });
+  if (totalWeight === 0n) {
+    if (pool === 0n) return new Map(keys.map((key) => [key, 0n]));
+    throw new ZeroTotalWeightError(
+      pool,
+      `The ${keys.length} weights sum to 0, so the pool of ${pool} has nobody to go to.`,
+    );
+  }
+  return splitExactly(pool, keys, scaled, totalWeight);
+}
+
+/** The largest-remainder split of `pool` by integer weights summing to `totalWeight` > 0. */
+function splitExactly(
+  pool: bigint,
+  keys: readonly string[],
+  weights: readonly bigint[],
+  totalWeight: bigint,
+): Map<string, bigint> {
+  const n = keys.length;
   const amounts = new Array<bigint>(n);
   const remainders = new Array<bigint>(n);
   let leftover = pool;
   for (let i = 0; i < n; i++) {
-    const numerator = pool * scaled[i];
+    const numerator = pool * weights[i];
     amounts[i] = numerator / totalWeight;
     remainders[i] = numerator - amounts[i] * totalWeight;
     leftover -= amounts[i];

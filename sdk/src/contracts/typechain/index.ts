@@ -26,10 +26,14 @@ export type { IInferenceSettlement } from "./contracts/interfaces/IInferenceSett
 export { IInferenceSettlement__factory } from "./factories/contracts/interfaces/IInferenceSettlement__factory";
 export type { IModelController } from "./contracts/interfaces/IModelController";
 export { IModelController__factory } from "./factories/contracts/interfaces/IModelController__factory";
+export type { IModelOffering } from "./contracts/interfaces/IModelOffering";
+export { IModelOffering__factory } from "./factories/contracts/interfaces/IModelOffering__factory";
 export type { IModelRegistry } from "./contracts/interfaces/IModelRegistry";
 export { IModelRegistry__factory } from "./factories/contracts/interfaces/IModelRegistry__factory";
 export type { IModelShares } from "./contracts/interfaces/IModelShares";
 export { IModelShares__factory } from "./factories/contracts/interfaces/IModelShares__factory";
+export type { IOfferingFactory } from "./contracts/interfaces/IOfferingFactory";
+export { IOfferingFactory__factory } from "./factories/contracts/interfaces/IOfferingFactory__factory";
 export type { IRewardDistributor } from "./contracts/interfaces/IRewardDistributor";
 export { IRewardDistributor__factory } from "./factories/contracts/interfaces/IRewardDistributor__factory";
 export type { IStakingPool } from "./contracts/interfaces/IStakingPool";

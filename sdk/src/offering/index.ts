@@ -1,0 +1,4 @@
+export * from "./terms";
+export * from "./math";
+export * from "./shareTree";
+export * from "./prospectus";
