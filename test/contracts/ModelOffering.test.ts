@@ -24,6 +24,7 @@ import {
 } from "../fixtures/offering";
 import type { OfferingTermsStruct } from "../../typechain-types/contracts/interfaces/IOfferingFactory";
 import { unassertedErrorsAndEvents } from "../helpers/completeness";
+import { fillsOf } from "../helpers/offering";
 import { entryOf, rewardTree } from "../helpers/rewards";
 
 const E18 = 10n ** 18n;
@@ -32,21 +33,6 @@ const DAY = 86_400n;
 const FEE_BPS = BigInt(DEFAULT_OFFERING_FEE_BPS);
 /** Tranche bps of the fixture's terms: the upfront part, then milestones 0, 1, 2. */
 const CUMULATIVE_BPS = [UPFRONT_BPS, UPFRONT_BPS + 4_000, UPFRONT_BPS + 6_000, 10_000].map(BigInt);
-
-/** Fills, shares and refunds of `deposits` (in order) by the interface's formulas, independently of the contract. */
-export function fillsOf(deposits: bigint[], hardCap: bigint, sale: bigint) {
-  const total = deposits.reduce((a, b) => a + b, 0n);
-  const raised = total < hardCap ? total : hardCap;
-  const sold = (raised * sale) / hardCap;
-  let start = 0n;
-  return deposits.map((amount) => {
-    const end = start + amount;
-    const fill = (end * raised) / total - (start * raised) / total;
-    const shares = (end * sold) / total - (start * sold) / total;
-    start = end;
-    return { fill, shares, refund: amount - fill };
-  });
-}
 
 /** Tranche `index` of `net` (the upfront part at 3) under the fixture's terms. */
 function trancheOf(index: number, net: bigint): bigint {
