@@ -1,9 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
-import type { Signer } from "ethers";
 import { OpenToken__factory } from "../../typechain-types";
-import type { OpenToken } from "../../typechain-types";
 import { openTokenFixture } from "../fixtures/protocol";
 import { signPermit } from "../helpers/permit";
 
