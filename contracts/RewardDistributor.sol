@@ -4,11 +4,11 @@ pragma solidity ^0.8.24;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IEpochClock} from "./interfaces/IEpochClock.sol";
 import {IRewardDistributor, RewardRoot, ClaimRequest} from "./interfaces/IRewardDistributor.sol";
+import {MerkleLeaf} from "./libraries/MerkleLeaf.sol";
 
 /// @title RewardDistributor
 /// @notice See {IRewardDistributor}.
@@ -299,10 +299,9 @@ contract RewardDistributor is IRewardDistributor, AccessControl {
         uint256 cumulativeAmount,
         bytes32[] calldata proof
     ) private returns (uint256 amount) {
-        // Double hashing: a leaf is the hash of 32 bytes and an internal node the hash of 64, so no internal node (the
-        // hash of two 32-byte children, just like abi.encode(account, amount)) can pass for a leaf.
-        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount))));
-        if (!MerkleProof.verifyCalldata(proof, root, leaf)) revert RewardsInvalidProof(account, cumulativeAmount);
+        if (!MerkleLeaf.verify(proof, root, account, cumulativeAmount)) {
+            revert RewardsInvalidProof(account, cumulativeAmount);
+        }
         uint256 already = _claimed[account];
         if (cumulativeAmount <= already) return 0;
         // Cannot underflow: cumulativeAmount > already was checked above.

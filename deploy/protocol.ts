@@ -5,6 +5,7 @@ import {
   EpochClock__factory,
   InferenceSettlement__factory,
   ModelRegistry__factory,
+  OfferingFactory__factory,
   OpenGovernor__factory,
   OpenToken__factory,
   RewardDistributor__factory,
@@ -16,6 +17,7 @@ import type {
   EpochClock,
   InferenceSettlement,
   ModelRegistry,
+  OfferingFactory,
   OpenGovernor,
   OpenToken,
   RewardDistributor,
@@ -32,6 +34,7 @@ import {
   handoverSteps,
 } from "./governance";
 import type { DeployGovernanceOptions } from "./governance";
+import { DEFAULT_OFFERING_FEE_BPS, offeringSteps } from "./offering";
 import { DEFAULT_EPOCH_LENGTH, DEFAULT_FEE_SPLIT, epochClockArgs, settlementArgs } from "./settlement";
 import {
   DEFAULT_MAX_UNSTAKE_COOLDOWN,
@@ -83,6 +86,8 @@ export interface DeployProtocolOptions {
   maxUnstakeCooldown?: bigint;
   /** Seconds over which the staking pool streams what was notified during the previous period; defaults to a day. */
   stakingRewardPeriod?: bigint;
+  /** The protocol's fee on a successful offering's raise, in bps; defaults to {@link DEFAULT_OFFERING_FEE_BPS}. */
+  offeringFeeBps?: number;
   /**
    * Hand every parameter (epoch length, fee split and treasury, unstake cooldown, the distributor's challenge window
    * and roles) to a TimelockController, optionally driven by an OPEN-votes Governor. Without it the deployer keeps
@@ -101,6 +106,8 @@ export interface ProtocolDeployment {
   clock: EpochClock;
   staking: StakingPool;
   settlement: InferenceSettlement;
+  /** Launches models' Initial AI Offerings; its fee and treasury belong to the timelock with `governance`. */
+  offeringFactory: OfferingFactory;
   /** Owns the parameters when `governance` was asked for. */
   timelock?: TimelockController;
   governor?: OpenGovernor;
@@ -124,6 +131,7 @@ export interface ResolvedProtocolOptions {
   unstakeCooldown: bigint;
   maxUnstakeCooldown: bigint;
   stakingRewardPeriod: bigint;
+  offeringFeeBps: number;
   governance?: Omit<DeployGovernanceOptions, "openToken">;
 }
 
@@ -160,17 +168,22 @@ export function resolveProtocolOptions(deployer: string, options: DeployProtocol
     unstakeCooldown: options.unstakeCooldown ?? DEFAULT_UNSTAKE_COOLDOWN,
     maxUnstakeCooldown,
     stakingRewardPeriod: options.stakingRewardPeriod ?? DEFAULT_REWARD_PERIOD,
+    offeringFeeBps: options.offeringFeeBps ?? DEFAULT_OFFERING_FEE_BPS,
     ...(options.governance && { governance: options.governance }),
   };
 }
 
 /** The contracts the protocol's parameters move to the timelock from, by step name. */
-const HANDED_OVER = { ownables: ["clock", "staking", "settlement"], accessControlled: ["rewards"] };
+const HANDED_OVER = {
+  ownables: ["clock", "staking", "settlement", "offeringFactory"],
+  accessControlled: ["rewards"],
+};
 
 /**
  * The protocol's deployment as steps, each one transaction: the contracts by name ("open" unless an existing token is
  * given, "datanets", "clock", "rewards", "models", "staking", "settlement"), the pool accepting rewards from
- * settlement, and with `governance` the timelock (and Governor) and the handover of every parameter to it. Run them
+ * settlement, the offering implementations and factory ("offeringFactory", see {@link offeringSteps}), and with
+ * `governance` the timelock (and Governor) and the handover of every parameter to it. Run them
  * with the addresses of {@link givenAddresses}.
  */
 export function protocolSteps(o: ResolvedProtocolOptions): DeployStep[] {
@@ -230,6 +243,7 @@ export function protocolSteps(o: ResolvedProtocolOptions): DeployStep[] {
       "setRewardNotifier",
       (a) => [addressOf(a, "settlement")],
     ),
+    ...offeringSteps({ treasury: o.treasury, feeBps: o.offeringFeeBps, owner: o.deployer }),
   );
   if (!o.governance) return steps;
   return [
@@ -264,6 +278,7 @@ export async function connectProtocol(
     clock: EpochClock__factory.connect(addresses.clock, runner),
     staking: StakingPool__factory.connect(addresses.staking, runner),
     settlement: InferenceSettlement__factory.connect(addresses.settlement, runner),
+    offeringFactory: OfferingFactory__factory.connect(addresses.offeringFactory, runner),
   };
   if (!o.governance) return deployment;
   if (o.governance.governor) {
@@ -285,8 +300,8 @@ export async function connectProtocol(
 
 /**
  * Deploys the protocol with `deployer`: the OPEN token (unless an existing one is given), the Datanet and model
- * registries, the epoch clock, the reward distributor, the staking pool and inference settlement, wired together
- * (the pool accepts rewards from settlement only), and with `governance` the timelock that then owns every
+ * registries, the epoch clock, the reward distributor, the staking pool, inference settlement and the offering
+ * factory, wired together (the pool accepts rewards from settlement only), and with `governance` the timelock that then owns every
  * parameter. Test fixtures, the demo and `npm run deploy` (which records each step, see {@link protocolSteps}) reuse
  * this, so what is tested is what is deployed. Throws before deploying anything when the attestor and the guardian
  * are one key, unless `allowSameKey`.

@@ -375,7 +375,7 @@ async function printPlan(
       ["guardian (revokes pending roots)", o.guardian],
       ["distributor admin", o.governance ? "the timelock (handed over)" : o.admin],
       ["treasury", o.treasury],
-      ["owner of clock, staking, settlement", o.governance ? "the timelock (handed over)" : address],
+      ["owner of clock, staking, settlement, offering factory", o.governance ? "the timelock (handed over)" : address],
     ],
   );
   console.log(
@@ -506,7 +506,8 @@ export const deployCommand: Command<DeployOptions> = {
   name: "deploy",
   summary:
     "Deploys the protocol (OPEN unless --open-token, the Datanet and model registries, the epoch clock, the reward\n" +
-    "distributor, the staking pool and inference settlement; with --governance the timelock that then owns every\n" +
+    "distributor, the staking pool, inference settlement and the offering factory with the implementations its\n" +
+    "launches clone; with --governance the timelock that then owns every\n" +
     "parameter) one transaction at a time, recording each in the deployment file. Re-running with the same file\n" +
     "resumes after its last step, or does nothing when it is complete. On the embedded chain (--network hardhat)\n" +
     "every run starts afresh. Attestor and guardian must be two keys; both default to the signer, so give one.",

@@ -19,16 +19,20 @@ import {IModelShares} from "../interfaces/IModelShares.sol";
 /// @dev Storage bounds, so that the packed fields never overflow:
 /// - `accounted` (synced OPEN not yet claimed) is at most this contract's OPEN balance, so below OPEN's fixed supply
 ///   (10^27 < 2^90), and every account's `accrued` is part of it: both fit a uint96.
-/// - `revenuePerShare` rises by `arrived × SCALE / supply` per sync. A sync that would take it to 2^160 or past is
-///   skipped, leaving that OPEN unaccounted rather than blocking transfers and claims: with a supply of at least one
-///   share (10^18) it takes 2^160 wei of revenue, beyond any chain's gas even recycling all of OPEN.
+/// - `revenuePerShare` rises by `arrived × SCALE / supply` per sync, so it stays below `received × 10^27 / supply`
+///   for the smallest supply it was shared among. A sync that would take it to 2^160 or past is skipped, leaving that
+///   OPEN unaccounted rather than blocking transfers and claims: for a supply that stayed above 10^-3 shares (10^15)
+///   it takes over 10^36 wei of revenue, beyond any chain's gas even recycling all of OPEN. Only a supply burned down
+///   to below about 10^-6 shares could stall syncing, and only its own revenue.
 /// - `balance × (revenuePerShare − paidPerShare)` is at most `SCALE` times the revenue synced while the account held
 ///   that balance (at each sync its balance was at most the supply), far below 2^256.
 /// Rounding: each sync raises the accumulator by `⌊arrived × SCALE / supply⌋` and accounts `⌈increase × supply /
 /// SCALE⌉ ≤ arrived` of the OPEN, so what is accounted never falls short of what the accumulator promises; the rest
-/// stays unaccounted and joins the next sync. Every credit (an account's settlement, escrow-carried revenue) rounds
-/// down, so Σ accrued + Σ claimed + what escrow shares carry ≤ {revenueReceived}; the dust (under one wei per sync
-/// and per credit) stays in this contract, accounted but owed to no one.
+/// stays unaccounted and joins the next sync. With `SCALE = 10^27` that rest is zero for any supply up to 10^27
+/// (a billion shares): every sync accounts exactly what arrived, so a later claim finds nothing to sync and need not
+/// read the supply. Every credit (an account's settlement, escrow-carried revenue) rounds down, so Σ accrued +
+/// Σ claimed + what escrow shares carry ≤ {revenueReceived}; the dust (under one wei per credit) stays in this
+/// contract, accounted but owed to no one.
 contract ModelShares is IModelShares, ERC20Upgradeable, ERC20PermitUpgradeable, ERC20VotesUpgradeable {
     using SafeERC20 for IERC20;
 
@@ -41,6 +45,8 @@ contract ModelShares is IModelShares, ERC20Upgradeable, ERC20PermitUpgradeable, 
     }
 
     /// @dev One slot per account: the accumulator it was last settled at and what it has accrued since its last claim.
+    /// The escrow's slot holds {ESCROW_MARK} as `accrued`, which no real account reaches (what an account accrued is
+    /// below 2^90), so that a transfer recognises the escrow from the slot it reads anyway.
     struct Account {
         uint160 paidPerShare;
         uint96 accrued;
@@ -49,18 +55,26 @@ contract ModelShares is IModelShares, ERC20Upgradeable, ERC20PermitUpgradeable, 
     /* CONSTANTS */
 
     /// @inheritdoc IModelShares
-    uint256 public constant REVENUE_SCALE = 1e18;
+    uint256 public constant REVENUE_SCALE = 1e27;
+
+    uint96 private constant ESCROW_MARK = type(uint96).max;
+
+    /// @dev The revenue token is the protocol's OPEN for every model, so the implementation holds it as an immutable,
+    /// which its clones read from its code: a transfer and a claim save a storage read.
+    IERC20 private immutable _REVENUE_TOKEN;
 
     /* STORAGE */
 
     Pool private _pool;
-    IERC20 private _revenueToken;
     address private _escrow;
     address private _revenueSink;
-    uint256 private _revenuePaid;
+    /// @dev Written by syncs only, so that a claim writes one slot of the pool's instead of two.
+    uint256 private _revenueReceived;
     mapping(address account => Account) private _accounts;
 
-    constructor() {
+    /// @param revenueToken_ OPEN, in which every model's revenue arrives; each clone's {initialize} must name it.
+    constructor(IERC20 revenueToken_) {
+        _REVENUE_TOKEN = revenueToken_;
         _disableInitializers();
     }
 
@@ -78,7 +92,7 @@ contract ModelShares is IModelShares, ERC20Upgradeable, ERC20PermitUpgradeable, 
         // The sink must be an account that can claim: the escrow accrues nothing.
         if (
             escrow_ == address(0) ||
-            revenueToken_ == address(0) ||
+            revenueToken_ != address(_REVENUE_TOKEN) ||
             revenueSink_ == address(0) ||
             revenueSink_ == escrow_
         ) {
@@ -89,8 +103,8 @@ contract ModelShares is IModelShares, ERC20Upgradeable, ERC20PermitUpgradeable, 
         __ERC20Permit_init(name_);
         __ERC20Votes_init();
         _escrow = escrow_;
-        _revenueToken = IERC20(revenueToken_);
         _revenueSink = revenueSink_;
+        _accounts[escrow_].accrued = ESCROW_MARK;
         _mint(escrow_, supply);
     }
 
@@ -103,19 +117,19 @@ contract ModelShares is IModelShares, ERC20Upgradeable, ERC20PermitUpgradeable, 
 
     /// @inheritdoc IModelShares
     function claimRevenue(address account) external returns (uint256 amount) {
-        uint256 revenuePerShare_ = _syncRevenue();
-        if (account == _escrow) revert SharesNothingToClaim(account);
+        Pool memory pool = _syncRevenue();
         Account memory state = _accounts[account];
-        amount = state.accrued + _pending(balanceOf(account), revenuePerShare_, state.paidPerShare);
+        if (state.accrued == ESCROW_MARK) revert SharesNothingToClaim(account);
+        amount = state.accrued + _pending(balanceOf(account), pool.revenuePerShare, state.paidPerShare);
         if (amount == 0) revert SharesNothingToClaim(account);
-        _accounts[account] = Account({paidPerShare: uint160(revenuePerShare_), accrued: 0});
+        _accounts[account] = Account({paidPerShare: pool.revenuePerShare, accrued: 0});
         // Cannot underflow: what an account accrued is part of the OPEN accounted and not yet claimed.
         unchecked {
-            _pool.accounted -= uint96(amount);
+            pool.accounted -= uint96(amount);
         }
-        _revenuePaid += amount;
+        _pool = pool;
         emit RevenueClaimed(account, amount);
-        _revenueToken.safeTransfer(account, amount);
+        _REVENUE_TOKEN.safeTransfer(account, amount);
     }
 
     /// @inheritdoc IModelShares
@@ -140,7 +154,7 @@ contract ModelShares is IModelShares, ERC20Upgradeable, ERC20PermitUpgradeable, 
 
     /// @inheritdoc IModelShares
     function revenueToken() external view returns (address) {
-        return address(_revenueToken);
+        return address(_REVENUE_TOKEN);
     }
 
     /// @inheritdoc IModelShares
@@ -160,20 +174,21 @@ contract ModelShares is IModelShares, ERC20Upgradeable, ERC20PermitUpgradeable, 
 
     /// @inheritdoc IModelShares
     function accruedRevenue(address account) external view returns (uint256) {
-        if (account == _escrow) return 0;
-        (uint256 revenuePerShare_, ) = _pendingSync(_pool);
         Account memory state = _accounts[account];
+        if (state.accrued == ESCROW_MARK) return 0;
+        (uint256 revenuePerShare_, ) = _pendingSync(_pool);
         return state.accrued + _pending(balanceOf(account), revenuePerShare_, state.paidPerShare);
     }
 
     /// @inheritdoc IModelShares
     function revenueReceived() external view returns (uint256) {
-        return _revenuePaid + _pool.accounted;
+        return _revenueReceived;
     }
 
     /// @inheritdoc IModelShares
     function revenuePaid() external view returns (uint256) {
-        return _revenuePaid;
+        // What was shared and is no longer owed was claimed.
+        return _revenueReceived - _pool.accounted;
     }
 
     /// @inheritdoc ERC20PermitUpgradeable
@@ -191,19 +206,25 @@ contract ModelShares is IModelShares, ERC20Upgradeable, ERC20PermitUpgradeable, 
         address to,
         uint256 value
     ) internal override(ERC20Upgradeable, ERC20VotesUpgradeable) {
-        uint256 revenuePerShare_ = _syncRevenue();
-        address escrow_ = _escrow;
+        uint256 revenuePerShare_ = _syncRevenue().revenuePerShare;
         uint256 carried;
-        if (from == escrow_) {
-            // The escrow's baseline is zero, so its shares carry all they earned since the mint.
-            carried = (value * revenuePerShare_) / REVENUE_SCALE;
-        } else if (from != address(0)) {
-            _settle(from, balanceOf(from), revenuePerShare_, 0);
+        if (from != address(0)) {
+            Account memory state = _accounts[from];
+            if (state.accrued == ESCROW_MARK) {
+                // The escrow's baseline is zero, so its shares carry all they earned since the mint.
+                carried = (value * revenuePerShare_) / REVENUE_SCALE;
+            } else {
+                _settle(from, state, balanceOf(from), revenuePerShare_, 0);
+            }
         }
-        if (to == escrow_) {
-            if (from != address(0)) revert SharesEscrowReceive(from);
-        } else if (to != address(0)) {
-            _settle(to, balanceOf(to), revenuePerShare_, carried);
+        if (to != address(0)) {
+            // Read after the sender's settlement, which may be the same account.
+            Account memory state = _accounts[to];
+            if (state.accrued == ESCROW_MARK) {
+                if (from != address(0)) revert SharesEscrowReceive(from);
+            } else {
+                _settle(to, state, balanceOf(to), revenuePerShare_, carried);
+            }
         } else if (carried != 0) {
             // Adding to what the sink accrued needs no settlement: its balance does not change.
             _accounts[_revenueSink].accrued += uint96(carried);
@@ -211,18 +232,17 @@ contract ModelShares is IModelShares, ERC20Upgradeable, ERC20PermitUpgradeable, 
         super._update(from, to, value);
     }
 
-    /// @dev Shares the OPEN that arrived since the last sync and returns the accumulator.
-    function _syncRevenue() private returns (uint256 revenuePerShare_) {
-        Pool memory pool = _pool;
-        uint256 shared;
-        (revenuePerShare_, shared) = _pendingSync(pool);
+    /// @dev Shares the OPEN that arrived since the last sync and returns the pool as it now is.
+    function _syncRevenue() private returns (Pool memory pool) {
+        pool = _pool;
+        (uint256 revenuePerShare_, uint256 shared) = _pendingSync(pool);
         if (shared != 0) {
+            pool.revenuePerShare = uint160(revenuePerShare_);
             // `accounted + shared` is at most this contract's OPEN balance, below 2^90; the cast only guards against a
             // revenue token with a larger supply than OPEN's.
-            _pool = Pool({
-                revenuePerShare: uint160(revenuePerShare_),
-                accounted: SafeCast.toUint96(pool.accounted + shared)
-            });
+            pool.accounted = SafeCast.toUint96(pool.accounted + shared);
+            _pool = pool;
+            _revenueReceived += shared;
             emit RevenueSynced(shared, revenuePerShare_);
         }
     }
@@ -231,7 +251,7 @@ contract ModelShares is IModelShares, ERC20Upgradeable, ERC20PermitUpgradeable, 
     /// nothing to share, no supply to share it among, or the accumulator would not fit).
     function _pendingSync(Pool memory pool) private view returns (uint256 revenuePerShare_, uint256 shared) {
         revenuePerShare_ = pool.revenuePerShare;
-        uint256 balance = _revenueToken.balanceOf(address(this));
+        uint256 balance = _REVENUE_TOKEN.balanceOf(address(this));
         if (balance <= pool.accounted) return (revenuePerShare_, 0);
         uint256 supply = totalSupply();
         if (supply == 0) return (revenuePerShare_, 0);
@@ -243,8 +263,13 @@ contract ModelShares is IModelShares, ERC20Upgradeable, ERC20PermitUpgradeable, 
 
     /// @dev Credits `account` what its `balance` earned since it was last settled, plus `carried`, and baselines it at
     /// `revenuePerShare_`; writes nothing when nothing changes.
-    function _settle(address account, uint256 balance, uint256 revenuePerShare_, uint256 carried) private {
-        Account memory state = _accounts[account];
+    function _settle(
+        address account,
+        Account memory state,
+        uint256 balance,
+        uint256 revenuePerShare_,
+        uint256 carried
+    ) private {
         if (state.paidPerShare == revenuePerShare_ && carried == 0) return;
         uint256 accrued = state.accrued + _pending(balance, revenuePerShare_, state.paidPerShare) + carried;
         // Cannot truncate: what an account accrued is part of the OPEN accounted (see the contract's bounds).
@@ -253,6 +278,10 @@ contract ModelShares is IModelShares, ERC20Upgradeable, ERC20PermitUpgradeable, 
 
     /// @dev What `balance` earned from `paidPerShare` to `revenuePerShare_`, rounded down.
     function _pending(uint256 balance, uint256 revenuePerShare_, uint256 paidPerShare) private pure returns (uint256) {
-        return (balance * (revenuePerShare_ - paidPerShare)) / REVENUE_SCALE;
+        // Cannot underflow: the accumulator never decreases and an account is settled at its current value. Cannot
+        // overflow: the product is at most SCALE times the revenue synced meanwhile (see the contract's bounds).
+        unchecked {
+            return (balance * (revenuePerShare_ - paidPerShare)) / REVENUE_SCALE;
+        }
     }
 }

@@ -205,6 +205,27 @@ describe("InferenceSettlement", function () {
       expect(await settlement.epochLedger(3n)).to.deep.equal([0n, 0n, 0n, ethers.ZeroHash]);
     });
 
+    it("adds every settlement's calls and fee to its model's all-time totals, across epochs and payers", async function () {
+      const { settlement, models, clock, developer, gateway, settle } = await deploy();
+      const max = 2n ** 64n - 1n;
+      await models.setTerms(9n, 1n, developer.address);
+      expect(await settlement.modelTotals(1n)).to.deep.equal([0n, 0n]);
+      await settle(1n, 10n);
+      await settle(2n, 3n, gateway);
+      await settle(1n, 4n, gateway);
+      await settle(9n, max);
+      await time.increaseTo(await clock.epochStart(3n));
+      await settle(1n, 5n);
+      await settle(9n, max, gateway);
+      expect(await settlement.modelTotals(1n)).to.deep.equal([19n, PRICE * 19n]);
+      expect(await settlement.modelTotals(2n)).to.deep.equal([3n, ODD_PRICE * 3n]);
+      expect(await settlement.modelTotals(9n)).to.deep.equal([2n * max, 2n * max]);
+      expect(await settlement.modelTotals(3n)).to.deep.equal([0n, 0n]);
+      const ledgers = [await settlement.epochLedger(1n), await settlement.epochLedger(3n)];
+      expect(ledgers[0].calls + ledgers[1].calls).to.equal(19n + 3n + 2n * max);
+      expect(ledgers[0].fees + ledgers[1].fees).to.equal(PRICE * 19n + ODD_PRICE * 3n + 2n * max);
+    });
+
     it("settles in the last second of an epoch into that epoch, and in the next second into the next", async function () {
       const { settlement, clock, payer } = await deploy();
       const end = await clock.epochStart(2n);

@@ -1,50 +1,11 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
-import type { Signer } from "ethers";
 import { OpenToken__factory } from "../../typechain-types";
-import type { OpenToken } from "../../typechain-types";
 import { openTokenFixture } from "../fixtures/protocol";
+import { signPermit } from "../helpers/permit";
 
 const SUPPLY = 1_000_000_000n * 10n ** 18n;
-
-/**
- * Signs an EIP-2612 permit the way a wallet would, against the token's own EIP-712 domain. `ownerAddress` defaults to
- * the signer; passing another address forges a permit for tokens the signer does not own.
- */
-async function signPermit(
-  open: OpenToken,
-  signer: Signer,
-  spender: string,
-  value: bigint,
-  deadline: bigint,
-  ownerAddress?: string,
-) {
-  ownerAddress ??= await signer.getAddress();
-  const domain = {
-    name: "OPEN",
-    version: "1",
-    chainId: (await ethers.provider.getNetwork()).chainId,
-    verifyingContract: await open.getAddress(),
-  };
-  const types = {
-    Permit: [
-      { name: "owner", type: "address" },
-      { name: "spender", type: "address" },
-      { name: "value", type: "uint256" },
-      { name: "nonce", type: "uint256" },
-      { name: "deadline", type: "uint256" },
-    ],
-  };
-  const message = {
-    owner: ownerAddress,
-    spender,
-    value,
-    nonce: await open.nonces(ownerAddress),
-    deadline,
-  };
-  return ethers.Signature.from(await signer.signTypedData(domain, types, message));
-}
 
 describe("OpenToken", function () {
   describe("deployment", function () {

@@ -11,9 +11,13 @@ import { ContractRevertError, decodeRevert } from "../../sdk/src";
 export function expectEveryErrorTyped(iface: Interface): string[] {
   const names: string[] = [];
   iface.forEachError((fragment) => {
-    const args = fragment.inputs.map((p) =>
-      p.type === "address" ? ethers.ZeroAddress : p.type === "bytes32" ? ethers.ZeroHash : 3n,
-    );
+    const samples: Record<string, unknown> = {
+      address: ethers.ZeroAddress,
+      bytes32: ethers.ZeroHash,
+      string: "sample",
+      bool: true,
+    };
+    const args = fragment.inputs.map((p) => (p.type in samples ? samples[p.type] : 3n));
     const error = decodeRevert({ data: iface.encodeErrorResult(fragment, args) }) as ContractRevertError;
     expect(error, fragment.name).to.be.instanceOf(ContractRevertError);
     expect(error.constructor, fragment.name).to.not.equal(ContractRevertError);

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ZeroHash, getAddress, id, keccak256, toUtf8Bytes } from "ethers";
+import { DEFAULT_OFFERING_FEE_BPS } from "../../deploy/offering";
 import { readDeployment } from "../../sdk/src/node";
 import type { ProtocolDeploymentFile } from "../../sdk/src/node";
 import {
@@ -10,6 +11,7 @@ import {
   EpochClock__factory,
   InferenceSettlement__factory,
   ModelRegistry__factory,
+  OfferingFactory__factory,
   RewardDistributor__factory,
   StakingPool__factory,
 } from "../../typechain-types";
@@ -19,7 +21,21 @@ import { startHardhatNode } from "../helpers/hardhatNode";
 import type { HardhatNode } from "../helpers/hardhatNode";
 
 /** The contracts a deployment without governance and with a new token holds. */
-const CONTRACTS = ["open", "datanets", "clock", "rewards", "models", "staking", "settlement"];
+const CONTRACTS = [
+  "open",
+  "datanets",
+  "clock",
+  "rewards",
+  "models",
+  "staking",
+  "settlement",
+  "offeringImplementation",
+  "sharesImplementation",
+  "controllerImplementation",
+  "governorImplementation",
+  "timelockImplementation",
+  "offeringFactory",
+];
 
 describe("The deploy script over HTTP against a hardhat node", function () {
   this.timeout(300_000);
@@ -61,6 +77,18 @@ describe("The deploy script over HTTP against a hardhat node", function () {
     const settlement = InferenceSettlement__factory.connect(c.settlement.address, p);
     const staking = StakingPool__factory.connect(c.staking.address, p);
     const clock = EpochClock__factory.connect(c.clock.address, p);
+    const offeringFactoryWiring = async (factory: ReturnType<typeof OfferingFactory__factory.connect>) => ({
+      links: (
+        await Promise.all([
+          factory.PAYMENT_TOKEN(),
+          factory.MODELS(),
+          factory.SETTLEMENT(),
+          factory.protocolTreasury(),
+          factory.owner(),
+        ])
+      ).map(name),
+      feeBps: await factory.protocolFeeBps(),
+    });
     const holders = async (role: string) => {
       const all = [file.deployer, c.timelock.address, file.roles.attestor, file.roles.guardian];
       return (await Promise.all(all.map(async (a) => ((await rewards.hasRole(role, a)) ? name(a) : "")))).filter(
@@ -93,6 +121,7 @@ describe("The deploy script over HTTP against a hardhat node", function () {
       staking: [await staking.STAKE_TOKEN(), await staking.rewardNotifier(), await staking.owner()].map(name),
       clock: { owner: name(await clock.owner()), length: await clock.epochLength() },
       models: name(await ModelRegistry__factory.connect(c.models.address, p).DATANETS()),
+      offeringFactory: await offeringFactoryWiring(OfferingFactory__factory.connect(c.offeringFactory.address, p)),
       datanets: name(await DatanetRegistry__factory.connect(c.datanets.address, p).BOND_TOKEN()),
     };
   }
@@ -132,8 +161,9 @@ describe("The deploy script over HTTP against a hardhat node", function () {
       timelock: file.contracts.timelock.address,
     });
     expect(file.parameters.governance).to.deep.equal({ minDelay: String(9 * 86_400), governor: false });
-    // 8 transactions, the timelock, the ownership of clock, staking and settlement and the distributor's admin role.
-    expect(file.steps).to.have.length(14);
+    // 14 transactions, the timelock, the ownership of clock, staking, settlement and the offering factory and the
+    // distributor's admin role.
+    expect(file.steps).to.have.length(21);
     for (const step of file.steps) {
       expect(step.status).to.equal("mined");
       expect(run.stdout).to.contain(`Transaction ${step.txHash}`);
@@ -147,13 +177,17 @@ describe("The deploy script over HTTP against a hardhat node", function () {
     expect(w.rewards).to.deep.include({ attestors: ["attestor"], guardians: ["guardian"], admins: ["timelock"] });
     expect(w.settlement.links).to.deep.equal(["open", "models", "clock", "staking", "rewards", "treasury", "timelock"]);
     expect(w.staking).to.deep.equal(["open", "settlement", "timelock"]);
+    expect(w.offeringFactory).to.deep.equal({
+      links: ["open", "models", "settlement", "treasury", "timelock"],
+      feeBps: BigInt(DEFAULT_OFFERING_FEE_BPS),
+    });
   });
 
   it("does nothing and says so when run again with a complete file", async function () {
     const before = await nonceOf(0);
     const run = await deployCli(deploying(0, join(dir, "whole.json")));
     expect(run.code, run.stderr).to.equal(0);
-    expect(run.stdout).to.contain("Nothing to do:").and.contain("is complete (14 transactions");
+    expect(run.stdout).to.contain("Nothing to do:").and.contain("is complete (21 transactions");
     expect(await nonceOf(0)).to.equal(before);
   });
 
@@ -170,6 +204,12 @@ describe("The deploy script over HTTP against a hardhat node", function () {
       "ModelRegistry",
       "StakingPool",
       "InferenceSettlement",
+      "ModelOffering",
+      "ModelShares",
+      "ModelController",
+      "ModelGovernor",
+      "ModelTimelock",
+      "OfferingFactory",
       "TimelockController",
     ]) {
       expect(run.stdout).to.contain(`deploy ${contract}`);
@@ -191,12 +231,12 @@ describe("The deploy script over HTTP against a hardhat node", function () {
 
     const resumed = await deployCli(deploying(2, path));
     expect(resumed.code, resumed.stderr).to.equal(0);
-    expect(resumed.stdout).to.contain("Resuming").and.contain("after step 3 of 14");
+    expect(resumed.stdout).to.contain("Resuming").and.contain("after step 3 of 21");
     const file = await readDeployment(path);
-    expect(file.steps).to.have.length(14);
+    expect(file.steps).to.have.length(21);
     expect(file.steps.slice(0, 3)).to.deep.equal(partial.steps);
-    // Eleven transactions more, none sent twice.
-    expect(await nonceOf(2)).to.equal(14);
+    // Eighteen transactions more, none sent twice.
+    expect(await nonceOf(2)).to.equal(21);
     const whole = await readDeployment(join(dir, "whole.json"));
     expect(await wiring(file)).to.deep.equal(await wiring(whole));
   });

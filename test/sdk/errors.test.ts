@@ -23,9 +23,15 @@ import {
   withDecodedErrors,
 } from "../../sdk/src";
 import type { DatanetPolicy, LimitName } from "../../sdk/src";
-import { DatanetRegistry__factory, IRewardDistributor__factory } from "../../typechain-types";
+import {
+  DatanetRegistry__factory,
+  IModelOffering__factory,
+  IOfferingFactory__factory,
+  IRewardDistributor__factory,
+} from "../../typechain-types";
 import { DAY, sdkFixture, sdkPolicy } from "../fixtures/sdk";
 import { rejection } from "../helpers/rejection";
+import { expectEveryErrorTyped } from "../helpers/revertTable";
 
 /** Limits small enough to hit with a few short strings; no bond, so that the Datanet's daily bytes are a hard limit. */
 const LIMITS = {
@@ -568,6 +574,13 @@ describe("SDK errors", function () {
       const cyclic: Record<string, unknown> = { message: "loop" };
       cyclic.cause = cyclic;
       expect(findRevertData(cyclic)).to.equal(undefined);
+    });
+  });
+
+  describe("the offering's revert tables", function () {
+    it("types every custom error of the offering and of its factory", async function () {
+      expect(expectEveryErrorTyped(IModelOffering__factory.createInterface())).to.have.length(18);
+      expect(expectEveryErrorTyped(IOfferingFactory__factory.createInterface())).to.have.length(6);
     });
   });
 
