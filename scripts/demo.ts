@@ -45,6 +45,7 @@ import {
   type DatanetPolicy,
   type ExampleEncoding,
   type ModelCard,
+  type EpochReport,
 } from "../sdk/src";
 import { datanetStateFromIndex, readDeployment } from "../sdk/src/node";
 import type { ProtocolDeploymentFile } from "../sdk/src/node";
@@ -87,6 +88,8 @@ const POLICY: DatanetPolicy = {
   contributorDailyBytes: 2_000_000n,
   datanetDailyBytes: 40_000_000n,
 };
+/** The base model name the classifier registers. */
+const CLASSIFIER_BASE_MODEL = "spam-classifier";
 /** The classifier: hashed words, and its L2 penalty (the same in the epoch's influence scorer). */
 const CLASSIFIER = { dimension: 1024, l2: 0.1 };
 /** How the classifier's card says a contribution becomes its example: the label and the mail's hashed words. */
@@ -126,7 +129,7 @@ interface Submitted {
 }
 
 /** Where the demo keeps a network's files: the deployment file, the index database, the content folder, the epochs. */
-interface DemoFiles {
+export interface DemoFiles {
   deploymentPath: string;
   dataDir: string;
   contentDir: string;
@@ -240,7 +243,37 @@ function resendOnIdleClose(provider: EthereumProvider): void {
   provider.send = (method, params) => provider.request({ method, params });
 }
 
-async function main(): Promise<void> {
+/** What the demo leaves for a sequel ({@link runOfferingDemo} in demoOffering.ts) to go on with. */
+export interface DemoRun {
+  started: number;
+  signers: HardhatEthersSigner[];
+  /** Every named account by lower-cased address. */
+  nameOf: Map<string, string>;
+  who: (address: string) => string;
+  addressOf: (name: string) => string;
+  treasury: HardhatEthersSigner;
+  /** Owns both models. */
+  developer: HardhatEthersSigner;
+  /** Pays the gateway's settlements. */
+  gatewaySigner: HardhatEthersSigner;
+  /** Accounts the demo leaves unused. */
+  spare: HardhatEthersSigner[];
+  classifierId: bigint;
+  /** The base model name the classifier registered. */
+  classifierBaseModel: string;
+  pricePerCall: bigint;
+  epochReport: EpochReport;
+  operator: OperatorNetwork;
+  files: DemoFiles;
+  epoch: bigint;
+  guardianIndex: number;
+}
+
+/**
+ * The demo up to the claimed rewards of its epoch (everything but closing the operator's index and removing its
+ * files, which {@link finishDemo} does), for `npm run demo` and the sequels that build on its chain.
+ */
+export async function runDemo(): Promise<DemoRun> {
   const started = Date.now();
   if (network.name !== EMBEDDED_NETWORK) resendOnIdleClose(network.provider);
   const random = seededRandom(2024);
@@ -585,7 +618,7 @@ async function main(): Promise<void> {
       pricePerCall,
     });
   const { modelId: classifierId } = await register(
-    "spam-classifier",
+    CLASSIFIER_BASE_MODEL,
     cards.classifier,
     modelFileHash(classifier),
     { ...CLASSIFIER, validationHash },
@@ -914,10 +947,33 @@ async function main(): Promise<void> {
   console.log(
     `\nExample contribution: sha-256 ${example.contentHash}\n  IPFS CIDv1 ${example.cid} (${example.size} bytes)`,
   );
-  await operator.close();
-  if (files.temporary) await rm(files.temporary, { recursive: true, force: true });
-  else printNextSteps(files, epoch, signers.indexOf(guardian));
-  console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  return {
+    started,
+    signers,
+    nameOf,
+    who,
+    addressOf,
+    treasury,
+    developer,
+    gatewaySigner,
+    spare: [signers[3 + validators.length + people.length - 1]],
+    classifierId,
+    classifierBaseModel: CLASSIFIER_BASE_MODEL,
+    pricePerCall: prices.classifier,
+    epochReport,
+    operator,
+    files,
+    epoch,
+    guardianIndex: signers.indexOf(guardian),
+  };
+}
+
+/** Closes the operator's index, then removes the demo's files or prints what a node keeps of them. */
+export async function finishDemo(run: DemoRun): Promise<void> {
+  await run.operator.close();
+  if (run.files.temporary) await rm(run.files.temporary, { recursive: true, force: true });
+  else printNextSteps(run.files, run.epoch, run.guardianIndex);
+  console.log(`\nDone in ${((Date.now() - run.started) / 1000).toFixed(1)} s.`);
 }
 
 /** The operator commands that read what the demo left on a node. */
@@ -943,7 +999,13 @@ function printNextSteps(files: DemoFiles, epoch: bigint, guardianIndex: number):
   }
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-});
+async function main(): Promise<void> {
+  await finishDemo(await runDemo());
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}
