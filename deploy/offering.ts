@@ -44,7 +44,7 @@ export function offeringSteps(o: OfferingStepsOptions): DeployStep[] {
       addressOf(a, "models"),
       addressOf(a, "settlement"),
     ]),
-    creationStep(i.shares, "ModelShares", ModelShares__factory, () => []),
+    creationStep(i.shares, "ModelShares", ModelShares__factory, (a) => [addressOf(a, "open")]),
     creationStep(i.controller, "ModelController", ModelController__factory, () => []),
     creationStep(i.governor, "ModelGovernor", ModelGovernor__factory, () => []),
     creationStep(i.timelock, "ModelTimelock", ModelTimelock__factory, () => []),
