@@ -2,6 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { SUPPLY, sharesFixture } from "../fixtures/shares";
+import { Q } from "../helpers/rational";
 
 /*
  * Random sequences of revenue arrivals (plain OPEN transfers to the shares, of a few wei or of many OPEN), transfers
@@ -39,34 +40,6 @@ type Step =
   | { kind: "burnHolder"; who: number; part: bigint }
   | { kind: "claim"; who: number }
   | { kind: "sync" };
-
-/** Exact rationals over bigints, kept in lowest terms with a positive denominator. */
-class Q {
-  static readonly ZERO = new Q(0n, 1n);
-  private constructor(
-    readonly n: bigint,
-    readonly d: bigint,
-  ) {}
-  static of(n: bigint, d = 1n): Q {
-    const g = gcd(n < 0n ? -n : n, d);
-    return new Q(n / g, d / g);
-  }
-  add(o: Q): Q {
-    return Q.of(this.n * o.d + o.n * this.d, this.d * o.d);
-  }
-  mul(o: Q): Q {
-    return Q.of(this.n * o.n, this.d * o.d);
-  }
-  /** The largest integer at most this. */
-  floor(): bigint {
-    return this.n >= 0n ? this.n / this.d : -((-this.n + this.d - 1n) / this.d);
-  }
-}
-
-function gcd(a: bigint, b: bigint): bigint {
-  while (b !== 0n) [a, b] = [b, a % b];
-  return a === 0n ? 1n : a;
-}
 
 const who = fc.nat(HOLDERS - 1);
 /** A part of a balance, in thousandths: none, some, or all of it. */
