@@ -12,6 +12,7 @@ import {
   InvalidInputError,
   LimitExceededError,
   NotFoundError,
+  NothingToClaimError,
   ProtocolError,
   ReviewStateError,
   UnauthorizedError,
@@ -23,7 +24,14 @@ import {
   withDecodedErrors,
 } from "../../sdk/src";
 import type { DatanetPolicy, LimitName } from "../../sdk/src";
-import { DatanetRegistry__factory, IRewardDistributor__factory } from "../../typechain-types";
+import {
+  DatanetRegistry__factory,
+  IModelController__factory,
+  IModelShares__factory,
+  IRewardDistributor__factory,
+} from "../../typechain-types";
+import { sharesFixture } from "../fixtures/shares";
+import { expectEveryErrorTyped } from "../helpers/revertTable";
 import { DAY, sdkFixture, sdkPolicy } from "../fixtures/sdk";
 import { rejection } from "../helpers/rejection";
 
@@ -463,6 +471,18 @@ describe("SDK errors", function () {
 
   describe("decodeRevert", function () {
     const registryInterface = new Interface(DatanetRegistry__factory.abi);
+
+    it("maps every custom error of a model's shares and controller to a typed subclass with its own message", function () {
+      expectEveryErrorTyped(IModelShares__factory.createInterface());
+      expectEveryErrorTyped(IModelController__factory.createInterface());
+    });
+
+    it("decodes a claim of model revenue with nothing to claim into a NothingToClaimError", async function () {
+      const { shares, alice } = await loadFixture(sharesFixture);
+      const error = decodeRevert(await shares.claimRevenue(alice.address).catch((e: unknown) => e));
+      expect(error).to.be.instanceOf(NothingToClaimError);
+      expect((error as NothingToClaimError).shortMessage).to.equal(`${alice.address} has no model revenue to claim.`);
+    });
 
     it("turns revert data that matches no known error into an UnknownRevertError", function () {
       const original = Object.assign(new Error("execution reverted"), { data: "0xdeadbeef0000" });
