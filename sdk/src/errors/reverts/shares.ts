@@ -11,7 +11,7 @@ export const SHARES_REVERTS: RevertTable = {
   ],
   SharesInvalidAddress: [
     InvalidConfigurationError,
-    () => ["Shares need a nonzero escrow, revenue token and revenue sink, and the sink cannot be the escrow."],
+    () => ["Shares need a nonzero escrow and revenue sink, other than each other, and OPEN as their revenue token."],
   ],
   SharesZeroSupply: [InvalidConfigurationError, () => ["A model's share supply cannot be zero."]],
   SharesNothingToClaim: [
