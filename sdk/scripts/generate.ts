@@ -35,8 +35,6 @@ export const CONTRACTS: readonly { artifact: string; name: string }[] = [
   },
   { artifact: "contracts/interfaces/IEpochClock.sol/IEpochClock.json", name: "iEpochClock" },
   { artifact: "contracts/interfaces/IStakingPool.sol/IStakingPool.json", name: "iStakingPool" },
-  { artifact: "contracts/interfaces/IModelShares.sol/IModelShares.json", name: "iModelShares" },
-  { artifact: "contracts/interfaces/IModelController.sol/IModelController.json", name: "iModelController" },
   {
     artifact: "@openzeppelin/contracts/governance/TimelockController.sol/TimelockController.json",
     name: "timelockController",

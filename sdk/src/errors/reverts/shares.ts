@@ -1,5 +1,4 @@
 import { Interface } from "ethers";
-import { IModelController__factory, IModelShares__factory } from "../../contracts/typechain";
 import { InvalidConfigurationError, NothingToClaimError, UnauthorizedError } from "../contractErrors";
 import type { RevertTable } from "./table";
 
@@ -37,8 +36,18 @@ export const SHARES_REVERTS: RevertTable = {
   ],
 };
 
-/** The ABIs that declare the errors of {@link SHARES_REVERTS}. */
+/**
+ * The errors of {@link SHARES_REVERTS} as declared by IModelShares and IModelController: their fragments only, so that
+ * the browser bundle does not carry the two contracts' whole ABIs for them (`test/sdk/errors.test.ts` decodes every
+ * error of both interfaces, which fails if a declaration here drifts from the contracts').
+ */
 export const SHARES_INTERFACES = [
-  new Interface(IModelShares__factory.abi),
-  new Interface(IModelController__factory.abi),
+  new Interface([
+    "error SharesUnauthorizedEscrow(address caller)",
+    "error SharesInvalidAddress()",
+    "error SharesZeroSupply()",
+    "error SharesNothingToClaim(address account)",
+    "error SharesEscrowReceive(address from)",
+    "error ControllerUnauthorized(address caller)",
+  ]),
 ];

@@ -4,8 +4,6 @@
 export type { IDatanetRegistry } from "./IDatanetRegistry";
 export type { IEpochClock } from "./IEpochClock";
 export type { IInferenceSettlement } from "./IInferenceSettlement";
-export type { IModelController } from "./IModelController";
 export type { IModelRegistry } from "./IModelRegistry";
-export type { IModelShares } from "./IModelShares";
 export type { IRewardDistributor } from "./IRewardDistributor";
 export type { IStakingPool } from "./IStakingPool";

@@ -4,8 +4,6 @@
 export { IDatanetRegistry__factory } from "./IDatanetRegistry__factory";
 export { IEpochClock__factory } from "./IEpochClock__factory";
 export { IInferenceSettlement__factory } from "./IInferenceSettlement__factory";
-export { IModelController__factory } from "./IModelController__factory";
 export { IModelRegistry__factory } from "./IModelRegistry__factory";
-export { IModelShares__factory } from "./IModelShares__factory";
 export { IRewardDistributor__factory } from "./IRewardDistributor__factory";
 export { IStakingPool__factory } from "./IStakingPool__factory";
