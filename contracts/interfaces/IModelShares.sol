@@ -32,7 +32,8 @@ interface IModelShares {
     /// @notice Only the escrow (the offering) may call this.
     error SharesUnauthorizedEscrow(address caller);
 
-    /// @notice A zero address was given where an account, escrow, token or sink is needed.
+    /// @notice A zero address was given where an account, escrow, token or sink is needed, the revenue token is not
+    /// the implementation's (OPEN), or the sink is the escrow.
     error SharesInvalidAddress();
 
     /// @notice The supply must be nonzero.
@@ -48,8 +49,8 @@ interface IModelShares {
     /* INITIALIZATION */
 
     /// @notice Sets up a clone: mints `supply` to `escrow_`, which alone may {burn}; revenue is paid in
-    /// `revenueToken_`; carried revenue of burned escrow shares goes to `revenueSink_`. Once (the implementation is
-    /// locked).
+    /// `revenueToken_`, which must be the token the implementation was deployed with (OPEN); carried revenue of burned
+    /// escrow shares goes to `revenueSink_`. Once (the implementation is locked).
     function initialize(
         string calldata name_,
         string calldata symbol_,

@@ -8,7 +8,8 @@ import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 
 /// @title MockTimestampVotes
 /// @notice Tests only: a votes token on a timestamp clock (OPEN counts blocks), so that the governance deployment is
-/// seen to refuse voting periods in blocks for it.
+/// seen to refuse voting periods in blocks for it; also the plain ERC20Votes transfer a model's share transfer (which
+/// adds the revenue accumulator) is measured against.
 contract MockTimestampVotes is ERC20, ERC20Votes {
     constructor() ERC20("Timestamp votes", "TSV") EIP712("Timestamp votes", "1") {
         _mint(msg.sender, 1_000_000 ether);

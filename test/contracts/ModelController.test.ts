@@ -174,6 +174,13 @@ describe("ModelController", function () {
       ).to.be.revertedWithCustomError(governor, "GovernorOnlyExecutor");
     });
 
+    it("deploys the governor's implementation within the 24,576-byte code size limit", async function () {
+      const { deployer } = await loadFixture(modelGovernanceFixture);
+      const implementation = await new ModelGovernor__factory(deployer).deploy();
+      const size = ethers.dataLength(await ethers.provider.getCode(await implementation.getAddress()));
+      expect(size).to.be.greaterThan(0).and.lessThanOrEqual(24_576);
+    });
+
     it("locks the governor's and the timelock's implementations", async function () {
       const { deployer } = await loadFixture(modelGovernanceFixture);
       const governor = await new ModelGovernor__factory(deployer).deploy();

@@ -5,6 +5,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { ContractTransactionResponse } from "ethers";
 import { DEFAULT_REWARD_PERIOD } from "../../deploy/staking";
 import { COOLDOWN, STAKER_BALANCE, stakingFixture } from "../fixtures/staking";
+import { Q } from "../helpers/rational";
 
 /*
  * Random sequences of stakes, unstake requests, withdrawals (early, at readyAt to the second, late), claims,
@@ -47,41 +48,6 @@ type Action =
   | { kind: "recover" }
   | { kind: "sweep" }
   | { kind: "wait"; seconds: bigint };
-
-/** Exact rationals over bigints, kept in lowest terms with a positive denominator. */
-class Q {
-  static readonly ZERO = new Q(0n, 1n);
-  private constructor(
-    readonly n: bigint,
-    readonly d: bigint,
-  ) {}
-  static of(n: bigint, d = 1n): Q {
-    const g = gcd(n < 0n ? -n : n, d);
-    return new Q(n / g, d / g);
-  }
-  add(o: Q): Q {
-    return Q.of(this.n * o.d + o.n * this.d, this.d * o.d);
-  }
-  sub(o: Q): Q {
-    return Q.of(this.n * o.d - o.n * this.d, this.d * o.d);
-  }
-  mul(o: Q): Q {
-    return Q.of(this.n * o.n, this.d * o.d);
-  }
-  cmp(o: Q): number {
-    const l = this.n * o.d;
-    const r = o.n * this.d;
-    return l < r ? -1 : l > r ? 1 : 0;
-  }
-  toString(): string {
-    return `${this.n}/${this.d}`;
-  }
-}
-
-function gcd(a: bigint, b: bigint): bigint {
-  while (b !== 0n) [a, b] = [b, a % b];
-  return a === 0n ? 1n : a;
-}
 
 const who = fc.nat(ACCOUNTS - 1);
 /** Whether an unstake, withdrawal or claim is by any account, or (mostly) by one that has something to act on. */

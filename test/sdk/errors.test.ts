@@ -12,6 +12,7 @@ import {
   InvalidInputError,
   LimitExceededError,
   NotFoundError,
+  NothingToClaimError,
   ProtocolError,
   ReviewStateError,
   UnauthorizedError,
@@ -25,10 +26,13 @@ import {
 import type { DatanetPolicy, LimitName } from "../../sdk/src";
 import {
   DatanetRegistry__factory,
+  IModelController__factory,
   IModelOffering__factory,
+  IModelShares__factory,
   IOfferingFactory__factory,
   IRewardDistributor__factory,
 } from "../../typechain-types";
+import { sharesFixture } from "../fixtures/shares";
 import { DAY, sdkFixture, sdkPolicy } from "../fixtures/sdk";
 import { rejection } from "../helpers/rejection";
 import { expectEveryErrorTyped } from "../helpers/revertTable";
@@ -469,6 +473,18 @@ describe("SDK errors", function () {
 
   describe("decodeRevert", function () {
     const registryInterface = new Interface(DatanetRegistry__factory.abi);
+
+    it("maps every custom error of a model's shares and controller to a typed subclass with its own message", function () {
+      expectEveryErrorTyped(IModelShares__factory.createInterface());
+      expectEveryErrorTyped(IModelController__factory.createInterface());
+    });
+
+    it("decodes a claim of model revenue with nothing to claim into a NothingToClaimError", async function () {
+      const { shares, alice } = await loadFixture(sharesFixture);
+      const error = decodeRevert(await shares.claimRevenue(alice.address).catch((e: unknown) => e));
+      expect(error).to.be.instanceOf(NothingToClaimError);
+      expect((error as NothingToClaimError).shortMessage).to.equal(`${alice.address} has no model revenue to claim.`);
+    });
 
     it("turns revert data that matches no known error into an UnknownRevertError", function () {
       const original = Object.assign(new Error("execution reverted"), { data: "0xdeadbeef0000" });

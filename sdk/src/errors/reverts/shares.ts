@@ -10,7 +10,7 @@ export const SHARES_REVERTS: RevertTable = {
   ],
   SharesInvalidAddress: [
     InvalidConfigurationError,
-    () => ["Shares need a nonzero escrow, revenue token and revenue sink, and the sink cannot be the escrow."],
+    () => ["Shares need a nonzero escrow and revenue sink, other than each other, and OPEN as their revenue token."],
   ],
   SharesZeroSupply: [InvalidConfigurationError, () => ["A model's share supply cannot be zero."]],
   SharesNothingToClaim: [
@@ -36,14 +36,18 @@ export const SHARES_REVERTS: RevertTable = {
   ],
 };
 
-/** The errors of IModelShares and IModelController, as signatures (see OFFERING_INTERFACES for why). */
+/**
+ * The errors of {@link SHARES_REVERTS} as declared by IModelShares and IModelController: their fragments only, so that
+ * the browser bundle does not carry the two contracts' whole ABIs for them (`test/sdk/errors.test.ts` decodes every
+ * error of both interfaces, which fails if a declaration here drifts from the contracts').
+ */
 export const SHARES_INTERFACES = [
   new Interface([
-    "error SharesEscrowReceive(address from)",
-    "error SharesInvalidAddress()",
-    "error SharesNothingToClaim(address account)",
     "error SharesUnauthorizedEscrow(address caller)",
+    "error SharesInvalidAddress()",
     "error SharesZeroSupply()",
+    "error SharesNothingToClaim(address account)",
+    "error SharesEscrowReceive(address from)",
     "error ControllerUnauthorized(address caller)",
   ]),
 ];
