@@ -32,6 +32,9 @@ import {MerkleLeaf} from "../libraries/MerkleLeaf.sol";
 /// Shares held. The offering (the share token's escrow) holds the sale part until buyers settle, the contributors' part
 /// until claimed and the creator's until vested and claimed; unsold shares are burned at success, the whole supply at
 /// a failure, the creator's unvested part when the offering ends.
+// One offering holds a whole model's terms, sale, escrow, vesting and vote: its state is grouped into packed slots by
+// the path that reads it (the buy path touches one), which is clearer than splitting it across contracts.
+// solhint-disable-next-line max-states-count
 contract ModelOffering is IModelOffering, Initializable {
     using SafeERC20 for IERC20;
 
