@@ -23,6 +23,7 @@ import {
   saleFills,
   serializeProspectus,
   trancheAmounts,
+  verifyContributorShares,
   verifyProspectus,
 } from "../sdk/src";
 import type { OfferingTerms, SaleDeposit } from "../sdk/src";
@@ -198,9 +199,13 @@ export async function runOfferingDemo(run: DemoRun): Promise<OfferingDemoResult>
     ]),
     [2, 3, 4],
   );
-  const mismatches = verifyProspectus(prospectus, await client.chainView(contracts.offering));
+  // A buyer's check: every claim against the chain, and the contributors' shares recomputed from the accepted report.
+  const mismatches = [
+    ...verifyProspectus(prospectus, await client.chainView(contracts.offering)),
+    ...verifyContributorShares(prospectus, { reports: [run.epochReport] }),
+  ];
   console.log(
-    `Prospectus checked against the chain: ${mismatches.length === 0 ? "✓ every claim matches" : `✗ ${mismatches.length} mismatches`}`,
+    `Prospectus checked against the chain and the accepted report: ${mismatches.length === 0 ? "✓ every claim matches" : `✗ ${mismatches.length} mismatches`}`,
   );
   if (mismatches.length > 0) throw new Error(`The prospectus contradicts the chain at ${mismatches[0].path}.`);
 

@@ -8,7 +8,11 @@ import { ADAPTER_KINDS } from "../models/types";
 import type { AdapterKindName } from "../models/types";
 import { buildRewardTree } from "../rewards/rewardTree";
 import { fakingCost, pricePerShare, trancheAmounts } from "./math";
-import type { ContributorRule, ContributorShareTree } from "./shareTree";
+import { epochReportHash } from "../epoch/shared";
+import type { EpochReport } from "../epoch/report";
+import type { EpochReportV1 } from "../epoch/reportV1";
+import { contributorShareTree } from "./shareTree";
+import type { AcceptedBytesInput, ContributorRule, ContributorShareTree } from "./shareTree";
 import { MILESTONE_KINDS, OFFERING_BPS, totalSupplyOf } from "./terms";
 import type { GovernanceTerms, MilestoneKindName, OfferingTerms } from "./terms";
 
@@ -466,5 +470,64 @@ export function verifyProspectus(doc: Prospectus, chain: ProspectusChainView): P
       check(`${path}.trainedOn[${j}].digest`, d.digest, p.digest);
     });
   });
+  return out;
+}
+
+/** What {@link verifyContributorShares} recomputes the contributors' part from. */
+export interface ContributorSharesEvidence {
+  /**
+   * Every epoch report accepted on-chain up to the launch (each read at its root's URI and checked against the root's
+   * report hash, as `previousReportFromChain` does): the prospectus must list exactly these.
+   */
+  reports: readonly (EpochReport | EpochReportV1)[];
+  /** The model's Datanet contributions, needed when the prospectus used the `accepted-bytes` rule. */
+  fallback?: AcceptedBytesInput;
+}
+
+/**
+ * Recomputes the contributors' part from the evidence and lists where the prospectus differs: the reports it names
+ * (epoch and hash) against the accepted ones, its rule, root and every account's shares. A creator cannot leave a
+ * report out, or give a contributor's shares to another account, without a mismatch here; together with
+ * {@link verifyProspectus} (whose root check ties the document to the chain) the buyer has checked every share.
+ */
+export function verifyContributorShares(doc: Prospectus, evidence: ContributorSharesEvidence): ProspectusMismatch[] {
+  const out: ProspectusMismatch[] = [];
+  const listed = (reports: readonly { epoch: string; reportHash: string }[]) =>
+    reports
+      .map((r) => `${r.epoch}:${r.reportHash.toLowerCase()}`)
+      .sort()
+      .join(",");
+  const accepted = evidence.reports.map((r) => ({ epoch: String(r.epoch), reportHash: epochReportHash(r) }));
+  if (listed(doc.contributors.reports) !== listed(accepted)) {
+    out.push({ path: "contributors.reports", prospectus: listed(doc.contributors.reports), chain: listed(accepted) });
+  }
+  if (doc.contributors.rule === "accepted-bytes" && !evidence.fallback) {
+    out.push({ path: "contributors.rule", prospectus: "accepted-bytes", chain: "no contributions given to check it" });
+    return out;
+  }
+  let tree: ContributorShareTree;
+  try {
+    tree = contributorShareTree({
+      reports: evidence.reports,
+      modelId: BigInt(doc.modelId),
+      sharesForContributors: BigInt(doc.supply.contributors),
+      fallback: evidence.fallback,
+    });
+  } catch (error) {
+    out.push({ path: "contributors", prospectus: doc.contributors.rule, chain: (error as Error).message });
+    return out;
+  }
+  if (tree.rule !== doc.contributors.rule) {
+    out.push({ path: "contributors.rule", prospectus: doc.contributors.rule, chain: tree.rule });
+  }
+  if (tree.root !== doc.contributors.root) {
+    out.push({ path: "contributors.root", prospectus: doc.contributors.root, chain: tree.root });
+  }
+  const stated = new Map(doc.contributors.shares.map((e) => [e.account.toLowerCase(), e.shares]));
+  const recomputed = new Map(tree.entries.map((e) => [e.account.toLowerCase(), e.shares.toString()]));
+  for (const account of new Set([...stated.keys(), ...recomputed.keys()])) {
+    const [a, b] = [stated.get(account) ?? "0", recomputed.get(account) ?? "0"];
+    if (a !== b) out.push({ path: `contributors.shares[${getAddress(account)}]`, prospectus: a, chain: b });
+  }
   return out;
 }

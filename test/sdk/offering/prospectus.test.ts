@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { expect } from "chai";
 import { id, keccak256, toUtf8Bytes } from "ethers";
 import {
@@ -5,8 +7,10 @@ import {
   buildProspectus,
   contributorShareTree,
   prospectusHash,
+  readEpochReport,
   readProspectus,
   serializeProspectus,
+  verifyContributorShares,
   verifyProspectus,
 } from "../../../sdk/src";
 import type { OfferingTerms, Prospectus, ProspectusChainView, ProspectusInput } from "../../../sdk/src";
@@ -207,5 +211,50 @@ describe("prospectus", function () {
         { path: "provenance[0].version", prospectus: "1", chain: "none" },
       ]);
     });
+  });
+});
+
+describe("verifyContributorShares", function () {
+  const FALLBACK = {
+    versions: [{ datanetId: 1n, count: 2 }],
+    contributions: [
+      { datanetId: 1n, contributor: address("a1"), size: 300n, acceptedIndex: 1 },
+      { datanetId: 1n, contributor: address("b2"), size: 100n, acceptedIndex: 2 },
+    ],
+  };
+  const report = readEpochReport(
+    readFileSync(path.join(__dirname, "../../fixtures/reports", "epoch-1.report-v1.json"), "utf8"),
+  );
+
+  it("finds nothing wrong when the shares follow from the accepted reports and the contributions", function () {
+    expect(verifyContributorShares(buildProspectus(INPUT), { reports: [], fallback: FALLBACK })).to.deep.equal([]);
+  });
+
+  it("names every account whose shares were moved to another", function () {
+    const doc = buildProspectus(INPUT);
+    const [a, b] = doc.contributors.shares;
+    const moved: Prospectus = {
+      ...doc,
+      contributors: {
+        ...doc.contributors,
+        shares: [
+          { ...a, shares: b.shares },
+          { ...b, shares: a.shares },
+        ],
+      },
+    };
+    expect(verifyContributorShares(moved, { reports: [], fallback: FALLBACK }).map((m) => m.path)).to.deep.equal([
+      `contributors.shares[${a.account}]`,
+      `contributors.shares[${b.account}]`,
+    ]);
+  });
+
+  it("refuses a prospectus that leaves out an accepted report, or that cannot be checked", function () {
+    const doc = buildProspectus(INPUT);
+    const paths = verifyContributorShares(doc, { reports: [report], fallback: FALLBACK }).map((m) => m.path);
+    expect(paths[0]).to.equal("contributors.reports");
+    expect(verifyContributorShares(doc, { reports: [] })).to.deep.equal([
+      { path: "contributors.rule", prospectus: "accepted-bytes", chain: "no contributions given to check it" },
+    ]);
   });
 });
