@@ -20,6 +20,7 @@ import {
   id,
   isAddress,
   isError,
+  parseUnits,
 } from "ethers";
 import type {
   JsonRpcApiProvider,
@@ -325,6 +326,12 @@ function converted<T>(name: string, expected: string, convert: (value: string) =
 }
 
 const DECIMAL = /^(0|[1-9][0-9]*)$/;
+const OPEN_AMOUNT = /^(0|[1-9][0-9]*)(\.[0-9]{1,18})?$/;
+
+/** A decimal amount of an 18-decimal token ("12.5") in wei, exactly; undefined unless it is one (no sign, no exponent). */
+export function parseOpen(value: string): bigint | undefined {
+  return OPEN_AMOUNT.test(value) ? parseUnits(value, 18) : undefined;
+}
 
 const isFolder = (path: string) =>
   stat(path).then(
@@ -342,6 +349,12 @@ export const opt = {
     ),
   /** A non-negative integer of any size (seconds, ids, wei). */
   bigint: (name: string) => converted(name, "a decimal integer", (v) => (DECIMAL.test(v) ? BigInt(v) : undefined)),
+  /** A positive amount of OPEN in decimal ("12.5", at most 18 decimals), returned in wei. */
+  open: (name: string) =>
+    converted(name, "a positive amount of OPEN (a decimal number, at most 18 decimals)", (v) => {
+      const wei = parseOpen(v);
+      return wei !== undefined && wei > 0n ? wei : undefined;
+    }),
   /** An address, returned checksummed. */
   address: (name: string) =>
     converted(name, "an address (0x + 40 hex digits)", (v) => (isAddress(v) ? getAddress(v) : undefined)),
