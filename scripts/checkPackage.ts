@@ -19,9 +19,12 @@ import { printTable } from "./lib/ui";
  * dApp that already has it. Most of it is the contracts' ABIs the clients carry. Raise it on purpose, not by drift:
  * raised from 400 / 95 KiB for fee-weighted epochs (the v2 report, its checks and the v1 reader: a dApp verifies
  * reports) and the sparse influence solvers, at 402.7 / 93.8 KiB; the HTML reports and the models went to their own
- * entries ("./report", "./ml") instead, 21 and 13 KiB that a dApp does not carry.
+ * entries ("./report", "./ml") instead, 21 and 13 KiB that a dApp does not carry. Gzip raised from 100 KiB for the
+ * Initial AI Offering's pure part (fills, tranches, terms validation, the contributors' share tree, the prospectus's
+ * schema and its verification: a buyer checks a prospectus in the browser), at 383.1 / 100.7 KiB; its client went to
+ * its own entry ("./offering"), and importing the TypeChain factories by path cut the minified size from 416.5 KiB.
  */
-export const BROWSER_BUDGET = { minified: 420 * 1024, gzip: 100 * 1024 };
+export const BROWSER_BUDGET = { minified: 420 * 1024, gzip: 105 * 1024 };
 
 const ROOT = resolve(__dirname, "..");
 const HELP = `Usage: npm run check:package [-- --keep <folder>]

@@ -23,6 +23,7 @@ import { InvalidInputError, OfferingNotFoundError, withDecodedErrors } from "../
 import { ADAPTER_KINDS } from "../models/types";
 import type { ProspectusChainView } from "../offering/prospectus";
 import { MILESTONE_KINDS, OFFERING_STATES } from "../offering/terms";
+import { validateOfferingTerms } from "../offering/validate";
 import type {
   GovernanceTerms,
   Milestone,
@@ -241,13 +242,28 @@ export class OfferingClient {
   }
 
   /**
-   * Launches `modelId`'s offering from its owner: approves the factory for the model NFT when it is not yet, then
-   * launches. Returns the contracts made.
+   * Launches `modelId`'s offering from its owner: checks the terms as the factory would (against the latest block's
+   * time, the factory's fee, the model's price and the fee split), approves the factory for the model NFT when it is
+   * not yet, then launches. Returns the contracts made.
+   *
+   * @throws InvalidOfferingTermsError for terms the factory would refuse, before anything is sent.
    */
   async launch(p: LaunchOfferingParameters): Promise<LaunchOfferingReturnType> {
     const terms = toOfferingTermsStruct(p.terms);
     if (p.name.length === 0 || p.symbol.length === 0)
       throw new InvalidInputError("An offering needs a name and a symbol.");
+    const [feeBps, modelTerms, split, latest] = await Promise.all([
+      this.factory.protocolFeeBps(),
+      withDecodedErrors(() => this.models.terms(p.modelId)),
+      this.settlement.feeSplit(),
+      this.factory.runner?.provider?.getBlock("latest"),
+    ]);
+    validateOfferingTerms(p.terms, p.governance, {
+      now: latest?.timestamp ?? Math.floor(Date.now() / 1000),
+      protocolFeeBps: Number(feeBps),
+      pricePerCall: modelTerms.pricePerCall,
+      modelBps: Number(split.modelBps),
+    });
     const spender = await this.factory.getAddress();
     const from = await signerAddressOf(this.runner);
     const [approved, operator] = await Promise.all([
