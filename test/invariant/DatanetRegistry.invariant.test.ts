@@ -6,6 +6,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { BaseContract, ContractTransactionResponse } from "ethers";
 import { contentHash, defaultPolicy, invariantFixture } from "../fixtures/protocol";
 import { ANY_BOND, freshSalt } from "../helpers/submission";
+import { normalize } from "../helpers/normalize";
 
 /*
  * Random sequences of commitments, submissions (fresh, revealing an older commitment, with stale terms or a tight
@@ -233,14 +234,6 @@ function surgeBondOf(base: bigint, usedAfter: bigint, budget: bigint): bigint {
 }
 
 const COOLING_OFF = 7n * DAY;
-
-/** Event arguments as comparable JSON: numbers and bigints as decimal strings, hex strings lower-cased. */
-function normalize(value: unknown): unknown {
-  if (Array.isArray(value)) return [...value].map(normalize);
-  if (typeof value === "bigint" || typeof value === "number") return value.toString();
-  if (typeof value === "string") return value.toLowerCase();
-  return value;
-}
 
 function policyOf(t: Terms) {
   return [

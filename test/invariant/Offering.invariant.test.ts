@@ -18,6 +18,7 @@ import {
   versionSpec,
 } from "../fixtures/offering";
 import { entryOf } from "../helpers/rewards";
+import { normalize } from "../helpers/normalize";
 
 /*
  * Random sequences over one offering launched by the fixture: buys by four buyers (some twice, some of nothing),
@@ -300,14 +301,6 @@ type Events = [string, unknown[]][];
 type Expected =
   | { revert: { contract: BaseContract; name: string; args: unknown[] } }
   | { offering: Events; revenue: Events; check?: () => void };
-
-/** Event arguments as comparable JSON: numbers and bigints as decimal strings, hex strings lower-cased. */
-function normalize(value: unknown): unknown {
-  if (Array.isArray(value)) return [...value].map(normalize);
-  if (typeof value === "bigint" || typeof value === "number") return value.toString();
-  if (typeof value === "string") return value.toLowerCase();
-  return value;
-}
 
 const ceilDiv = (a: bigint, b: bigint) => (a + b - 1n) / b;
 

@@ -8,6 +8,7 @@ import { DEFAULT_EPOCH_LENGTH } from "../../deploy/settlement";
 import { CHALLENGE_WINDOW, rewardsFixture } from "../fixtures/protocol";
 import { entryOf, foldProof, leafOf, rewardTree } from "../helpers/rewards";
 import type { RewardTree } from "../helpers/rewards";
+import { normalize } from "../helpers/normalize";
 
 /*
  * Random sequences of fundings, proposals (fresh, stale, replayed and for epochs the clock has not ended; some lowering
@@ -173,14 +174,6 @@ const runArbitrary: fc.Arbitrary<Action[]> = fc
           ...actions,
         ],
   );
-
-/** Event arguments as comparable JSON: numbers and bigints as decimal strings, hex strings lower-cased. */
-function normalize(value: unknown): unknown {
-  if (Array.isArray(value)) return [...value].map(normalize);
-  if (typeof value === "bigint" || typeof value === "number") return value.toString();
-  if (typeof value === "string") return value.toLowerCase();
-  return value;
-}
 
 function reportHash(epoch: bigint): string {
   return ethers.id(`report of epoch ${epoch}`);

@@ -6,6 +6,7 @@ import type { ContractTransactionResponse } from "ethers";
 import { DEFAULT_REWARD_PERIOD } from "../../deploy/staking";
 import { COOLDOWN, STAKER_BALANCE, stakingFixture } from "../fixtures/staking";
 import { Q } from "../helpers/rational";
+import { normalize } from "../helpers/normalize";
 
 /*
  * Random sequences of stakes, unstake requests, withdrawals (early, at readyAt to the second, late), claims,
@@ -227,14 +228,6 @@ function earnedOf(m: AccountModel, perToken: bigint): bigint {
 }
 
 type Expected = { revert: { name: string; args: unknown[] } } | { events: [string, unknown[]][]; apply: () => void };
-
-/** Event arguments as comparable JSON: numbers and bigints as decimal strings, hex strings lower-cased. */
-function normalize(value: unknown): unknown {
-  if (Array.isArray(value)) return [...value].map(normalize);
-  if (typeof value === "bigint" || typeof value === "number") return value.toString();
-  if (typeof value === "string") return value.toLowerCase();
-  return value;
-}
 
 describe("StakingPool invariants", function () {
   it("pays each account its exact stake × time share of every stream within the documented dust and conserves OPEN", async function () {
