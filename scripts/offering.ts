@@ -446,18 +446,13 @@ export const launchCommand: Command<z.output<typeof LAUNCH_SCHEMA>> = {
         );
       }
       const models = await ModelClient.connect(await client.models.getAddress(), network.connection.provider);
-      const [now, modelTerms, feeSplit, protocolFeeBps, totals] = await Promise.all([
+      const [now, totals] = await Promise.all([
         chainTime(network.connection.provider),
-        models.terms(o.model),
-        client.settlement.feeSplit(),
-        client.factory.protocolFeeBps(),
         client.settlement.modelTotals(o.model),
       ]);
       const checks = {
+        ...(await client.launchContext(o.model, file.terms(Number(now), ZeroHash).milestones)),
         now: Number(now),
-        protocolFeeBps: Number(protocolFeeBps),
-        pricePerCall: modelTerms.pricePerCall,
-        modelBps: Number(feeSplit.modelBps),
       };
       // Checked before the index is synced, so that terms the factory would refuse fail at once.
       validateOfferingTerms(file.terms(checks.now, keccakText("contributors")), file.governance, checks);
@@ -503,7 +498,7 @@ export const launchCommand: Command<z.output<typeof LAUNCH_SCHEMA>> = {
           };
         }),
         settled: { calls: totals.calls, fees: totals.fees },
-        pricePerCall: modelTerms.pricePerCall,
+        pricePerCall: checks.pricePerCall,
         modelBps: checks.modelBps,
         protocolFeeBps: checks.protocolFeeBps,
         terms,

@@ -13,7 +13,8 @@ struct SupplySplit {
     uint128 treasury;
 }
 
-/// @notice The sale: a fixed price of `hardCap / split.sale` OPEN per share. Every buyer deposits once; after the
+/// @notice The sale: a fixed price of `hardCap / split.sale` OPEN per share (at most 1 OPEN per share, so every wei of
+/// a deposit buys at least one share unit). Every buyer deposits once; after the
 /// deadline an undersubscribed sale (deposits below `softCap`) refunds everyone in full, a sale between the caps
 /// fills every deposit, and an oversubscribed one fills every deposit pro rata to exactly `hardCap` and refunds the
 /// rest. No one gains by buying early or by splitting across addresses.
@@ -39,7 +40,8 @@ struct VestingTerms {
 /// @notice What a milestone measures, from the protocol's own records.
 enum MilestoneKind {
     /// @dev A model version registered after launch that was trained on Datanet `datanetId` at `datanetVersion`
-    /// (or a later version of it).
+    /// (or a later version of it). The Datanet version must be one not yet published at launch, and the creator may
+    /// not keep the right to add versions: the holders' governance registers the version that meets it.
     ModelVersion,
     /// @dev Calls of the model settled since launch reach `threshold`.
     SettledCalls,
@@ -64,9 +66,10 @@ struct Milestone {
 
 /// @notice The holders' vote to end an offering whose milestone is overdue.
 struct EndVoteTerms {
-    /// @dev Votes for, as bps of the circulating supply (all shares outside escrow) when the vote opens, needed to end.
+    /// @dev Votes for, as bps of the circulating supply (all shares outside escrow) when the vote opens, needed to end;
+    /// at most 5,000.
     uint16 quorumBps;
-    /// @dev Seconds a vote lasts.
+    /// @dev Seconds a vote lasts; at least three days.
     uint32 votingPeriod;
 }
 
@@ -78,7 +81,7 @@ enum OfferingState {
     Failed,
     /// @dev Funded: shares are claimable, tranches are released as milestones are met.
     Succeeded,
-    /// @dev Ended by the holders' vote: no more tranches; holders redeem shares for the unreleased raise.
+    /// @dev Ended by the holders' vote: no more tranches; each buyer redeems its part of the unreleased raise.
     Ended
 }
 
@@ -96,24 +99,31 @@ struct OfferingTerms {
     bool creatorKeepsVersions;
 }
 
-/// @notice One buyer's deposit: its place in the order of deposits, which makes the pro-rata fill exact.
+/// @notice One buyer's deposit: its place in the order of deposits, which makes the pro-rata fill exact, and what was
+/// paid out against it.
 struct Deposit {
     /// @dev Total deposits before this one.
-    uint128 start;
-    uint128 amount;
+    uint120 start;
+    uint120 amount;
+    /// @dev The buyer received its shares and refund ({IModelOffering-settle}).
+    bool settled;
+    /// @dev The buyer received its part of the unreleased raise ({IModelOffering-redeem}).
+    bool redeemed;
 }
 
 /// @title Model offering
 /// @notice One model's Initial AI Offering, a clone made by the {IOfferingFactory}: the sale, the buyers' settlement,
 /// the contributors' share claims, the creator's vesting, the milestone escrow of the raise, and the holders' vote to
-/// end an offering whose milestone is overdue, after which every holder redeems shares pro rata for the unreleased
-/// raise.
+/// end an offering whose milestone is overdue, after which every buyer redeems its part of the unreleased raise.
 /// @dev Fills are exact: with `D` deposited and `R = min(D, hardCap)` raised, a deposit `[start, start + amount)` fills
 /// `⌊(start + amount) R / D⌋ − ⌊start R / D⌋` and gets `⌊(start + amount) T / D⌋ − ⌊start T / D⌋` shares, where
 /// `T = ⌊R × sale / hardCap⌋` are the shares sold; these telescope, so fills sum to `R` and shares to `T` exactly.
 /// Tranche `i` (the upfront part first, then the milestones in order) is `⌊net × c_i / 10,000⌋ − ⌊net × c_{i−1} /
-/// 10,000⌋` with `c_i` the cumulative bps, so the tranches sum to the net raise exactly. A redemption pays
-/// `shares × unreleasedLeft / supplyLeft` and burns the shares, so the last one takes the remainder.
+/// 10,000⌋` with `c_i` the cumulative bps, so the tranches sum to the net raise exactly. After an end the unreleased
+/// raise `U` goes back to the people who paid it, by deposit: `⌊(start + amount) U / D⌋ − ⌊start U / D⌋`, which
+/// telescopes to `U` and is each buyer's fill times `U / R` (fills are pro rata to deposits). Shares that no one paid
+/// OPEN for (the creator's, the contributors', the treasury's) take none of it, so ending pays the creator nothing.
+/// Buyers keep their shares, which keep earning the model's revenue.
 interface IModelOffering {
     /* EVENTS */
 
@@ -147,11 +157,15 @@ interface IModelOffering {
     /// @notice The vote closed without ending the offering.
     event EndVoteFailed(uint256 votesFor, uint256 votesAgainst);
 
-    /// @notice The holders ended the offering: `unreleased` OPEN is redeemable by `supply` shares.
-    event OfferingEnded(uint256 unreleased, uint256 supply);
+    /// @notice The holders ended the offering: `unreleased` OPEN goes back to the buyers, pro rata to their deposits.
+    event OfferingEnded(uint256 unreleased);
 
-    /// @notice `holder` burned `shares` for `amount` OPEN.
-    event SharesRedeemed(address indexed holder, uint256 shares, uint256 amount);
+    /// @notice `buyer` received `amount` OPEN, its part of the unreleased raise.
+    event DepositRedeemed(address indexed buyer, uint256 amount);
+
+    /// @notice The contributors' claim window closed: `amount` unclaimed contributor shares went to the model's
+    /// treasury.
+    event ContributorSharesSwept(uint256 amount);
 
     /* ERRORS */
 
@@ -164,7 +178,7 @@ interface IModelOffering {
     /// @notice The sale is still open until `deadline`.
     error OfferingSaleOpen(uint256 deadline);
 
-    /// @notice A deposit must be nonzero and at most 2^128 − 1 in total.
+    /// @notice A deposit must be nonzero and the deposits at most 2^120 − 1 in total.
     error OfferingInvalidAmount(uint256 amount);
 
     /// @notice `buyer` already deposited; every buyer deposits once.
@@ -209,6 +223,15 @@ interface IModelOffering {
     /// @notice `voter` had no votes at the snapshot.
     error OfferingNoVotes(address voter);
 
+    /// @notice `buyer` has no deposit, or redeemed it already.
+    error OfferingNothingToRedeem(address buyer);
+
+    /// @notice The contributors' claim window is open until `closesAt`: nothing to sweep yet.
+    error OfferingClaimWindowOpen(uint256 closesAt);
+
+    /// @notice The contributors' claim window closed at `closedAt`.
+    error OfferingClaimWindowClosed(uint256 closedAt);
+
     /* INITIALIZATION */
 
     /// @notice Sets up a clone (called by the factory in the launch transaction): holds the whole share supply,
@@ -243,8 +266,12 @@ interface IModelOffering {
     /* SHARES */
 
     /// @notice Sends `account` its contributor shares: `amount` is its leaf's amount, of which what it has not
-    /// claimed yet is sent. After a success.
+    /// claimed yet is sent. After a success, within {CONTRIBUTOR_CLAIM_WINDOW} of it.
     function claimContributorShares(address account, uint256 amount, bytes32[] calldata proof) external;
+
+    /// @notice After the contributors' claim window: sends the unclaimed contributor shares (with the revenue they
+    /// earned in escrow) to the model's treasury, so no part of the supply stays locked for good (anyone may call).
+    function sweepContributorShares() external returns (uint256 amount);
 
     /// @notice Sends the creator its vested, unclaimed shares. Only the creator; after a success.
     function claimVested() external returns (uint256 amount);
@@ -265,10 +292,14 @@ interface IModelOffering {
     /// against, else closes the vote.
     function closeEndVote() external returns (bool ended);
 
-    /// @notice After the offering ended: burns `shares` of the caller's and pays it its part of the unreleased raise.
-    function redeem(uint256 shares) external returns (uint256 amount);
+    /// @notice After the offering ended: pays `buyer` (anyone may call) its part of the unreleased raise, pro rata to
+    /// its deposit. Once per buyer; the buyer keeps its shares.
+    function redeem(address buyer) external returns (uint256 amount);
 
     /* VIEWS */
+
+    /// @notice How long after a success contributors may claim their shares: one year.
+    function CONTRIBUTOR_CLAIM_WINDOW() external view returns (uint256);
 
     function state() external view returns (OfferingState);
 
@@ -297,6 +328,20 @@ interface IModelOffering {
 
     /// @notice What `buyer` would receive from {settle} now (zero before finalize or once settled).
     function settlement(address buyer) external view returns (uint256 shares, uint256 refund);
+
+    /// @notice What `buyer` would receive from {redeem} now (zero unless ended, or once redeemed).
+    function redeemable(address buyer) external view returns (uint256 amount);
+
+    /// @notice The protocol fee on the raise, in bps, fixed at launch.
+    function protocolFeeBps() external view returns (uint256);
+
+    /// @notice The lowest price per call governance may set now: the launch price while a settled-calls milestone
+    /// waits for release (a cheaper call would make it cheaper to fake than the launch checked), else zero.
+    function priceFloor() external view returns (uint256);
+
+    /// @notice Whether the model's revenue must stay with the share token: while tranches wait for release, so
+    /// neither governance nor the creator can take the holders' revenue before the milestones are settled.
+    function revenueLocked() external view returns (bool);
 
     /// @notice The raise after the protocol fee (zero until a success).
     function netRaise() external view returns (uint256);

@@ -4,15 +4,17 @@ pragma solidity ^0.8.24;
 import {MilestoneKind, OfferingTerms} from "./IModelOffering.sol";
 
 /// @notice The per-model governance a launch sets up: a Governor over the model's share votes (timestamp clock, so
-/// delays and periods are in seconds) and a timelock that owns the model's decisions.
+/// delays and periods are in seconds) and a timelock that owns the model's decisions. The bounds give holders time to
+/// see a proposal, vote against it and leave before it runs.
 struct GovernanceTerms {
     uint32 votingDelay;
+    /// @dev At least one day.
     uint32 votingPeriod;
-    /// @dev Percent of the share supply at a vote's start that must vote for or abstain; at most 100.
+    /// @dev Percent of the share supply at a vote's start that must vote for or abstain; from 4 to 100.
     uint8 quorumPercent;
     /// @dev Share votes needed to propose.
     uint128 proposalThreshold;
-    /// @dev Seconds between a passed proposal and its execution.
+    /// @dev Seconds between a passed proposal and its execution; at least one day.
     uint32 timelockDelay;
 }
 
@@ -34,7 +36,12 @@ struct OfferingContracts {
 /// of fees returns it at most the model's share `F × modelBps / 10,000` (as if it held every share), so faking costs
 /// at least `F − F × modelBps / 10,000`, with `F = threshold × pricePerCall` (the price at launch) for calls. A launch
 /// refuses a milestone whose faking cost is below its largest possible tranche (at the hard cap, after the protocol
-/// fee): {OfferingMilestoneTooCheap}. The price and the fee split can change later only by governance.
+/// fee): {OfferingMilestoneTooCheap}. While such a milestone waits, the model's governance cannot cut the price below
+/// the launch price ({IModelController-setPrice}); the protocol's fee split can still change by protocol governance.
+/// A `ModelVersion` milestone costs nothing to fake for whoever may register model versions, so a launch refuses it
+/// when the creator keeps that right, and requires a Datanet version not yet published at launch: the version that
+/// meets it is registered by the holders' governance after the Datanet grew. Nothing on chain proves that training
+/// happened; the holders' vote stands for that.
 interface IOfferingFactory {
     /* EVENTS */
 
@@ -61,7 +68,8 @@ interface IOfferingFactory {
     /// @notice Only the model's owner may launch it.
     error OfferingUnauthorizedLauncher(uint256 modelId, address caller);
 
-    /// @notice The terms break a rule; `reason` names it (e.g. "softCap", "split", "tranches", "deadline").
+    /// @notice The terms break a rule; `reason` names it (e.g. "softCap", "split", "tranches", "deadline",
+    /// "endVote", "governance", "milestoneKind", "versionMilestone", "datanetVersion").
     error OfferingInvalidTerms(string reason);
 
     /// @notice Milestone `index` could be faked for `fakingCost` OPEN, less than its tranche of up to `tranche`.

@@ -5,6 +5,7 @@ import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Ini
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
 import {IModelController} from "../interfaces/IModelController.sol";
+import {IModelOffering} from "../interfaces/IModelOffering.sol";
 import {IModelRegistry, ModelSpec} from "../interfaces/IModelRegistry.sol";
 
 /// @title ModelController
@@ -44,12 +45,17 @@ contract ModelController is IModelController, IERC721Receiver, Initializable {
     /// @inheritdoc IModelController
     function setPrice(uint96 pricePerCall) external {
         _onlyTimelock();
+        uint256 floor = IModelOffering(_offering).priceFloor();
+        if (pricePerCall < floor) revert ControllerPriceBelowFloor(pricePerCall, floor);
         _models.setPrice(_modelId, pricePerCall);
     }
 
     /// @inheritdoc IModelController
     function setRevenueRecipient(address recipient) external {
-        if (msg.sender != _timelock && msg.sender != _offering) revert ControllerUnauthorized(msg.sender);
+        if (msg.sender != _offering) {
+            if (msg.sender != _timelock) revert ControllerUnauthorized(msg.sender);
+            if (IModelOffering(_offering).revenueLocked()) revert ControllerRevenueLocked();
+        }
         _models.setRevenueRecipient(_modelId, recipient);
     }
 

@@ -25,13 +25,13 @@ import {MerkleLeaf} from "../libraries/MerkleLeaf.sol";
 /// @dev A clone (EIP-1167) of one implementation, whose immutables (OPEN, the model registry, settlement) every clone
 /// shares. Gas: {buy} reads and writes one global slot ({Sale}) and creates the buyer's {Deposit}; nothing else.
 /// OPEN held. Before the deadline the offering holds every deposit. After a success it holds the refunds still owed
-/// (each unsettled buyer's deposit minus its fill) plus the net raise not released; after the holders ended it, plus
-/// that unreleased part minus what was redeemed. After a failure it holds the deposits not yet refunded. Each of these
-/// moves only by the transfer that changes it, so `balance = refunds owed + (net − released) − redeemed` at all times
-/// (the invariant test checks it after every step).
+/// (each unsettled buyer's deposit minus its fill) plus the net raise not released; after the holders ended it,
+/// that unreleased part minus what the buyers redeemed. After a failure it holds the deposits not yet refunded. Each
+/// of these moves only by the transfer that changes it, so `balance = refunds owed + (net − released) − redeemed` at
+/// all times (the invariant test checks it after every step).
 /// Shares held. The offering (the share token's escrow) holds the sale part until buyers settle, the contributors' part
-/// until claimed and the creator's until vested and claimed; unsold shares are burned at success, the whole supply at
-/// a failure, the creator's unvested part when the offering ends.
+/// until claimed (or swept to the treasury after the claim window) and the creator's until vested and claimed; unsold
+/// shares are burned at success, the whole supply at a failure, the creator's unvested part when the offering ends.
 // One offering holds a whole model's terms, sale, escrow, vesting and vote: its state is grouped into packed slots by
 // the path that reads it (the buy path touches one), which is clearer than splitting it across contracts.
 // solhint-disable-next-line max-states-count
@@ -45,6 +45,8 @@ contract ModelOffering is IModelOffering, Initializable {
         uint128 totalDeposits;
         uint64 deadline;
         OfferingState state;
+        /// @dev The protocol fee, fixed at launch so the owner cannot change a raise buyers already committed to.
+        uint16 feeBps;
     }
 
     /// @dev One slot: what the sale raised (`R`) and the shares it sold (`T`); set at finalize.
@@ -59,7 +61,8 @@ contract ModelOffering is IModelOffering, Initializable {
         uint128 released;
     }
 
-    /// @dev One slot: the creator's vesting clock and what it claimed.
+    /// @dev One slot: the creator's vesting clock and what it claimed. Its start also opens the contributors' claim
+    /// window.
     struct Vesting {
         /// @dev The success's timestamp (0 before).
         uint64 start;
@@ -86,6 +89,9 @@ contract ModelOffering is IModelOffering, Initializable {
 
     /* CONSTANTS */
 
+    /// @inheritdoc IModelOffering
+    uint256 public constant CONTRIBUTOR_CLAIM_WINDOW = 365 days;
+
     uint256 private constant _BPS = 10_000;
 
     IERC20 private immutable _PAYMENT_TOKEN;
@@ -108,6 +114,7 @@ contract ModelOffering is IModelOffering, Initializable {
     string private _prospectusURI;
     ModelTotals private _launchTotals;
     uint32 private _launchVersionCount;
+    uint96 private _launchPrice;
 
     Outcome private _outcome;
     Escrow private _escrow;
@@ -116,6 +123,8 @@ contract ModelOffering is IModelOffering, Initializable {
     Vesting private _vesting;
     uint256 private _contributorsClaimed;
     mapping(address account => uint256) private _contributorClaimed;
+    /// @dev Milestones of kind `SettledCalls` not released yet: the price keeps its floor while there are any.
+    uint256 private _callsMilestonesLeft;
 
     EndVote private _endVote;
     uint256 private _endQuorum;
@@ -153,18 +162,18 @@ contract ModelOffering is IModelOffering, Initializable {
         _shares = shares_;
         _controller = controller_;
         _modelTreasury = modelTreasury_;
-        _terms.split = terms_.split;
-        _terms.sale = terms_.sale;
-        _terms.vesting = terms_.vesting;
-        _terms.endVote = terms_.endVote;
-        for (uint256 i = 0; i < terms_.milestones.length; ++i) _terms.milestones.push(terms_.milestones[i]);
-        _terms.contributorsRoot = terms_.contributorsRoot;
-        _terms.creatorKeepsVersions = terms_.creatorKeepsVersions;
+        _storeTerms(terms_);
         _prospectusHash = prospectusHash_;
         _prospectusURI = prospectusURI_;
         _launchTotals = _SETTLEMENT.modelTotals(modelId_);
         _launchVersionCount = _MODELS.versionCount(modelId_);
-        _sale = Sale({totalDeposits: 0, deadline: terms_.sale.deadline, state: OfferingState.Sale});
+        _launchPrice = _MODELS.terms(modelId_).pricePerCall;
+        _sale = Sale({
+            totalDeposits: 0,
+            deadline: terms_.sale.deadline,
+            state: OfferingState.Sale,
+            feeBps: _factory.protocolFeeBps()
+        });
     }
 
     /* SALE */
@@ -176,14 +185,14 @@ contract ModelOffering is IModelOffering, Initializable {
         Deposit storage deposit = _deposits[msg.sender];
         if (deposit.amount != 0) revert OfferingAlreadyBought(msg.sender);
         uint256 start = sale.totalDeposits;
-        // Cannot underflow: the running total is a uint128.
+        // Cannot underflow: the running total never passes 2^120 - 1 (checked here at every deposit).
         unchecked {
-            if (amount == 0 || amount > type(uint128).max - start) revert OfferingInvalidAmount(amount);
+            if (amount == 0 || amount > type(uint120).max - start) revert OfferingInvalidAmount(amount);
         }
-        // Fits: start + amount <= 2^128 - 1 was checked above.
+        // Fits: start + amount <= 2^120 - 1 was checked above.
         _sale.totalDeposits = uint128(start + amount);
-        deposit.start = uint128(start);
-        deposit.amount = uint128(amount);
+        deposit.start = uint120(start);
+        deposit.amount = uint120(amount);
         emit SharesBought(msg.sender, amount, start);
         _PAYMENT_TOKEN.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -206,7 +215,7 @@ contract ModelOffering is IModelOffering, Initializable {
         uint256 saleShares = _terms.split.sale;
         // Fits: raised <= hardCap, so sold <= the sale part, a uint128.
         uint256 sold = (raised * saleShares) / hardCap;
-        uint256 fee = (raised * _factory.protocolFeeBps()) / _BPS;
+        uint256 fee = (raised * sale.feeBps) / _BPS;
         // Cannot underflow: the fee is at most a tenth of the raise (MAX_PROTOCOL_FEE_BPS).
         uint256 net;
         unchecked {
@@ -234,10 +243,9 @@ contract ModelOffering is IModelOffering, Initializable {
         OfferingState state_ = _sale.state;
         if (state_ == OfferingState.Sale) revert OfferingWrongState(OfferingState.Succeeded, state_);
         Deposit storage deposit = _deposits[buyer];
-        if (deposit.amount == 0) revert OfferingNothingToSettle(buyer);
+        if (deposit.amount == 0 || deposit.settled) revert OfferingNothingToSettle(buyer);
         (sharesOut, refund) = _settlement(deposit.start, deposit.amount, state_);
-        // The start stays: the amount's zero marks the deposit settled (see {deposits}).
-        deposit.amount = 0;
+        deposit.settled = true;
         emit BuyerSettled(buyer, sharesOut, refund);
         if (sharesOut != 0) IERC20(_shares).safeTransfer(buyer, sharesOut);
         if (refund != 0) _PAYMENT_TOKEN.safeTransfer(buyer, refund);
@@ -248,6 +256,8 @@ contract ModelOffering is IModelOffering, Initializable {
     /// @inheritdoc IModelOffering
     function claimContributorShares(address account, uint256 amount, bytes32[] calldata proof) external {
         _requireFunded();
+        uint256 closesAt = _vesting.start + CONTRIBUTOR_CLAIM_WINDOW;
+        if (block.timestamp >= closesAt) revert OfferingClaimWindowClosed(closesAt);
         if (!MerkleLeaf.verify(proof, _terms.contributorsRoot, account, amount)) {
             revert OfferingInvalidProof(account, amount);
         }
@@ -270,6 +280,21 @@ contract ModelOffering is IModelOffering, Initializable {
         }
         emit ContributorSharesClaimed(account, owed, amount);
         IERC20(_shares).safeTransfer(account, owed);
+    }
+
+    /// @inheritdoc IModelOffering
+    function sweepContributorShares() external returns (uint256 amount) {
+        _requireFunded();
+        uint256 closesAt = _vesting.start + CONTRIBUTOR_CLAIM_WINDOW;
+        if (block.timestamp < closesAt) revert OfferingClaimWindowOpen(closesAt);
+        uint256 pool = _terms.split.contributors;
+        // Cannot underflow: claims keep the claimed total at most the pool.
+        unchecked {
+            amount = pool - _contributorsClaimed;
+        }
+        _contributorsClaimed = pool;
+        emit ContributorSharesSwept(amount);
+        if (amount != 0) IERC20(_shares).safeTransfer(_modelTreasury, amount);
     }
 
     /// @inheritdoc IModelOffering
@@ -361,23 +386,18 @@ contract ModelOffering is IModelOffering, Initializable {
     }
 
     /// @inheritdoc IModelOffering
-    function redeem(uint256 sharesIn) external returns (uint256 amount) {
+    function redeem(address buyer) external returns (uint256 amount) {
         OfferingState state_ = _sale.state;
         if (state_ != OfferingState.Ended) revert OfferingWrongState(OfferingState.Ended, state_);
-        if (sharesIn == 0) revert OfferingInvalidAmount(0);
+        Deposit storage deposit = _deposits[buyer];
+        if (deposit.amount == 0 || deposit.redeemed) revert OfferingNothingToRedeem(buyer);
         Redemption memory redemption = _redemption;
-        IModelShares shares_ = IModelShares(_shares);
-        uint256 supplyLeft = IERC20(address(shares_)).totalSupply();
-        // Cannot underflow: each redemption pays at most its pro-rata part of what is left (sharesIn <= supplyLeft,
-        // else the burn below reverts), so the redeemed total never passes the unreleased part.
-        unchecked {
-            amount = (sharesIn * (redemption.unreleased - redemption.redeemed)) / supplyLeft;
-        }
-        // Fits: the redeemed total is at most the unreleased part, a uint128.
+        amount = _redemptionOf(deposit.start, deposit.amount, redemption.unreleased);
+        deposit.redeemed = true;
+        // Fits: the parts telescope to the unreleased part, a uint128.
         _redemption.redeemed = uint128(redemption.redeemed + amount);
-        emit SharesRedeemed(msg.sender, sharesIn, amount);
-        shares_.burn(msg.sender, sharesIn);
-        if (amount != 0) _PAYMENT_TOKEN.safeTransfer(msg.sender, amount);
+        emit DepositRedeemed(buyer, amount);
+        if (amount != 0) _PAYMENT_TOKEN.safeTransfer(buyer, amount);
     }
 
     /* VIEWS */
@@ -449,8 +469,31 @@ contract ModelOffering is IModelOffering, Initializable {
         OfferingState state_ = _sale.state;
         if (state_ == OfferingState.Sale) return (0, 0);
         Deposit memory deposit = _deposits[buyer];
-        if (deposit.amount == 0) return (0, 0);
+        if (deposit.settled) return (0, 0);
         return _settlement(deposit.start, deposit.amount, state_);
+    }
+
+    /// @inheritdoc IModelOffering
+    function redeemable(address buyer) external view returns (uint256) {
+        if (_sale.state != OfferingState.Ended) return 0;
+        Deposit memory deposit = _deposits[buyer];
+        if (deposit.redeemed) return 0;
+        return _redemptionOf(deposit.start, deposit.amount, _redemption.unreleased);
+    }
+
+    /// @inheritdoc IModelOffering
+    function protocolFeeBps() external view returns (uint256) {
+        return _sale.feeBps;
+    }
+
+    /// @inheritdoc IModelOffering
+    function priceFloor() external view returns (uint256) {
+        return _sale.state == OfferingState.Succeeded && _callsMilestonesLeft != 0 ? _launchPrice : 0;
+    }
+
+    /// @inheritdoc IModelOffering
+    function revenueLocked() external view returns (bool) {
+        return _sale.state == OfferingState.Succeeded && _escrow.released != _escrow.net;
     }
 
     /// @inheritdoc IModelOffering
@@ -511,6 +554,21 @@ contract ModelOffering is IModelOffering, Initializable {
 
     /* INTERNAL */
 
+    function _storeTerms(OfferingTerms calldata terms_) private {
+        _terms.split = terms_.split;
+        _terms.sale = terms_.sale;
+        _terms.vesting = terms_.vesting;
+        _terms.endVote = terms_.endVote;
+        uint256 callsMilestones = 0;
+        for (uint256 i = 0; i < terms_.milestones.length; ++i) {
+            _terms.milestones.push(terms_.milestones[i]);
+            if (terms_.milestones[i].kind == MilestoneKind.SettledCalls) ++callsMilestones;
+        }
+        _callsMilestonesLeft = callsMilestones;
+        _terms.contributorsRoot = terms_.contributorsRoot;
+        _terms.creatorKeepsVersions = terms_.creatorKeepsVersions;
+    }
+
     /// @dev Reverts unless the sale succeeded (the offering may have ended since).
     function _requireFunded() private view {
         OfferingState state_ = _sale.state;
@@ -536,6 +594,16 @@ contract ModelOffering is IModelOffering, Initializable {
             uint256 fill = (end * outcome.raised) / deposited - (start * outcome.raised) / deposited;
             sharesOut = (end * outcome.sold) / deposited - (start * outcome.sold) / deposited;
             refund = amount - fill;
+        }
+    }
+
+    /// @dev A deposit `[start, start + amount)`'s part of the unreleased raise `unreleased` once ended: the same
+    /// telescoping as the fills, so the parts sum to `unreleased` exactly.
+    function _redemptionOf(uint256 start, uint256 amount, uint256 unreleased) private view returns (uint256) {
+        uint256 deposited = _sale.totalDeposits;
+        // Cannot underflow: the floor is monotone and end >= start. Cannot overflow: every factor is below 2^128.
+        unchecked {
+            return ((start + amount) * unreleased) / deposited - (start * unreleased) / deposited;
         }
     }
 
@@ -565,6 +633,9 @@ contract ModelOffering is IModelOffering, Initializable {
         Escrow memory escrow = _escrow;
         amount = _trancheOf(index, escrow.net);
         _releasedBits |= 1 << index;
+        if (index != _terms.milestones.length && _terms.milestones[index].kind == MilestoneKind.SettledCalls) {
+            --_callsMilestonesLeft;
+        }
         // Fits: the tranches sum to the net raise, a uint128.
         _escrow.released = uint128(escrow.released + amount);
         emit TrancheReleased(index, amount);
@@ -613,7 +684,7 @@ contract ModelOffering is IModelOffering, Initializable {
     }
 
     /// @dev Ends the offering: vesting stops and the unvested creator shares are burned; the unreleased raise becomes
-    /// redeemable.
+    /// redeemable by the buyers.
     function _end() private {
         _sale.state = OfferingState.Ended;
         Vesting memory vesting_ = _vesting;
@@ -627,8 +698,7 @@ contract ModelOffering is IModelOffering, Initializable {
         }
         _redemption.unreleased = uint128(unreleased);
         uint256 unvested = _terms.split.creator - _vestedAt(vesting_, block.timestamp);
-        IModelShares shares_ = IModelShares(_shares);
-        if (unvested != 0) shares_.burn(address(this), unvested);
-        emit OfferingEnded(unreleased, IERC20(address(shares_)).totalSupply());
+        emit OfferingEnded(unreleased);
+        if (unvested != 0) IModelShares(_shares).burn(address(this), unvested);
     }
 }

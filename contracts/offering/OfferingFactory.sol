@@ -6,6 +6,7 @@ import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {IDatanetRegistry} from "../interfaces/IDatanetRegistry.sol";
 import {IInferenceSettlement} from "../interfaces/IInferenceSettlement.sol";
 import {IModelController} from "../interfaces/IModelController.sol";
 import {IModelOffering, Milestone, MilestoneKind, OfferingTerms} from "../interfaces/IModelOffering.sol";
@@ -30,6 +31,19 @@ contract OfferingFactory is IOfferingFactory, Ownable {
 
     /// @notice Longest sale, from its launch to its deadline.
     uint256 public constant MAX_SALE_DURATION = 365 days;
+
+    /// @notice Highest end-vote quorum: a higher one, with the creator's and the treasury's shares in its base, could
+    /// make the vote unwinnable.
+    uint256 public constant MAX_END_VOTE_QUORUM_BPS = 5_000;
+
+    /// @notice Shortest end vote: holders need time to settle, delegate and vote.
+    uint256 public constant MIN_END_VOTE_PERIOD = 3 days;
+
+    /// @notice Shortest governance voting period and timelock delay.
+    uint256 public constant MIN_GOVERNANCE_DELAY = 1 days;
+
+    /// @notice Lowest governance quorum, in percent of the share supply.
+    uint256 public constant MIN_GOVERNANCE_QUORUM_PERCENT = 4;
 
     uint256 private constant _BPS = 10_000;
 
@@ -158,7 +172,8 @@ contract OfferingFactory is IOfferingFactory, Ownable {
     }
 
     /// @inheritdoc IOfferingFactory
-    /// @dev Zero for a `ModelVersion` milestone, which no payment fakes. A threshold whose fees would pass 2^256
+    /// @dev Zero for a `ModelVersion` milestone: no payment meets it, and whoever may register versions fakes it for
+    /// free (see {IOfferingFactory}). A threshold whose fees would pass 2^256
     /// costs the most there is.
     function fakingCost(uint256 modelId, MilestoneKind kind, uint256 threshold) public view returns (uint256) {
         if (kind == MilestoneKind.ModelVersion) return 0;
@@ -174,7 +189,10 @@ contract OfferingFactory is IOfferingFactory, Ownable {
 
     /// @dev Reverts with {OfferingInvalidTerms} naming the first rule `terms` or `governance` break.
     function _validate(OfferingTerms calldata terms, GovernanceTerms calldata governance) private view {
-        if (terms.split.sale == 0 || _supplyOf(terms) > type(uint128).max) revert OfferingInvalidTerms("split");
+        // At least one share unit per OPEN wei: a coarser sale would round fills to whole units by deposit order.
+        if (terms.split.sale < terms.sale.hardCap || _supplyOf(terms) > type(uint128).max) {
+            revert OfferingInvalidTerms("split");
+        }
         if (terms.split.contributors != 0 && terms.contributorsRoot == bytes32(0)) {
             revert OfferingInvalidTerms("contributorsRoot");
         }
@@ -184,10 +202,17 @@ contract OfferingFactory is IOfferingFactory, Ownable {
             revert OfferingInvalidTerms("deadline");
         }
         if (terms.vesting.cliff > terms.vesting.duration) revert OfferingInvalidTerms("vesting");
-        if (terms.endVote.quorumBps == 0 || terms.endVote.quorumBps > _BPS || terms.endVote.votingPeriod == 0) {
-            revert OfferingInvalidTerms("endVote");
-        }
-        if (governance.votingPeriod == 0 || governance.quorumPercent > 100) revert OfferingInvalidTerms("governance");
+        if (
+            terms.endVote.quorumBps == 0 ||
+            terms.endVote.quorumBps > MAX_END_VOTE_QUORUM_BPS ||
+            terms.endVote.votingPeriod < MIN_END_VOTE_PERIOD
+        ) revert OfferingInvalidTerms("endVote");
+        if (
+            governance.votingPeriod < MIN_GOVERNANCE_DELAY ||
+            governance.timelockDelay < MIN_GOVERNANCE_DELAY ||
+            governance.quorumPercent < MIN_GOVERNANCE_QUORUM_PERCENT ||
+            governance.quorumPercent > 100
+        ) revert OfferingInvalidTerms("governance");
         Milestone[] calldata milestones = terms.milestones;
         if (milestones.length > MAX_MILESTONES) revert OfferingInvalidTerms("milestones");
         uint256 bps = terms.sale.upfrontBps;
@@ -201,8 +226,19 @@ contract OfferingFactory is IOfferingFactory, Ownable {
                     ? milestone.datanetId != 0 && milestone.threshold == 0
                     : milestone.threshold != 0 && milestone.datanetId == 0 && milestone.datanetVersion == 0;
             if (!consistent) revert OfferingInvalidTerms("milestoneKind");
+            if (versionKind) _validateVersionMilestone(terms, milestone);
         }
         if (bps != _BPS) revert OfferingInvalidTerms("tranches");
+    }
+
+    /// @dev A version milestone must name a Datanet version published after launch, and the creator must not be able
+    /// to register the model version that meets it.
+    function _validateVersionMilestone(OfferingTerms calldata terms, Milestone calldata milestone) private view {
+        if (terms.creatorKeepsVersions) revert OfferingInvalidTerms("versionMilestone");
+        IDatanetRegistry datanets = IDatanetRegistry(_MODELS.DATANETS());
+        if (milestone.datanetVersion <= datanets.versionCount(milestone.datanetId)) {
+            revert OfferingInvalidTerms("datanetVersion");
+        }
     }
 
     /// @dev Reverts with {OfferingMilestoneTooCheap} for a settled-calls or settled-fees milestone that costs less to

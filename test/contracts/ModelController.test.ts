@@ -70,6 +70,35 @@ describe("ModelController", function () {
       expect((await models.terms(1n)).revenueRecipient).to.equal(timelock.address);
     });
 
+    it("keeps the price at or above the offering's floor while it has one", async function () {
+      const { controller, models, timelock, guards } = await loadFixture(controllerFixture);
+      await guards.setGuards(ethers.parseEther("0.01"), false);
+      await expect(controller.connect(timelock).setPrice(ethers.parseEther("0.01") - 1n))
+        .to.be.revertedWithCustomError(controller, "ControllerPriceBelowFloor")
+        .withArgs(ethers.parseEther("0.01") - 1n, ethers.parseEther("0.01"));
+      await expect(controller.connect(timelock).setPrice(ethers.parseEther("0.02")))
+        .to.emit(models, "ModelPriceUpdated")
+        .withArgs(1n, ethers.parseEther("0.02"));
+      await guards.setGuards(0n, false);
+      await expect(controller.connect(timelock).setPrice(1n)).to.emit(models, "ModelPriceUpdated").withArgs(1n, 1n);
+    });
+
+    it("refuses the timelock a new revenue recipient while the offering locks the revenue, not the offering", async function () {
+      const { controller, models, timelock, offering, guards, outsider } = await loadFixture(controllerFixture);
+      await guards.setGuards(0n, true);
+      await expect(controller.connect(timelock).setRevenueRecipient(timelock.address)).to.be.revertedWithCustomError(
+        controller,
+        "ControllerRevenueLocked",
+      );
+      await expect(controller.connect(offering).setRevenueRecipient(outsider.address))
+        .to.emit(models, "ModelRevenueRecipientUpdated")
+        .withArgs(1n, outsider.address);
+      await guards.setGuards(0n, false);
+      await expect(controller.connect(timelock).setRevenueRecipient(timelock.address))
+        .to.emit(models, "ModelRevenueRecipientUpdated")
+        .withArgs(1n, timelock.address);
+    });
+
     it("lets the timelock add versions, and the creator only when the launch left it that right", async function () {
       const { controller, keeper, models, timelock, developer, offering } = await loadFixture(controllerFixture);
       expect(await controller.connect(timelock).addModelVersion.staticCall(SPEC)).to.equal(2n);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { impersonateAccount, loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { IModelOffering__factory } from "../../typechain-types";
 import { DEFAULT_OFFERING_FEE_BPS } from "../../deploy/offering";
 import {
@@ -23,6 +23,7 @@ import {
   versionSpec,
 } from "../fixtures/offering";
 import type { OfferingTermsStruct } from "../../typechain-types/contracts/interfaces/IOfferingFactory";
+import { MODEL_PRICE } from "../fixtures/economy";
 import { unassertedErrorsAndEvents } from "../helpers/completeness";
 import { fillsOf } from "../helpers/offering";
 import { entryOf, rewardTree } from "../helpers/rewards";
@@ -104,7 +105,9 @@ describe("ModelOffering", function () {
       expect(stored.milestones).to.have.length(3);
       expect(stored.milestones[0].threshold).to.equal(CALLS_THRESHOLD);
       expect(stored.contributorsRoot).to.equal(terms.contributorsRoot);
-      expect(stored.creatorKeepsVersions).to.equal(true);
+      expect(stored.creatorKeepsVersions).to.equal(false);
+      expect(await offering.protocolFeeBps()).to.equal(DEFAULT_OFFERING_FEE_BPS);
+      expect(await offering.CONTRIBUTOR_CLAIM_WINDOW()).to.equal(365n * DAY);
       expect(await shares.totalSupply()).to.equal(SUPPLY);
       expect(await shares.balanceOf(await offering.getAddress())).to.equal(SUPPLY);
       expect(await offering.netRaise()).to.equal(0n);
@@ -137,13 +140,13 @@ describe("ModelOffering", function () {
       await expect(offering.connect(buyers[1]).buy(2_000n * E18))
         .to.emit(offering, "SharesBought")
         .withArgs(buyers[1].address, 2_000n * E18, 3_000n * E18);
-      expect(await offering.deposits(buyers[1].address)).to.deep.equal([3_000n * E18, 2_000n * E18]);
+      expect(await offering.deposits(buyers[1].address)).to.deep.equal([3_000n * E18, 2_000n * E18, false, false]);
       expect(await offering.totalDeposits()).to.equal(5_000n * E18);
       expect(await open.balanceOf(address)).to.equal(5_000n * E18);
       expect(await offering.settlement(buyers[0].address)).to.deep.equal([0n, 0n]);
     });
 
-    it("refuses a second deposit, a zero one and one past 2^128 − 1 in total", async function () {
+    it("refuses a second deposit, a zero one and one past 2^120 − 1 in total", async function () {
       const { offering, buyers } = await deploy();
       await offering.connect(buyers[0]).buy(E18);
       await expect(offering.connect(buyers[0]).buy(E18))
@@ -152,7 +155,7 @@ describe("ModelOffering", function () {
       await expect(offering.connect(buyers[1]).buy(0n))
         .to.be.revertedWithCustomError(offering, "OfferingInvalidAmount")
         .withArgs(0n);
-      const tooMuch = 2n ** 128n - E18;
+      const tooMuch = 2n ** 120n - E18;
       await expect(offering.connect(buyers[1]).buy(tooMuch))
         .to.be.revertedWithCustomError(offering, "OfferingInvalidAmount")
         .withArgs(tooMuch);
@@ -188,9 +191,13 @@ describe("ModelOffering", function () {
       await expect(offering.claimContributorShares(alice.address, CONTRIBUTOR_SHARES.alice, []))
         .to.be.revertedWithCustomError(offering, "OfferingWrongState")
         .withArgs(OfferingState.Succeeded, OfferingState.Sale);
-      await expect(offering.redeem(1n))
+      await expect(offering.redeem(buyers[0].address))
         .to.be.revertedWithCustomError(offering, "OfferingWrongState")
         .withArgs(OfferingState.Ended, OfferingState.Sale);
+      expect(await offering.redeemable(buyers[0].address)).to.equal(0n);
+      await expect(offering.sweepContributorShares())
+        .to.be.revertedWithCustomError(offering, "OfferingWrongState")
+        .withArgs(OfferingState.Succeeded, OfferingState.Sale);
     });
   });
 
@@ -221,7 +228,7 @@ describe("ModelOffering", function () {
       const { offering, buyers, outsider, sell } = await deploy();
       await sell([E18]);
       await offering.settle(buyers[0].address);
-      expect(await offering.deposits(buyers[0].address)).to.deep.equal([0n, 0n]);
+      expect(await offering.deposits(buyers[0].address)).to.deep.equal([0n, E18, true, false]);
       await expect(offering.settle(buyers[0].address))
         .to.be.revertedWithCustomError(offering, "OfferingNothingToSettle")
         .withArgs(buyers[0].address);
@@ -427,18 +434,20 @@ describe("ModelOffering", function () {
         .withArgs(2n, trancheOf(2, net(HARD_CAP)));
     });
 
-    it("releases a version tranche for a version added after launch on the named Datanet version", async function () {
-      const { offering, controller, developer, succeed, net } = await deploy();
+    it("releases a version tranche for a version governance adds after the named Datanet version", async function () {
+      const { offering, controller, succeed, net, growDatanet, registerVersion } = await deploy();
       await succeed([HARD_CAP]);
-      // Version 1 was there at launch.
+      // Model version 1 was there at launch; model version 2 is trained on Datanet 1 version 1, not the 2 it names.
       expect(await offering.isMet(1, 1)).to.equal(false);
+      await registerVersion(controller, 2, 1n);
       expect(await offering.isMet(1, 2)).to.equal(false);
-      await controller.connect(developer).addModelVersion(versionSpec(2));
-      expect(await offering.isMet(1, 2)).to.equal(true);
-      await expect(offering.release(1, 1))
+      await growDatanet();
+      await registerVersion(controller, 3, 2n);
+      expect(await offering.isMet(1, 3)).to.equal(true);
+      await expect(offering.release(1, 2))
         .to.be.revertedWithCustomError(offering, "OfferingMilestoneNotMet")
         .withArgs(1);
-      await expect(offering.release(1, 2))
+      await expect(offering.release(1, 3))
         .to.emit(offering, "TrancheReleased")
         .withArgs(1n, trancheOf(1, net(HARD_CAP)));
     });
@@ -451,11 +460,12 @@ describe("ModelOffering", function () {
           trancheBps: 8_000,
           deadline: deadline + 30n * DAY,
           datanetId: 1n,
-          datanetVersion: 2n,
+          datanetVersion: 3n,
           threshold: 0n,
         },
       ]);
-      await controller.connect(f.developer).addModelVersion(versionSpec(2));
+      await f.growDatanet();
+      await f.registerVersion(controller, 2, 2n);
       expect(await offering.isMet(0, 2)).to.equal(false);
     });
 
@@ -593,65 +603,67 @@ describe("ModelOffering", function () {
       expect((await offering.endVote())[6]).to.equal(false);
     });
 
-    it("ends the offering: unvested creator shares burn, and every holder redeems pro rata for the unreleased raise", async function () {
+    it("ends the offering: unvested creator shares burn, and every buyer redeems its part of the unreleased raise", async function () {
       const f = await overdue();
-      const { offering, shares, open, buyers, developer, alice, tree, modelTimelock, net } = f;
+      const { offering, shares, open, buyers, developer, alice, outsider, net } = f;
       await offering.openEndVote(0);
       await offering.connect(buyers[0]).castEndVote(true);
       const [, , voteEnd] = await offering.endVote();
       await time.increaseTo(voteEnd + 1n);
-      const started = (await offering.vesting())[0];
-      expect(started).to.be.greaterThan(0n);
-      const closed = offering.closeEndVote();
-      await expect(closed).to.emit(offering, "OfferingEnded");
-      expect(await offering.state()).to.equal(OfferingState.Ended);
+      expect((await offering.vesting())[0]).to.be.greaterThan(0n);
       const unreleased = net(HARD_CAP) - trancheOf(3, net(HARD_CAP));
+      const closed = offering.closeEndVote();
+      await expect(closed).to.emit(offering, "OfferingEnded").withArgs(unreleased);
+      expect(await offering.state()).to.equal(OfferingState.Ended);
       const [vested] = await offering.vesting();
-      const supply = await shares.totalSupply();
-      expect(supply).to.equal(SUPPLY - (SPLIT.creator - vested));
-      await expect(closed).to.emit(offering, "OfferingEnded").withArgs(unreleased, supply);
+      expect(await shares.totalSupply()).to.equal(SUPPLY - (SPLIT.creator - vested));
       // Vesting stopped: what vested stays claimable, nothing more.
       await time.increase(30n * DAY);
       expect((await offering.vesting())[0]).to.equal(vested);
       await expect(offering.release(1, 0))
         .to.be.revertedWithCustomError(offering, "OfferingWrongState")
         .withArgs(OfferingState.Succeeded, OfferingState.Ended);
+      expect(await offering.revenueLocked()).to.equal(false);
+      expect(await offering.priceFloor()).to.equal(0n);
 
-      // Everyone still owed shares collects them, then all redeem: the payouts sum to the unreleased raise exactly.
+      // The unreleased raise goes back by deposit (6,000 then 4,000 OPEN of 10,000): the parts sum to it exactly,
+      // anyone may send a buyer its part, and the buyers keep their shares.
       await offering.connect(developer).claimVested();
       await offering.claimContributorShares(
         alice.address,
         CONTRIBUTOR_SHARES.alice,
-        entryOf(tree, alice.address).proof,
+        entryOf(f.tree, alice.address).proof,
       );
-      await offering.claimContributorShares(f.bob.address, CONTRIBUTOR_SHARES.bob, entryOf(tree, f.bob.address).proof);
-      const timelock = await modelTimelock.getAddress();
-      await impersonateAccount(timelock);
-      await setBalance(timelock, E18);
-      const holders = [buyers[0], buyers[1], developer, alice, f.bob, await ethers.getSigner(timelock)];
-      expect(await shares.balanceOf(await offering.getAddress())).to.equal(0n);
-      await expect(offering.connect(buyers[0]).redeem(0n))
-        .to.be.revertedWithCustomError(offering, "OfferingInvalidAmount")
-        .withArgs(0n);
-      let left = unreleased;
+      const deposited = 10_000n * E18;
       let paid = 0n;
-      for (const holder of holders) {
-        const held = await shares.balanceOf(holder.address);
-        const expected = (held * left) / (await shares.totalSupply());
-        const before = await open.balanceOf(holder.address);
-        await expect(offering.connect(holder).redeem(held))
-          .to.emit(offering, "SharesRedeemed")
-          .withArgs(holder.address, held, expected);
-        expect((await open.balanceOf(holder.address)) - before).to.equal(expected);
-        left -= expected;
+      for (const [buyer, start, amount] of [
+        [buyers[0], 0n, 6_000n * E18],
+        [buyers[1], 6_000n * E18, 4_000n * E18],
+      ] as const) {
+        const expected = ((start + amount) * unreleased) / deposited - (start * unreleased) / deposited;
+        expect(await offering.redeemable(buyer.address)).to.equal(expected);
+        const [held, before] = await Promise.all([shares.balanceOf(buyer.address), open.balanceOf(buyer.address)]);
+        await expect(offering.connect(outsider).redeem(buyer.address))
+          .to.emit(offering, "DepositRedeemed")
+          .withArgs(buyer.address, expected);
+        expect((await open.balanceOf(buyer.address)) - before).to.equal(expected);
+        expect(await shares.balanceOf(buyer.address)).to.equal(held);
+        expect(await offering.redeemable(buyer.address)).to.equal(0n);
+        expect((await offering.deposits(buyer.address)).redeemed).to.equal(true);
         paid += expected;
       }
       expect(paid).to.equal(unreleased);
-      expect(await shares.totalSupply()).to.equal(0n);
       expect(await open.balanceOf(await offering.getAddress())).to.equal(0n);
+
+      // Shares no one paid for redeem nothing; nor does a deposit twice.
+      for (const who of [developer, alice, buyers[0], outsider]) {
+        await expect(offering.redeem(who.address))
+          .to.be.revertedWithCustomError(offering, "OfferingNothingToRedeem")
+          .withArgs(who.address);
+      }
     });
 
-    it("lets a buyer who never settled settle after the end, then redeem", async function () {
+    it("lets a buyer who never settled settle after the end, and redeem before or after settling", async function () {
       const f = await deploy();
       await f.sell([6_000n * E18, 4_000n * E18]);
       await f.offering.settle(f.buyers[0].address);
@@ -661,11 +673,74 @@ describe("ModelOffering", function () {
       await f.offering.connect(f.buyers[0]).castEndVote(true);
       await time.increaseTo((await f.offering.endVote())[2] + 1n);
       await f.offering.closeEndVote();
+      const part = await f.offering.redeemable(f.buyers[1].address);
+      expect(part).to.be.greaterThan(0n);
+      await expect(f.offering.redeem(f.buyers[1].address))
+        .to.emit(f.offering, "DepositRedeemed")
+        .withArgs(f.buyers[1].address, part);
       const [s] = await f.offering.settlement(f.buyers[1].address);
       await expect(f.offering.settle(f.buyers[1].address))
         .to.emit(f.offering, "BuyerSettled")
         .withArgs(f.buyers[1].address, s, 0n);
-      await expect(f.offering.connect(f.buyers[1]).redeem(s)).to.emit(f.offering, "SharesRedeemed");
+      expect(await f.offering.deposits(f.buyers[1].address)).to.deep.equal([6_000n * E18, 4_000n * E18, true, true]);
+    });
+  });
+
+  describe("the contributors' claim window", function () {
+    it("closes a year after the success; then anyone sweeps the unclaimed shares to the model's treasury", async function () {
+      const { offering, shares, modelTimelock, alice, bob, tree, succeed } = await deploy();
+      await succeed([HARD_CAP]);
+      const [finalized] = await offering.queryFilter(offering.filters.OfferingFinalized());
+      const closesAt = BigInt((await finalized.getBlock()).timestamp) + 365n * DAY;
+      await offering.claimContributorShares(
+        alice.address,
+        CONTRIBUTOR_SHARES.alice,
+        entryOf(tree, alice.address).proof,
+      );
+      await expect(offering.sweepContributorShares())
+        .to.be.revertedWithCustomError(offering, "OfferingClaimWindowOpen")
+        .withArgs(closesAt);
+      await time.increaseTo(closesAt);
+      await expect(
+        offering.claimContributorShares(bob.address, CONTRIBUTOR_SHARES.bob, entryOf(tree, bob.address).proof),
+      )
+        .to.be.revertedWithCustomError(offering, "OfferingClaimWindowClosed")
+        .withArgs(closesAt);
+      const treasury = await modelTimelock.getAddress();
+      const before = await shares.balanceOf(treasury);
+      await expect(offering.sweepContributorShares())
+        .to.emit(offering, "ContributorSharesSwept")
+        .withArgs(CONTRIBUTOR_SHARES.bob);
+      expect((await shares.balanceOf(treasury)) - before).to.equal(CONTRIBUTOR_SHARES.bob);
+      await expect(offering.sweepContributorShares()).to.emit(offering, "ContributorSharesSwept").withArgs(0n);
+    });
+  });
+
+  describe("guards on the model's governance while the raise is escrowed", function () {
+    it("holds the price at the launch price until the settled-calls milestone is released", async function () {
+      const { offering, succeed, settleCalls } = await deploy();
+      expect(await offering.priceFloor()).to.equal(0n);
+      await succeed([HARD_CAP]);
+      expect(await offering.priceFloor()).to.equal(MODEL_PRICE);
+      await settleCalls(CALLS_THRESHOLD);
+      await offering.release(0, 0);
+      expect(await offering.priceFloor()).to.equal(0n);
+    });
+
+    it("locks the revenue with the share token until every tranche is released", async function () {
+      const { offering, controller, succeed, settleCalls, growDatanet, registerVersion } = await deploy();
+      expect(await offering.revenueLocked()).to.equal(false);
+      await succeed([HARD_CAP]);
+      expect(await offering.revenueLocked()).to.equal(true);
+      await settleCalls(CALLS_THRESHOLD);
+      await offering.release(0, 0);
+      await settleCalls(FEES_THRESHOLD / MODEL_PRICE);
+      await offering.release(2, 0);
+      expect(await offering.revenueLocked()).to.equal(true);
+      await growDatanet();
+      await registerVersion(controller, 2);
+      await offering.release(1, 2);
+      expect(await offering.revenueLocked()).to.equal(false);
     });
   });
 

@@ -162,6 +162,11 @@ describe("OfferingFactory", function () {
       const cases: [string, string, (deadline: bigint, root: string) => Partial<OfferingTermsStruct>][] = [
         ["no sale part", "split", () => ({ split: { ...SPLIT, sale: 0n } })],
         ["a supply above 2^128 − 1", "split", () => ({ split: { ...SPLIT, creator: 2n ** 128n - 1n } })],
+        [
+          "fewer sale share units than OPEN wei at the hard cap (fills would round by deposit order)",
+          "split",
+          () => ({ split: { ...SPLIT, sale: HARD_CAP - 1n } }),
+        ],
         ["a contributors' part without a root", "contributorsRoot", () => ({ contributorsRoot: ethers.ZeroHash })],
         [
           "a zero soft cap",
@@ -188,9 +193,17 @@ describe("OfferingFactory", function () {
           }),
         ],
         ["a cliff past the vesting's end", "vesting", () => ({ vesting: { cliff: 2n * DAY, duration: DAY } })],
-        ["a zero end-vote quorum", "endVote", () => ({ endVote: { quorumBps: 0, votingPeriod: DAY } })],
-        ["an end-vote quorum above 100%", "endVote", () => ({ endVote: { quorumBps: 10_001, votingPeriod: DAY } })],
-        ["a zero end-vote period", "endVote", () => ({ endVote: { quorumBps: 2_000, votingPeriod: 0n } })],
+        ["a zero end-vote quorum", "endVote", () => ({ endVote: { quorumBps: 0, votingPeriod: 3n * DAY } })],
+        [
+          "an end-vote quorum above 50% (the creator's and the treasury's shares could make it unwinnable)",
+          "endVote",
+          () => ({ endVote: { quorumBps: 5_001, votingPeriod: 3n * DAY } }),
+        ],
+        [
+          "an end vote shorter than three days (holders need time to settle, delegate and vote)",
+          "endVote",
+          () => ({ endVote: { quorumBps: 2_000, votingPeriod: 3n * DAY - 1n } }),
+        ],
         [
           "more than 16 milestones",
           "milestones",
@@ -214,6 +227,21 @@ describe("OfferingFactory", function () {
           "a version milestone with a threshold",
           "milestoneKind",
           (d) => ({ milestones: [{ ...versionMilestone(d, 8_000), threshold: 1n }] }),
+        ],
+        [
+          "a version milestone while the creator keeps the right to add versions (it would meet it for free)",
+          "versionMilestone",
+          () => ({ creatorKeepsVersions: true }),
+        ],
+        [
+          "a version milestone on a Datanet version already published at launch",
+          "datanetVersion",
+          (d) => ({ milestones: [{ ...versionMilestone(d, 8_000), datanetVersion: 1n }] }),
+        ],
+        [
+          "a version milestone on Datanet version 0",
+          "datanetVersion",
+          (d) => ({ milestones: [{ ...versionMilestone(d, 8_000), datanetVersion: 0n }] }),
         ],
         [
           "a calls milestone without a threshold",
@@ -243,11 +271,13 @@ describe("OfferingFactory", function () {
         });
       }
 
-      it(`governance terms with a zero voting period or a quorum above 100%: "governance"`, async function () {
+      it(`governance terms under a day to vote or to wait, or a quorum outside 4–100%: "governance"`, async function () {
         const f = await loadFixture(launchableFixture);
         const terms = offeringTerms(BigInt(await time.latest()) + SALE_DURATION, f.tree.root);
         for (const governance of [
-          { ...GOVERNANCE, votingPeriod: 0n },
+          { ...GOVERNANCE, votingPeriod: DAY - 1n },
+          { ...GOVERNANCE, timelockDelay: DAY - 1n },
+          { ...GOVERNANCE, quorumPercent: 3 },
           { ...GOVERNANCE, quorumPercent: 101 },
         ]) {
           await expect(
@@ -337,7 +367,7 @@ function versionMilestone(deadline: bigint, trancheBps: number) {
     trancheBps,
     deadline: deadline + 30n * DAY,
     datanetId: 1n,
-    datanetVersion: 1n,
+    datanetVersion: 2n,
     threshold: 0n,
   };
 }

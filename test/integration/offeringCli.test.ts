@@ -199,7 +199,7 @@ describe("npm run offering against a hardhat node", function () {
     const offeringContract = client.offering(address);
     expect(await offeringContract.state()).to.equal(2n);
     for (const buyer of BUYERS) {
-      expect((await offeringContract.deposits(accounts[buyer.index])).amount).to.equal(0n);
+      expect((await offeringContract.deposits(accounts[buyer.index])).settled).to.equal(true);
     }
   });
 

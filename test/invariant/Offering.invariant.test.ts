@@ -17,6 +17,7 @@ import {
   offeringFixture,
   versionSpec,
 } from "../fixtures/offering";
+import { impersonate } from "../helpers/impersonate";
 import { entryOf } from "../helpers/rewards";
 import { normalize } from "../helpers/normalize";
 
@@ -26,10 +27,11 @@ import { normalize } from "../helpers/normalize";
  * each just before, at or just after), finalize (success and failure both reached across runs: the deposits vary),
  * buyers' settlements (by anyone, of nobody, twice), contributor claims (with the fixture's proofs, or a wrong amount),
  * vesting claims (by the creator or not), inference settlements of the model through InferenceSettlement.settle, model
- * versions added by the creator, milestone releases, share transfers (to holders, too many, to the escrow), revenue
- * claims (of holders, the model's treasury and the escrow), revenue syncs, delegation, end votes (open, cast, close) and
- * redemptions, against a model in bigints of the offering (the interface's telescoping fills, tranches, vesting and
- * redemption formulas), of the share token (balances, votes, and its revenue accumulator to the wei: syncs, settlements
+ * versions added by the holders' timelock (on Datanet 1's version 1 or 2) or refused to the creator, milestone releases,
+ * share transfers (to holders, too many, to the escrow), revenue claims (of holders, the model's treasury and the
+ * escrow), revenue syncs, delegation, end votes (open, cast, close), redemptions by deposit (of buyers and of holders
+ * who never bought) and sweeps of the unclaimed contributor shares (before and after the claim window), against a
+ * model in bigints of the offering (the interface's telescoping fills, tranches, vesting and redemption formulas), of the share token (balances, votes, and its revenue accumulator to the wei: syncs, settlements
  * on every balance change, revenue carried out of the escrow) and of every OPEN balance involved. Every outcome is
  * predicted first: a revert must be the predicted custom error with its arguments; a success must emit exactly the
  * predicted events of the offering, and exactly the predicted RevenueSynced and RevenueClaimed of the share token.
@@ -37,7 +39,7 @@ import { normalize } from "../helpers/normalize";
  * After every step:
  * - OPEN is conserved: every account and contract involved holds what the model says, and their sum never changes;
  * - shares are conserved: the supply is the model's (it falls only by the burns it expects: unsold shares at success,
- *   everything at a failure, the creator's unvested part at the end, redemptions) and equals the sum of the holders',
+ *   everything at a failure, the creator's unvested part at the end) and equals the sum of the holders',
  *   the escrow's and the model treasury's balances;
  * - the offering holds the deposits during the sale, the deposits not yet refunded after a failure, and after a
  *   success refunds still owed + net raise − released − redeemed;
@@ -61,7 +63,7 @@ const CONTRIBUTORS = [4, 5];
 const MILESTONES = 3;
 
 type Part = "some" | "all" | "tooMuch" | "zero";
-type Target = "sale" | "m0" | "m1" | "m2" | "cliff" | "vested" | "voteEnd";
+type Target = "sale" | "m0" | "m1" | "m2" | "cliff" | "vested" | "voteEnd" | "claimWindow";
 type Action =
   | { kind: "buy"; who: number; amount: bigint }
   | { kind: "wait"; seconds: bigint }
@@ -71,7 +73,8 @@ type Action =
   | { kind: "claimContributor"; who: number; wrongAmount: boolean }
   | { kind: "claimVested"; byCreator: boolean }
   | { kind: "inference"; calls: bigint }
-  | { kind: "addVersion" }
+  | { kind: "addVersion"; byCreator: boolean; datanetVersion: bigint }
+  | { kind: "sweep" }
   | { kind: "release"; index: number; version: "latest" | "launch" | "missing" }
   | { kind: "transfer"; from: number; to: number; toEscrow: boolean; part: Part; numerator: bigint }
   | { kind: "claimRevenue"; who: number }
@@ -80,7 +83,7 @@ type Action =
   | { kind: "openVote"; index: number; overdue: boolean }
   | { kind: "castVote"; who: number; anyone: boolean; support: boolean }
   | { kind: "closeVote"; timing: "now" | "atVoteEnd" | "after" }
-  | { kind: "redeem"; who: number; part: Part; numerator: bigint };
+  | { kind: "redeem"; who: number };
 
 const weighted = <T>(...options: [number, T[]][]) =>
   fc.oneof(...options.map(([weight, values]) => ({ weight, arbitrary: fc.constantFrom(...values) })));
@@ -110,7 +113,7 @@ const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
     weight: 4,
     arbitrary: fc.record({
       kind: fc.constant("waitUntil" as const),
-      target: fc.constantFrom<Target[]>("sale", "m0", "m1", "m2", "cliff", "vested", "voteEnd"),
+      target: fc.constantFrom<Target[]>("sale", "m0", "m1", "m2", "cliff", "vested", "voteEnd", "claimWindow"),
       offset: fc.constantFrom(-1n, 0n, 1n),
     }),
   },
@@ -145,7 +148,16 @@ const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
       ),
     }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("addVersion" as const) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("addVersion" as const),
+      byCreator: weighted([1, [true]], [5, [false]]),
+      // Datanet 1's version 2 is the one milestone 1 names; version 1 was there at launch.
+      datanetVersion: weighted([4, [2n]], [1, [1n]]),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("sweep" as const) }) },
   {
     weight: 4,
     arbitrary: fc.record({
@@ -200,7 +212,7 @@ const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
       timing: weighted<"now" | "atVoteEnd" | "after">([1, ["now", "atVoteEnd"]], [3, ["after"]]),
     }),
   },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("redeem" as const), who: holder, part, numerator }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("redeem" as const), who: holder }) },
 );
 
 /** The holders' campaign to end the offering: a vote opened once milestone `index` is overdue, every holder voting. */
@@ -215,6 +227,20 @@ const campaignArbitrary: fc.Arbitrary<Action[]> = fc
     { kind: "closeVote", timing: "after" },
   ]);
 
+/** The creator's (or the holders') work on milestone `index`: what meets it, then its release. */
+const progressArbitrary: fc.Arbitrary<Action[]> = fc.constantFrom(0, 1, 2).map((index): Action[] =>
+  index === 1
+    ? [
+        { kind: "addVersion", byCreator: false, datanetVersion: 2n },
+        { kind: "release", index, version: "latest" },
+      ]
+    : [
+        { kind: "inference", calls: 300_000n },
+        { kind: "inference", calls: 250_000n },
+        { kind: "release", index, version: "latest" },
+      ],
+);
+
 /** Settling every buyer and every holder delegating to itself, in the order of the run. */
 const settleAndDelegate: Action[] = [
   ...[0, 1, 2, 3].map((who) => ({ kind: "settle" as const, who, anyone: true })),
@@ -224,7 +250,8 @@ const settleAndDelegate: Action[] = [
 /**
  * Every run opens with a few buys, so that the sale's outcome varies with the deposits; most then close the sale and
  * finalize it, and settle and delegate some of the holders, so that the rest of the run mostly acts on a closed sale
- * whose holders can vote (the others close it when their actions do). Now and then the holders campaign to end it.
+ * whose holders can vote (the others close it when their actions do). Now and then the holders campaign to end it,
+ * or a milestone is worked on and released.
  */
 const runArbitrary: fc.Arbitrary<Action[]> = fc
   .tuple(
@@ -235,6 +262,7 @@ const runArbitrary: fc.Arbitrary<Action[]> = fc
       fc.oneof(
         { weight: 40, arbitrary: actionArbitrary.map((action) => [action]) },
         { weight: 2, arbitrary: campaignArbitrary },
+        { weight: 2, arbitrary: progressArbitrary },
       ),
       { minLength: 30, maxLength: 50 },
     ),
@@ -254,7 +282,7 @@ interface RevenueAccount {
 /** The offering, the share token and every OPEN balance, as the contracts should hold them. */
 interface Model {
   state: bigint;
-  deposits: Map<string, { start: bigint; amount: bigint; settled: boolean }>;
+  deposits: Map<string, { start: bigint; amount: bigint; settled: boolean; redeemed: boolean }>;
   totalDeposits: bigint;
   raised: bigint;
   sold: bigint;
@@ -265,6 +293,8 @@ interface Model {
   vestStop: bigint;
   vestClaimed: bigint;
   contributorClaimed: Map<string, bigint>;
+  /** Contributor shares swept to the model's treasury after the claim window. */
+  swept: bigint;
   vote: {
     open: boolean;
     index: number;
@@ -278,10 +308,14 @@ interface Model {
   } | null;
   unreleased: bigint;
   redeemed: bigint;
-  /** The model's settled calls and fees since launch, its version count and where its revenue goes. */
+  /**
+   * The model's settled calls and fees since launch, its version count, the Datanet 1 version each model version after
+   * launch was trained on, and where its revenue goes.
+   */
   calls: bigint;
   fees: bigint;
   versions: bigint;
+  trainedOn: Map<bigint, bigint>;
   recipient: string;
   open: Map<string, bigint>;
   shares: Map<string, bigint>;
@@ -339,7 +373,13 @@ describe("Offering invariants", function () {
           kind: Number(m.kind),
           deadline: BigInt(m.deadline),
           threshold: BigInt(m.threshold),
+          datanetVersion: BigInt(m.datanetVersion),
         }));
+        // Datanet 1's version 2 (milestone 1's) is published after launch, before the run; the model's timelock (its
+        // holders' governance) registers the versions.
+        await f.growDatanet();
+        const timelockSigner = await impersonate(timelockAddress);
+        const window = await offering.CONTRIBUTOR_CLAIM_WINDOW();
         const cumulativeBps = [0n];
         for (const m of f.terms.milestones) cumulativeBps.push(cumulativeBps.at(-1)! + BigInt(m.trancheBps));
 
@@ -375,12 +415,14 @@ describe("Offering invariants", function () {
           vestStop: 0n,
           vestClaimed: 0n,
           contributorClaimed: new Map(),
+          swept: 0n,
           vote: null,
           unreleased: 0n,
           redeemed: 0n,
           calls: 0n,
           fees: 0n,
           versions: launchVersions,
+          trainedOn: new Map(),
           recipient: developer.address,
           open: new Map(openAccounts.map((a, i) => [a, balances[i]])),
           shares: new Map(shareAccounts.map((a) => [a, a === offeringAddress ? SUPPLY : 0n])),
@@ -484,7 +526,10 @@ describe("Offering invariants", function () {
         };
         const isMet = (m: Model, index: number, version: bigint) => {
           const kind = milestones[index].kind;
-          if (kind === 0) return version > launchVersions && version <= m.versions;
+          if (kind === 0) {
+            const trainedOn = m.trainedOn.get(version);
+            return trainedOn !== undefined && trainedOn >= milestones[index].datanetVersion;
+          }
           return (kind === 1 ? m.calls : m.fees) >= milestones[index].threshold;
         };
         const funded = (m: Model) => m.state === OfferingState.Succeeded || m.state === OfferingState.Ended;
@@ -553,7 +598,12 @@ describe("Offering invariants", function () {
               else if (m.deposits.has(b.address)) expected = fail(offering, "OfferingAlreadyBought", b.address);
               else if (action.amount === 0n) expected = fail(offering, "OfferingInvalidAmount", 0n);
               else {
-                m.deposits.set(b.address, { start: m.totalDeposits, amount: action.amount, settled: false });
+                m.deposits.set(b.address, {
+                  start: m.totalDeposits,
+                  amount: action.amount,
+                  settled: false,
+                  redeemed: false,
+                });
                 events.push(["SharesBought", [b.address, action.amount, m.totalDeposits]]);
                 m.totalDeposits += action.amount;
                 moveOpen(m, b.address, offeringAddress, action.amount);
@@ -574,6 +624,7 @@ describe("Offering invariants", function () {
                 cliff: model.vestStart + VESTING.cliff,
                 vested: model.vestStart + VESTING.duration,
                 voteEnd: vote ? vote.voteEnd : 0n,
+                claimWindow: model.vestStart === 0n ? 0n : model.vestStart + window,
               }[action.target];
               if (at !== 0n) reach(at + action.offset);
               return;
@@ -638,7 +689,9 @@ describe("Offering invariants", function () {
               const already = m.contributorClaimed.get(who) ?? 0n;
               let expected: Expected;
               if (!funded(m)) expected = fail(offering, "OfferingWrongState", OfferingState.Succeeded, m.state);
-              else if (action.wrongAmount) expected = fail(offering, "OfferingInvalidProof", who, amount);
+              else if (t() >= m.vestStart + window) {
+                expected = fail(offering, "OfferingClaimWindowClosed", m.vestStart + window);
+              } else if (action.wrongAmount) expected = fail(offering, "OfferingInvalidProof", who, amount);
               else if (amount <= already) expected = fail(offering, "OfferingNothingToClaim", who);
               else {
                 expect(leaf).to.equal(contributorAmount.get(who));
@@ -653,6 +706,24 @@ describe("Offering invariants", function () {
                 expected,
                 m,
               );
+            }
+            case "sweep": {
+              let expected: Expected;
+              if (!funded(m)) expected = fail(offering, "OfferingWrongState", OfferingState.Succeeded, m.state);
+              else if (t() < m.vestStart + window) {
+                expected = fail(offering, "OfferingClaimWindowOpen", m.vestStart + window);
+              } else {
+                const claimed = [...m.contributorClaimed.values()].reduce((a, b) => a + b, 0n);
+                const amount = SPLIT.contributors - claimed - m.swept;
+                m.swept += amount;
+                events.push(["ContributorSharesSwept", [amount]]);
+                if (amount !== 0n) {
+                  moveShares(m, offeringAddress, timelockAddress, amount);
+                  reached.add("contributor shares swept");
+                }
+                expected = ok();
+              }
+              return execute("sweep", () => offering.connect(f.outsider).sweepContributorShares(), expected, m);
             }
             case "claimVested": {
               const caller = action.byCreator ? developer : f.outsider;
@@ -696,13 +767,14 @@ describe("Offering invariants", function () {
             case "addVersion": {
               // After a failure the model is the creator's again, outside the offering.
               if (m.state === OfferingState.Failed) return;
+              const spec = versionSpec(Number(m.versions) + 1, action.datanetVersion);
+              if (action.byCreator) {
+                const refused = fail(controller, "ControllerUnauthorized", developer.address);
+                return execute("addVersion", () => controller.connect(developer).addModelVersion(spec), refused, m);
+              }
               m.versions += 1n;
-              return execute(
-                "addVersion",
-                () => controller.connect(developer).addModelVersion(versionSpec(Number(m.versions))),
-                ok(),
-                m,
-              );
+              m.trainedOn.set(m.versions, action.datanetVersion);
+              return execute("addVersion", () => controller.connect(timelockSigner).addModelVersion(spec), ok(), m);
             }
             case "release": {
               const version = { latest: m.versions, launch: launchVersions, missing: m.versions + 1n }[action.version];
@@ -830,7 +902,7 @@ describe("Offering invariants", function () {
                   m.unreleased = m.net - m.released;
                   const unvested = SPLIT.creator - vestedAt(m, t());
                   if (unvested !== 0n) moveShares(m, offeringAddress, ZERO, unvested);
-                  events.push(["OfferingEnded", [m.unreleased, m.supply]]);
+                  events.push(["OfferingEnded", [m.unreleased]]);
                   reached.add("ended");
                 } else {
                   events.push(["EndVoteFailed", [vote.votesFor, vote.votesAgainst]]);
@@ -841,24 +913,23 @@ describe("Offering invariants", function () {
               return execute("closeVote", () => offering.connect(f.outsider).closeEndVote(), expected, m);
             }
             case "redeem": {
-              const who = holders[action.who];
-              const held = sharesOf(m, who.address);
-              const amount = { some: (held * action.numerator) / 1_000n, all: held, tooMuch: held + 1n, zero: 0n }[
-                action.part
-              ];
+              const who = addressOf(action.who);
+              const d = m.deposits.get(who);
               let expected: Expected;
               if (m.state !== OfferingState.Ended) {
                 expected = fail(offering, "OfferingWrongState", OfferingState.Ended, m.state);
-              } else if (amount === 0n) expected = fail(offering, "OfferingInvalidAmount", 0n);
+              } else if (!d || d.redeemed) expected = fail(offering, "OfferingNothingToRedeem", who);
               else {
-                const paid = (amount * (m.unreleased - m.redeemed)) / m.supply;
+                const end = d.start + d.amount;
+                const paid = (end * m.unreleased) / m.totalDeposits - (d.start * m.unreleased) / m.totalDeposits;
+                d.redeemed = true;
                 m.redeemed += paid;
-                events.push(["SharesRedeemed", [who.address, amount, paid]]);
-                expected = moveShares(m, who.address, ZERO, amount) ?? ok();
-                moveOpen(m, offeringAddress, who.address, paid);
+                events.push(["DepositRedeemed", [who, paid]]);
+                moveOpen(m, offeringAddress, who, paid);
                 if (paid !== 0n) reached.add("redeemed");
+                expected = ok();
               }
-              return execute("redeem", () => offering.connect(who).redeem(amount), expected, m);
+              return execute("redeem", () => offering.connect(f.outsider).redeem(who), expected, m);
             }
           }
         }
@@ -886,7 +957,11 @@ describe("Offering invariants", function () {
                 Promise.all(CONTRIBUTORS.map((i) => offering.contributorClaimed(addressOf(i)))),
                 Promise.all(milestones.map((_, i) => offering.isReleased(i))),
               ]),
-              Promise.all(f.buyers.map((b) => offering.deposits(b.address).then((d) => [d.start, d.amount]))),
+              Promise.all(
+                f.buyers.map((b) =>
+                  offering.deposits(b.address).then((d) => [d.start, d.amount, d.settled, d.redeemed]),
+                ),
+              ),
               Promise.all(f.buyers.map((b) => offering.settlement(b.address).then((s) => [...s]))),
             ],
           );
@@ -922,7 +997,7 @@ describe("Offering invariants", function () {
           expect(depositViews).to.deep.equal(
             f.buyers.map((b) => {
               const d = m.deposits.get(b.address);
-              return d ? [d.start, d.settled ? 0n : d.amount] : [0n, 0n];
+              return d ? [d.start, d.amount, d.settled, d.redeemed] : [0n, 0n, false, false];
             }),
             "deposits",
           );
@@ -1013,6 +1088,7 @@ describe("Offering invariants", function () {
       "end vote failed",
       "ended",
       "redeemed",
+      "contributor shares swept",
     ]) {
       expect([...outcomes.keys()], "outcomes the seeded runs reach").to.include(outcome);
     }

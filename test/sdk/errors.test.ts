@@ -595,7 +595,7 @@ describe("SDK errors", function () {
 
   describe("the offering's revert tables", function () {
     it("types every custom error of the offering and of its factory", async function () {
-      expect(expectEveryErrorTyped(IModelOffering__factory.createInterface())).to.have.length(18);
+      expect(expectEveryErrorTyped(IModelOffering__factory.createInterface())).to.have.length(21);
       expect(expectEveryErrorTyped(IOfferingFactory__factory.createInterface())).to.have.length(6);
     });
   });

@@ -24,6 +24,7 @@ import { ADAPTER_KINDS } from "../models/types";
 import type { ProspectusChainView } from "../offering/prospectus";
 import { MILESTONE_KINDS, OFFERING_STATES } from "../offering/terms";
 import { validateOfferingTerms } from "../offering/validate";
+import type { LaunchCheckContext } from "../offering/validate";
 import type {
   GovernanceTerms,
   Milestone,
@@ -101,6 +102,20 @@ export interface OfferingStatus {
   shares: { totalSupply: bigint; revenueReceived: bigint; revenuePaid: bigint; revenuePerShare: bigint };
 }
 
+/** One buyer's deposit and what it is owed (see {@link OfferingClient.buyers}). */
+export interface BuyerStatus {
+  buyer: string;
+  start: bigint;
+  amount: bigint;
+  settled: boolean;
+  redeemed: boolean;
+  /** What `settle` would pay now. */
+  shares: bigint;
+  refund: bigint;
+  /** What `redeem` would pay now (after an end). */
+  redeemable: bigint;
+}
+
 /** A holder's shares, votes and revenue. */
 export interface HolderRevenue {
   account: string;
@@ -110,8 +125,8 @@ export interface HolderRevenue {
   accrued: bigint;
 }
 
-/** The largest amount a deposit (and the deposits' total) may reach: uint128. */
-const MAX_DEPOSIT = 2n ** 128n - 1n;
+/** The largest amount a deposit (and the deposits' total) may reach: uint120. */
+const MAX_DEPOSIT = 2n ** 120n - 1n;
 
 /** Terms as the contract's struct: enum names to their indices. */
 export function toOfferingTermsStruct(terms: OfferingTerms): OfferingTermsStruct {
@@ -130,7 +145,7 @@ export function toOfferingTermsStruct(terms: OfferingTerms): OfferingTermsStruct
 }
 
 /** Terms as the contract returns them, with bigints where the SDK keeps bigints and numbers elsewhere. */
-function fromTermsOutput(t: Awaited<ReturnType<IModelOffering["terms"]>>): OfferingTerms {
+export function fromTermsOutput(t: Awaited<ReturnType<IModelOffering["terms"]>>): OfferingTerms {
   return {
     split: {
       sale: t.split.sale,
@@ -252,18 +267,7 @@ export class OfferingClient {
     const terms = toOfferingTermsStruct(p.terms);
     if (p.name.length === 0 || p.symbol.length === 0)
       throw new InvalidInputError("An offering needs a name and a symbol.");
-    const [feeBps, modelTerms, split, latest] = await Promise.all([
-      this.factory.protocolFeeBps(),
-      withDecodedErrors(() => this.models.terms(p.modelId)),
-      this.settlement.feeSplit(),
-      this.factory.runner?.provider?.getBlock("latest"),
-    ]);
-    validateOfferingTerms(p.terms, p.governance, {
-      now: latest?.timestamp ?? Math.floor(Date.now() / 1000),
-      protocolFeeBps: Number(feeBps),
-      pricePerCall: modelTerms.pricePerCall,
-      modelBps: Number(split.modelBps),
-    });
+    validateOfferingTerms(p.terms, p.governance, await this.launchContext(p.modelId, p.terms.milestones));
     const spender = await this.factory.getAddress();
     const from = await signerAddressOf(this.runner);
     const [approved, operator] = await Promise.all([
@@ -277,10 +281,35 @@ export class OfferingClient {
     return { contracts: await this.offeringOf(p.modelId), receipt };
   }
 
+  /**
+   * What the factory reads at `modelId`'s launch besides the terms (see {@link validateOfferingTerms}): the latest
+   * block's time, the factory's fee, the model's price, the fee split and the published versions of every Datanet a
+   * `ModelVersion` milestone of `milestones` names.
+   */
+  async launchContext(modelId: bigint, milestones: readonly Milestone[]): Promise<LaunchCheckContext> {
+    const datanetIds = [...new Set(milestones.filter((m) => m.kind === "ModelVersion").map((m) => m.datanetId))];
+    const [feeBps, modelTerms, split, latest, datanetRegistry] = await Promise.all([
+      this.factory.protocolFeeBps(),
+      withDecodedErrors(() => this.models.terms(modelId)),
+      this.settlement.feeSplit(),
+      this.factory.runner?.provider?.getBlock("latest"),
+      this.models.DATANETS(),
+    ]);
+    const registry = DatanetRegistry__factory.connect(datanetRegistry, this.runner);
+    const counts = await Promise.all(datanetIds.map((id) => registry.versionCount(id)));
+    return {
+      now: latest?.timestamp ?? Math.floor(Date.now() / 1000),
+      protocolFeeBps: Number(feeBps),
+      pricePerCall: modelTerms.pricePerCall,
+      modelBps: Number(split.modelBps),
+      datanetVersionCounts: new Map(datanetIds.map((id, i) => [id, Number(counts[i])])),
+    };
+  }
+
   /** Deposits `amount` OPEN in the sale, approving the offering first when the allowance is short. Once per buyer. */
   async buy(offering: string, amount: bigint): Promise<ContractTransactionReceipt> {
     if (amount <= 0n || amount > MAX_DEPOSIT) {
-      throw new InvalidInputError(`A deposit must be in 1..2^128 - 1 wei, got ${amount}.`);
+      throw new InvalidInputError(`A deposit must be in 1..2^120 - 1 wei, got ${amount}.`);
     }
     const contract = this.offering(offering);
     const from = await signerAddressOf(this.runner);
@@ -335,10 +364,19 @@ export class OfferingClient {
     return this.send(() => this.offering(offering).closeEndVote());
   }
 
-  /** Burns `shares` of the signer's for its part of the unreleased raise, after the holders ended the offering. */
-  async redeem(offering: string, shares: bigint): Promise<ContractTransactionReceipt> {
-    if (shares <= 0n) throw new InvalidInputError(`Shares to redeem must be positive, got ${shares}.`);
-    return this.send(() => this.offering(offering).redeem(shares));
+  /**
+   * Pays `buyer` (the signer by default; anyone may send it) its part of the unreleased raise, pro rata to its
+   * deposit, after the holders ended the offering. The buyer keeps its shares.
+   */
+  async redeem(offering: string, buyer?: string): Promise<ContractTransactionReceipt> {
+    const to = buyer ?? (await signerAddressOf(this.runner));
+    checkAddress("The buyer", to);
+    return this.send(() => this.offering(offering).redeem(to));
+  }
+
+  /** After the contributors' claim window (a year from the success): sends the unclaimed shares to the treasury. */
+  async sweepContributorShares(offering: string): Promise<ContractTransactionReceipt> {
+    return this.send(() => this.offering(offering).sweepContributorShares());
   }
 
   /** Delegates the signer's share votes (to itself by default): votes count only once delegated. */
@@ -371,16 +409,26 @@ export class OfferingClient {
     );
   }
 
-  /** What each buyer deposited and would receive from `settle` now. */
-  async buyers(
-    offering: string,
-    buyers: readonly string[],
-  ): Promise<{ buyer: string; start: bigint; amount: bigint; shares: bigint; refund: bigint }[]> {
+  /** What each buyer deposited, whether it settled and redeemed, and what `settle` and `redeem` would pay it now. */
+  async buyers(offering: string, buyers: readonly string[]): Promise<BuyerStatus[]> {
     const contract = this.offering(offering);
     return Promise.all(
       buyers.map(async (buyer) => {
-        const [deposit, settlement] = await Promise.all([contract.deposits(buyer), contract.settlement(buyer)]);
-        return { buyer, start: deposit.start, amount: deposit.amount, shares: settlement[0], refund: settlement[1] };
+        const [deposit, settlement, redeemable] = await Promise.all([
+          contract.deposits(buyer),
+          contract.settlement(buyer),
+          contract.redeemable(buyer),
+        ]);
+        return {
+          buyer,
+          start: deposit.start,
+          amount: deposit.amount,
+          settled: deposit.settled,
+          redeemed: deposit.redeemed,
+          shares: settlement[0],
+          refund: settlement[1],
+          redeemable,
+        };
       }),
     );
   }

@@ -138,15 +138,27 @@ export function trancheAmounts(
 }
 
 /**
- * What redeeming `shares` pays after the holders ended an offering: `⌊shares × unreleasedLeft / supplyLeft⌋`. Each
- * redemption burns its shares and takes its OPEN, so the last holder takes the remainder and the payouts sum to the
- * unreleased raise exactly.
+ * What a buyer's deposit redeems after the holders ended an offering: its part of the unreleased raise `unreleased`,
+ * `⌊(start + amount) U / D⌋ − ⌊start U / D⌋` with `D` all deposits. The parts telescope to `U` exactly and are each
+ * buyer's fill times `U / raised` (fills are pro rata to deposits); shares no one paid OPEN for redeem nothing.
+ *
+ * @throws InvalidOfferingTermsError when the deposit does not lie within `[0, totalDeposits]` or `unreleased` < 0.
  */
-export function redemptionQuote(shares: bigint, unreleasedLeft: bigint, supplyLeft: bigint): bigint {
-  if (shares < 0n || shares > supplyLeft) {
-    throw new InvalidOfferingTermsError("shares", `must be in [0, ${supplyLeft}]; got ${shares}.`);
+export function redemptionOf(
+  deposit: Pick<SaleDeposit, "start" | "amount">,
+  unreleased: bigint,
+  totalDeposits: bigint,
+): bigint {
+  const { start, amount } = deposit;
+  if (start < 0n || amount < 0n || start + amount > totalDeposits) {
+    throw new InvalidOfferingTermsError(
+      "deposit",
+      `must lie within the ${totalDeposits} deposited; got [${start}, ${start + amount}).`,
+    );
   }
-  return supplyLeft === 0n ? 0n : (shares * unreleasedLeft) / supplyLeft;
+  if (unreleased < 0n) throw new InvalidOfferingTermsError("unreleased", `must be ≥ 0; got ${unreleased}.`);
+  if (totalDeposits === 0n) return 0n;
+  return ((start + amount) * unreleased) / totalDeposits - (start * unreleased) / totalDeposits;
 }
 
 /**

@@ -4,7 +4,7 @@ import {
   InvalidOfferingTermsError,
   fakingCost,
   pricePerShare,
-  redemptionQuote,
+  redemptionOf,
   saleFills,
   trancheAmounts,
   vestedAt,
@@ -132,29 +132,31 @@ describe("offering math", function () {
     });
   });
 
-  describe("redemptionQuote", function () {
-    it("pays pro rata and leaves the remainder to the last holder, so redemptions sum to the unreleased raise (property)", function () {
+  describe("redemptionOf", function () {
+    it("returns the unreleased raise to the deposits pro rata, summing to it exactly (property)", function () {
       fc.assert(
         fc.property(
           fc.array(fc.bigInt({ min: 1n, max: 10n ** 24n }), { minLength: 1, maxLength: 20 }),
           fc.bigInt({ min: 0n, max: 10n ** 24n }),
-          (holdings, unreleased) => {
-            let supplyLeft = holdings.reduce((s, x) => s + x, 0n);
-            let left = unreleased;
+          (amounts, unreleased) => {
+            const total = amounts.reduce((s, x) => s + x, 0n);
+            let start = 0n;
             let paid = 0n;
-            for (const shares of holdings) {
-              const amount = redemptionQuote(shares, left, supplyLeft);
-              paid += amount;
-              left -= amount;
-              supplyLeft -= shares;
+            for (const amount of amounts) {
+              const part = redemptionOf({ start, amount }, unreleased, total);
+              // Within one wei of the exact pro-rata part.
+              expect(part * total).to.be.within(amount * unreleased - total, amount * unreleased + total);
+              paid += part;
+              start += amount;
             }
             expect(paid).to.equal(unreleased);
           },
         ),
         RUNS,
       );
-      expect(redemptionQuote(1n, 10n, 3n)).to.equal(3n);
-      expect(() => redemptionQuote(4n, 10n, 3n)).to.throw(InvalidOfferingTermsError);
+      expect(redemptionOf({ start: 1n, amount: 1n }, 10n, 3n)).to.equal(3n);
+      expect(() => redemptionOf({ start: 2n, amount: 2n }, 10n, 3n)).to.throw(InvalidOfferingTermsError, "deposit");
+      expect(() => redemptionOf({ start: 0n, amount: 1n }, -1n, 3n)).to.throw(InvalidOfferingTermsError, "unreleased");
     });
   });
 

@@ -39,6 +39,9 @@ export const OFFERING_INTERFACES = [
     "error OfferingSaleOpen(uint256 deadline)",
     "error OfferingUnauthorizedCreator(address caller)",
     "error OfferingWrongState(uint8 expected, uint8 actual)",
+    "error OfferingNothingToRedeem(address buyer)",
+    "error OfferingClaimWindowOpen(uint256 closesAt)",
+    "error OfferingClaimWindowClosed(uint256 closedAt)",
     "error OfferingAlreadyLaunched(uint256 modelId, address offering)",
     "error OfferingFeeTooHigh(uint256 feeBps)",
     "error OfferingInvalidTerms(string reason)",
@@ -61,7 +64,7 @@ export const OFFERING_REVERTS: RevertTable = {
   ],
   OfferingInvalidAmount: [
     InvalidConfigurationError,
-    (a) => [`A deposit of ${n(a.amount)} is refused: it must be nonzero and the deposits below 2^128.`],
+    (a) => [`A deposit of ${n(a.amount)} is refused: it must be nonzero and the deposits below 2^120.`],
   ],
   OfferingAlreadyBought: [
     OfferingStateError,
@@ -70,6 +73,24 @@ export const OFFERING_REVERTS: RevertTable = {
   OfferingNothingToSettle: [
     NothingToClaimError,
     (a) => [`${a.buyer} has no deposit to settle, or was settled already.`],
+  ],
+  OfferingNothingToRedeem: [
+    NothingToClaimError,
+    (a) => [
+      `${a.buyer} has no deposit to redeem, or redeemed it already.`,
+      "After an end the unreleased raise goes back to the buyers only, by deposit.",
+    ],
+  ],
+  OfferingClaimWindowOpen: [
+    OfferingStateError,
+    (a) => [`Contributors may claim their shares until ${date(a.closesAt)}; nothing to sweep before then.`],
+  ],
+  OfferingClaimWindowClosed: [
+    OfferingStateError,
+    (a) => [
+      `The contributors' claim window closed at ${date(a.closedAt)}.`,
+      "Unclaimed contributor shares go to the model's treasury.",
+    ],
   ],
   OfferingInvalidProof: [
     InvalidProofError,

@@ -1,5 +1,11 @@
 import { Interface } from "ethers";
-import { InvalidConfigurationError, NothingToClaimError, UnauthorizedError } from "../contractErrors";
+import {
+  InvalidConfigurationError,
+  NothingToClaimError,
+  OfferingStateError,
+  UnauthorizedError,
+} from "../contractErrors";
+import { n } from "./format";
 import type { RevertTable } from "./table";
 
 /** How the custom errors of a model's shares (ModelShares) and its controller (ModelController) become SDK errors. */
@@ -22,10 +28,7 @@ export const SHARES_REVERTS: RevertTable = {
   ],
   SharesEscrowReceive: [
     InvalidConfigurationError,
-    (a) => [
-      `${a.from} cannot send shares to the offering.`,
-      "The offering holds only the shares minted to it; holders redeem through the offering instead.",
-    ],
+    (a) => [`${a.from} cannot send shares to the offering.`, "The offering holds only the shares minted to it."],
   ],
   ControllerUnauthorized: [
     UnauthorizedError,
@@ -33,6 +36,17 @@ export const SHARES_REVERTS: RevertTable = {
       `${a.caller} may not make this decision for the model.`,
       "A launched model's price, revenue recipient and URI belong to its holders' timelock; versions too, unless the launch left them to the creator.",
     ],
+  ],
+  ControllerPriceBelowFloor: [
+    OfferingStateError,
+    (a) => [
+      `A price of ${n(a.price)} per call is below the launch price ${n(a.floor)}.`,
+      "While a settled-calls milestone waits for release the price may not fall below the launch price.",
+    ],
+  ],
+  ControllerRevenueLocked: [
+    OfferingStateError,
+    () => ["The model's revenue stays with its share token while the offering still escrows part of the raise."],
   ],
 };
 
@@ -49,5 +63,7 @@ export const SHARES_INTERFACES = [
     "error SharesNothingToClaim(address account)",
     "error SharesEscrowReceive(address from)",
     "error ControllerUnauthorized(address caller)",
+    "error ControllerPriceBelowFloor(uint256 price, uint256 floor)",
+    "error ControllerRevenueLocked()",
   ]),
 ];

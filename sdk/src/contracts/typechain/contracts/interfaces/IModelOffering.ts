@@ -23,12 +23,19 @@ import type {
   TypedContractMethod,
 } from "../../common";
 
-export type DepositStruct = { start: BigNumberish; amount: BigNumberish };
-
-export type DepositStructOutput = [start: bigint, amount: bigint] & {
-  start: bigint;
-  amount: bigint;
+export type DepositStruct = {
+  start: BigNumberish;
+  amount: BigNumberish;
+  settled: boolean;
+  redeemed: boolean;
 };
+
+export type DepositStructOutput = [
+  start: bigint,
+  amount: bigint,
+  settled: boolean,
+  redeemed: boolean
+] & { start: bigint; amount: bigint; settled: boolean; redeemed: boolean };
 
 export type SupplySplitStruct = {
   sale: BigNumberish;
@@ -134,6 +141,7 @@ export type OfferingTermsStructOutput = [
 export interface IModelOfferingInterface extends Interface {
   getFunction(
     nameOrSignature:
+      | "CONTRIBUTOR_CLAIM_WINDOW"
       | "buy"
       | "castEndVote"
       | "claimContributorShares"
@@ -153,15 +161,20 @@ export interface IModelOfferingInterface extends Interface {
       | "modelTreasury"
       | "netRaise"
       | "openEndVote"
+      | "priceFloor"
       | "prospectusHash"
       | "prospectusURI"
+      | "protocolFeeBps"
       | "redeem"
+      | "redeemable"
       | "release"
       | "released"
+      | "revenueLocked"
       | "settle"
       | "settlement"
       | "shares"
       | "state"
+      | "sweepContributorShares"
       | "terms"
       | "totalDeposits"
       | "trancheOf"
@@ -172,17 +185,22 @@ export interface IModelOfferingInterface extends Interface {
     nameOrSignatureOrTopic:
       | "BuyerSettled"
       | "ContributorSharesClaimed"
+      | "ContributorSharesSwept"
+      | "DepositRedeemed"
       | "EndVoteCast"
       | "EndVoteFailed"
       | "EndVoteOpened"
       | "OfferingEnded"
       | "OfferingFinalized"
       | "SharesBought"
-      | "SharesRedeemed"
       | "TrancheReleased"
       | "VestedSharesClaimed"
   ): EventFragment;
 
+  encodeFunctionData(
+    functionFragment: "CONTRIBUTOR_CLAIM_WINDOW",
+    values?: undefined
+  ): string;
   encodeFunctionData(functionFragment: "buy", values: [BigNumberish]): string;
   encodeFunctionData(
     functionFragment: "castEndVote",
@@ -251,6 +269,10 @@ export interface IModelOfferingInterface extends Interface {
     values: [BigNumberish]
   ): string;
   encodeFunctionData(
+    functionFragment: "priceFloor",
+    values?: undefined
+  ): string;
+  encodeFunctionData(
     functionFragment: "prospectusHash",
     values?: undefined
   ): string;
@@ -259,14 +281,23 @@ export interface IModelOfferingInterface extends Interface {
     values?: undefined
   ): string;
   encodeFunctionData(
-    functionFragment: "redeem",
-    values: [BigNumberish]
+    functionFragment: "protocolFeeBps",
+    values?: undefined
+  ): string;
+  encodeFunctionData(functionFragment: "redeem", values: [AddressLike]): string;
+  encodeFunctionData(
+    functionFragment: "redeemable",
+    values: [AddressLike]
   ): string;
   encodeFunctionData(
     functionFragment: "release",
     values: [BigNumberish, BigNumberish]
   ): string;
   encodeFunctionData(functionFragment: "released", values?: undefined): string;
+  encodeFunctionData(
+    functionFragment: "revenueLocked",
+    values?: undefined
+  ): string;
   encodeFunctionData(functionFragment: "settle", values: [AddressLike]): string;
   encodeFunctionData(
     functionFragment: "settlement",
@@ -274,6 +305,10 @@ export interface IModelOfferingInterface extends Interface {
   ): string;
   encodeFunctionData(functionFragment: "shares", values?: undefined): string;
   encodeFunctionData(functionFragment: "state", values?: undefined): string;
+  encodeFunctionData(
+    functionFragment: "sweepContributorShares",
+    values?: undefined
+  ): string;
   encodeFunctionData(functionFragment: "terms", values?: undefined): string;
   encodeFunctionData(
     functionFragment: "totalDeposits",
@@ -285,6 +320,10 @@ export interface IModelOfferingInterface extends Interface {
   ): string;
   encodeFunctionData(functionFragment: "vesting", values?: undefined): string;
 
+  decodeFunctionResult(
+    functionFragment: "CONTRIBUTOR_CLAIM_WINDOW",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(functionFragment: "buy", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "castEndVote",
@@ -328,6 +367,7 @@ export interface IModelOfferingInterface extends Interface {
     functionFragment: "openEndVote",
     data: BytesLike
   ): Result;
+  decodeFunctionResult(functionFragment: "priceFloor", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "prospectusHash",
     data: BytesLike
@@ -336,13 +376,26 @@ export interface IModelOfferingInterface extends Interface {
     functionFragment: "prospectusURI",
     data: BytesLike
   ): Result;
+  decodeFunctionResult(
+    functionFragment: "protocolFeeBps",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(functionFragment: "redeem", data: BytesLike): Result;
+  decodeFunctionResult(functionFragment: "redeemable", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "release", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "released", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "revenueLocked",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(functionFragment: "settle", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "settlement", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "shares", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "state", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "sweepContributorShares",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(functionFragment: "terms", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "totalDeposits",
@@ -381,6 +434,31 @@ export namespace ContributorSharesClaimedEvent {
     account: string;
     amount: bigint;
     total: bigint;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace ContributorSharesSweptEvent {
+  export type InputTuple = [amount: BigNumberish];
+  export type OutputTuple = [amount: bigint];
+  export interface OutputObject {
+    amount: bigint;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace DepositRedeemedEvent {
+  export type InputTuple = [buyer: AddressLike, amount: BigNumberish];
+  export type OutputTuple = [buyer: string, amount: bigint];
+  export interface OutputObject {
+    buyer: string;
+    amount: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -445,11 +523,10 @@ export namespace EndVoteOpenedEvent {
 }
 
 export namespace OfferingEndedEvent {
-  export type InputTuple = [unreleased: BigNumberish, supply: BigNumberish];
-  export type OutputTuple = [unreleased: bigint, supply: bigint];
+  export type InputTuple = [unreleased: BigNumberish];
+  export type OutputTuple = [unreleased: bigint];
   export interface OutputObject {
     unreleased: bigint;
-    supply: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -493,24 +570,6 @@ export namespace SharesBoughtEvent {
     buyer: string;
     amount: bigint;
     start: bigint;
-  }
-  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
-  export type Filter = TypedDeferredTopicFilter<Event>;
-  export type Log = TypedEventLog<Event>;
-  export type LogDescription = TypedLogDescription<Event>;
-}
-
-export namespace SharesRedeemedEvent {
-  export type InputTuple = [
-    holder: AddressLike,
-    shares: BigNumberish,
-    amount: BigNumberish
-  ];
-  export type OutputTuple = [holder: string, shares: bigint, amount: bigint];
-  export interface OutputObject {
-    holder: string;
-    shares: bigint;
-    amount: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -586,6 +645,8 @@ export interface IModelOffering extends BaseContract {
   removeAllListeners<TCEvent extends TypedContractEvent>(
     event?: TCEvent
   ): Promise<this>;
+
+  CONTRIBUTOR_CLAIM_WINDOW: TypedContractMethod<[], [bigint], "view">;
 
   buy: TypedContractMethod<[amount: BigNumberish], [void], "nonpayable">;
 
@@ -672,11 +733,17 @@ export interface IModelOffering extends BaseContract {
 
   openEndVote: TypedContractMethod<[index: BigNumberish], [void], "nonpayable">;
 
+  priceFloor: TypedContractMethod<[], [bigint], "view">;
+
   prospectusHash: TypedContractMethod<[], [string], "view">;
 
   prospectusURI: TypedContractMethod<[], [string], "view">;
 
-  redeem: TypedContractMethod<[shares: BigNumberish], [bigint], "nonpayable">;
+  protocolFeeBps: TypedContractMethod<[], [bigint], "view">;
+
+  redeem: TypedContractMethod<[buyer: AddressLike], [bigint], "nonpayable">;
+
+  redeemable: TypedContractMethod<[buyer: AddressLike], [bigint], "view">;
 
   release: TypedContractMethod<
     [index: BigNumberish, modelVersion: BigNumberish],
@@ -685,6 +752,8 @@ export interface IModelOffering extends BaseContract {
   >;
 
   released: TypedContractMethod<[], [bigint], "view">;
+
+  revenueLocked: TypedContractMethod<[], [boolean], "view">;
 
   settle: TypedContractMethod<
     [buyer: AddressLike],
@@ -702,6 +771,8 @@ export interface IModelOffering extends BaseContract {
 
   state: TypedContractMethod<[], [bigint], "view">;
 
+  sweepContributorShares: TypedContractMethod<[], [bigint], "nonpayable">;
+
   terms: TypedContractMethod<[], [OfferingTermsStructOutput], "view">;
 
   totalDeposits: TypedContractMethod<[], [bigint], "view">;
@@ -718,6 +789,9 @@ export interface IModelOffering extends BaseContract {
     key: string | FunctionFragment
   ): T;
 
+  getFunction(
+    nameOrSignature: "CONTRIBUTOR_CLAIM_WINDOW"
+  ): TypedContractMethod<[], [bigint], "view">;
   getFunction(
     nameOrSignature: "buy"
   ): TypedContractMethod<[amount: BigNumberish], [void], "nonpayable">;
@@ -815,14 +889,23 @@ export interface IModelOffering extends BaseContract {
     nameOrSignature: "openEndVote"
   ): TypedContractMethod<[index: BigNumberish], [void], "nonpayable">;
   getFunction(
+    nameOrSignature: "priceFloor"
+  ): TypedContractMethod<[], [bigint], "view">;
+  getFunction(
     nameOrSignature: "prospectusHash"
   ): TypedContractMethod<[], [string], "view">;
   getFunction(
     nameOrSignature: "prospectusURI"
   ): TypedContractMethod<[], [string], "view">;
   getFunction(
+    nameOrSignature: "protocolFeeBps"
+  ): TypedContractMethod<[], [bigint], "view">;
+  getFunction(
     nameOrSignature: "redeem"
-  ): TypedContractMethod<[shares: BigNumberish], [bigint], "nonpayable">;
+  ): TypedContractMethod<[buyer: AddressLike], [bigint], "nonpayable">;
+  getFunction(
+    nameOrSignature: "redeemable"
+  ): TypedContractMethod<[buyer: AddressLike], [bigint], "view">;
   getFunction(
     nameOrSignature: "release"
   ): TypedContractMethod<
@@ -833,6 +916,9 @@ export interface IModelOffering extends BaseContract {
   getFunction(
     nameOrSignature: "released"
   ): TypedContractMethod<[], [bigint], "view">;
+  getFunction(
+    nameOrSignature: "revenueLocked"
+  ): TypedContractMethod<[], [boolean], "view">;
   getFunction(
     nameOrSignature: "settle"
   ): TypedContractMethod<
@@ -853,6 +939,9 @@ export interface IModelOffering extends BaseContract {
   getFunction(
     nameOrSignature: "state"
   ): TypedContractMethod<[], [bigint], "view">;
+  getFunction(
+    nameOrSignature: "sweepContributorShares"
+  ): TypedContractMethod<[], [bigint], "nonpayable">;
   getFunction(
     nameOrSignature: "terms"
   ): TypedContractMethod<[], [OfferingTermsStructOutput], "view">;
@@ -883,6 +972,20 @@ export interface IModelOffering extends BaseContract {
     ContributorSharesClaimedEvent.InputTuple,
     ContributorSharesClaimedEvent.OutputTuple,
     ContributorSharesClaimedEvent.OutputObject
+  >;
+  getEvent(
+    key: "ContributorSharesSwept"
+  ): TypedContractEvent<
+    ContributorSharesSweptEvent.InputTuple,
+    ContributorSharesSweptEvent.OutputTuple,
+    ContributorSharesSweptEvent.OutputObject
+  >;
+  getEvent(
+    key: "DepositRedeemed"
+  ): TypedContractEvent<
+    DepositRedeemedEvent.InputTuple,
+    DepositRedeemedEvent.OutputTuple,
+    DepositRedeemedEvent.OutputObject
   >;
   getEvent(
     key: "EndVoteCast"
@@ -927,13 +1030,6 @@ export interface IModelOffering extends BaseContract {
     SharesBoughtEvent.OutputObject
   >;
   getEvent(
-    key: "SharesRedeemed"
-  ): TypedContractEvent<
-    SharesRedeemedEvent.InputTuple,
-    SharesRedeemedEvent.OutputTuple,
-    SharesRedeemedEvent.OutputObject
-  >;
-  getEvent(
     key: "TrancheReleased"
   ): TypedContractEvent<
     TrancheReleasedEvent.InputTuple,
@@ -971,6 +1067,28 @@ export interface IModelOffering extends BaseContract {
       ContributorSharesClaimedEvent.OutputObject
     >;
 
+    "ContributorSharesSwept(uint256)": TypedContractEvent<
+      ContributorSharesSweptEvent.InputTuple,
+      ContributorSharesSweptEvent.OutputTuple,
+      ContributorSharesSweptEvent.OutputObject
+    >;
+    ContributorSharesSwept: TypedContractEvent<
+      ContributorSharesSweptEvent.InputTuple,
+      ContributorSharesSweptEvent.OutputTuple,
+      ContributorSharesSweptEvent.OutputObject
+    >;
+
+    "DepositRedeemed(address,uint256)": TypedContractEvent<
+      DepositRedeemedEvent.InputTuple,
+      DepositRedeemedEvent.OutputTuple,
+      DepositRedeemedEvent.OutputObject
+    >;
+    DepositRedeemed: TypedContractEvent<
+      DepositRedeemedEvent.InputTuple,
+      DepositRedeemedEvent.OutputTuple,
+      DepositRedeemedEvent.OutputObject
+    >;
+
     "EndVoteCast(address,bool,uint256)": TypedContractEvent<
       EndVoteCastEvent.InputTuple,
       EndVoteCastEvent.OutputTuple,
@@ -1004,7 +1122,7 @@ export interface IModelOffering extends BaseContract {
       EndVoteOpenedEvent.OutputObject
     >;
 
-    "OfferingEnded(uint256,uint256)": TypedContractEvent<
+    "OfferingEnded(uint256)": TypedContractEvent<
       OfferingEndedEvent.InputTuple,
       OfferingEndedEvent.OutputTuple,
       OfferingEndedEvent.OutputObject
@@ -1035,17 +1153,6 @@ export interface IModelOffering extends BaseContract {
       SharesBoughtEvent.InputTuple,
       SharesBoughtEvent.OutputTuple,
       SharesBoughtEvent.OutputObject
-    >;
-
-    "SharesRedeemed(address,uint256,uint256)": TypedContractEvent<
-      SharesRedeemedEvent.InputTuple,
-      SharesRedeemedEvent.OutputTuple,
-      SharesRedeemedEvent.OutputObject
-    >;
-    SharesRedeemed: TypedContractEvent<
-      SharesRedeemedEvent.InputTuple,
-      SharesRedeemedEvent.OutputTuple,
-      SharesRedeemedEvent.OutputObject
     >;
 
     "TrancheReleased(uint256,uint256)": TypedContractEvent<

@@ -12,6 +12,27 @@ const _abi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "price",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "floor",
+        type: "uint256",
+      },
+    ],
+    name: "ControllerPriceBelowFloor",
+    type: "error",
+  },
+  {
+    inputs: [],
+    name: "ControllerRevenueLocked",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "address",
         name: "caller",
         type: "address",

@@ -35,6 +35,28 @@ const _abi = [
     inputs: [
       {
         internalType: "uint256",
+        name: "closedAt",
+        type: "uint256",
+      },
+    ],
+    name: "OfferingClaimWindowClosed",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "closesAt",
+        type: "uint256",
+      },
+    ],
+    name: "OfferingClaimWindowOpen",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
         name: "requested",
         type: "uint256",
       },
@@ -170,6 +192,17 @@ const _abi = [
         type: "address",
       },
     ],
+    name: "OfferingNothingToRedeem",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "buyer",
+        type: "address",
+      },
+    ],
     name: "OfferingNothingToSettle",
     type: "error",
   },
@@ -276,6 +309,38 @@ const _abi = [
     anonymous: false,
     inputs: [
       {
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+    ],
+    name: "ContributorSharesSwept",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "address",
+        name: "buyer",
+        type: "address",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+    ],
+    name: "DepositRedeemed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
         indexed: true,
         internalType: "address",
         name: "voter",
@@ -356,12 +421,6 @@ const _abi = [
         name: "unreleased",
         type: "uint256",
       },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "supply",
-        type: "uint256",
-      },
     ],
     name: "OfferingEnded",
     type: "event",
@@ -427,31 +486,6 @@ const _abi = [
     inputs: [
       {
         indexed: true,
-        internalType: "address",
-        name: "holder",
-        type: "address",
-      },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "shares",
-        type: "uint256",
-      },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "amount",
-        type: "uint256",
-      },
-    ],
-    name: "SharesRedeemed",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [
-      {
-        indexed: true,
         internalType: "uint256",
         name: "index",
         type: "uint256",
@@ -484,6 +518,19 @@ const _abi = [
     ],
     name: "VestedSharesClaimed",
     type: "event",
+  },
+  {
+    inputs: [],
+    name: "CONTRIBUTOR_CLAIM_WINDOW",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
   },
   {
     inputs: [
@@ -618,14 +665,24 @@ const _abi = [
       {
         components: [
           {
-            internalType: "uint128",
+            internalType: "uint120",
             name: "start",
-            type: "uint128",
+            type: "uint120",
           },
           {
-            internalType: "uint128",
+            internalType: "uint120",
             name: "amount",
-            type: "uint128",
+            type: "uint120",
+          },
+          {
+            internalType: "bool",
+            name: "settled",
+            type: "bool",
+          },
+          {
+            internalType: "bool",
+            name: "redeemed",
+            type: "bool",
           },
         ],
         internalType: "struct Deposit",
@@ -986,6 +1043,19 @@ const _abi = [
   },
   {
     inputs: [],
+    name: "priceFloor",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "prospectusHash",
     outputs: [
       {
@@ -1011,11 +1081,24 @@ const _abi = [
     type: "function",
   },
   {
-    inputs: [
+    inputs: [],
+    name: "protocolFeeBps",
+    outputs: [
       {
         internalType: "uint256",
-        name: "shares",
+        name: "",
         type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "buyer",
+        type: "address",
       },
     ],
     name: "redeem",
@@ -1027,6 +1110,25 @@ const _abi = [
       },
     ],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "buyer",
+        type: "address",
+      },
+    ],
+    name: "redeemable",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -1061,6 +1163,19 @@ const _abi = [
         internalType: "uint256",
         name: "",
         type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "revenueLocked",
+    outputs: [
+      {
+        internalType: "bool",
+        name: "",
+        type: "bool",
       },
     ],
     stateMutability: "view",
@@ -1138,6 +1253,19 @@ const _abi = [
       },
     ],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "sweepContributorShares",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {
