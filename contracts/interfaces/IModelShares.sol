@@ -24,9 +24,6 @@ interface IModelShares {
     /// @notice `amount` of newly arrived OPEN was shared among holders; `revenuePerShare` is the new accumulator.
     event RevenueSynced(uint256 amount, uint256 revenuePerShare);
 
-    /// @notice `account`'s accrued revenue, `amount`, was paid to it.
-    event RevenueClaimed(address indexed account, uint256 amount);
-
     /* ERRORS */
 
     /// @notice Only the escrow (the offering) may call this.
@@ -66,6 +63,9 @@ interface IModelShares {
     function syncRevenue() external;
 
     /// @notice Pays `account` its accrued revenue (to `account`, whoever calls). Reverts with {SharesNothingToClaim}.
+    /// @dev Recorded by the revenue token's `Transfer(this, account, amount)`: claims are the only way OPEN leaves the
+    /// share token, so an indexer reads them there (this contract emits no event of its own, to keep a claim within
+    /// 60,000 gas on the clone).
     function claimRevenue(address account) external returns (uint256 amount);
 
     /// @notice Burns `amount` of `from`'s shares: the escrow's own (unsold, unvested) or a holder's it redeems.

@@ -128,7 +128,7 @@ contract ModelShares is IModelShares, ERC20Upgradeable, ERC20PermitUpgradeable, 
             pool.accounted -= uint96(amount);
         }
         _pool = pool;
-        emit RevenueClaimed(account, amount);
+        // OPEN's Transfer from this token is the claim's record: no other path moves OPEN out of it.
         _REVENUE_TOKEN.safeTransfer(account, amount);
     }
 
