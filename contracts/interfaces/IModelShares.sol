@@ -68,7 +68,7 @@ interface IModelShares {
     /// 60,000 gas on the clone).
     function claimRevenue(address account) external returns (uint256 amount);
 
-    /// @notice Burns `amount` of `from`'s shares: the escrow's own (unsold, unvested) or a holder's it redeems.
+    /// @notice Burns `amount` of `from`'s shares (the offering burns its own: unsold, unvested, all at a failure).
     /// `from` keeps the revenue it accrued. Only the escrow.
     function burn(address from, uint256 amount) external;
 

@@ -40,9 +40,7 @@ export interface IModelSharesInterface extends Interface {
       | "syncRevenue"
   ): FunctionFragment;
 
-  getEvent(
-    nameOrSignatureOrTopic: "RevenueClaimed" | "RevenueSynced"
-  ): EventFragment;
+  getEvent(nameOrSignatureOrTopic: "RevenueSynced"): EventFragment;
 
   encodeFunctionData(
     functionFragment: "REVENUE_SCALE",
@@ -136,19 +134,6 @@ export interface IModelSharesInterface extends Interface {
     functionFragment: "syncRevenue",
     data: BytesLike
   ): Result;
-}
-
-export namespace RevenueClaimedEvent {
-  export type InputTuple = [account: AddressLike, amount: BigNumberish];
-  export type OutputTuple = [account: string, amount: bigint];
-  export interface OutputObject {
-    account: string;
-    amount: bigint;
-  }
-  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
-  export type Filter = TypedDeferredTopicFilter<Event>;
-  export type Log = TypedEventLog<Event>;
-  export type LogDescription = TypedLogDescription<Event>;
 }
 
 export namespace RevenueSyncedEvent {
@@ -310,13 +295,6 @@ export interface IModelShares extends BaseContract {
   ): TypedContractMethod<[], [void], "nonpayable">;
 
   getEvent(
-    key: "RevenueClaimed"
-  ): TypedContractEvent<
-    RevenueClaimedEvent.InputTuple,
-    RevenueClaimedEvent.OutputTuple,
-    RevenueClaimedEvent.OutputObject
-  >;
-  getEvent(
     key: "RevenueSynced"
   ): TypedContractEvent<
     RevenueSyncedEvent.InputTuple,
@@ -325,17 +303,6 @@ export interface IModelShares extends BaseContract {
   >;
 
   filters: {
-    "RevenueClaimed(address,uint256)": TypedContractEvent<
-      RevenueClaimedEvent.InputTuple,
-      RevenueClaimedEvent.OutputTuple,
-      RevenueClaimedEvent.OutputObject
-    >;
-    RevenueClaimed: TypedContractEvent<
-      RevenueClaimedEvent.InputTuple,
-      RevenueClaimedEvent.OutputTuple,
-      RevenueClaimedEvent.OutputObject
-    >;
-
     "RevenueSynced(uint256,uint256)": TypedContractEvent<
       RevenueSyncedEvent.InputTuple,
       RevenueSyncedEvent.OutputTuple,
