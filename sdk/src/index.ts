@@ -5,6 +5,7 @@ export * from "./datanet/commitment";
 export * from "./datanet/surge";
 export * from "./datanet/types";
 export * from "./reputation/leaderboard";
+export * from "./reputation/agreement";
 export * from "./indexer/datanetIndexer";
 export * from "./clients/datanetClient";
 export * from "./clients/rewardsClient";
