@@ -1,11 +1,12 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
-import { JsonRpcProvider } from "ethers";
+import { JsonRpcProvider, toQuantity } from "ethers";
 import { sql } from "kysely";
 import type { Provider } from "ethers";
 import { DatanetIndexer, IndexerRpcError, InvalidInputError, SettlementClient, StakingClient } from "../../sdk/src";
 import {
+  EVENT_TABLES,
   ProtocolIndexer,
   datanetStateFromIndex,
   ledgerFromIndex,
@@ -16,7 +17,7 @@ import {
 import type { IndexDatabase, IndexedContracts, ProtocolIndexerOptions } from "../../sdk/src/node";
 import { indexerFixture } from "../fixtures/indexer";
 import { startHardhatNode } from "../helpers/hardhatNode";
-import { BACKENDS, contentsOf } from "../helpers/indexDatabases";
+import { BACKENDS, contentsOf, migrateIndexTo, schemaOf } from "../helpers/indexDatabases";
 import type { Backend } from "../helpers/indexDatabases";
 import { deployWithModel } from "../helpers/indexerChain";
 import { rejection } from "../helpers/rejection";
@@ -59,6 +60,23 @@ function onGetLogs(
   });
 }
 
+/** `provider` without `send`, so that the indexer asks through ethers' `getLogs` and `getBlock`. */
+function withoutJsonRpc(provider: Provider): Provider {
+  return new Proxy(provider, {
+    get(target, property) {
+      if (property === "send") return undefined;
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** Block `number`'s time as the chain's header gives it over JSON-RPC. */
+async function chainTime(provider: { send(method: string, params: unknown[]): Promise<unknown> }, number: number) {
+  const header = (await provider.send("eth_getBlockByNumber", [toQuantity(number), false])) as { timestamp: string };
+  return Number(header.timestamp);
+}
+
 for (const backend of BACKENDS) {
   describe(`The protocol indexer on ${backend.name}`, function () {
     let databases: Awaited<ReturnType<Backend["start"]>>;
@@ -96,14 +114,81 @@ for (const backend of BACKENDS) {
 
     it("migrates a new database once and leaves a current one as it is", async function () {
       const created = await databases.openEmpty();
-      expect(created.migrated).to.deep.equal(["0001_init"]);
+      expect(created.migrated).to.deep.equal(["0001_init", "0002_block_times"]);
       await created.close();
       const { engine, location } = created;
       const reopened = await openIndexDatabase(engine === "pglite" ? { dataDir: location } : { url: location });
       opened.push(reopened);
       expect(reopened.migrated).to.deep.equal([]);
       const { rows } = await sql<{ name: string }>`select name from schema_migrations`.execute(reopened.db);
-      expect(rows.map((r) => r.name)).to.deep.equal(["0001_init"]);
+      expect(rows.map((r) => r.name)).to.deep.equal(["0001_init", "0002_block_times"]);
+    });
+
+    it("upgrades a database of the first schema in place: blocks indexed before keep no time, blocks after get the chain's", async function () {
+      const { contracts, midBlock } = await loadFixture(indexerFixture);
+      // A database an SDK with only the first migration made.
+      const made = await databases.create();
+      const first = await migrateIndexTo(made, "0001_init");
+      expect(first.ran).to.deep.equal(["Up 0001_init"]);
+      const upgraded = await openIndexDatabase(made);
+      opened.push(upgraded);
+      expect(upgraded.migrated).to.deep.equal(["0002_block_times"]);
+
+      // The second migration's down leaves the rows as an indexer of the first schema wrote them: without times.
+      const before = await databases.open();
+      const location = before.engine === "pglite" ? { dataDir: before.location } : { url: before.location };
+      await new ProtocolIndexer({ provider: ethers.provider, db: before, contracts, confirmations: 0 }).sync({
+        toBlock: midBlock,
+      });
+      await before.close();
+      const down = await migrateIndexTo(location, "0001_init");
+      expect(down.ran).to.deep.equal(["Down 0002_block_times"]);
+      expect(down.schema).to.deep.equal(first.schema);
+      const database = await openIndexDatabase(location);
+      opened.push(database);
+      expect(database.migrated).to.deep.equal(["0002_block_times"]);
+
+      const old = await database.db.selectFrom("indexed_blocks").select("timestamp").execute();
+      expect(old).to.have.length.greaterThan(1);
+      expect(old.every((block) => block.timestamp === null)).to.equal(true);
+      const indexer = new ProtocolIndexer({ provider: ethers.provider, db: database, contracts, confirmations: 0 });
+      await indexer.sync();
+      const blocks = await database.db.selectFrom("indexed_blocks").selectAll().orderBy("number").execute();
+      expect(blocks.filter((block) => block.number > midBlock)).to.have.length.greaterThan(1);
+      for (const block of blocks) {
+        const time = block.number <= midBlock ? null : await chainTime(ethers.provider, block.number);
+        expect(block.timestamp, `block ${block.number}`).to.equal(time);
+      }
+      // Indexing the old blocks again (the cursor forgotten) gives them their times.
+      await database.db.deleteFrom("indexer_cursor").execute();
+      await indexer.sync();
+      for (const block of await database.db.selectFrom("indexed_blocks").selectAll().execute()) {
+        expect(block.timestamp, `block ${block.number}`).to.equal(await chainTime(ethers.provider, block.number));
+      }
+      const fresh = await open();
+      await new ProtocolIndexer({ provider: ethers.provider, db: fresh, contracts, confirmations: 0 }).sync();
+      expect(await contentsOf(database.db)).to.deep.equal(await contentsOf(fresh.db));
+      const latest = await schemaOf(fresh.db);
+      const added = latest.indexes.filter((index) => index.indexname.startsWith("idx_"));
+      expect(
+        added.map((index) => `${index.indexname} ${index.indexdef.slice(index.indexdef.indexOf("("))}`),
+      ).to.deep.equal([
+        "idx_claims_account (account)",
+        "idx_contributions_contributor (contributor)",
+        "idx_contributions_datanet_status (datanet_id, status)",
+        "idx_contributions_status_block (status_block)",
+        "idx_settlements_model (model_id)",
+        "idx_votes_contribution (contribution_id)",
+        "idx_votes_datanet_validator (datanet_id, validator)",
+      ]);
+      expect(latest.columns).to.deep.include({
+        table_name: "indexed_blocks",
+        column_name: "timestamp",
+        data_type: "bigint",
+        is_nullable: "YES",
+      });
+      expect(await schemaOf(upgraded.db)).to.deep.equal(latest);
+      expect(await schemaOf(database.db)).to.deep.equal(latest);
     });
 
     it("indexes activity on every contract and rebuilds the state the SDK's in-memory readers compute", async function () {
@@ -150,6 +235,43 @@ for (const backend of BACKENDS) {
         .select((eb) => eb.fn.sum<string>("amount").as("total"))
         .executeTakeFirstOrThrow();
       expect(BigInt(claimed.total)).to.equal(await rewards.totalClaimed());
+    });
+
+    it("keeps each indexed block's time as the chain's header has it, and a block row for every event and status", async function () {
+      const { contracts } = await loadFixture(indexerFixture);
+      const { database, indexer } = await indexed(contracts);
+      await indexer.sync();
+      const blocks = await database.db.selectFrom("indexed_blocks").selectAll().orderBy("number").execute();
+      for (const block of blocks) {
+        expect(block.timestamp, `block ${block.number}`).to.equal(await chainTime(ethers.provider, block.number));
+      }
+      const numbers = new Set(blocks.map((block) => block.number));
+      for (const table of Object.keys(EVENT_TABLES)) {
+        const { rows } = await sql<{ block_number: number }>`
+          select distinct block_number from ${sql.table(table)}`.execute(database.db);
+        for (const row of rows) expect(numbers.has(row.block_number), `${table}: ${row.block_number}`).to.equal(true);
+      }
+      // Review latency as a web app would query it: every decided contribution has both blocks' times.
+      const decided = await database.db
+        .selectFrom("contributions")
+        .select("contribution_id")
+        .where("status_block", "is not", null)
+        .execute();
+      const latencies = await database.db
+        .selectFrom("contributions as c")
+        .innerJoin("indexed_blocks as submitted", "submitted.number", "c.block_number")
+        .innerJoin("indexed_blocks as decided", "decided.number", "c.status_block")
+        .select((eb) => eb("decided.timestamp", "-", eb.ref("submitted.timestamp")).as("latency"))
+        .execute();
+      expect(latencies).to.have.length(decided.length);
+      expect(latencies.filter((row) => Number(row.latency) > 0)).to.have.length.greaterThan(1);
+
+      // A provider that sends no JSON-RPC: the times come from ethers' blocks.
+      const plain = await indexed(contracts, { provider: withoutJsonRpc(ethers.provider) });
+      await plain.indexer.sync();
+      expect(
+        await plain.database.db.selectFrom("indexed_blocks").selectAll().orderBy("number").execute(),
+      ).to.deep.equal(blocks);
     });
 
     it("changes nothing when it syncs again or writes the same blocks again", async function () {
@@ -289,7 +411,9 @@ for (const backend of BACKENDS) {
         await new ProtocolIndexer({ provider, db: fresh, contracts, confirmations: 0 }).sync();
         expect(await contentsOf(database.db)).to.deep.equal(await contentsOf(fresh.db));
         for (const block of await database.db.selectFrom("indexed_blocks").selectAll().execute()) {
-          expect((await provider.getBlock(block.number))?.hash?.toLowerCase()).to.equal(block.hash);
+          const chain = await provider.getBlock(block.number);
+          expect(chain?.hash?.toLowerCase()).to.equal(block.hash);
+          expect(chain?.timestamp).to.equal(block.timestamp);
         }
         provider.destroy();
       } finally {

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { Kysely, Migrator, PostgresDialect } from "kysely";
 import type { Dialect, MigrationResult } from "kysely";
 import { IndexDatabaseError } from "../../errors";
-import { indexMigrationProvider } from "./migrations";
+import { INDEX_MIGRATION_TABLES, indexMigrationProvider } from "./migrations";
 import { PGliteDialect } from "./pgliteDialect";
 import type { IndexSchema } from "./schema";
 
@@ -45,12 +45,7 @@ export async function openIndexDatabase(options: OpenIndexDatabaseOptions = {}):
   const url = options.url ?? (options.dataDir === undefined ? process.env.DATABASE_URL : undefined);
   const opened = url ? await openPostgres(url) : await openPGlite(options.dataDir ?? DEFAULT_INDEX_DIR);
   const db = new Kysely<IndexSchema>({ dialect: opened.dialect });
-  const migrator = new Migrator({
-    db,
-    provider: indexMigrationProvider,
-    migrationTableName: "schema_migrations",
-    migrationLockTableName: "schema_migrations_lock",
-  });
+  const migrator = new Migrator({ db, provider: indexMigrationProvider, ...INDEX_MIGRATION_TABLES });
   let results: MigrationResult[] | undefined;
   let error: unknown;
   try {

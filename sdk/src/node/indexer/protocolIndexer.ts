@@ -83,15 +83,23 @@ class RangeTooLargeError extends Error {}
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
+/** What the index keeps of a block's header: hashes lower-case, the time in unix seconds. */
+interface BlockHeader {
+  hash: string;
+  parentHash: string;
+  timestamp: number;
+}
+
 /** A log as JSON-RPC sends it: numbers in hex. */
 type WireLog = Omit<RawLog, "blockNumber" | "logIndex"> & { blockNumber: string; logIndex: string };
 
 /**
  * Indexes every protocol contract's events into the index database: one `eth_getLogs` per block range for all the
- * contracts, each range's rows, its blocks' hashes and the cursor written in one transaction, so that a sync stopped
- * anywhere resumes from the last range written. Rows are keyed by transaction hash and log index: writing a range
- * again changes nothing. Before each range the stored hash of the last indexed block is compared with the chain's; on
- * a difference the index rewinds to the highest stored block the chain still has and indexes again from there.
+ * contracts, each range's rows, its blocks' hashes and times and the cursor written in one transaction, so that a sync
+ * stopped anywhere resumes from the last range written. Rows are keyed by transaction hash and log index: writing a
+ * range again changes nothing. Before each range the stored hash of the last indexed block is compared with the
+ * chain's; on a difference the index rewinds to the highest stored block the chain still has and indexes again from
+ * there.
  */
 export class ProtocolIndexer {
   readonly db: Kysely<IndexSchema>;
@@ -272,13 +280,19 @@ export class ProtocolIndexer {
     }));
   }
 
-  /** Hash and parent hash of block `number`, lower-case; undefined when the chain does not have it. */
-  private async header(number: number): Promise<{ hash: string; parentHash: string } | undefined> {
+  /** The header of block `number`; undefined when the chain does not have it. */
+  private async header(number: number): Promise<BlockHeader | undefined> {
     const answer = await this.call("eth_getBlockByNumber", [toQuantity(number), false], REQUEST_TIMEOUT_MS);
+    // JSON-RPC sends the time as a hex quantity, ethers' Block as a number: Number reads both.
     const block = answer
-      ? (answer.result as { hash?: string | null; parentHash: string } | null)
+      ? (answer.result as { hash?: string | null; parentHash: string; timestamp: string } | null)
       : await this.provider.getBlock(number);
-    return block?.hash ? { hash: block.hash.toLowerCase(), parentHash: block.parentHash.toLowerCase() } : undefined;
+    if (!block?.hash) return undefined;
+    return {
+      hash: block.hash.toLowerCase(),
+      parentHash: block.parentHash.toLowerCase(),
+      timestamp: Number(block.timestamp),
+    };
   }
 
   private decode(logs: readonly RawLog[]): DecodedLog[] {
@@ -294,9 +308,9 @@ export class ProtocolIndexer {
     );
   }
 
-  /** Hash and parent hash of each block, a few requests at a time; a block the chain does not have is left out. */
-  private async headers(numbers: number[]): Promise<Map<number, { hash: string; parentHash: string }>> {
-    const found = new Map<number, { hash: string; parentHash: string }>();
+  /** The header of each block, a few requests at a time; a block the chain does not have is left out. */
+  private async headers(numbers: number[]): Promise<Map<number, BlockHeader>> {
+    const found = new Map<number, BlockHeader>();
     let next = 0;
     const worker = async () => {
       while (next < numbers.length) {
@@ -313,7 +327,7 @@ export class ProtocolIndexer {
     from: number,
     to: number,
     decoded: DecodedLog[],
-    headers: Map<number, { hash: string; parentHash: string }>,
+    headers: Map<number, BlockHeader>,
   ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const rows = buildRangeRows(decoded, await priorState(trx, decoded, from));
@@ -321,7 +335,12 @@ export class ProtocolIndexer {
         await insertRows(trx, table, list);
       }
       await applyOutcomes(trx, rows.outcomes);
-      const blocks = [...headers].map(([number, h]) => ({ number, hash: h.hash, parent_hash: h.parentHash }));
+      const blocks = [...headers].map(([number, h]) => ({
+        number,
+        hash: h.hash,
+        parent_hash: h.parentHash,
+        timestamp: h.timestamp,
+      }));
       if (blocks.length > 0) {
         await trx
           .insertInto("indexed_blocks")
@@ -330,6 +349,7 @@ export class ProtocolIndexer {
             oc.column("number").doUpdateSet((eb) => ({
               hash: eb.ref("excluded.hash"),
               parent_hash: eb.ref("excluded.parent_hash"),
+              timestamp: eb.ref("excluded.timestamp"),
             })),
           )
           .execute();

@@ -27,10 +27,16 @@ export interface IndexerCursorTable {
   contracts: string;
 }
 
+/**
+ * The blocks of a range that hold an indexed event, and its last block: every event row's `block_number` (so every
+ * contribution's `status_block`) has its row here, for its time and for the reorg check's hash.
+ */
 export interface IndexedBlocksTable {
   number: Int8;
   hash: string;
   parent_hash: string;
+  /** When the block was mined, in unix seconds; null only for rows written before migration `0002_block_times`. */
+  timestamp: Int8 | null;
 }
 
 export interface DatanetsTable extends EventPosition {

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from "kysely";
 import * as init from "./0001_init";
+import * as blockTimes from "./0002_block_times";
 
 /**
  * The index's migrations in order, by name. A new schema version is a new file `NNNN_<what>.ts` added here: listed
@@ -7,8 +8,15 @@ import * as init from "./0001_init";
  */
 export const INDEX_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_init": init,
+  "0002_block_times": blockTimes,
 };
 
 export const indexMigrationProvider: MigrationProvider = {
   getMigrations: async () => ({ ...INDEX_MIGRATIONS }),
 };
+
+/** The tables where the migrator records the migrations run and takes its lock. */
+export const INDEX_MIGRATION_TABLES = {
+  migrationTableName: "schema_migrations",
+  migrationLockTableName: "schema_migrations_lock",
+} as const;
