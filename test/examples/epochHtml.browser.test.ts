@@ -6,7 +6,7 @@ import { pathToFileURL } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { renderBenchHtml, renderEpochHtml } from "../../sdk/src/report";
 import { INJECTED_IMAGE, INJECTED_SCRIPT, benchViewFixture, epochViewFixture } from "../fixtures/epochView";
-import { launchChromium, requireChromium } from "../helpers/chromium";
+import { requireChromium, watchedPage } from "../helpers/chromium";
 
 /*
  * The HTML reports where their readers open them: written to a folder and opened from file:// in Debian's Chromium,
@@ -20,21 +20,15 @@ describe("The HTML reports opened from file:// in Chromium", function () {
   let dir: string;
   let context: BrowserContext | undefined;
   let page: Page;
-  /** Every URL the browser asked for, and every error the page logged or threw. */
-  const requests: string[] = [];
-  const errors: string[] = [];
+  let requests: string[];
+  let errors: string[];
 
   before(async function () {
     requireChromium();
     dir = await mkdtemp(join(tmpdir(), "epoch-html-"));
     await writeFile(join(dir, "epoch-1.html"), renderEpochHtml(epochViewFixture()));
     await writeFile(join(dir, "bench.html"), renderBenchHtml(benchViewFixture()));
-    context = await launchChromium(join(dir, "profile"));
-    context.on("request", (request) => requests.push(request.url()));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("pageerror", (error) => errors.push(error.message));
-    page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
-    await page.setViewportSize({ width: 1280, height: 900 });
+    ({ context, page, requests, errors } = await watchedPage(join(dir, "profile")));
   });
 
   after(async function () {

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { chromium } from "playwright-core";
-import type { BrowserContext } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 
 /* Debian's Chromium driven by playwright-core, as the browser tests use it: headless, no sandbox (the CI container
 runs as root), and none of the background traffic (updates, sync, QUIC probes) that would show up as network
@@ -32,4 +32,27 @@ export function requireChromium(): void {
 /** A Chromium with a fresh profile in `profile` (a folder of the test's own). */
 export function launchChromium(profile: string): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** A Chromium page at 1280×900 whose every request URL and every logged or thrown error a test can check. */
+export interface WatchedPage {
+  context: BrowserContext;
+  page: Page;
+  /** Every URL the browser asked for. */
+  requests: string[];
+  /** Every error the page threw or logged to its console. */
+  errors: string[];
+}
+
+/** {@link launchChromium} with its first page watched (see {@link WatchedPage}). */
+export async function watchedPage(profile: string): Promise<WatchedPage> {
+  const context = await launchChromium(profile);
+  const requests: string[] = [];
+  const errors: string[] = [];
+  context.on("request", (request) => requests.push(request.url()));
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
+  await page.setViewportSize({ width: 1280, height: 900 });
+  return { context, page, requests, errors };
 }

@@ -8,6 +8,7 @@ import { ZeroHash } from "ethers";
 import { deployProtocol } from "../../deploy/protocol";
 import { buildRewardTree } from "../../sdk/src";
 import { serializeModelFile, trainTextClassifier } from "../../sdk/src/ml";
+import { appCommand } from "../../scripts/app";
 import { claimCommand } from "../../scripts/claim";
 import { deployCommand } from "../../scripts/deploy";
 import { attributeCommand, epochAcceptCommand, epochRunCommand, epochStatusCommand } from "../../scripts/epoch";
@@ -32,6 +33,7 @@ const COMMANDS = {
   "verify-epoch": verifyEpochCommand as Command<never>,
   watch: watchCommand as Command<never>,
   gateway: gatewayCommand as Command<never>,
+  app: appCommand as Command<never>,
 };
 
 /** Variables a case may set; every other case runs without them. */
@@ -405,6 +407,20 @@ describe("Every command's bad input", function () {
         args: network("--once"),
         code: 2,
         message: /^watch: no signer: set PRIVATE_KEY, or pass --keystore <file> or --account-index <n>\.$/,
+      },
+      {
+        command: "app",
+        title: "a host other than this machine",
+        args: network("--host", "0.0.0.0"),
+        code: 2,
+        message: /^app: --host must be 127\.0\.0\.1 or localhost: the app serves locally\.$/,
+      },
+      {
+        command: "app",
+        title: "a port that is not a number",
+        args: network("--port", "http"),
+        code: 2,
+        message: /^app: --port must be an integer of at least 0, not "http"\.$/,
       },
       {
         command: "watch",

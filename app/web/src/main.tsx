@@ -1,0 +1,33 @@
+import { render } from "preact";
+import { Contributor } from "./pages/Contributor";
+import { Datanet } from "./pages/Datanet";
+import { Datanets } from "./pages/Datanets";
+import { Leaderboard } from "./pages/Leaderboard";
+import { useRoute } from "./router";
+import "./style.css";
+
+function App() {
+  const route = useRoute();
+  return (
+    <>
+      <header>
+        <nav aria-label="Main">
+          <a href="#/datanets">Datanets</a>
+        </nav>
+      </header>
+      <main>
+        {route.page === "datanets" && <Datanets />}
+        {route.page === "datanet" && <Datanet id={route.id} />}
+        {route.page === "leaderboard" && <Leaderboard id={route.id} />}
+        {route.page === "contributor" && <Contributor address={route.address} />}
+        {route.page === "missing" && (
+          <p role="alert">
+            No page at {route.path}. <a href="#/datanets">Go to the Datanets.</a>
+          </p>
+        )}
+      </main>
+    </>
+  );
+}
+
+render(<App />, document.getElementById("app")!);

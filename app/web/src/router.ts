@@ -1,0 +1,29 @@
+import { useEffect, useState } from "preact/hooks";
+
+/** The page's routes, in the URL's hash so that any static host serves them. */
+export type Route =
+  | { page: "datanets" }
+  | { page: "datanet"; id: string }
+  | { page: "leaderboard"; id: string }
+  | { page: "contributor"; address: string }
+  | { page: "missing"; path: string };
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, "") || "/";
+  let m: RegExpMatchArray | null;
+  if (path === "/" || path === "/datanets") return { page: "datanets" };
+  if ((m = path.match(/^\/datanets\/(\d+)$/))) return { page: "datanet", id: m[1] };
+  if ((m = path.match(/^\/datanets\/(\d+)\/leaderboard$/))) return { page: "leaderboard", id: m[1] };
+  if ((m = path.match(/^\/contributors\/(0x[0-9a-fA-F]{40})$/))) return { page: "contributor", address: m[1] };
+  return { page: "missing", path };
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const update = () => setRoute(parseRoute(location.hash));
+    addEventListener("hashchange", update);
+    return () => removeEventListener("hashchange", update);
+  }, []);
+  return route;
+}

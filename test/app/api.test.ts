@@ -1,0 +1,228 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { DatanetIndexer, fleissKappa, rankContributors } from "../../sdk/src";
+import { ProtocolIndexer } from "../../sdk/src/node";
+import type { IndexDatabase } from "../../sdk/src/node";
+import { createApi } from "../../app/server/api";
+import type {
+  ApiError,
+  ContributorPage,
+  DataQuality,
+  DatanetDetail,
+  DatanetSummary,
+  LeaderboardPage,
+  Page,
+} from "../../app/server/types";
+import { indexerFixture } from "../fixtures/indexer";
+import { BACKENDS } from "../helpers/indexDatabases";
+
+/*
+ * The app's API over an index the protocol indexer wrote from the indexer fixture's chain (every event kind, Datanet 1
+ * with accepted, rejected and expired contributions and three validators), on PGlite and on a real PostgreSQL. Each
+ * answer is checked against what the chain says through another path: the in-memory DatanetIndexer (statuses, votes,
+ * reputation) and the blocks' own timestamps.
+ */
+
+const DAY = 86_400;
+
+for (const backend of BACKENDS) {
+  describe(`The app's API (${backend.name})`, function () {
+    this.timeout(120_000);
+    let server: Awaited<ReturnType<typeof backend.start>>;
+    let index: IndexDatabase;
+    let f: Awaited<ReturnType<typeof indexerFixture>>;
+    let memory: DatanetIndexer;
+    let api: ReturnType<typeof createApi>;
+
+    before(async function () {
+      f = await loadFixture(indexerFixture);
+      server = await backend.start();
+      index = await server.open();
+      await new ProtocolIndexer({ provider: ethers.provider, db: index, contracts: f.contracts }).sync();
+      memory = new DatanetIndexer(ethers.provider, await f.datanets.getAddress(), { fromBlock: f.fromBlock });
+      await memory.sync();
+      api = createApi(index.db);
+    });
+
+    after(async function () {
+      await index?.close();
+      server?.stop();
+    });
+
+    async function get<T>(path: string, status = 200): Promise<T> {
+      const response = await api.request(path);
+      expect(response.status, path).to.equal(status);
+      return (await response.json()) as T;
+    }
+
+    const contributions = () => [...memory.contributions.values()].filter((c) => c.datanetId === 1n);
+
+    it("lists Datanets with their current URI and owner and their contributions' counts", async function () {
+      const page = await get<Page<DatanetSummary>>("/api/datanets");
+      expect(page.next).to.equal(null);
+      const [datanet] = page.items;
+      const all = contributions();
+      const of = (status: string) => all.filter((c) => c.status === status).length;
+      expect(datanet).to.deep.equal({
+        datanetId: "1",
+        owner: (await f.datanets.ownerOf(1n)).toLowerCase(),
+        uri: "ipfs://datanet-1-renamed",
+        contributions: all.length,
+        accepted: of("Accepted"),
+        rejected: of("Rejected"),
+        pending: of("Pending"),
+        expired: of("Expired"),
+        latestVersion: Number(await f.datanets.versionCount(1n)),
+      });
+      expect((await get<Page<DatanetSummary>>("/api/datanets?search=RENAMED")).items).to.have.length(1);
+      expect((await get<Page<DatanetSummary>>("/api/datanets?search=nothing-like-it")).items).to.have.length(0);
+    });
+
+    it("pages with a cursor and refuses bad parameters with a one-line 400", async function () {
+      const first = await get<LeaderboardPage>("/api/datanets/1/leaderboard?limit=1");
+      expect(first.items).to.have.length(1);
+      expect(first.next).to.equal("1");
+      const second = await get<LeaderboardPage>(`/api/datanets/1/leaderboard?limit=1&cursor=${first.next}`);
+      expect(second.items[0].rank).to.equal(2);
+      expect((await get<ApiError>("/api/datanets?limit=0", 400)).error).to.match(/^query\.limit /);
+      expect((await get<ApiError>("/api/datanets/x1", 400)).error).to.match(/^datanet must be a decimal id/);
+      expect((await get<ApiError>("/api/contributors/0x12", 400)).error).to.match(/^address must be a 0x address/);
+      expect((await get<ApiError>("/api/datanets/9", 404)).error).to.equal("Datanet 9 is not indexed.");
+      expect((await get<ApiError>("/api/nowhere", 404)).error).to.equal("No route GET /api/nowhere.");
+    });
+
+    it("answers 500 with one line when the index itself fails", async function () {
+      const broken = await server.open();
+      await broken.close();
+      const response = await createApi(broken.db).request("/api/datanets");
+      expect(response.status).to.equal(500);
+      expect(((await response.json()) as ApiError).error).to.match(/^The index could not answer: [^\n]+$/);
+    });
+
+    it("shows a Datanet's terms with their validators and its versions with the digest check", async function () {
+      const detail = await get<DatanetDetail>("/api/datanets/1");
+      const terms = memory.datanets.get(1n)!.terms;
+      expect(detail.terms.map((t) => t.validators)).to.deep.equal(
+        terms.map((t) => t.validators.map((v) => v.toLowerCase())),
+      );
+      expect(detail.versions.map((v) => [v.version, v.count, v.digest, v.digestMatches])).to.deep.equal(
+        memory.datanets.get(1n)!.versions.map((v) => [v.version, Number(v.count), v.digest, true]),
+      );
+    });
+
+    it("measures data quality: outcomes per day, review latency, validators' agreement and Fleiss' kappa", async function () {
+      const quality = await get<DataQuality>("/api/datanets/1/quality");
+      const all = contributions();
+      const rows = await index.db.selectFrom("contributions").selectAll().where("datanet_id", "=", "1").execute();
+      const timeOf = async (block: number) => (await ethers.provider.getBlock(block))!.timestamp;
+      const daily = new Map<number, { accepted: number; rejected: number; expired: number }>();
+      const latencies: number[] = [];
+      for (const row of rows.filter((r) => r.status !== "Pending")) {
+        const decided = await timeOf(Number(row.status_block));
+        const day = Math.floor(decided / DAY) * DAY;
+        const bucket = daily.get(day) ?? { accepted: 0, rejected: 0, expired: 0 };
+        bucket[row.status.toLowerCase() as "accepted"] += 1;
+        daily.set(day, bucket);
+        if (row.status !== "Expired") latencies.push(decided - (await timeOf(Number(row.block_number))));
+      }
+      latencies.sort((a, b) => a - b);
+      expect(quality.daily).to.deep.equal([...daily].sort(([a], [b]) => a - b).map(([day, c]) => ({ day, ...c })));
+      // Nearest-rank percentiles: the smallest latency with at least q of them at or below it.
+      const nearestRank = (q: number) => latencies[Math.max(0, Math.ceil(q * latencies.length) - 1)];
+      expect(quality.latency).to.deep.equal({
+        reviewed: latencies.length,
+        median: nearestRank(0.5),
+        p90: nearestRank(0.9),
+      });
+      expect(quality.statuses.Accepted + quality.statuses.Rejected + quality.statuses.Expired).to.equal(all.length);
+
+      // Each validator's votes and how often the outcome agreed, from the in-memory indexer's votes.
+      const expected = new Map<string, { votes: number; accepts: number; decided: number; agreed: number }>();
+      const items: number[][] = [];
+      for (const c of all) {
+        const decided = c.status === "Accepted" || c.status === "Rejected";
+        if (decided && c.votes.length > 0) {
+          items.push([c.votes.filter((v) => v.accept).length, c.votes.filter((v) => !v.accept).length]);
+        }
+        for (const vote of c.votes) {
+          const v = expected.get(vote.validator.toLowerCase()) ?? { votes: 0, accepts: 0, decided: 0, agreed: 0 };
+          v.votes += 1;
+          if (vote.accept) v.accepts += 1;
+          if (decided) {
+            v.decided += 1;
+            if (vote.accept === (c.status === "Accepted")) v.agreed += 1;
+          }
+          expected.set(vote.validator.toLowerCase(), v);
+        }
+      }
+      expect(quality.validators).to.have.length(3);
+      for (const v of quality.validators) {
+        const e = expected.get(v.validator)!;
+        expect(v).to.deep.equal({
+          validator: v.validator,
+          ...e,
+          agreement: e.decided === 0 ? null : e.agreed / e.decided,
+        });
+      }
+      // Every decided contribution's validators voted alike: perfect agreement.
+      const reference = fleissKappa(items);
+      expect([quality.kappa.items, quality.kappa.ratings]).to.deep.equal([reference.items, reference.ratings]);
+      expect(quality.kappa.observed).to.be.closeTo(reference.observed, 1e-12);
+      expect(quality.kappa.expected).to.be.closeTo(reference.expected, 1e-12);
+      expect(quality.kappa.kappa).to.equal(1);
+    });
+
+    it("ranks contributors as the SDK does from the in-memory indexer's reputation", async function () {
+      const board = await get<LeaderboardPage>("/api/datanets/1/leaderboard");
+      const ranked = rankContributors(memory.reputation(1n));
+      expect(board.contributors).to.equal(ranked.length);
+      expect(
+        board.items.map((r) => [r.rank, r.account, r.accepted, r.rejected, r.acceptedBytes, r.score]),
+      ).to.deep.equal(
+        ranked.map((r) => [
+          r.rank,
+          r.account.toLowerCase(),
+          r.accepted,
+          r.rejected,
+          r.acceptedBytes.toString(),
+          r.score,
+        ]),
+      );
+    });
+
+    it("shows a contributor's contributions newest first with their votes, and its totals", async function () {
+      const page = await get<ContributorPage>(`/api/contributors/${f.alice.address}`);
+      const mine = contributions().filter((c) => c.contributor.toLowerCase() === f.alice.address.toLowerCase());
+      // The in-memory indexer keeps submission order.
+      expect(page.items.map((c) => [c.contributionId, c.status, c.votesFor, c.votesAgainst])).to.deep.equal(
+        [...mine]
+          .reverse()
+          .map((c) => [
+            c.id.toString(),
+            c.status,
+            c.votes.filter((v) => v.accept).length,
+            c.votes.filter((v) => !v.accept).length,
+          ]),
+      );
+      expect(page.totals.Accepted).to.equal(mine.filter((c) => c.status === "Accepted").length);
+      expect(page.totals.Expired).to.equal(mine.filter((c) => c.status === "Expired").length);
+      for (const c of page.items) {
+        expect(c.submittedAt).to.equal((await ethers.provider.getBlock(c.block))!.timestamp);
+      }
+      const outsider = await get<ContributorPage>(`/api/contributors/${f.payer.address}`);
+      expect(outsider.items).to.deep.equal([]);
+      // One a page: the cursor walks the same rows.
+      const walked: string[] = [];
+      let cursor: string | null = "";
+      while (cursor !== null) {
+        const next: ContributorPage = await get<ContributorPage>(
+          `/api/contributors/${f.alice.address}?limit=1${cursor ? `&cursor=${cursor}` : ""}`,
+        );
+        walked.push(...next.items.map((c) => c.contributionId));
+        cursor = next.next;
+      }
+      expect(walked).to.deep.equal(page.items.map((c) => c.contributionId));
+    });
+  });
+}
