@@ -1,6 +1,6 @@
 /**
  * Benchmarks, figures measured side by side in one run: `npm run bench` runs every part, `npm run bench -- spans`
- * (or `tree`, `influence`, `epoch`, `indexer`) one of them. `BENCH_QUICK=1` runs smaller sizes (each part says what it shrinks).
+ * (or `tree`, `influence`, `epoch`, `indexer`, `app`) one of them. `BENCH_QUICK=1` runs smaller sizes (each part says what it shrinks).
  *
  * - tree: reward tree and allocation against @openzeppelin/merkle-tree and merkletreejs (about 4 minutes);
  * - runtimes: reward tree under ts-node, tsx, the built CJS and ESM and esbuild bundles, against
@@ -9,8 +9,10 @@
  * - influence: influence functions (n = 5,000, d = 100) and KNN-Shapley (N = 100,000, d = 384) (under a minute);
  * - epoch: near-duplicate clustering and a whole epoch's attribution over the SpamAssassin corpus (about a minute);
  * - indexer: 100,000 protocol events from a local hardhat node synced into PGlite and into PostgreSQL (about two
- *   minutes, most of it making the events).
+ *   minutes, most of it making the events);
+ * - app: the web app's API over an index of 100,000 contributions, in PGlite and in PostgreSQL (about a minute).
  */
+import { runAppBench } from "./bench/app";
 import { runEpochBench } from "./bench/epoch";
 import { runIndexerBench } from "./bench/indexer";
 import { runInfluenceBench } from "./bench/influence";
@@ -26,6 +28,7 @@ const PARTS: Record<string, (quick: boolean) => Promise<void>> = {
   influence: runInfluenceBench,
   epoch: runEpochBench,
   indexer: runIndexerBench,
+  app: runAppBench,
 };
 
 async function main(): Promise<void> {

@@ -313,6 +313,7 @@ export async function contributor(
   account: string,
   options: { cursor?: string; limit: number },
 ): Promise<ContributorPage> {
+  // The index keeps addresses lower-case, so the column's index serves the lookup.
   const who = account.toLowerCase();
   let query = db
     .selectFrom("contributions as c")
@@ -332,7 +333,7 @@ export async function contributor(
       "c.refund",
       "c.slashed",
     ])
-    .where(sql<boolean>`lower(c.contributor) = ${who}`)
+    .where("c.contributor", "=", who)
     .orderBy("c.block_number", "desc")
     .orderBy("c.log_index", "desc")
     .limit(options.limit + 1);
@@ -345,7 +346,7 @@ export async function contributor(
     db
       .selectFrom("contributions")
       .select(["status", sql<string>`count(*)`.as("n")])
-      .where(sql<boolean>`lower(contributor) = ${who}`)
+      .where("contributor", "=", who)
       .groupBy("status")
       .execute(),
     db
@@ -358,7 +359,7 @@ export async function contributor(
         sql<string>`count(*) filter (where v.accept)`.as("for"),
         sql<string>`count(*)`.as("all"),
       ])
-      .where(sql<boolean>`lower(c.contributor) = ${who}`)
+      .where("c.contributor", "=", who)
       .groupBy("v.contribution_id")
       .execute(),
   ]);
