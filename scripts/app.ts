@@ -13,6 +13,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import type { Hono } from "hono";
 import * as z from "zod";
 import { createApi } from "../app/server/api";
+import { refreshQualityViews } from "../sdk/src/node";
 import { CommandError, exitWith, opt } from "./lib/cli";
 import type { Command } from "./lib/cli";
 import { NETWORK_ENVIRONMENT, NETWORK_OPTIONS, NETWORK_SCHEMA, ROOT, openNetwork } from "./lib/operator";
@@ -87,11 +88,14 @@ export const appCommand: Command<z.output<typeof APP_SCHEMA>> = {
     let timer: NodeJS.Timeout | undefined;
     try {
       await network.sync();
+      await refreshQualityViews(network.index.db);
       const { server, url } = await listen(appServer(createApi(network.index.db)), o.host, o.port);
       context.info(`The app serves ${url} (Ctrl-C stops it); its index follows ${network.name} every ${o.interval} s.`);
       const follow = async () => {
         try {
+          // The views too, so that no visitor waits for their refresh.
           await network.indexer.sync();
+          await refreshQualityViews(network.index.db);
         } catch (error) {
           context.info(`Index sync failed, retrying in ${o.interval} s: ${(error as Error).message}`);
         }

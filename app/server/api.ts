@@ -1,7 +1,8 @@
 import { Hono } from "hono";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Kysely } from "kysely";
 import { z } from "zod";
+import { refreshQualityViews } from "../../sdk/src/node";
 import type { IndexSchema } from "../../sdk/src/node";
 import { contributor, dataQuality, datanetDetail, leaderboard, listDatanets } from "./queries";
 import type { ApiError } from "./types";
@@ -36,6 +37,16 @@ function parse<T>(c: Context, what: string, schema: z.ZodType<T>, value: unknown
 /** The API's routes, under `/api`, reading `db`. */
 export function createApi(db: Kysely<IndexSchema>): Hono {
   const api = new Hono();
+
+  // The Datanets' pages read the quality views: refreshed first when the index moved, once for concurrent requests.
+  let refreshing: Promise<unknown> | undefined;
+  const fresh: MiddlewareHandler = async (_, next) => {
+    refreshing ??= refreshQualityViews(db).finally(() => (refreshing = undefined));
+    await refreshing;
+    await next();
+  };
+  api.use("/api/datanets", fresh);
+  api.use("/api/datanets/*", fresh);
 
   api.get("/api/datanets", async (c) => {
     const query = parse(c, "query", pageQuery.extend({ search: z.string().max(200).optional() }), c.req.query());

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import { fleissKappa, rankContributors } from "../../sdk/src";
-import type { IndexSchema } from "../../sdk/src/node";
+import type { IndexSchema, QualityViews } from "../../sdk/src/node";
 import type {
   ContributionRow,
   ContributorPage,
@@ -21,6 +21,9 @@ import type {
 
 type Db = Kysely<IndexSchema>;
 
+/** The index with its quality views (refreshed by the API before it reads them). */
+const withViews = (db: Db) => db.withTables<QualityViews>();
+
 const DAY = 86_400;
 
 /** One page of `rows` fetched with one row more than `limit`, whose presence says that there is a next page. */
@@ -30,14 +33,11 @@ function paged<T>(rows: T[], limit: number, cursorOf: (row: T) => string): Page<
 }
 
 /** Every status with its count among `rows` (`count(*)` grouped by status), zero for those absent. */
-function byStatus(rows: { status: StatusName; n: string }[]): Record<StatusName, number> {
+function byStatus(rows: { status: string; n: string | number }[]): Record<StatusName, number> {
   const counts: Record<StatusName, number> = { Pending: 0, Accepted: 0, Rejected: 0, Expired: 0, Superseded: 0 };
-  for (const row of rows) counts[row.status] = Number(row.n);
+  for (const row of rows) counts[row.status as StatusName] = Number(row.n);
   return counts;
 }
-
-const count = (status: StatusName) =>
-  sql<string>`count(*) filter (where ${sql.ref("status")} = ${status})`.as(status.toLowerCase());
 
 /** The current URI (the last update, else the creation's) and owner (the last transfer's receiver) of `d`. */
 const currentUri = sql<string>`coalesce((select u.uri from datanet_uri_updates u where u.datanet_id = d.datanet_id
@@ -69,18 +69,10 @@ export async function listDatanets(
   if (page.items.length === 0) return { items: [], next: null };
   const ids = page.items.map((d) => d.datanet_id);
   const [counts, versions] = await Promise.all([
-    db
-      .selectFrom("contributions")
-      .select([
-        "datanet_id",
-        count("Accepted"),
-        count("Rejected"),
-        count("Pending"),
-        count("Expired"),
-        sql<string>`count(*)`.as("total"),
-      ])
+    withViews(db)
+      .selectFrom("datanet_status_counts")
+      .select(["datanet_id", "status", "n"])
       .where("datanet_id", "in", ids)
-      .groupBy("datanet_id")
       .execute(),
     db
       .selectFrom("versions")
@@ -89,7 +81,12 @@ export async function listDatanets(
       .groupBy("datanet_id")
       .execute(),
   ]);
-  const countsOf = new Map(counts.map((c) => [c.datanet_id, c]));
+  const countsOf = new Map(
+    ids.map((id) => {
+      const rows = counts.filter((c) => c.datanet_id === id);
+      return [id, { total: rows.reduce((sum, r) => sum + Number(r.n), 0), ...byStatus(rows) }];
+    }),
+  );
   const versionOf = new Map(versions.map((v) => [v.datanet_id, Number(v.latest)]));
   return {
     items: page.items.map((d): DatanetSummary => {
@@ -98,11 +95,11 @@ export async function listDatanets(
         datanetId: d.datanet_id,
         owner: d.owner,
         uri: d.uri,
-        contributions: Number(c?.total ?? 0),
-        accepted: Number(c?.accepted ?? 0),
-        rejected: Number(c?.rejected ?? 0),
-        pending: Number(c?.pending ?? 0),
-        expired: Number(c?.expired ?? 0),
+        contributions: c?.total ?? 0,
+        accepted: c?.Accepted ?? 0,
+        rejected: c?.Rejected ?? 0,
+        pending: c?.Pending ?? 0,
+        expired: c?.Expired ?? 0,
         latestVersion: versionOf.get(d.datanet_id) ?? 0,
       };
     }),
@@ -154,80 +151,19 @@ export async function datanetDetail(db: Db, datanetId: string): Promise<DatanetD
  * How good a Datanet's data is, as its reviews say: outcomes per day (by the UTC day the outcome was reached), review
  * latency (outcome time − submission time over the accepted and rejected contributions, nearest-rank percentiles),
  * each validator's votes and agreement with the final outcome, and Fleiss' kappa over the decided contributions'
- * votes. Everything is aggregated in SQL, so the answer's size does not grow with the Datanet's.
+ * votes. Read from the quality views, so the answer costs a few rows whatever the Datanet's size.
  */
 export async function dataQuality(db: Db, datanetId: string): Promise<DataQuality> {
-  const decided = db
-    .selectFrom("contributions as c")
-    .innerJoin("indexed_blocks as outcome", "outcome.number", "c.status_block")
-    .where("c.datanet_id", "=", datanetId)
-    .where("c.status", "in", ["Accepted", "Rejected", "Expired"]);
-  const votes = db
-    .selectFrom("votes as v")
-    .innerJoin("contributions as c", (join) =>
-      join.onRef("c.contribution_id", "=", "v.contribution_id").onRef("c.datanet_id", "=", "v.datanet_id"),
-    )
-    .where("v.datanet_id", "=", datanetId);
-  const agreed = sql<boolean>`(v.accept and c.status = 'Accepted') or (not v.accept and c.status = 'Rejected')`;
-  const onDecided = sql<boolean>`c.status in ('Accepted', 'Rejected')`;
-  const [daily, latency, statusCounts, validators, agreement] = await Promise.all([
-    decided
-      .select([
-        sql<string>`floor(outcome.timestamp / ${DAY}) * ${DAY}`.as("day"),
-        sql<string>`count(*) filter (where c.status = 'Accepted')`.as("accepted"),
-        sql<string>`count(*) filter (where c.status = 'Rejected')`.as("rejected"),
-        sql<string>`count(*) filter (where c.status = 'Expired')`.as("expired"),
-      ])
-      .groupBy(sql`day`)
-      .orderBy(sql`day`)
-      .execute(),
-    decided
-      .innerJoin("indexed_blocks as submitted", "submitted.number", "c.block_number")
-      .where("c.status", "in", ["Accepted", "Rejected"])
-      .select([
-        sql<string>`count(*)`.as("reviewed"),
-        sql<string | null>`percentile_disc(0.5) within group (order by outcome.timestamp - submitted.timestamp)`.as(
-          "median",
-        ),
-        sql<string | null>`percentile_disc(0.9) within group (order by outcome.timestamp - submitted.timestamp)`.as(
-          "p90",
-        ),
-      ])
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom("contributions")
-      .select(["status", sql<string>`count(*)`.as("n")])
-      .where("datanet_id", "=", datanetId)
-      .groupBy("status")
-      .execute(),
-    votes
-      .select([
-        "v.validator",
-        sql<string>`count(*)`.as("votes"),
-        sql<string>`count(*) filter (where v.accept)`.as("accepts"),
-        sql<string>`count(*) filter (where ${onDecided})`.as("decided"),
-        sql<string>`count(*) filter (where ${onDecided} and (${agreed}))`.as("agreed"),
-      ])
-      .groupBy("v.validator")
-      .execute(),
-    // How many decided contributions had each (accepts, rejects) split of votes: the kappa's input, in few rows.
-    db
-      .selectFrom(
-        votes
-          .where(onDecided)
-          .select([
-            sql<number>`count(*) filter (where v.accept)`.as("accepts"),
-            sql<number>`count(*) filter (where not v.accept)`.as("rejects"),
-          ])
-          .groupBy("v.contribution_id")
-          .as("split"),
-      )
-      .select(["split.accepts", "split.rejects", sql<string>`count(*)`.as("items")])
-      .groupBy(["split.accepts", "split.rejects"])
-      .execute(),
+  const views = withViews(db);
+  const [daily, latency, statusCounts, validators, splits] = await Promise.all([
+    views.selectFrom("datanet_outcomes_daily").selectAll().where("datanet_id", "=", datanetId).orderBy("day").execute(),
+    views.selectFrom("datanet_review_latency").selectAll().where("datanet_id", "=", datanetId).executeTakeFirst(),
+    views.selectFrom("datanet_status_counts").selectAll().where("datanet_id", "=", datanetId).execute(),
+    views.selectFrom("validator_agreement").selectAll().where("datanet_id", "=", datanetId).execute(),
+    views.selectFrom("vote_splits").selectAll().where("datanet_id", "=", datanetId).execute(),
   ]);
-
-  const seconds = (value: string | number | null) => (value === null ? null : Number(value));
+  const seconds = (value: number | string | null | undefined) =>
+    value === null || value === undefined ? null : Number(value);
   return {
     datanetId,
     statuses: byStatus(statusCounts),
@@ -237,22 +173,22 @@ export async function dataQuality(db: Db, datanetId: string): Promise<DataQualit
       rejected: Number(d.rejected),
       expired: Number(d.expired),
     })),
-    latency: { reviewed: Number(latency.reviewed), median: seconds(latency.median), p90: seconds(latency.p90) },
+    latency: { reviewed: Number(latency?.reviewed ?? 0), median: seconds(latency?.median), p90: seconds(latency?.p90) },
     validators: validators
       .map((v) => {
-        const decidedVotes = Number(v.decided);
+        const decided = Number(v.decided);
         return {
           validator: v.validator,
           votes: Number(v.votes),
           accepts: Number(v.accepts),
-          decided: decidedVotes,
+          decided,
           agreed: Number(v.agreed),
-          agreement: decidedVotes === 0 ? null : Number(v.agreed) / decidedVotes,
+          agreement: decided === 0 ? null : Number(v.agreed) / decided,
         };
       })
       .sort((a, b) => b.votes - a.votes || (a.validator < b.validator ? -1 : 1)),
     kappa: fleissKappa(
-      agreement.flatMap((split) =>
+      splits.flatMap((split) =>
         Array.from({ length: Number(split.items) }, () => [Number(split.accepts), Number(split.rejects)]),
       ),
     ),
@@ -265,23 +201,17 @@ export async function leaderboard(
   datanetId: string,
   options: { cursor?: string; limit: number },
 ): Promise<LeaderboardPage> {
-  const rows = await db
-    .selectFrom("contributions")
-    .select([
-      "contributor",
-      sql<string>`count(*) filter (where status = 'Accepted')`.as("accepted"),
-      sql<string>`count(*) filter (where status = 'Rejected')`.as("rejected"),
-      sql<string>`coalesce(sum(size) filter (where status = 'Accepted'), 0)`.as("bytes"),
-    ])
+  const rows = await withViews(db)
+    .selectFrom("contributor_outcomes")
+    .selectAll()
     .where("datanet_id", "=", datanetId)
-    .groupBy("contributor")
     .execute();
   const ranked = rankContributors(
     rows.map((r) => ({
       account: r.contributor,
       accepted: Number(r.accepted),
       rejected: Number(r.rejected),
-      acceptedBytes: BigInt(r.bytes),
+      acceptedBytes: BigInt(r.accepted_bytes),
     })),
   );
   const after = options.cursor === undefined ? 0 : Number(options.cursor);

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { DatanetIndexer, fleissKappa, rankContributors } from "../../sdk/src";
-import { ProtocolIndexer } from "../../sdk/src/node";
+import { ProtocolIndexer, refreshQualityViews } from "../../sdk/src/node";
 import type { IndexDatabase } from "../../sdk/src/node";
 import { createApi } from "../../app/server/api";
 import type {
@@ -15,6 +15,8 @@ import type {
   Page,
 } from "../../app/server/types";
 import { indexerFixture } from "../fixtures/indexer";
+import { contentHash } from "../fixtures/protocol";
+import { submitContribution } from "../helpers/submission";
 import { BACKENDS } from "../helpers/indexDatabases";
 
 /*
@@ -39,7 +41,12 @@ for (const backend of BACKENDS) {
       f = await loadFixture(indexerFixture);
       server = await backend.start();
       index = await server.open();
-      await new ProtocolIndexer({ provider: ethers.provider, db: index, contracts: f.contracts }).sync();
+      await new ProtocolIndexer({
+        provider: ethers.provider,
+        db: index,
+        contracts: f.contracts,
+        confirmations: 0,
+      }).sync();
       memory = new DatanetIndexer(ethers.provider, await f.datanets.getAddress(), { fromBlock: f.fromBlock });
       await memory.sync();
       api = createApi(index.db);
@@ -223,6 +230,24 @@ for (const backend of BACKENDS) {
         cursor = next.next;
       }
       expect(walked).to.deep.equal(page.items.map((c) => c.contributionId));
+    });
+
+    it("refreshes the quality views only when the index moved, so a new outcome shows on the next request", async function () {
+      await get<DataQuality>("/api/datanets/1/quality");
+      expect(await refreshQualityViews(index.db)).to.equal(false);
+      const before = await get<DataQuality>("/api/datanets/1/quality");
+      await submitContribution(f.datanets, f.carol, 1n, contentHash("fresh"));
+      await f.datanets.connect(f.v1).vote(1n, contentHash("fresh"), false);
+      await f.datanets.connect(f.v2).vote(1n, contentHash("fresh"), false);
+      await new ProtocolIndexer({
+        provider: ethers.provider,
+        db: index,
+        contracts: f.contracts,
+        confirmations: 0,
+      }).sync();
+      const after = await get<DataQuality>("/api/datanets/1/quality");
+      expect(after.statuses.Rejected).to.equal(before.statuses.Rejected + 1);
+      expect(await refreshQualityViews(index.db)).to.equal(false);
     });
   });
 }

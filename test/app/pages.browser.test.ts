@@ -54,7 +54,12 @@ describe("The web app in Chromium", function () {
     f = await loadFixture(indexerFixture);
     backend = await BACKENDS[0].start();
     index = await backend.open();
-    await new ProtocolIndexer({ provider: ethers.provider, db: index, contracts: f.contracts }).sync();
+    await new ProtocolIndexer({
+      provider: ethers.provider,
+      db: index,
+      contracts: f.contracts,
+      confirmations: 0,
+    }).sync();
     ({ server, url } = await listen(appServer(createApi(index.db)), "127.0.0.1", 0));
     dir = await mkdtemp(join(tmpdir(), "app-browser-"));
     await mkdir(SCREENSHOTS, { recursive: true });
