@@ -4,7 +4,7 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import { refreshQualityViews } from "../../sdk/src/node";
 import type { IndexSchema } from "../../sdk/src/node";
-import { contributor, dataQuality, datanetDetail, leaderboard, listDatanets } from "./queries";
+import { contributor, dataQuality, datanetDetail, datanetExists, leaderboard, listDatanets } from "./queries";
 import type { ApiError } from "./types";
 
 /*
@@ -64,7 +64,7 @@ export function createApi(db: Kysely<IndexSchema>): Hono {
   api.get("/api/datanets/:id/quality", async (c) => {
     const datanetId = parse(c, "datanet", id, c.req.param("id"));
     if (datanetId instanceof Response) return datanetId;
-    if (!(await datanetDetail(db, datanetId))) {
+    if (!(await datanetExists(db, datanetId))) {
       return c.json<ApiError>({ error: `Datanet ${datanetId} is not indexed.` }, 404);
     }
     return c.json(await dataQuality(db, datanetId));

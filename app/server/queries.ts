@@ -107,6 +107,16 @@ export async function listDatanets(
   };
 }
 
+/** Whether the index has Datanet `datanetId`. */
+export async function datanetExists(db: Db, datanetId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("datanets")
+    .select("datanet_id")
+    .where("datanet_id", "=", datanetId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** A Datanet's owner, URI, terms history with each version's validators, and published versions; null if unknown. */
 export async function datanetDetail(db: Db, datanetId: string): Promise<DatanetDetail | null> {
   const [summary] = (await listDatanets(db, { id: datanetId, limit: 1 })).items;

@@ -123,8 +123,6 @@ contract ModelOffering is IModelOffering, Initializable {
     Vesting private _vesting;
     uint256 private _contributorsClaimed;
     mapping(address account => uint256) private _contributorClaimed;
-    /// @dev Milestones of kind `SettledCalls` not released yet: the price keeps its floor while there are any.
-    uint256 private _callsMilestonesLeft;
 
     EndVote private _endVote;
     uint256 private _endQuorum;
@@ -488,7 +486,14 @@ contract ModelOffering is IModelOffering, Initializable {
 
     /// @inheritdoc IModelOffering
     function priceFloor() external view returns (uint256) {
-        return _sale.state == OfferingState.Succeeded && _callsMilestonesLeft != 0 ? _launchPrice : 0;
+        if (_sale.state != OfferingState.Succeeded) return 0;
+        // Read only by the controller when governance sets a price: a loop over at most 16 milestones costs less
+        // than keeping a count that every release would have to write.
+        Milestone[] storage milestones = _terms.milestones;
+        for (uint256 i = 0; i < milestones.length; ++i) {
+            if (milestones[i].kind == MilestoneKind.SettledCalls && !_isReleased(i)) return _launchPrice;
+        }
+        return 0;
     }
 
     /// @inheritdoc IModelOffering
@@ -559,12 +564,7 @@ contract ModelOffering is IModelOffering, Initializable {
         _terms.sale = terms_.sale;
         _terms.vesting = terms_.vesting;
         _terms.endVote = terms_.endVote;
-        uint256 callsMilestones = 0;
-        for (uint256 i = 0; i < terms_.milestones.length; ++i) {
-            _terms.milestones.push(terms_.milestones[i]);
-            if (terms_.milestones[i].kind == MilestoneKind.SettledCalls) ++callsMilestones;
-        }
-        _callsMilestonesLeft = callsMilestones;
+        for (uint256 i = 0; i < terms_.milestones.length; ++i) _terms.milestones.push(terms_.milestones[i]);
         _terms.contributorsRoot = terms_.contributorsRoot;
         _terms.creatorKeepsVersions = terms_.creatorKeepsVersions;
     }
@@ -633,9 +633,6 @@ contract ModelOffering is IModelOffering, Initializable {
         Escrow memory escrow = _escrow;
         amount = _trancheOf(index, escrow.net);
         _releasedBits |= 1 << index;
-        if (index != _terms.milestones.length && _terms.milestones[index].kind == MilestoneKind.SettledCalls) {
-            --_callsMilestonesLeft;
-        }
         // Fits: the tranches sum to the net raise, a uint128.
         _escrow.released = uint128(escrow.released + amount);
         emit TrancheReleased(index, amount);

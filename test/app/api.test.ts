@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { DatanetIndexer, fleissKappa, rankContributors } from "../../sdk/src";
-import { ProtocolIndexer, refreshQualityViews } from "../../sdk/src/node";
+import { refreshQualityViews } from "../../sdk/src/node";
 import type { IndexDatabase } from "../../sdk/src/node";
 import { createApi } from "../../app/server/api";
 import type {
@@ -17,7 +17,7 @@ import type {
 import { indexerFixture } from "../fixtures/indexer";
 import { contentHash } from "../fixtures/protocol";
 import { submitContribution } from "../helpers/submission";
-import { BACKENDS } from "../helpers/indexDatabases";
+import { BACKENDS, indexInProcessChain } from "../helpers/indexDatabases";
 
 /*
  * The app's API over an index the protocol indexer wrote from the indexer fixture's chain (every event kind, Datanet 1
@@ -41,12 +41,7 @@ for (const backend of BACKENDS) {
       f = await loadFixture(indexerFixture);
       server = await backend.start();
       index = await server.open();
-      await new ProtocolIndexer({
-        provider: ethers.provider,
-        db: index,
-        contracts: f.contracts,
-        confirmations: 0,
-      }).sync();
+      await indexInProcessChain(index, f.contracts);
       memory = new DatanetIndexer(ethers.provider, await f.datanets.getAddress(), { fromBlock: f.fromBlock });
       await memory.sync();
       api = createApi(index.db);
@@ -239,12 +234,7 @@ for (const backend of BACKENDS) {
       await submitContribution(f.datanets, f.carol, 1n, contentHash("fresh"));
       await f.datanets.connect(f.v1).vote(1n, contentHash("fresh"), false);
       await f.datanets.connect(f.v2).vote(1n, contentHash("fresh"), false);
-      await new ProtocolIndexer({
-        provider: ethers.provider,
-        db: index,
-        contracts: f.contracts,
-        confirmations: 0,
-      }).sync();
+      await indexInProcessChain(index, f.contracts);
       const after = await get<DataQuality>("/api/datanets/1/quality");
       expect(after.statuses.Rejected).to.equal(before.statuses.Rejected + 1);
       expect(await refreshQualityViews(index.db)).to.equal(false);

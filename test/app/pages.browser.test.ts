@@ -4,10 +4,8 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { BrowserContext, Page } from "playwright-core";
-import { ProtocolIndexer } from "../../sdk/src/node";
 import type { IndexDatabase } from "../../sdk/src/node";
 import { createApi } from "../../app/server/api";
 import type {
@@ -22,7 +20,7 @@ import { shortId } from "../../app/web/src/format";
 import { indexerFixture } from "../fixtures/indexer";
 import { requireChromium, watchedPage } from "../helpers/chromium";
 import { ROOT } from "../helpers/examples";
-import { BACKENDS } from "../helpers/indexDatabases";
+import { BACKENDS, indexInProcessChain } from "../helpers/indexDatabases";
 
 /*
  * The web app where people use it: the page built by `npm run build:app`, served with its API by the app's server on
@@ -54,12 +52,7 @@ describe("The web app in Chromium", function () {
     f = await loadFixture(indexerFixture);
     backend = await BACKENDS[0].start();
     index = await backend.open();
-    await new ProtocolIndexer({
-      provider: ethers.provider,
-      db: index,
-      contracts: f.contracts,
-      confirmations: 0,
-    }).sync();
+    await indexInProcessChain(index, f.contracts);
     ({ server, url } = await listen(appServer(createApi(index.db)), "127.0.0.1", 0));
     dir = await mkdtemp(join(tmpdir(), "app-browser-"));
     await mkdir(SCREENSHOTS, { recursive: true });

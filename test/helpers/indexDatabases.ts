@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
 import { Pool } from "pg";
-import { EVENT_TABLES, openIndexDatabase } from "../../sdk/src/node";
-import type { IndexDatabase, IndexSchema } from "../../sdk/src/node";
+import { ethers } from "hardhat";
+import { EVENT_TABLES, ProtocolIndexer, openIndexDatabase } from "../../sdk/src/node";
+import type { IndexDatabase, IndexSchema, IndexedContracts } from "../../sdk/src/node";
 import { INDEX_MIGRATION_TABLES, indexMigrationProvider } from "../../sdk/src/node/indexer/migrations";
 import { PGliteDialect } from "../../sdk/src/node/indexer/pgliteDialect";
 import { startPostgres } from "./postgres";
@@ -122,4 +123,9 @@ export async function migrateIndexTo(
   } finally {
     await db.destroy();
   }
+}
+
+/** Indexes `contracts` from the in-process chain into `db`, to its head (no confirmations held back). */
+export async function indexInProcessChain(db: IndexDatabase, contracts: IndexedContracts): Promise<void> {
+  await new ProtocolIndexer({ provider: ethers.provider, db, contracts, confirmations: 0 }).sync();
 }
