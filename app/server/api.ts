@@ -5,6 +5,7 @@ import { z } from "zod";
 import { refreshQualityViews } from "../../sdk/src/node";
 import type { IndexSchema } from "../../sdk/src/node";
 import { contributor, dataQuality, datanetDetail, datanetExists, leaderboard, listDatanets } from "./queries";
+import { appConfig, claimProofs, rewardsOf } from "./rewards";
 import type { ApiError } from "./types";
 
 /*
@@ -47,6 +48,7 @@ export function createApi(db: Kysely<IndexSchema>): Hono {
   };
   api.use("/api/datanets", fresh);
   api.use("/api/datanets/*", fresh);
+  api.use("/api/contributors/*", fresh);
 
   api.get("/api/datanets", async (c) => {
     const query = parse(c, "query", pageQuery.extend({ search: z.string().max(200).optional() }), c.req.query());
@@ -88,6 +90,30 @@ export function createApi(db: Kysely<IndexSchema>): Hono {
     const query = parse(c, "query", pageQuery.extend({ cursor: positionCursor }), c.req.query());
     if (query instanceof Response) return query;
     return c.json(await contributor(db, account, query));
+  });
+
+  api.get("/api/config", async (c) => c.json(await appConfig(db)));
+
+  api.get("/api/contributors/:address/rewards", async (c) => {
+    const account = parse(c, "address", address, c.req.param("address"));
+    if (account instanceof Response) return account;
+    const query = parse(c, "query", pageQuery, c.req.query());
+    if (query instanceof Response) return query;
+    return c.json(await rewardsOf(db, account.toLowerCase(), query));
+  });
+
+  api.get("/api/claims", async (c) => {
+    const accounts = parse(
+      c,
+      "query.account",
+      z.array(address).min(1, "must name at least one account").max(MAX_LIMIT),
+      c.req.queries("account") ?? [],
+    );
+    if (accounts instanceof Response) return accounts;
+    const proofs = await claimProofs(db, [...new Set(accounts.map((a) => a.toLowerCase()))]);
+    return proofs
+      ? c.json(proofs)
+      : c.json<ApiError>({ error: "No accepted root's report is in the index yet: nothing to claim." }, 404);
   });
 
   api.notFound((c) => c.json<ApiError>({ error: `No route ${c.req.method} ${c.req.path}.` }, 404));

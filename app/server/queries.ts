@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import { fleissKappa, rankContributors } from "../../sdk/src";
 import type { IndexSchema, QualityViews } from "../../sdk/src/node";
+import { reputationOf } from "./rewards";
 import type {
   ContributionRow,
   ContributorPage,
@@ -308,6 +309,7 @@ export async function contributor(
   return {
     account: who,
     totals: byStatus(totals),
+    reputation: await reputationOf(db, who),
     items: page.items.map((r): ContributionRow => ({
       contributionId: r.contribution_id,
       datanetId: r.datanet_id,

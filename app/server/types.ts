@@ -116,6 +116,73 @@ export interface ContributionRow {
 export interface ContributorPage extends Page<ContributionRow> {
   account: string;
   totals: Record<StatusName, number>;
+  reputation: Reputation[];
+}
+
+/** A contributor's standing in one Datanet: its row of the Datanet's leaderboard. */
+export interface Reputation {
+  datanetId: string;
+  accepted: number;
+  rejected: number;
+  acceptanceRate: number;
+  /** Wilson lower bound (95%) of the acceptance rate. */
+  score: number;
+  rank: number;
+  /** Contributors ranked in the Datanet. */
+  ranked: number;
+}
+
+/** A reward root's state on the distributor, from its events. */
+export type RootState = "pending" | "accepted" | "revoked";
+
+/** An inference that credited a contribution: its record in the epoch's report, and the contribution's weight in it. */
+export interface CreditSample {
+  settlementId: string;
+  recordId: string;
+  weight: number;
+}
+
+/** What one epoch's report paid a contributor. */
+export interface EpochReward {
+  epoch: number;
+  reportHash: string;
+  root: string;
+  state: RootState;
+  /** When the root may be accepted (the end of its challenge window), unix seconds. */
+  validAt: number | null;
+  amount: string;
+  /** Its leaf in the epoch's reward tree: everything up to this epoch. */
+  cumulative: string;
+  contributionsCredited: number;
+  /** The contributions that earned most (up to 20), each with up to 3 inferences that credited it, heaviest first. */
+  contributions: { contributionId: string; datanetId: string; amount: string; samples: CreditSample[] }[];
+}
+
+/** A contributor's rewards, newest epoch first; `next` is an epoch. */
+export interface ContributorRewards {
+  account: string;
+  epochs: EpochReward[];
+  /** Against the current (last accepted) root, with the claims the index holds; null before any. */
+  claim: { epoch: number; root: string; cumulative: string; claimed: string; claimable: string } | null;
+  next: string | null;
+}
+
+/** The current root's leaves and proofs for some accounts: what a claim sends. */
+export interface ClaimProofs {
+  epoch: number;
+  root: string;
+  total: string;
+  leaves: { account: string; cumulative: string; proof: string[] }[];
+  /** Accounts the current tree does not hold. */
+  missing: string[];
+}
+
+/** The contracts the index follows, by deployment name, and its last block. */
+export interface AppConfig {
+  contracts: Record<string, string>;
+  lastBlock: number | null;
+  /** That block's timestamp, unix seconds. */
+  lastBlockTime: number | null;
 }
 
 /** An error the API answers with (400 for bad input, 404 for something unknown). */

@@ -212,8 +212,24 @@ for (const backend of BACKENDS) {
       for (const c of page.items) {
         expect(c.submittedAt).to.equal((await ethers.provider.getBlock(c.block))!.timestamp);
       }
+      // Its reputation: its row of the leaderboard the SDK ranks from the in-memory indexer.
+      const row = rankContributors(memory.reputation(1n)).find(
+        (r) => r.account.toLowerCase() === f.alice.address.toLowerCase(),
+      )!;
+      expect(page.reputation).to.deep.equal([
+        {
+          datanetId: "1",
+          accepted: row.accepted,
+          rejected: row.rejected,
+          acceptanceRate: row.acceptanceRate,
+          score: row.score,
+          rank: row.rank,
+          ranked: rankContributors(memory.reputation(1n)).length,
+        },
+      ]);
       const outsider = await get<ContributorPage>(`/api/contributors/${f.payer.address}`);
       expect(outsider.items).to.deep.equal([]);
+      expect(outsider.reputation).to.deep.equal([]);
       // One a page: the cursor walks the same rows.
       const walked: string[] = [];
       let cursor: string | null = "";

@@ -12,7 +12,7 @@ import type { RewardTree } from "../../sdk/src";
 import { publishRoot } from "../../scripts/seedExamples";
 import type { ExampleDeployment } from "../../scripts/seedExamples";
 import { expectedLeaderboard, requireBuiltSdk, runCommand, startExampleNode } from "../helpers/examples";
-import { launchChromium, requireChromium } from "../helpers/chromium";
+import { injectWallet, launchChromium, requireChromium } from "../helpers/chromium";
 import type { HardhatNode } from "../helpers/hardhatNode";
 
 /*
@@ -22,28 +22,6 @@ import type { HardhatNode } from "../helpers/hardhatNode";
  * node` over HTTP, which signs `eth_sendTransaction` for carol's unlocked development account. The page never sees a
  * key. The node holds the examples' deployment (scripts/seedExamples.ts).
  */
-
-/**
- * The injected wallet: answers the account requests itself and forwards everything else to the node through the
- * test's `hardhatRpc`, turning JSON-RPC errors into EIP-1193 errors (an object with `code`, `message` and `data`).
- * `window.walletRejects = true` makes it refuse transactions as a person clicking "Reject" would (EIP-1193 code 4001).
- */
-const WALLET = `(() => {
-  const account = __ACCOUNT__;
-  window.ethereum = {
-    async request({ method, params = [] }) {
-      if (method === "eth_requestAccounts" || method === "eth_accounts") return [account];
-      if (method === "eth_sendTransaction" && window.walletRejects) {
-        throw Object.assign(new Error("User rejected the request."), { code: 4001 });
-      }
-      const body = await window.hardhatRpc(method, params);
-      if (body.error) throw Object.assign(new Error(body.error.message), body.error);
-      return body.result;
-    },
-    on() {},
-    removeListener() {},
-  };
-})();`;
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -115,15 +93,7 @@ describe("The web example (examples/web-claim) built by Vite, in Chromium", func
     pageUrl = `${url}?${query}`;
 
     context = await launchChromium(join(dir, "profile"));
-    await context.exposeFunction("hardhatRpc", async (method: string, params: unknown[]) => {
-      const response = await fetch(node.url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-      });
-      return response.json();
-    });
-    await context.addInitScript(WALLET.replace("__ACCOUNT__", JSON.stringify(carol)));
+    await injectWallet(context, carol, node.url);
     page = context.pages()[0] ?? (await context.newPage());
     page.on("pageerror", (error) => pageErrors.push(error.message));
     page.on("console", (message) => message.type() === "error" && pageErrors.push(message.text()));

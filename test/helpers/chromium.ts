@@ -56,3 +56,38 @@ export async function watchedPage(profile: string): Promise<WatchedPage> {
   await page.setViewportSize({ width: 1280, height: 900 });
   return { context, page, requests, errors };
 }
+
+/**
+ * The injected wallet, a stand-in for a browser extension: an EIP-1193 `window.ethereum` defined before any page
+ * loads, which answers the account requests with `account` and forwards everything else to the node at `rpcUrl`
+ * (through a function the test exposes), turning JSON-RPC errors into EIP-1193 errors (an object with `code`,
+ * `message` and `data`). The node signs `eth_sendTransaction` for its unlocked development accounts; the page never
+ * sees a key. `window.walletRejects = true` makes it refuse transactions as a person clicking "Reject" would (EIP-1193
+ * code 4001).
+ */
+export async function injectWallet(context: BrowserContext, account: string, rpcUrl: string): Promise<void> {
+  await context.exposeFunction("hardhatRpc", async (method: string, params: unknown[]) => {
+    const response = await fetch(rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    });
+    return response.json();
+  });
+  await context.addInitScript(`(() => {
+  const account = ${JSON.stringify(account)};
+  window.ethereum = {
+    async request({ method, params = [] }) {
+      if (method === "eth_requestAccounts" || method === "eth_accounts") return [account];
+      if (method === "eth_sendTransaction" && window.walletRejects) {
+        throw Object.assign(new Error("User rejected the request."), { code: 4001 });
+      }
+      const body = await window.hardhatRpc(method, params);
+      if (body.error) throw Object.assign(new Error(body.error.message), body.error);
+      return body.result;
+    },
+    on() {},
+    removeListener() {},
+  };
+})();`);
+}

@@ -1,17 +1,13 @@
 import { expect } from "chai";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readDeployment, serveContentFolder } from "../../sdk/src/node";
-import { deploymentFile } from "../helpers/deploymentFile";
+import { demoOnNode } from "../helpers/demoNode";
 import { runCommand } from "../helpers/examples";
 import type { CommandRun } from "../helpers/examples";
-import { startHardhatNode } from "../helpers/hardhatNode";
 import type { HardhatNode } from "../helpers/hardhatNode";
-
-/** The first development account of a hardhat node. */
-const ACCOUNT_0 = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 
 describe("The demo against a hardhat node (npm run demo -- --network localhost)", function () {
   this.timeout(400_000);
@@ -23,43 +19,15 @@ describe("The demo against a hardhat node (npm run demo -- --network localhost)"
   let env: NodeJS.ProcessEnv;
 
   before(async function () {
-    node = await startHardhatNode();
-    root = await mkdtemp(join(tmpdir(), "demo-network-"));
-    // What an earlier node left: a deployment whose contracts this node does not have, and its index.
-    await mkdir(join(root, "deployments"), { recursive: true });
-    await mkdir(join(root, "data", "localhost", "index"), { recursive: true });
-    const stale = deploymentFile(ACCOUNT_0, {
-      contracts: {
-        open: {
-          contract: "OpenToken",
-          address: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
-          block: 1,
-          txHash: `0x${"11".repeat(32)}`,
-          abiHash: `0x${"22".repeat(32)}`,
-          codeHash: `0x${"33".repeat(32)}`,
-        },
-      },
-    });
-    await writeFile(join(root, "deployments", "localhost.json"), JSON.stringify(stale, null, 2));
-    env = { ...process.env };
-    for (const name of ["HARDHAT_NETWORK", "PRIVATE_KEY", "DATABASE_URL", "CONTENT_GATEWAY", "RPC_URL", "DEPLOYMENT"]) {
-      delete env[name];
-    }
-    run = await runCommand("npx", ["hardhat", "run", "scripts/demo.ts", "--network", "localhost"], {
-      env: { ...env, RPC_URL: node.url, DEMO_ROOT: root },
-      timeout: 360_000,
-    });
-  });
-
-  after(async function () {
-    await node?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
+    ({ node, root, run, env } = await demoOnNode());
   });
 
   it("runs the whole demo on the node and ends with the operator commands to try next", function () {
     expect(run.code, run.stderr || run.stdout.slice(-3000)).to.equal(0);
     expect(run.stdout).to.contain(`Node ${node.url}: localhost (chain id 31337)`);
-    expect(run.stdout).to.match(/Claimed [\d,.]+ OPEN in all, root total [\d,.]+ OPEN: ✓ exact to the wei/);
+    expect(run.stdout).to.match(
+      /Claimed [\d,.]+ OPEN in all and left [\d,.]+ OPEN to ada and grace, root total [\d,.]+ OPEN: ✓ exact to the wei/,
+    );
     expect(run.stdout).to.contain("Try next (the node keeps running):");
     expect(run.stdout).to.contain("npm run epoch -- status --network localhost --deployment ");
   });
