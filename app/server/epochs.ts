@@ -160,10 +160,9 @@ export async function epochDetail(db: Db, epoch: number): Promise<EpochDetail | 
       .executeTakeFirstOrThrow(),
     db.selectFrom("report_settlements").selectAll().where("report_hash", "=", hash).orderBy("settlement_id").execute(),
     db
-      .selectFrom("report_contributions")
-      .select(["datanet_id", sql<string>`sum(amount)::text`.as("amount")])
+      .selectFrom("report_datanets")
+      .select(["datanet_id", "amount"])
       .where("report_hash", "=", hash)
-      .groupBy("datanet_id")
       .orderBy("datanet_id")
       .execute(),
     db

@@ -124,6 +124,8 @@ async function seedReport(db: Kysely<IndexSchema>, contributions: number, record
   await sql`insert into report_contributions (report_hash, contribution_id, datanet_id, contributor, amount)
     select ${REPORT_HASH}, g::text, 1, ${hex(`g % ${CONTRIBUTORS}`, 40)}, 1000000000000000 + g
     from generate_series(1, ${contributions}) g`.execute(db);
+  await sql`insert into report_datanets (report_hash, datanet_id, amount)
+    select ${REPORT_HASH}, 1, sum(amount) from report_contributions where report_hash = ${REPORT_HASH}`.execute(db);
   await sql`insert into report_accounts (report_hash, account, amount, cumulative)
     select ${REPORT_HASH}, ${hex("g", 40)}, 1000000000000000000 + g * 1000, 1000000000000000000 + g * 1000
     from generate_series(0, ${CONTRIBUTORS - 1}) g`.execute(db);

@@ -115,6 +115,13 @@ export interface ReportModelsTable {
   max_document_fraction: number;
 }
 
+/** A Datanet of a report and what its contributions earned (migration 0005_report_models). */
+export interface ReportDatanetsTable {
+  report_hash: string;
+  datanet_id: Numeric;
+  amount: Numeric;
+}
+
 /** A proposed root whose report could not be loaded, and why; retried at the next load. */
 export interface ReportFailuresTable {
   report_hash: string;
@@ -133,6 +140,7 @@ export type ReportTables = {
   report_accounts: ReportAccountsTable;
   report_data_values: ReportDataValuesTable;
   report_models: ReportModelsTable;
+  report_datanets: ReportDatanetsTable;
   report_failures: ReportFailuresTable;
 };
 
@@ -275,6 +283,11 @@ async function writeReport(db: Kysely<ReportDb>, uri: string, report: EpochRepor
         unavailable,
         max_document_fraction: report.options.spans.maxDocumentFraction,
       })),
+    );
+    await insertAll(
+      trx,
+      "report_datanets",
+      report.datanets.map((d) => ({ report_hash: hash, datanet_id: d.datanetId, amount: d.amount })),
     );
     await insertAll(
       trx,
