@@ -108,7 +108,11 @@ export const appCommand: Command<z.output<typeof APP_SCHEMA>> = {
     try {
       await network.sync();
       await prepareIndex(network.index, network.store, (line) => context.info(line));
-      const { server, url } = await listen(appServer(createApi(network.index.db)), o.host, o.port);
+      const { server, url } = await listen(
+        appServer(createApi(network.index.db, { store: network.store })),
+        o.host,
+        o.port,
+      );
       context.info(`The app serves ${url} (Ctrl-C stops it); its index follows ${network.name} every ${o.interval} s.`);
       const follow = async () => {
         try {

@@ -2,8 +2,11 @@ import { Hono } from "hono";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Kysely } from "kysely";
 import { z } from "zod";
+import type { ContentStore } from "../../sdk/src";
 import { refreshQualityViews } from "../../sdk/src/node";
 import type { IndexSchema } from "../../sdk/src/node";
+import { decodeRecordCursor, epochDetail, listEpochs, listRecords, loadedReport, withReports } from "./epochs";
+import { ContentMissingError, Explorer } from "./explorer";
 import { contributor, dataQuality, datanetDetail, datanetExists, leaderboard, listDatanets } from "./queries";
 import { appConfig, claimProofs, rewardsOf } from "./rewards";
 import type { ApiError } from "./types";
@@ -11,7 +14,7 @@ import type { ApiError } from "./types";
 /*
  * The app's HTTP API over the indexer's database: read-only, JSON, every list paginated by an opaque cursor (the
  * `next` of the previous page). Parameters are checked with zod; a bad one answers 400 with a one-line message, an
- * unknown Datanet 404.
+ * unknown Datanet 404; content the store lacks (an inference log, a contribution's text) 503.
  */
 
 const MAX_LIMIT = 200;
@@ -35,9 +38,29 @@ function parse<T>(c: Context, what: string, schema: z.ZodType<T>, value: unknown
   return c.json<ApiError>({ error: `${where} ${issue.message}` }, 400);
 }
 
+const epochId = z
+  .string()
+  .regex(/^\d{1,15}$/, "must be an epoch number")
+  .transform(Number);
+const recordCursor = z
+  .string()
+  .max(1_200)
+  .transform(
+    (text, ctx) => decodeRecordCursor(text) ?? (ctx.addIssue("must be the `next` of a previous page"), z.NEVER),
+  )
+  .optional();
+
+/** What the API reads besides the index. */
+export interface ApiOptions {
+  /** Where the inference explorer reads inference logs and contributions' texts; without it those answer 503. */
+  store?: ContentStore;
+}
+
 /** The API's routes, under `/api`, reading `db`. */
-export function createApi(db: Kysely<IndexSchema>): Hono {
+export function createApi(db: Kysely<IndexSchema>, options: ApiOptions = {}): Hono {
   const api = new Hono();
+  const reports = withReports(db);
+  const explorer = new Explorer(db, options.store);
 
   // The Datanets' pages read the quality views: refreshed first when the index moved, once for concurrent requests.
   let refreshing: Promise<unknown> | undefined;
@@ -116,9 +139,58 @@ export function createApi(db: Kysely<IndexSchema>): Hono {
       : c.json<ApiError>({ error: "No accepted root's report is in the index yet: nothing to claim." }, 404);
   });
 
+  api.get("/api/epochs", async (c) => {
+    const query = parse(c, "query", pageQuery, c.req.query());
+    if (query instanceof Response) return query;
+    return c.json(await listEpochs(reports, query));
+  });
+
+  api.get("/api/epochs/:epoch", async (c) => {
+    const epoch = parse(c, "epoch", epochId, c.req.param("epoch"));
+    if (epoch instanceof Response) return epoch;
+    const detail = await epochDetail(reports, epoch);
+    return detail ? c.json(detail) : c.json<ApiError>({ error: `No root was proposed for epoch ${epoch}.` }, 404);
+  });
+
+  api.get("/api/epochs/:epoch/records", async (c) => {
+    const epoch = parse(c, "epoch", epochId, c.req.param("epoch"));
+    if (epoch instanceof Response) return epoch;
+    const query = parse(
+      c,
+      "query",
+      pageQuery.extend({ cursor: recordCursor, q: z.string().max(300).optional() }),
+      c.req.query(),
+    );
+    if (query instanceof Response) return query;
+    const hash = await loadedReport(reports, epoch);
+    if (hash === undefined) return c.json<ApiError>({ error: `Epoch ${epoch} has no report in the index.` }, 404);
+    return c.json(await listRecords(reports, epoch, hash, query));
+  });
+
+  api.get("/api/epochs/:epoch/records/:settlement/:record", async (c) => {
+    const epoch = parse(c, "epoch", epochId, c.req.param("epoch"));
+    if (epoch instanceof Response) return epoch;
+    const settlement = parse(
+      c,
+      "settlement",
+      z.string().regex(/^0x[0-9a-fA-F]{64}:\d{1,9}$/, "must be <transaction hash>:<log index>"),
+      c.req.param("settlement"),
+    );
+    if (settlement instanceof Response) return settlement;
+    const record = parse(c, "record", z.string().min(1).max(256), c.req.param("record"));
+    if (record instanceof Response) return record;
+    const hash = await loadedReport(reports, epoch);
+    if (hash === undefined) return c.json<ApiError>({ error: `Epoch ${epoch} has no report in the index.` }, 404);
+    const detail = await explorer.record(epoch, hash, settlement.toLowerCase(), record);
+    return detail
+      ? c.json(detail)
+      : c.json<ApiError>({ error: `Epoch ${epoch} has no record ${record} of settlement ${settlement}.` }, 404);
+  });
+
   api.notFound((c) => c.json<ApiError>({ error: `No route ${c.req.method} ${c.req.path}.` }, 404));
   // A failure of the database is the server's, not the request's: one line for the page, the details on stderr.
   api.onError((error, c) => {
+    if (error instanceof ContentMissingError) return c.json<ApiError>({ error: error.message }, 503);
     console.error(error);
     return c.json<ApiError>({ error: `The index could not answer: ${error.message.split("\n")[0]}` }, 500);
   });

@@ -132,9 +132,6 @@ export interface Reputation {
   ranked: number;
 }
 
-/** A reward root's state on the distributor, from its events. */
-export type RootState = "pending" | "accepted" | "revoked";
-
 /** An inference that credited a contribution: its record in the epoch's report, and the contribution's weight in it. */
 export interface CreditSample {
   settlementId: string;
@@ -185,7 +182,131 @@ export interface AppConfig {
   lastBlockTime: number | null;
 }
 
-/** An error the API answers with (400 for bad input, 404 for something unknown). */
+/** Where an epoch's root stands: no root yet, proposed and in its challenge window, accepted, or revoked. */
+export type RootState = "unproposed" | "pending" | "accepted" | "revoked";
+
+/** An epoch: its settlements, its root and, once loaded, its report's totals. */
+export interface EpochSummary {
+  epoch: number;
+  /** Settlements of the epoch on chain, their fees and calls. */
+  settlements: number;
+  fees: string;
+  calls: string;
+  state: RootState;
+  /** The root of the latest proposal, its report's hash, and the end of its challenge window (unix seconds). */
+  root: string | null;
+  reportHash: string | null;
+  validAt: number | null;
+  /** The proposal's report once read into the index, or why it could not be (null: not tried yet). */
+  report:
+    | { loaded: true; pool: string; paid: string; carriedOver: string; records: number }
+    | { loaded: false; reason: string | null }
+    | null;
+}
+
+/** The latest indexed block: the chain's time for countdowns, rather than the browser's clock alone. */
+export interface ChainTime {
+  block: number | null;
+  timestamp: number | null;
+}
+
+export interface EpochsPage extends Page<EpochSummary> {
+  chain: ChainTime;
+}
+
+/** A settlement as the epoch's report attributed it. */
+export interface ReportSettlementView {
+  settlementId: string;
+  modelId: string;
+  calls: string;
+  pot: string;
+  share: string;
+  paid: string;
+  carried: string;
+  unmatchedCalls: string;
+  status: "attributed" | "excluded";
+  /** `<code>: <message>` when excluded. */
+  exclusion: string | null;
+}
+
+/** One line of what an epoch carries over, as its report's `carryOver.lines`. */
+export interface CarryLineView {
+  kind: "excluded" | "unmatched" | "no-settlement";
+  settlement: string | null;
+  amount: string;
+}
+
+export interface EpochDetail extends EpochSummary {
+  chain: ChainTime;
+  /** Present when the report is loaded. */
+  income: { settlements: string; previous: string; funding: string } | null;
+  carryOver: CarryLineView[];
+  reportSettlements: ReportSettlementView[];
+  datanets: { datanetId: string; amount: string }[];
+  /** The first 20 accounts by amount this epoch. */
+  topAccounts: { account: string; amount: string; cumulative: string }[];
+  accounts: number;
+  harmful: number;
+}
+
+/** A contribution credited for a record, with its weight in (0, 1]. */
+export interface CreditView {
+  contributionId: string;
+  weight: number;
+}
+
+/** An inference record of an epoch's report. */
+export interface RecordRow {
+  settlementId: string;
+  recordId: string;
+  calls: string;
+  outputHash: string;
+  credits: CreditView[];
+}
+
+export interface RecordsPage extends Page<RecordRow> {
+  epoch: number;
+  reportHash: string;
+}
+
+/** A range of a text in UTF-16 code units, `end` excluded (as `String.prototype.slice` takes it). */
+export interface TextRange {
+  start: number;
+  end: number;
+}
+
+/** A span of the output the epoch credited to a contribution: where it is in the output and in the contribution. */
+export interface MatchedSpan {
+  output: TextRange;
+  /** The span's words as the output writes them. */
+  text: string;
+  /** Its share of the output's credit (split evenly over the contributions holding it). */
+  weight: number;
+  /** Where the contribution's text holds the same words (none when only a copy in its cluster does). */
+  contribution: TextRange[];
+}
+
+export interface CreditedContribution extends CreditView {
+  datanetId: string | null;
+  contributor: string | null;
+  uri: string | null;
+  /** The contribution's text, for a text output. */
+  text: string | null;
+  spans: MatchedSpan[];
+}
+
+export interface RecordDetail {
+  epoch: number;
+  settlementId: string;
+  recordId: string;
+  modelId: string;
+  calls: string;
+  outputHash: string;
+  output: { kind: "text"; text: string } | { kind: "label"; features: number[]; label: number };
+  contributions: CreditedContribution[];
+}
+
+/** An error the API answers with (400 for bad input, 404 for something unknown, 503 for content the store lacks). */
 export interface ApiError {
   error: string;
 }

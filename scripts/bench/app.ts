@@ -1,8 +1,10 @@
 /**
  * The web app's API at scale: an index holding 100,000 contributions (10,000 with `quick`) of 2,000 contributors in
  * one Datanet, three validators' votes on each, one indexed block every five contributions (a day of blocks every
- * 7,200), written straight into PGlite and into a PostgreSQL server started for the run; then every endpoint a page
- * reads, timed in process (the median of 7 after a warm-up). Goal: every answer within 100 ms.
+ * 7,200), and one epoch whose loaded report holds 1,000,000 inference records (100,000 with `quick`) of 300
+ * settlements with 3 credited contributions each, written straight into PGlite and into a PostgreSQL server started
+ * for the run; then every endpoint a page reads, timed in process (the median of 7 after a warm-up). Goal: every
+ * answer within 100 ms. A record's detail reads the content store (its log, the model's texts) and is not timed here.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +12,7 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import { openIndexDatabase } from "../../sdk/src/node";
-import type { IndexDatabase, IndexSchema } from "../../sdk/src/node";
+import type { IndexDatabase, IndexSchema, ReportTables } from "../../sdk/src/node";
 import { createApi } from "../../app/server/api";
 import { startPostgres } from "../../test/helpers/postgres";
 import { printMachine } from "../lib/timing";
@@ -22,6 +24,9 @@ const CONTRIBUTORS = 2_000;
 const PER_BLOCK = 5;
 /** A contributor with contributions, to read its page. */
 const SOME_CONTRIBUTOR = `0x${(7).toString(16).padStart(40, "0")}`;
+const SETTLEMENTS = 300;
+const CREDITS = 3;
+const REPORT_HASH = `0x${"c".repeat(64)}`;
 
 const PATHS = [
   "/api/datanets",
@@ -29,6 +34,11 @@ const PATHS = [
   "/api/datanets/1/quality",
   "/api/datanets/1/leaderboard?limit=50",
   `/api/contributors/${SOME_CONTRIBUTOR}?limit=50`,
+  "/api/epochs",
+  "/api/epochs/1",
+  "/api/epochs/1/records?limit=50",
+  "/api/epochs/1/records?limit=50&q=r12345",
+  "/api/epochs/1/records?limit=50&q=4242",
 ];
 
 /**
@@ -57,7 +67,72 @@ async function seed(db: Kysely<IndexSchema>, contributions: number): Promise<voi
       case when g % 20 = 0 then v = 3 and g % 7 = 0 else not (v = 3 and g % 7 = 0) end
     from generate_series(1, ${contributions}) g, generate_series(1, 3) v
     where not (g % 50 = 0 and g % 20 <> 0 and g % 97 <> 0)`.execute(db);
+  await seedReport(db, contributions, contributions * 10);
   await sql`analyze`.execute(db);
+}
+
+/**
+ * Epoch 1's settlements, its root's proposal and its loaded report: `records` records spread over the settlements,
+ * each crediting 3 of the contributions; an account per contributor, every 100th contribution valued (every 1,000th
+ * harmful).
+ */
+async function seedReport(db: Kysely<IndexSchema>, contributions: number, records: number): Promise<void> {
+  const reports = db.withTables<ReportTables>();
+  const hex = (value: string, digits: number) => sql.raw(`'0x' || lpad(to_hex(${value}), ${digits}, '0')`);
+  const settlement = (value: string) => sql.raw(`'0x' || lpad(to_hex(${value}), 64, '0') || ':0'`);
+  await sql`insert into settlements (block_number, tx_hash, log_index, id, epoch, model_id, payer, calls, fee,
+      treasury_share, model_share, stakers_share, contributors_share, log_root, log_uri)
+    select 2 + g, ${hex("g", 64)}, 0, ${settlement("g")}, 1, 1, ${hex("g", 40)}, ${Math.ceil(records / SETTLEMENTS)},
+      10000000000000000000, 1000000000000000000, 5000000000000000000, 1000000000000000000, 3000000000000000000,
+      ${hex("g", 64)}, 'ipfs://log' || g
+    from generate_series(1, ${SETTLEMENTS}) g`.execute(db);
+  await sql`insert into reward_roots (block_number, tx_hash, log_index, action, epoch, root, total, report_hash,
+      report_uri, valid_at) values (400, ${`0x${"d".repeat(64)}`}, 0, 'proposed', 1, ${`0x${"e".repeat(64)}`},
+      ${String(SETTLEMENTS * 3)}, ${REPORT_HASH}, 'ipfs://report', 1800000000)`.execute(db);
+  const pot = 3_000_000_000_000_000_000n;
+  await reports
+    .insertInto("epoch_reports")
+    .values({
+      report_hash: REPORT_HASH,
+      epoch: 1,
+      root: `0x${"e".repeat(64)}`,
+      report_uri: "ipfs://report",
+      pool: String(pot * BigInt(SETTLEMENTS)),
+      income_settlements: String(pot * BigInt(SETTLEMENTS)),
+      income_previous: "0",
+      income_funding: "0",
+      carry_over: "0",
+      tree_total: String(pot * BigInt(SETTLEMENTS)),
+      top_k: 10,
+      min_tokens: 3,
+      previous_report_hash: null,
+      records,
+    })
+    .execute();
+  await sql`insert into report_settlements (report_hash, settlement_id, model_id, calls, pot, share, paid, carried,
+      unmatched_calls, status, exclusion, log_root, log_uri)
+    select ${REPORT_HASH}, ${settlement("g")}, 1, ${Math.ceil(records / SETTLEMENTS)}, ${String(pot)}, 0,
+      ${String(pot)}, 0, 0, 'attributed', null, ${hex("g", 64)}, 'ipfs://log' || g
+    from generate_series(1, ${SETTLEMENTS}) g`.execute(db);
+  await sql`insert into report_records (report_hash, settlement_id, record_id, calls, query_hash, output_hash)
+    select ${REPORT_HASH}, ${settlement(`1 + g % ${SETTLEMENTS}`)}, 'r' || g, 1, ${hex("g", 64)}, ${hex("g * 7", 64)}
+    from generate_series(1, ${records}) g`.execute(db);
+  await sql`insert into report_credits (report_hash, settlement_id, record_id, contribution_id, weight)
+    select ${REPORT_HASH}, ${settlement(`1 + g % ${SETTLEMENTS}`)}, 'r' || g,
+      (1 + (g * 7 + k * 7919) % ${contributions})::text, 1.0 / ${CREDITS}
+    from generate_series(1, ${records}) g, generate_series(1, ${CREDITS}) k`.execute(db);
+  await sql`insert into report_contributions (report_hash, contribution_id, datanet_id, contributor, amount)
+    select ${REPORT_HASH}, g::text, 1, ${hex(`g % ${CONTRIBUTORS}`, 40)}, 1000000000000000 + g
+    from generate_series(1, ${contributions}) g`.execute(db);
+  await sql`insert into report_datanets (report_hash, datanet_id, amount)
+    select ${REPORT_HASH}, 1, sum(amount) from report_contributions where report_hash = ${REPORT_HASH}`.execute(db);
+  await sql`insert into report_accounts (report_hash, account, amount, cumulative)
+    select ${REPORT_HASH}, ${hex("g", 40)}, 1000000000000000000 + g * 1000, 1000000000000000000 + g * 1000
+    from generate_series(0, ${CONTRIBUTORS - 1}) g`.execute(db);
+  await sql`insert into report_data_values (report_hash, model_id, contribution_id, value, threshold, harmful,
+      low_value)
+    select ${REPORT_HASH}, 1, g::text, 0.5 - (g % 1000 = 0)::int, -0.2, g % 1000 = 0, false
+    from generate_series(100, ${contributions}, 100) g`.execute(db);
 }
 
 /** The median time of each path after one warm-up, in milliseconds. */
@@ -126,7 +201,7 @@ export async function runAppBench(quick: boolean): Promise<void> {
       return typeof times === "string" || times!.get(path)! <= GOAL_MS;
     });
   printTable(
-    `The app's API: ${contributions.toLocaleString("en-US")} contributions, ${(contributions * 3).toLocaleString("en-US")} votes, median of ${RUNS}`,
+    `The app's API: ${contributions.toLocaleString("en-US")} contributions, ${(contributions * 3).toLocaleString("en-US")} votes, ${(contributions * 10).toLocaleString("en-US")} inference records, median of ${RUNS}`,
     ["endpoint", ...engines, "goal"],
     PATHS.map((path) => [path, ...engines.map((e) => ms(e, path)), `≤ ${GOAL_MS} ms: ${met(path) ? "met" : "MISSED"}`]),
     engines.map((_, i) => i + 1),

@@ -1,8 +1,11 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { DatanetIndexer, fleissKappa, rankContributors } from "../../sdk/src";
-import { refreshQualityViews } from "../../sdk/src/node";
+import { DatanetIndexer, buildSpanIndex, fleissKappa, rankContributors, readInferenceLog } from "../../sdk/src";
+import { FileContentStore, refreshQualityViews } from "../../sdk/src/node";
 import type { IndexDatabase } from "../../sdk/src/node";
 import { createApi } from "../../app/server/api";
 import type {
@@ -11,12 +14,18 @@ import type {
   DataQuality,
   DatanetDetail,
   DatanetSummary,
+  EpochDetail,
+  EpochsPage,
   LeaderboardPage,
   Page,
+  RecordDetail,
+  RecordsPage,
 } from "../../app/server/types";
 import { indexerFixture } from "../fixtures/indexer";
 import { contentHash } from "../fixtures/protocol";
 import { submitContribution } from "../helpers/submission";
+import { EPOCH_CHAIN_TIME, EPOCH_VALID_AT, writeAttributedEpoch } from "../helpers/epochIndex";
+import type { AttributedEpoch } from "../helpers/epochIndex";
 import { BACKENDS, indexInProcessChain } from "../helpers/indexDatabases";
 
 /*
@@ -254,6 +263,208 @@ for (const backend of BACKENDS) {
       const after = await get<DataQuality>("/api/datanets/1/quality");
       expect(after.statuses.Rejected).to.equal(before.statuses.Rejected + 1);
       expect(await refreshQualityViews(index.db)).to.equal(false);
+    });
+  });
+}
+
+for (const backend of BACKENDS) {
+  describe(`The app's epochs and inference explorer (${backend.name})`, function () {
+    this.timeout(120_000);
+    let server: Awaited<ReturnType<typeof backend.start>>;
+    let index: IndexDatabase;
+    let dir: string;
+    let epoch: AttributedEpoch;
+    let api: ReturnType<typeof createApi>;
+
+    before(async function () {
+      server = await backend.start();
+      index = await server.open();
+      dir = await mkdtemp(join(tmpdir(), "app-epochs-"));
+      epoch = await writeAttributedEpoch(index.db, dir);
+      api = createApi(index.db, { store: epoch.store });
+    });
+
+    after(async function () {
+      await index?.close();
+      server?.stop();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    async function get<T>(path: string, status = 200): Promise<T> {
+      const response = await api.request(path);
+      expect(response.status, path).to.equal(status);
+      return (await response.json()) as T;
+    }
+
+    const sum = (values: bigint[]) => values.reduce((a, b) => a + b, 0n).toString();
+    /** The attributed settlement's records, as the SDK's log reader reads its log. */
+    const log = () => readInferenceLog(epoch.input.settlements.find((s) => s.id === epoch.attributed)!.log);
+
+    it("lists the epochs newest first with their fees, root state, countdown's end and report totals", async function () {
+      const page = await get<EpochsPage>("/api/epochs");
+      expect(page.chain).to.deep.equal({ block: 5, timestamp: EPOCH_CHAIN_TIME });
+      expect(page.items.map((e) => [e.epoch, e.state])).to.deep.equal([
+        [3, "unproposed"],
+        [2, "revoked"],
+        [1, "pending"],
+      ]);
+      const [, second, first] = page.items;
+      const { report, input } = epoch;
+      expect(first).to.deep.equal({
+        epoch: 1,
+        settlements: 2,
+        fees: (110n * 10n ** 18n).toString(),
+        calls: sum(input.settlements.map((s) => s.calls)),
+        state: "pending",
+        root: report.tree.root.toLowerCase(),
+        reportHash: report.reportHash.toLowerCase(),
+        validAt: EPOCH_VALID_AT,
+        report: {
+          loaded: true,
+          pool: report.pool,
+          paid: sum(report.accounts.map((a) => BigInt(a.amount))),
+          carriedOver: report.carryOver.total,
+          records: report.settlements.reduce((n, s) => n + s.records.length, 0),
+        },
+      });
+      expect(second.report).to.deep.equal({ loaded: false, reason: "it is not in the content store." });
+      const paged = await get<EpochsPage>("/api/epochs?limit=2");
+      expect(paged.next).to.equal("2");
+      expect(
+        (await get<EpochsPage>(`/api/epochs?limit=2&cursor=${paged.next}`)).items.map((e) => e.epoch),
+      ).to.deep.equal([1]);
+    });
+
+    it("shows an epoch's report: settlements, income, carry-over lines, Datanets, top accounts and harm", async function () {
+      const detail = await get<EpochDetail>("/api/epochs/1");
+      const { report } = epoch;
+      expect(detail.income).to.deep.equal(report.income);
+      expect(detail.reportSettlements).to.deep.equal(
+        report.settlements.map((s) => ({
+          settlementId: s.id,
+          modelId: s.modelId,
+          calls: s.calls,
+          pot: s.pot,
+          share: s.share,
+          paid: s.paid,
+          carried: s.carried,
+          unmatchedCalls: s.unmatchedCalls,
+          status: s.status,
+          exclusion: s.exclusion ? `${s.exclusion.code}: ${s.exclusion.message}` : null,
+        })),
+      );
+      expect(detail.reportSettlements.map((s) => s.status)).to.deep.equal(
+        report.settlements.map((s) => (s.id === epoch.excluded ? "excluded" : "attributed")),
+      );
+      expect(detail.carryOver).to.deep.equal(
+        report.carryOver.lines.map((l) => ({ kind: l.kind, settlement: l.settlement ?? null, amount: l.amount })),
+      );
+      expect(detail.datanets).to.deep.equal(report.datanets.map((d) => ({ datanetId: d.datanetId, amount: d.amount })));
+      const byAmount = [...report.accounts].sort(
+        (a, b) =>
+          Number(BigInt(b.amount) - BigInt(a.amount)) || (a.account.toLowerCase() < b.account.toLowerCase() ? -1 : 1),
+      );
+      expect(detail.topAccounts).to.deep.equal(
+        byAmount
+          .slice(0, 20)
+          .map((a) => ({ account: a.account.toLowerCase(), amount: a.amount, cumulative: a.cumulative })),
+      );
+      expect(detail.accounts).to.equal(report.accounts.length);
+      expect(detail.harmful).to.equal(0);
+      expect((await get<ApiError>("/api/epochs/3", 404)).error).to.equal("No root was proposed for epoch 3.");
+      expect((await get<ApiError>("/api/epochs/x", 400)).error).to.match(/^epoch must be an epoch number/);
+      const failed = await get<EpochDetail>("/api/epochs/2");
+      expect([failed.state, failed.reportSettlements]).to.deep.equal(["revoked", []]);
+    });
+
+    it("lists and finds records by record id, output hash and credited contribution, with their weights", async function () {
+      const { report } = epoch;
+      const records = report.settlements.flatMap((s) => s.records.map((r) => ({ settlement: s.id, ...r })));
+      const view = (r: (typeof records)[number]) => ({
+        settlementId: r.settlement,
+        recordId: r.id,
+        calls: r.calls,
+        outputHash: r.outputHash,
+        credits: r.top.map((t) => ({ contributionId: t.contribution, weight: t.weight })),
+      });
+      const walked: unknown[] = [];
+      let cursor: string | null = "";
+      while (cursor !== null) {
+        const page: RecordsPage = await get<RecordsPage>(
+          `/api/epochs/1/records?limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+        );
+        walked.push(...page.items);
+        cursor = page.next;
+      }
+      expect(walked).to.deep.equal(records.map(view));
+      const [third] = records.filter((r) => r.id === "record-3");
+      expect((await get<RecordsPage>("/api/epochs/1/records?q=record-3")).items).to.deep.equal([view(third)]);
+      expect(
+        (await get<RecordsPage>(`/api/epochs/1/records?q=${third.outputHash.toUpperCase().replace("0X", "0x")}`)).items,
+      ).to.deep.equal([view(third)]);
+      const credited = third.top[0].contribution;
+      expect((await get<RecordsPage>(`/api/epochs/1/records?q=${credited}`)).items).to.deep.equal(
+        records.filter((r) => r.top.some((t) => t.contribution === credited)).map(view),
+      );
+      expect((await get<ApiError>("/api/epochs/2/records", 404)).error).to.equal("Epoch 2 has no report in the index.");
+      expect((await get<ApiError>("/api/epochs/1/records?cursor=zz", 400)).error).to.match(/^query\.cursor /);
+    });
+
+    it("opens a record with its output and, per credited contribution, its text and the spans the SDK credits", async function () {
+      const { report } = epoch;
+      const settlement = report.settlements.find((s) => s.id === epoch.attributed)!;
+      const index = buildSpanIndex(
+        [...epoch.texts].map(([id, text]) => ({ id, text })),
+        report.options.spans,
+      );
+      let spansSeen = 0;
+      for (const record of settlement.records) {
+        const detail = await get<RecordDetail>(`/api/epochs/1/records/${settlement.id}/${record.id}`);
+        const output = log().record(record.id).output;
+        expect(detail.output).to.deep.equal(output);
+        const text = (output as { text: string }).text;
+        const spans = index.attributeSpans(text).filter((s) => s.weight > 0);
+        expect(detail.contributions.map((c) => [c.contributionId, c.weight])).to.deep.equal(
+          record.top.map((t) => [t.contribution, t.weight]),
+        );
+        for (const c of detail.contributions) {
+          expect(c.text).to.equal(epoch.texts.get(c.contributionId));
+          const expected = spans.filter((s) => s.ids.includes(c.contributionId));
+          expect(c.spans.map((s) => [s.output.start, s.output.end, s.text, s.weight])).to.deep.equal(
+            expected.map((s) => [s.charStart, s.charEnd, s.text, s.weight]),
+          );
+          for (const span of c.spans) {
+            expect(span.contribution.length).to.be.greaterThan(0);
+            const quoted = text.slice(span.output.start, span.output.end).toLowerCase();
+            for (const range of span.contribution) {
+              expect(c.text!.slice(range.start, range.end).toLowerCase()).to.equal(quoted);
+            }
+            expect(c.text!.toLowerCase()).to.include(quoted);
+            spansSeen += 1;
+          }
+        }
+      }
+      expect(spansSeen).to.be.greaterThan(3);
+    });
+
+    it("answers 404 for an unknown record and a one-line 503 when the store lacks the log", async function () {
+      const path = `/api/epochs/1/records/${epoch.attributed}/record-1`;
+      expect((await get<ApiError>(`/api/epochs/1/records/${epoch.attributed}/nope`, 404)).error).to.equal(
+        `Epoch 1 has no record nope of settlement ${epoch.attributed}.`,
+      );
+      expect((await get<ApiError>("/api/epochs/1/records/0x12:1/record-1", 400)).error).to.match(/^settlement must be/);
+      const bare = await createApi(index.db).request(path);
+      expect(bare.status).to.equal(503);
+      const empty = await mkdtemp(join(tmpdir(), "app-epochs-empty-"));
+      try {
+        const response = await createApi(index.db, { store: new FileContentStore(empty) }).request(path);
+        expect(response.status).to.equal(503);
+        expect(((await response.json()) as ApiError).error).to.match(
+          /^The content store cannot give the log of settlement [^\n]+$/,
+        );
+      } finally {
+        await rm(empty, { recursive: true, force: true });
+      }
     });
   });
 }

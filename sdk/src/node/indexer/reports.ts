@@ -96,6 +96,31 @@ export interface ReportDataValuesTable {
   low_value: boolean;
 }
 
+/**
+ * A model of a report, with what the explorer needs to rebuild its span index as the epoch did: JSON of its Datanet versions, its clusters and the report's unavailable contributions.
+ */
+export interface ReportModelsTable {
+  report_hash: string;
+  model_id: Numeric;
+  version: number;
+  /** `spans`, `knn-shapley` or `logistic-influence`. */
+  scorer: string;
+  /** JSON: `[{datanetId, version, count}]`. */
+  trained_on: string;
+  /** JSON: `[{representative, copies}]`, as the report lists them. */
+  clusters: string;
+  /** JSON: the ids of the report's contributions whose content was unavailable (they scored nothing). */
+  unavailable: string;
+  max_document_fraction: number;
+}
+
+/** A Datanet of a report and what its contributions earned. */
+export interface ReportDatanetsTable {
+  report_hash: string;
+  datanet_id: Numeric;
+  amount: Numeric;
+}
+
 /** A proposed root whose report could not be loaded, and why; retried at the next load. */
 export interface ReportFailuresTable {
   report_hash: string;
@@ -113,6 +138,8 @@ export type ReportTables = {
   report_contributions: ReportContributionsTable;
   report_accounts: ReportAccountsTable;
   report_data_values: ReportDataValuesTable;
+  report_models: ReportModelsTable;
+  report_datanets: ReportDatanetsTable;
   report_failures: ReportFailuresTable;
 };
 
@@ -238,6 +265,28 @@ async function writeReport(db: Kysely<ReportDb>, uri: string, report: EpochRepor
         amount: a.amount,
         cumulative: a.cumulative,
       })),
+    );
+    const unavailable = JSON.stringify((report.unavailable ?? []).map((u) => u.id));
+    await insertAll(
+      trx,
+      "report_models",
+      report.models.map((m) => ({
+        report_hash: hash,
+        model_id: m.modelId,
+        version: m.version,
+        scorer: m.scorer?.kind ?? "spans",
+        trained_on: JSON.stringify(
+          m.trainedOn.map((v) => ({ datanetId: v.datanetId, version: v.version, count: v.count })),
+        ),
+        clusters: JSON.stringify(m.clusters),
+        unavailable,
+        max_document_fraction: report.options.spans.maxDocumentFraction,
+      })),
+    );
+    await insertAll(
+      trx,
+      "report_datanets",
+      report.datanets.map((d) => ({ report_hash: hash, datanet_id: d.datanetId, amount: d.amount })),
     );
     await insertAll(
       trx,

@@ -2,7 +2,8 @@ import type { ColumnDataType, CreateTableBuilder, Kysely } from "kysely";
 
 /*
  * The epoch reports the roots published, read into tables (see loadEpochReports) so that a page finds what an epoch
- * paid, whom and for which inference without reading a report of a million records. Rows are keyed by the report's
+ * paid, whom and for which inference without reading a report of a million records, and the explorer can rebuild
+ * the span index an epoch attributed with (each model's Datanet versions, clusters and span options). Rows are keyed by the report's
  * hash: a report is content, the same whichever block proposed it, so a reorganisation never makes a row wrong; the
  * reward_roots events say which reports are current. Contribution ids are text, as reports write them (an index's
  * are decimal: join with `contributions.contribution_id::text`).
@@ -116,6 +117,31 @@ const TABLES: [name: string, columns: Column[], key: string[], indexes: Record<s
     { report_data_values_contribution: ["contribution_id"] },
   ],
   [
+    "report_models",
+    [
+      ["report_hash", "text"],
+      ["model_id", "numeric"],
+      ["version", "integer"],
+      ["scorer", "text"],
+      ["trained_on", "text"],
+      ["clusters", "text"],
+      ["unavailable", "text"],
+      ["max_document_fraction", "double precision"],
+    ],
+    ["report_hash", "model_id"],
+    {},
+  ],
+  [
+    "report_datanets",
+    [
+      ["report_hash", "text"],
+      ["datanet_id", "numeric"],
+      ["amount", "numeric"],
+    ],
+    ["report_hash", "datanet_id"],
+    {},
+  ],
+  [
     "report_failures",
     [
       ["report_hash", "text"],
@@ -140,9 +166,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       await db.schema.createIndex(index).on(name).columns(on).execute();
   }
   await db.schema.createIndex("reward_roots_report").on("reward_roots").column("report_hash").execute();
+  await db.schema.createIndex("reward_roots_epoch").on("reward_roots").columns(["epoch", "block_number"]).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex("reward_roots_epoch").execute();
   await db.schema.dropIndex("reward_roots_report").execute();
   for (const [name] of [...TABLES].reverse()) await db.schema.dropTable(name).execute();
 }
