@@ -4,13 +4,24 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import { refreshQualityViews } from "../../sdk/src/node";
 import type { IndexSchema } from "../../sdk/src/node";
-import { contributor, dataQuality, datanetDetail, datanetExists, leaderboard, listDatanets } from "./queries";
-import type { ApiError } from "./types";
+import type { ChainReader } from "./chain";
+import {
+  contributor,
+  dataQuality,
+  datanetDetail,
+  datanetExists,
+  leaderboard,
+  listDatanets,
+  listModels,
+  modelDetail,
+  offeringOpened,
+} from "./queries";
+import type { ApiError, OfferingView } from "./types";
 
 /*
  * The app's HTTP API over the indexer's database: read-only, JSON, every list paginated by an opaque cursor (the
  * `next` of the previous page). Parameters are checked with zod; a bad one answers 400 with a one-line message, an
- * unknown Datanet 404.
+ * unknown Datanet or model 404. Offerings are not indexed: they are read from the chain through `options.chain`.
  */
 
 const MAX_LIMIT = 200;
@@ -34,8 +45,14 @@ function parse<T>(c: Context, what: string, schema: z.ZodType<T>, value: unknown
   return c.json<ApiError>({ error: `${where} ${issue.message}` }, 400);
 }
 
-/** The API's routes, under `/api`, reading `db`. */
-export function createApi(db: Kysely<IndexSchema>): Hono {
+/** What the API reads besides the index. */
+export interface ApiOptions {
+  /** Where offerings are read; without it `/api/models/:id/offering` answers 503. */
+  chain?: ChainReader;
+}
+
+/** The API's routes, under `/api`, reading `db` (and the chain through `options.chain`). */
+export function createApi(db: Kysely<IndexSchema>, options: ApiOptions = {}): Hono {
   const api = new Hono();
 
   // The Datanets' pages read the quality views: refreshed first when the index moved, once for concurrent requests.
@@ -88,6 +105,36 @@ export function createApi(db: Kysely<IndexSchema>): Hono {
     const query = parse(c, "query", pageQuery.extend({ cursor: positionCursor }), c.req.query());
     if (query instanceof Response) return query;
     return c.json(await contributor(db, account, query));
+  });
+
+  api.get("/api/models", async (c) => {
+    const query = parse(c, "query", pageQuery.extend({ search: z.string().max(200).optional() }), c.req.query());
+    if (query instanceof Response) return query;
+    return c.json(await listModels(db, query));
+  });
+
+  const unknownModel = (c: Context, modelId: string) =>
+    c.json<ApiError>({ error: `Model ${modelId} is not indexed.` }, 404);
+
+  api.get("/api/models/:id", async (c) => {
+    const modelId = parse(c, "model", id, c.req.param("id"));
+    if (modelId instanceof Response) return modelId;
+    const detail = await modelDetail(db, modelId);
+    return detail ? c.json(detail) : unknownModel(c, modelId);
+  });
+
+  api.get("/api/models/:id/offering", async (c) => {
+    const modelId = parse(c, "model", id, c.req.param("id"));
+    if (modelId instanceof Response) return modelId;
+    if (!options.chain) {
+      return c.json<ApiError>({ error: "This app reads no chain, so it cannot show offerings." }, 503);
+    }
+    const [model] = (await listModels(db, { id: modelId, limit: 1 })).items;
+    if (!model) return unknownModel(c, modelId);
+    const offering = await options.chain.offering(BigInt(modelId));
+    if (!offering) return c.json<ApiError>({ error: `Model ${modelId} has no offering.` }, 404);
+    const opened = await offeringOpened(db, modelId, offering.controller);
+    return c.json<OfferingView>({ ...offering, sale: { ...offering.sale, opened } });
   });
 
   api.notFound((c) => c.json<ApiError>({ error: `No route ${c.req.method} ${c.req.path}.` }, 404));
