@@ -13,6 +13,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import type { Hono } from "hono";
 import * as z from "zod";
 import { createApi } from "../app/server/api";
+import { offeringReader } from "../app/server/chain";
 import { refreshQualityViews } from "../sdk/src/node";
 import { CommandError, exitWith, opt } from "./lib/cli";
 import type { Command } from "./lib/cli";
@@ -52,7 +53,8 @@ export const appCommand: Command<z.output<typeof APP_SCHEMA>> = {
   summary:
     "Serves the web app on localhost: the page (built by npm run build:app into app/dist) and its API over the\n" +
     "network's index database, which it syncs first and then every --interval seconds while it runs. Datanets,\n" +
-    "their data quality, leaderboards and contributors, as the index has them.",
+    "their data quality, leaderboards and contributors, and models (provenance, price, settled calls and fees,\n" +
+    "fee split) as the index has them; a model's offering as the chain has it.",
   options: {
     ...NETWORK_OPTIONS,
     port: {
@@ -89,7 +91,10 @@ export const appCommand: Command<z.output<typeof APP_SCHEMA>> = {
     try {
       await network.sync();
       await refreshQualityViews(network.index.db);
-      const { server, url } = await listen(appServer(createApi(network.index.db)), o.host, o.port);
+      // Offerings are not indexed: the API reads them from the node, through the deployment's offering factory.
+      const factory = network.deployment.contracts.offeringFactory;
+      const chain = factory ? await offeringReader(factory.address, network.connection.provider) : undefined;
+      const { server, url } = await listen(appServer(createApi(network.index.db, { chain })), o.host, o.port);
       context.info(`The app serves ${url} (Ctrl-C stops it); its index follows ${network.name} every ${o.interval} s.`);
       const follow = async () => {
         try {

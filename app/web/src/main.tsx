@@ -3,6 +3,8 @@ import { Contributor } from "./pages/Contributor";
 import { Datanet } from "./pages/Datanet";
 import { Datanets } from "./pages/Datanets";
 import { Leaderboard } from "./pages/Leaderboard";
+import { Model } from "./pages/Model";
+import { Models } from "./pages/Models";
 import { useRoute } from "./router";
 import "./style.css";
 
@@ -13,6 +15,7 @@ function App() {
       <header>
         <nav aria-label="Main">
           <a href="#/datanets">Datanets</a>
+          <a href="#/models">Models</a>
         </nav>
       </header>
       <main>
@@ -20,6 +23,8 @@ function App() {
         {route.page === "datanet" && <Datanet id={route.id} />}
         {route.page === "leaderboard" && <Leaderboard id={route.id} />}
         {route.page === "contributor" && <Contributor address={route.address} />}
+        {route.page === "models" && <Models />}
+        {route.page === "model" && <Model id={route.id} />}
         {route.page === "missing" && (
           <p role="alert">
             No page at {route.path}. <a href="#/datanets">Go to the Datanets.</a>

@@ -6,6 +6,8 @@ export type Route =
   | { page: "datanet"; id: string }
   | { page: "leaderboard"; id: string }
   | { page: "contributor"; address: string }
+  | { page: "models" }
+  | { page: "model"; id: string }
   | { page: "missing"; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -14,6 +16,8 @@ export function parseRoute(hash: string): Route {
   if (path === "/" || path === "/datanets") return { page: "datanets" };
   if ((m = path.match(/^\/datanets\/(\d+)$/))) return { page: "datanet", id: m[1] };
   if ((m = path.match(/^\/datanets\/(\d+)\/leaderboard$/))) return { page: "leaderboard", id: m[1] };
+  if (path === "/models") return { page: "models" };
+  if ((m = path.match(/^\/models\/(\d+)$/))) return { page: "model", id: m[1] };
   if ((m = path.match(/^\/contributors\/(0x[0-9a-fA-F]{40})$/))) return { page: "contributor", address: m[1] };
   return { page: "missing", path };
 }
