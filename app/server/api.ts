@@ -55,7 +55,7 @@ export interface ApiOptions {
 export function createApi(db: Kysely<IndexSchema>, options: ApiOptions = {}): Hono {
   const api = new Hono();
 
-  // The Datanets' pages read the quality views: refreshed first when the index moved, once for concurrent requests.
+  // The Datanets' and models' pages read the quality views: refreshed first when the index moved, once for concurrent requests.
   let refreshing: Promise<unknown> | undefined;
   const fresh: MiddlewareHandler = async (_, next) => {
     refreshing ??= refreshQualityViews(db).finally(() => (refreshing = undefined));
@@ -64,6 +64,8 @@ export function createApi(db: Kysely<IndexSchema>, options: ApiOptions = {}): Ho
   };
   api.use("/api/datanets", fresh);
   api.use("/api/datanets/*", fresh);
+  api.use("/api/models", fresh);
+  api.use("/api/models/*", fresh);
 
   api.get("/api/datanets", async (c) => {
     const query = parse(c, "query", pageQuery.extend({ search: z.string().max(200).optional() }), c.req.query());

@@ -337,11 +337,11 @@ function containing(search: string): string {
   return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** Settlements' count, calls and fees, summed. */
+/** Settlements' count, calls and fees, summed over rows of the models' settlements view. */
 const settledTotals = [
-  sql<string>`count(*)`.as("n"),
+  sql<string>`sum(n)`.as("n"),
   sql<string>`sum(calls)`.as("calls"),
-  sql<string>`sum(fee)`.as("fees"),
+  sql<string>`sum(fees)`.as("fees"),
 ] as const;
 
 function totals(row: { n: string | number; calls: string | null; fees: string | null } | undefined): SettledTotals {
@@ -356,7 +356,7 @@ function totals(row: { n: string | number; calls: string | null; fees: string | 
  */
 export async function listModels(
   db: Db,
-  options: { cursor?: string; limit: number; search?: string; id?: string },
+  options: { cursor?: string; limit: number; search?: string; id?: string; withoutTotals?: boolean },
 ): Promise<Page<ModelSummary>> {
   const latest = (field: "uri" | "price") =>
     db
@@ -410,12 +410,14 @@ export async function listModels(
       .where("model_id", "in", ids)
       .groupBy("model_id")
       .execute(),
-    db
-      .selectFrom("settlements")
-      .select(["model_id", ...settledTotals])
-      .where("model_id", "in", ids)
-      .groupBy("model_id")
-      .execute(),
+    options.withoutTotals
+      ? []
+      : withViews(db)
+          .selectFrom("model_settlements_daily")
+          .select(["model_id", ...settledTotals])
+          .where("model_id", "in", ids)
+          .groupBy("model_id")
+          .execute(),
   ]);
   const versionOf = new Map(versions.map((v) => [v.model_id, Number(v.latest)]));
   const settledOf = new Map(settled.map((s) => [s.model_id, s]));
@@ -443,9 +445,9 @@ interface FeeSplitArgs {
  * if the index has no such model.
  */
 export async function modelDetail(db: Db, modelId: string): Promise<ModelDetail | null> {
-  const [summary] = (await listModels(db, { id: modelId, limit: 1 })).items;
+  const [summary] = (await listModels(db, { id: modelId, limit: 1, withoutTotals: true })).items;
   if (!summary) return null;
-  const [versions, trainingSets, updates, byEpoch, daily, shares, splitEvent, lastSettlement] = await Promise.all([
+  const [versions, trainingSets, updates, periods, splitEvent] = await Promise.all([
     db.selectFrom("model_versions").selectAll().where("model_id", "=", modelId).orderBy("version").execute(),
     db
       .selectFrom("model_training_sets")
@@ -463,31 +465,9 @@ export async function modelDetail(db: Db, modelId: string): Promise<ModelDetail 
       .orderBy("u.block_number")
       .orderBy("u.log_index")
       .execute(),
-    db
-      .selectFrom("settlements")
-      .select(["epoch", ...settledTotals])
-      .where("model_id", "=", modelId)
-      .groupBy("epoch")
-      .orderBy("epoch")
-      .execute(),
-    db
-      .selectFrom("settlements as s")
-      .innerJoin("indexed_blocks as b", "b.number", "s.block_number")
-      .select([sql<string>`floor(b.timestamp / ${sql.lit(DAY)}) * ${sql.lit(DAY)}`.as("day"), ...settledTotals])
-      .where("s.model_id", "=", modelId)
-      .groupBy(sql`floor(b.timestamp / ${sql.lit(DAY)})`)
-      .orderBy("day")
-      .execute(),
-    db
-      .selectFrom("settlements")
-      .select([
-        sql<string | null>`sum(treasury_share)`.as("treasury"),
-        sql<string | null>`sum(model_share)`.as("model"),
-        sql<string | null>`sum(stakers_share)`.as("stakers"),
-        sql<string | null>`sum(contributors_share)`.as("contributors"),
-      ])
-      .where("model_id", "=", modelId)
-      .executeTakeFirst(),
+    // The model's settlements by epoch and day (a few rows), summed again below for the totals, the epochs, the days
+    // and the parties' shares.
+    withViews(db).selectFrom("model_settlements_daily").selectAll().where("model_id", "=", modelId).execute(),
     db
       .selectFrom("parameter_changes")
       .select("args")
@@ -497,17 +477,22 @@ export async function modelDetail(db: Db, modelId: string): Promise<ModelDetail 
       .orderBy("log_index", "desc")
       .limit(1)
       .executeTakeFirst(),
-    db
-      .selectFrom("settlements")
-      .select(["fee", "treasury_share", "model_share", "stakers_share", "contributors_share"])
-      .where("model_id", "=", modelId)
-      .orderBy("block_number", "desc")
-      .orderBy("log_index", "desc")
-      .limit(1)
-      .executeTakeFirst(),
   ]);
+  const sum = (rows: typeof periods, part: "calls" | "fees" | "treasury" | "model" | "stakers" | "contributors") =>
+    rows.reduce((total, r) => total + BigInt(r[part] ?? 0), 0n).toString();
+  const totalsOf = (rows: typeof periods): SettledTotals => ({
+    settlements: rows.reduce((n, r) => n + Number(r.n), 0),
+    calls: sum(rows, "calls"),
+    fees: sum(rows, "fees"),
+  });
+  const by = (key: (r: (typeof periods)[number]) => number) => {
+    const groups = new Map<number, typeof periods>();
+    for (const r of periods) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
+    return [...groups].sort(([a], [b]) => a - b);
+  };
   return {
     ...summary,
+    ...totalsOf(periods),
     revenueRecipient: updates.filter((u) => u.field === "revenue_recipient").at(-1)?.value ?? summary.owner,
     versions: versions.map((v) => ({
       version: v.version,
@@ -528,15 +513,15 @@ export async function modelDetail(db: Db, modelId: string): Promise<ModelDetail 
         block: Number(u.block_number),
         time: u.timestamp === null || u.timestamp === undefined ? null : Number(u.timestamp),
       })),
-    byEpoch: byEpoch.map((e) => ({ epoch: Number(e.epoch), ...totals(e) })),
-    daily: daily.map((d) => ({ day: Number(d.day), ...totals(d) })),
+    byEpoch: by((r) => Number(r.epoch)).map(([epoch, rows]) => ({ epoch, ...totalsOf(rows) })),
+    daily: by((r) => Number(r.day)).map(([day, rows]) => ({ day, ...totalsOf(rows) })),
     shares: {
-      treasury: shares?.treasury ?? "0",
-      model: shares?.model ?? "0",
-      stakers: shares?.stakers ?? "0",
-      contributors: shares?.contributors ?? "0",
+      treasury: sum(periods, "treasury"),
+      model: sum(periods, "model"),
+      stakers: sum(periods, "stakers"),
+      contributors: sum(periods, "contributors"),
     },
-    split: splitEvent ? splitFromEvent(splitEvent.args) : lastSettlement ? splitOf(lastSettlement) : null,
+    split: splitEvent ? splitFromEvent(splitEvent.args) : await lastSplit(db, modelId),
   };
 }
 
@@ -551,14 +536,20 @@ function splitFromEvent(args: string): ModelDetail["split"] {
   };
 }
 
-/** The split a settlement applied, in basis points of its fee (rounded down, as the contract rounds the shares). */
-function splitOf(s: {
-  fee: string;
-  treasury_share: string;
-  model_share: string;
-  stakers_share: string;
-  contributors_share: string;
-}): ModelDetail["split"] {
+/**
+ * The split the model's last settlement applied, in basis points of its fee (rounded down, as the contract rounds the
+ * shares); null before any. Read only when the index has no `FeeSplitSet` event.
+ */
+async function lastSplit(db: Db, modelId: string): Promise<ModelDetail["split"]> {
+  const s = await db
+    .selectFrom("settlements")
+    .select(["fee", "treasury_share", "model_share", "stakers_share", "contributors_share"])
+    .where("model_id", "=", modelId)
+    .orderBy("block_number", "desc")
+    .orderBy("log_index", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  if (!s) return null;
   const fee = BigInt(s.fee);
   const bps = (share: string) => (fee === 0n ? 0 : Number((BigInt(share) * 10_000n) / fee));
   return {
