@@ -13,6 +13,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import type { Hono } from "hono";
 import * as z from "zod";
 import { createApi } from "../app/server/api";
+import { offeringReader } from "../app/server/chain";
 import { loadEpochReports, refreshQualityViews } from "../sdk/src/node";
 import type { IndexDatabase } from "../sdk/src/node";
 import type { ContentStore } from "../sdk/src";
@@ -71,7 +72,8 @@ export const appCommand: Command<z.output<typeof APP_SCHEMA>> = {
   summary:
     "Serves the web app on localhost: the page (built by npm run build:app into app/dist) and its API over the\n" +
     "network's index database, which it syncs first and then every --interval seconds while it runs. Datanets,\n" +
-    "their data quality, leaderboards and contributors, as the index has them.",
+    "their data quality, leaderboards and contributors, and models (provenance, price, settled calls and fees,\n" +
+    "fee split) as the index has them; a model's offering as the chain has it.",
   options: {
     ...NETWORK_OPTIONS,
     port: {
@@ -108,8 +110,11 @@ export const appCommand: Command<z.output<typeof APP_SCHEMA>> = {
     try {
       await network.sync();
       await prepareIndex(network.index, network.store, (line) => context.info(line));
+      // Offerings are not indexed: the API reads them from the node, through the deployment's offering factory.
+      const factory = network.deployment.contracts.offeringFactory;
+      const chain = factory ? await offeringReader(factory.address, network.connection.provider) : undefined;
       const { server, url } = await listen(
-        appServer(createApi(network.index.db, { store: network.store })),
+        appServer(createApi(network.index.db, { store: network.store, chain })),
         o.host,
         o.port,
       );

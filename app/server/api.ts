@@ -5,16 +5,28 @@ import { z } from "zod";
 import type { ContentStore } from "../../sdk/src";
 import { refreshQualityViews } from "../../sdk/src/node";
 import type { IndexSchema } from "../../sdk/src/node";
+import type { ChainReader } from "./chain";
 import { decodeRecordCursor, epochDetail, listEpochs, listRecords, loadedReport, withReports } from "./epochs";
 import { ContentMissingError, Explorer } from "./explorer";
-import { contributor, dataQuality, datanetDetail, datanetExists, leaderboard, listDatanets } from "./queries";
+import {
+  contributor,
+  dataQuality,
+  datanetDetail,
+  datanetExists,
+  leaderboard,
+  listDatanets,
+  listModels,
+  modelDetail,
+  offeringOpened,
+} from "./queries";
 import { appConfig, claimProofs, rewardsOf } from "./rewards";
-import type { ApiError } from "./types";
+import type { ApiError, OfferingView } from "./types";
 
 /*
  * The app's HTTP API over the indexer's database: read-only, JSON, every list paginated by an opaque cursor (the
  * `next` of the previous page). Parameters are checked with zod; a bad one answers 400 with a one-line message, an
- * unknown Datanet 404; content the store lacks (an inference log, a contribution's text) 503.
+ * unknown Datanet or model 404; content the store lacks (an inference log, a contribution's text) 503. Offerings are
+ * not indexed: they are read from the chain through `options.chain`.
  */
 
 const MAX_LIMIT = 200;
@@ -54,15 +66,17 @@ const recordCursor = z
 export interface ApiOptions {
   /** Where the inference explorer reads inference logs and contributions' texts; without it those answer 503. */
   store?: ContentStore;
+  /** Where offerings are read; without it `/api/models/:id/offering` answers 503. */
+  chain?: ChainReader;
 }
 
-/** The API's routes, under `/api`, reading `db`. */
+/** The API's routes, under `/api`, reading `db` (and the chain through `options.chain`). */
 export function createApi(db: Kysely<IndexSchema>, options: ApiOptions = {}): Hono {
   const api = new Hono();
   const reports = withReports(db);
   const explorer = new Explorer(db, options.store);
 
-  // The Datanets' pages read the quality views: refreshed first when the index moved, once for concurrent requests.
+  // The Datanets' and models' pages read the quality views: refreshed first when the index moved, once for concurrent requests.
   let refreshing: Promise<unknown> | undefined;
   const fresh: MiddlewareHandler = async (_, next) => {
     refreshing ??= refreshQualityViews(db).finally(() => (refreshing = undefined));
@@ -72,6 +86,8 @@ export function createApi(db: Kysely<IndexSchema>, options: ApiOptions = {}): Ho
   api.use("/api/datanets", fresh);
   api.use("/api/datanets/*", fresh);
   api.use("/api/contributors/*", fresh);
+  api.use("/api/models", fresh);
+  api.use("/api/models/*", fresh);
 
   api.get("/api/datanets", async (c) => {
     const query = parse(c, "query", pageQuery.extend({ search: z.string().max(200).optional() }), c.req.query());
@@ -185,6 +201,36 @@ export function createApi(db: Kysely<IndexSchema>, options: ApiOptions = {}): Ho
     return detail
       ? c.json(detail)
       : c.json<ApiError>({ error: `Epoch ${epoch} has no record ${record} of settlement ${settlement}.` }, 404);
+  });
+
+  api.get("/api/models", async (c) => {
+    const query = parse(c, "query", pageQuery.extend({ search: z.string().max(200).optional() }), c.req.query());
+    if (query instanceof Response) return query;
+    return c.json(await listModels(db, query));
+  });
+
+  const unknownModel = (c: Context, modelId: string) =>
+    c.json<ApiError>({ error: `Model ${modelId} is not indexed.` }, 404);
+
+  api.get("/api/models/:id", async (c) => {
+    const modelId = parse(c, "model", id, c.req.param("id"));
+    if (modelId instanceof Response) return modelId;
+    const detail = await modelDetail(db, modelId);
+    return detail ? c.json(detail) : unknownModel(c, modelId);
+  });
+
+  api.get("/api/models/:id/offering", async (c) => {
+    const modelId = parse(c, "model", id, c.req.param("id"));
+    if (modelId instanceof Response) return modelId;
+    if (!options.chain) {
+      return c.json<ApiError>({ error: "This app reads no chain, so it cannot show offerings." }, 503);
+    }
+    const [model] = (await listModels(db, { id: modelId, limit: 1 })).items;
+    if (!model) return unknownModel(c, modelId);
+    const offering = await options.chain.offering(BigInt(modelId));
+    if (!offering) return c.json<ApiError>({ error: `Model ${modelId} has no offering.` }, 404);
+    const opened = await offeringOpened(db, modelId, offering.controller);
+    return c.json<OfferingView>({ ...offering, sale: { ...offering.sale, opened } });
   });
 
   api.notFound((c) => c.json<ApiError>({ error: `No route ${c.req.method} ${c.req.path}.` }, 404));

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
-import { fleissKappa, rankContributors } from "../../sdk/src";
+import { ADAPTER_KINDS, fleissKappa, rankContributors } from "../../sdk/src";
 import type { IndexSchema, QualityViews } from "../../sdk/src/node";
 import { reputationOf } from "./rewards";
 import type {
@@ -9,8 +9,12 @@ import type {
   DatanetDetail,
   DatanetSummary,
   DataQuality,
+  FeeSplitBps,
   LeaderboardPage,
+  ModelDetail,
+  ModelSummary,
   Page,
+  SettledTotals,
   StatusName,
 } from "./types";
 
@@ -63,7 +67,7 @@ export async function listDatanets(
   if (options.cursor !== undefined) query = query.where(sql<boolean>`d.datanet_id > ${options.cursor}::numeric`);
   if (options.id !== undefined) query = query.where(sql<boolean>`d.datanet_id = ${options.id}::numeric`);
   if (options.search) {
-    const pattern = `%${options.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = containing(options.search);
     query = query.where(sql<boolean>`(${currentUri} ilike ${pattern} or ${currentOwner} ilike ${pattern})`);
   }
   const page = paged(await query.execute(), options.limit, (d) => d.datanet_id);
@@ -328,4 +332,251 @@ export async function contributor(
     })),
     next: page.next,
   };
+}
+
+/** `like` pattern matching `search` anywhere, its wildcards escaped. */
+function containing(search: string): string {
+  return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Settlements' count, calls and fees, summed over rows of the models' settlements view. */
+const settledTotals = [
+  sql<string>`sum(n)`.as("n"),
+  sql<string>`sum(calls)`.as("calls"),
+  sql<string>`sum(fees)`.as("fees"),
+] as const;
+
+function totals(row: { n: string | number; calls: string | null; fees: string | null } | undefined): SettledTotals {
+  return { settlements: Number(row?.n ?? 0), calls: row?.calls ?? "0", fees: row?.fees ?? "0" };
+}
+
+/**
+ * Models by id after `cursor` with their current URI (the last `uri` update, else the registration's), owner (the last
+ * transfer's receiver), price (the last `price` update: registration sets one too), latest version and settled calls
+ * and fees; `search` keeps those whose URI or owner contains it (case-insensitive). The current values come from one
+ * pass over each small table (the latest row per model), not a lookup per model, so a search stays cheap.
+ */
+export async function listModels(
+  db: Db,
+  options: { cursor?: string; limit: number; search?: string; id?: string; withoutTotals?: boolean },
+): Promise<Page<ModelSummary>> {
+  const latest = (field: "uri" | "price") =>
+    db
+      .selectFrom("model_updates")
+      .distinctOn("model_id")
+      .select(["model_id", "value"])
+      .where("field", "=", field)
+      .orderBy("model_id")
+      .orderBy("block_number", "desc")
+      .orderBy("log_index", "desc");
+  let query = db
+    .with("uris", () => latest("uri"))
+    .with("prices", () => latest("price"))
+    .with("owners", (w) =>
+      w
+        .selectFrom("nft_transfers")
+        .distinctOn("token_id")
+        .select(["token_id", "to_address"])
+        .where("contract", "=", "models")
+        .orderBy("token_id")
+        .orderBy("block_number", "desc")
+        .orderBy("log_index", "desc"),
+    )
+    .selectFrom("models as m")
+    .leftJoin("uris as u", "u.model_id", "m.model_id")
+    .leftJoin("prices as p", "p.model_id", "m.model_id")
+    .leftJoin("owners as o", "o.token_id", "m.model_id")
+    .select([
+      "m.model_id",
+      sql<string>`coalesce(u.value, m.uri)`.as("uri"),
+      sql<string>`coalesce(o.to_address, m.owner)`.as("owner"),
+      sql<string>`coalesce(p.value, '0')`.as("price"),
+    ])
+    .orderBy(sql`m.model_id`)
+    .limit(options.limit + 1);
+  if (options.cursor !== undefined) query = query.where(sql<boolean>`m.model_id > ${options.cursor}::numeric`);
+  if (options.id !== undefined) query = query.where(sql<boolean>`m.model_id = ${options.id}::numeric`);
+  if (options.search) {
+    const pattern = containing(options.search);
+    query = query.where(
+      sql<boolean>`(coalesce(u.value, m.uri) ilike ${pattern} or coalesce(o.to_address, m.owner) ilike ${pattern})`,
+    );
+  }
+  const page = paged(await query.execute(), options.limit, (m) => m.model_id);
+  if (page.items.length === 0) return { items: [], next: null };
+  const ids = page.items.map((m) => m.model_id);
+  const [versions, settled] = await Promise.all([
+    db
+      .selectFrom("model_versions")
+      .select(["model_id", sql<number>`max(version)`.as("latest")])
+      .where("model_id", "in", ids)
+      .groupBy("model_id")
+      .execute(),
+    options.withoutTotals
+      ? []
+      : withViews(db)
+          .selectFrom("model_settlements_daily")
+          .select(["model_id", ...settledTotals])
+          .where("model_id", "in", ids)
+          .groupBy("model_id")
+          .execute(),
+  ]);
+  const versionOf = new Map(versions.map((v) => [v.model_id, Number(v.latest)]));
+  const settledOf = new Map(settled.map((s) => [s.model_id, s]));
+  return {
+    items: page.items.map((m): ModelSummary => ({
+      modelId: m.model_id,
+      owner: m.owner,
+      uri: m.uri,
+      latestVersion: versionOf.get(m.model_id) ?? 0,
+      price: m.price,
+      ...totals(settledOf.get(m.model_id)),
+    })),
+    next: page.next,
+  };
+}
+
+/** A `FeeSplitSet` event's argument, as the indexer keeps it (numbers as decimal strings). */
+interface FeeSplitArgs {
+  split: Record<keyof FeeSplitBps, string>;
+}
+
+/**
+ * A model's versions with the Datanet versions each was trained on, its price history, revenue recipient, its
+ * settlements by epoch and by UTC day with the parties' shares summed, and the settlement's current fee split; null
+ * if the index has no such model.
+ */
+export async function modelDetail(db: Db, modelId: string): Promise<ModelDetail | null> {
+  const [summary] = (await listModels(db, { id: modelId, limit: 1, withoutTotals: true })).items;
+  if (!summary) return null;
+  const [versions, trainingSets, updates, periods, splitEvent] = await Promise.all([
+    db.selectFrom("model_versions").selectAll().where("model_id", "=", modelId).orderBy("version").execute(),
+    db
+      .selectFrom("model_training_sets")
+      .select(["version", "datanet_id", "datanet_version"])
+      .where("model_id", "=", modelId)
+      .orderBy("version")
+      .orderBy("position")
+      .execute(),
+    db
+      .selectFrom("model_updates as u")
+      .leftJoin("indexed_blocks as b", "b.number", "u.block_number")
+      .select(["u.field", "u.value", "u.block_number", "b.timestamp"])
+      .where("u.model_id", "=", modelId)
+      .where("u.field", "in", ["price", "revenue_recipient"])
+      .orderBy("u.block_number")
+      .orderBy("u.log_index")
+      .execute(),
+    // The model's settlements by epoch and day (a few rows), summed again below for the totals, the epochs, the days
+    // and the parties' shares.
+    withViews(db).selectFrom("model_settlements_daily").selectAll().where("model_id", "=", modelId).execute(),
+    db
+      .selectFrom("parameter_changes")
+      .select("args")
+      .where("contract", "=", "settlement")
+      .where("event", "=", "FeeSplitSet")
+      .orderBy("block_number", "desc")
+      .orderBy("log_index", "desc")
+      .limit(1)
+      .executeTakeFirst(),
+  ]);
+  const sum = (rows: typeof periods, part: "calls" | "fees" | "treasury" | "model" | "stakers" | "contributors") =>
+    rows.reduce((total, r) => total + BigInt(r[part] ?? 0), 0n).toString();
+  const totalsOf = (rows: typeof periods): SettledTotals => ({
+    settlements: rows.reduce((n, r) => n + Number(r.n), 0),
+    calls: sum(rows, "calls"),
+    fees: sum(rows, "fees"),
+  });
+  const by = (key: (r: (typeof periods)[number]) => number) => {
+    const groups = new Map<number, typeof periods>();
+    for (const r of periods) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
+    return [...groups].sort(([a], [b]) => a - b);
+  };
+  return {
+    ...summary,
+    ...totalsOf(periods),
+    revenueRecipient: updates.filter((u) => u.field === "revenue_recipient").at(-1)?.value ?? summary.owner,
+    versions: versions.map((v) => ({
+      version: v.version,
+      block: Number(v.block_number),
+      baseModel: v.base_model,
+      adapterKind: v.adapter_kind,
+      adapterKindName: ADAPTER_KINDS[v.adapter_kind] ?? `kind ${v.adapter_kind}`,
+      adapterHash: v.adapter_hash,
+      trainingConfigHash: v.training_config_hash,
+      trainedOn: trainingSets
+        .filter((t) => t.version === v.version)
+        .map((t) => ({ datanetId: t.datanet_id, datanetVersion: t.datanet_version })),
+    })),
+    prices: updates
+      .filter((u) => u.field === "price")
+      .map((u) => ({
+        price: u.value,
+        block: Number(u.block_number),
+        time: u.timestamp === null || u.timestamp === undefined ? null : Number(u.timestamp),
+      })),
+    byEpoch: by((r) => Number(r.epoch)).map(([epoch, rows]) => ({ epoch, ...totalsOf(rows) })),
+    daily: by((r) => Number(r.day)).map(([day, rows]) => ({ day, ...totalsOf(rows) })),
+    shares: {
+      treasury: sum(periods, "treasury"),
+      model: sum(periods, "model"),
+      stakers: sum(periods, "stakers"),
+      contributors: sum(periods, "contributors"),
+    },
+    split: splitEvent ? splitFromEvent(splitEvent.args) : await lastSplit(db, modelId),
+  };
+}
+
+function splitFromEvent(args: string): ModelDetail["split"] {
+  const { split } = JSON.parse(args) as FeeSplitArgs;
+  return {
+    treasuryBps: Number(split.treasuryBps),
+    modelBps: Number(split.modelBps),
+    stakersBps: Number(split.stakersBps),
+    contributorsBps: Number(split.contributorsBps),
+    source: "FeeSplitSet",
+  };
+}
+
+/**
+ * The split the model's last settlement applied, in basis points of its fee (rounded down, as the contract rounds the
+ * shares); null before any. Read only when the index has no `FeeSplitSet` event.
+ */
+async function lastSplit(db: Db, modelId: string): Promise<ModelDetail["split"]> {
+  const s = await db
+    .selectFrom("settlements")
+    .select(["fee", "treasury_share", "model_share", "stakers_share", "contributors_share"])
+    .where("model_id", "=", modelId)
+    .orderBy("block_number", "desc")
+    .orderBy("log_index", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  if (!s) return null;
+  const fee = BigInt(s.fee);
+  const bps = (share: string) => (fee === 0n ? 0 : Number((BigInt(share) * 10_000n) / fee));
+  return {
+    treasuryBps: bps(s.treasury_share),
+    modelBps: bps(s.model_share),
+    stakersBps: bps(s.stakers_share),
+    contributorsBps: bps(s.contributors_share),
+    source: "last settlement",
+  };
+}
+
+/**
+ * When `modelId`'s offering opened: the time of the block in which the launch moved the model NFT to the offering's
+ * `controller`; null when the index does not have that transfer.
+ */
+export async function offeringOpened(db: Db, modelId: string, controller: string): Promise<number | null> {
+  const row = await db
+    .selectFrom("nft_transfers as t")
+    .innerJoin("indexed_blocks as b", "b.number", "t.block_number")
+    .select("b.timestamp")
+    .where("t.contract", "=", "models")
+    .where("t.token_id", "=", modelId)
+    .where("t.to_address", "=", controller.toLowerCase())
+    .orderBy("t.block_number")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.timestamp === null || row?.timestamp === undefined ? null : Number(row.timestamp);
 }

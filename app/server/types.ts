@@ -310,3 +310,120 @@ export interface RecordDetail {
 export interface ApiError {
   error: string;
 }
+
+export interface ModelSummary {
+  modelId: string;
+  /** The model NFT's holder now (an offering's controller once the model is offered). */
+  owner: string;
+  uri: string;
+  /** The last registered version (1 at registration). */
+  latestVersion: number;
+  /** OPEN per call now. */
+  price: string;
+  /** Calls and fees settled for the model, over all its settlements. */
+  calls: string;
+  fees: string;
+  settlements: number;
+}
+
+/** A Datanet version a model version was trained on. */
+export interface TrainingSetView {
+  datanetId: string;
+  datanetVersion: number;
+}
+
+export interface ModelVersionView {
+  version: number;
+  block: number;
+  baseModel: string;
+  /** The registry's `AdapterKind` index (see `ADAPTER_KINDS`). */
+  adapterKind: number;
+  adapterKindName: string;
+  adapterHash: string;
+  trainingConfigHash: string;
+  trainedOn: TrainingSetView[];
+}
+
+/** A price the model was set to, from the block it was set in (its registration's first). */
+export interface PriceChange {
+  price: string;
+  block: number;
+  time: number | null;
+}
+
+export interface SettledTotals {
+  settlements: number;
+  calls: string;
+  fees: string;
+}
+
+/** The fee split in basis points (they sum to 10,000). */
+export interface FeeSplitBps {
+  treasuryBps: number;
+  modelBps: number;
+  stakersBps: number;
+  contributorsBps: number;
+}
+
+export interface ModelDetail extends ModelSummary {
+  /** Who receives the model's part of each fee now. */
+  revenueRecipient: string;
+  versions: ModelVersionView[];
+  prices: PriceChange[];
+  /** Settlements by epoch, and by the UTC day (its first second) of their block. */
+  byEpoch: (SettledTotals & { epoch: number })[];
+  daily: (SettledTotals & { day: number })[];
+  /** Each party's part of the model's fees, summed over its settlements. */
+  shares: { treasury: string; model: string; stakers: string; contributors: string };
+  /**
+   * The settlement's split now: from its last `FeeSplitSet` event when the index has one, else as the model's last
+   * settlement divided its fee; null when neither exists.
+   */
+  split: (FeeSplitBps & { source: "FeeSplitSet" | "last settlement" }) | null;
+}
+
+/** An offering milestone's standing. */
+export interface MilestoneView {
+  index: number;
+  kind: "ModelVersion" | "SettledCalls" | "SettledFees";
+  /** Calls (SettledCalls) or OPEN (SettledFees) since launch; "0" for ModelVersion. */
+  threshold: string;
+  /** ModelVersion only: the Datanet version a new model version must be trained on. */
+  datanetId: string;
+  datanetVersion: number;
+  deadline: number;
+  trancheBps: number;
+  /** Its part of the net raise in OPEN (0 until the sale succeeded). */
+  tranche: string;
+  released: boolean;
+  met: boolean;
+  /** Calls or OPEN settled since launch, for SettledCalls and SettledFees. */
+  progress: string | null;
+}
+
+/** A model's Initial AI Offering, as the chain has it (offering events are not indexed). */
+export interface OfferingView {
+  modelId: string;
+  offering: string;
+  /** The share token, which receives the model's revenue once the sale succeeded. */
+  shares: string;
+  controller: string;
+  state: "Sale" | "Failed" | "Succeeded" | "Ended";
+  /** The block the view was read at, and its time. */
+  block: number;
+  now: number;
+  sale: {
+    raised: string;
+    softCap: string;
+    hardCap: string;
+    /** The launch's block time (from the index: the model's transfer to the controller), null when not indexed. */
+    opened: number | null;
+    deadline: number;
+  };
+  /** The raise less the protocol's fee, and what of it was released to the creator. */
+  netRaise: string;
+  released: string;
+  milestones: MilestoneView[];
+  /** All OPEN the share token received for its holders, and what holders claimed of it. */
+  revenue: { received: string; claimed: string };
+}

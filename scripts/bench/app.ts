@@ -1,10 +1,11 @@
 /**
  * The web app's API at scale: an index holding 100,000 contributions (10,000 with `quick`) of 2,000 contributors in
  * one Datanet, three validators' votes on each, one indexed block every five contributions (a day of blocks every
- * 7,200), and one epoch whose loaded report holds 1,000,000 inference records (100,000 with `quick`) of 300
- * settlements with 3 credited contributions each, written straight into PGlite and into a PostgreSQL server started
- * for the run; then every endpoint a page reads, timed in process (the median of 7 after a warm-up). Goal: every
- * answer within 100 ms. A record's detail reads the content store (its log, the model's texts) and is not timed here.
+ * 7,200), 1,000 models with as many settlements as contributions (half of them model 1's), and one epoch whose
+ * loaded report holds 1,000,000 inference records (100,000 with `quick`) of 300 settlements with 3 credited
+ * contributions each, written straight into PGlite and into a PostgreSQL server started for the run; then every
+ * endpoint a page reads, timed in process (the median of 7 after a warm-up). Goal: every answer within 100 ms. A
+ * record's detail reads the content store (its log, the model's texts) and is not timed here.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,6 +23,7 @@ const GOAL_MS = 100;
 const RUNS = 7;
 const CONTRIBUTORS = 2_000;
 const PER_BLOCK = 5;
+const MODELS = 1_000;
 /** A contributor with contributions, to read its page. */
 const SOME_CONTRIBUTOR = `0x${(7).toString(16).padStart(40, "0")}`;
 const SETTLEMENTS = 300;
@@ -39,6 +41,9 @@ const PATHS = [
   "/api/epochs/1/records?limit=50",
   "/api/epochs/1/records?limit=50&q=r12345",
   "/api/epochs/1/records?limit=50&q=4242",
+  "/api/models",
+  "/api/models?search=bench-model-77",
+  "/api/models/1",
 ];
 
 /**
@@ -68,6 +73,7 @@ async function seed(db: Kysely<IndexSchema>, contributions: number): Promise<voi
     from generate_series(1, ${contributions}) g, generate_series(1, 3) v
     where not (g % 50 = 0 and g % 20 <> 0 and g % 97 <> 0)`.execute(db);
   await seedReport(db, contributions, contributions * 10);
+  await seedModels(db, contributions, blocks);
   await sql`analyze`.execute(db);
 }
 
@@ -135,6 +141,54 @@ async function seedReport(db: Kysely<IndexSchema>, contributions: number, record
     from generate_series(100, ${contributions}, 100) g`.execute(db);
 }
 
+/**
+ * Writes {@link MODELS} models as the registry's events leave them: each minted (a transfer from zero), registered with
+ * version 1 trained on Datanet 1 version 1 and its URI, price and revenue recipient set, every third given a new price
+ * and a second version, every tenth a new URI; and `settlements` settlements, half of them model 1's and the rest
+ * spread over the others, one every few blocks; and the settlement's fee split set once.
+ */
+async function seedModels(db: Kysely<IndexSchema>, settlements: number, blocks: number): Promise<void> {
+  const hex = (value: string, digits: number) => sql.raw(`'0x' || lpad(to_hex(${value}), ${digits}, '0')`);
+  const models = sql.raw(`generate_series(1, ${MODELS}) m`);
+  const owner = hex("m + 100000", 40);
+  await sql`insert into nft_transfers (block_number, tx_hash, log_index, contract, token_id, from_address, to_address)
+    select 1 + m % 50, ${hex("m + 200000", 64)}, 0, 'models', m, ${`0x${"0".repeat(40)}`}, ${owner}
+    from ${models}`.execute(db);
+  await sql`insert into models (block_number, tx_hash, log_index, model_id, owner, uri)
+    select 1 + m % 50, ${hex("m + 200000", 64)}, 1, m, ${owner}, 'ipfs://bench-model-' || m from ${models}`.execute(db);
+  await sql`insert into model_updates (block_number, tx_hash, log_index, model_id, field, value)
+    select 1 + m % 50, ${hex("m + 200000", 64)}, 2 + f, m,
+      (array['price', 'revenue_recipient', 'uri'])[f + 1],
+      case f when 0 then (10000000000000000 * (1 + m % 7))::text when 1 then ${owner} else 'ipfs://bench-model-' || m end
+    from ${models}, generate_series(0, 2) f
+    union all
+    select 60 + m % 50, ${hex("m + 300000", 64)}, 0, m, 'price', (20000000000000000 * (1 + m % 5))::text
+    from ${models} where m % 3 = 0
+    union all
+    select 60 + m % 50, ${hex("m + 300000", 64)}, 1, m, 'uri', 'ipfs://bench-model-' || m || '-renamed'
+    from ${models} where m % 10 = 0`.execute(db);
+  await sql`insert into model_versions (block_number, tx_hash, log_index, model_id, version, base_model, adapter_kind,
+      adapter_hash, training_config_hash)
+    select 1 + m % 50 + (v - 1) * 60, ${hex("m + 400000 * v", 64)}, 10, m, v, 'meta-llama/Llama-3.1-8B-Instruct', 1,
+      ${hex("m * 2 + v", 64)}, ${hex("m * 3 + v", 64)}
+    from ${models}, generate_series(1, 2) v where v = 1 or m % 3 = 0`.execute(db);
+  await sql`insert into model_training_sets (block_number, tx_hash, log_index, position, model_id, version, datanet_id,
+      datanet_version)
+    select block_number, tx_hash, log_index, 0, model_id, version, 1, version from model_versions`.execute(db);
+  await sql`insert into parameter_changes (block_number, tx_hash, log_index, contract, event, args)
+    values (1, ${`0x${"c".repeat(64)}`}, 0, 'settlement', 'FeeSplitSet',
+      '{"split":{"treasuryBps":"1000","modelBps":"2000","stakersBps":"2000","contributorsBps":"5000"}}')`.execute(db);
+  const block = `2 + (g * 7) % ${blocks - 2}`;
+  await sql`insert into settlements (block_number, tx_hash, log_index, id, epoch, model_id, payer, calls, fee,
+      treasury_share, model_share, stakers_share, contributors_share, log_root, log_uri)
+    select ${sql.raw(block)}, ${hex("g + 1000000", 64)}, 200, ${hex("g + 1000000", 64)} || ':200',
+      1 + (${sql.raw(block)}) / 7200, case when g % 2 = 0 then 1 else 1 + g % ${MODELS} end, ${hex("7", 40)},
+      100 + g % 900, (100 + g % 900)::numeric * 10000000000000000, (100 + g % 900)::numeric * 1000000000000000,
+      (100 + g % 900)::numeric * 2000000000000000, (100 + g % 900)::numeric * 2000000000000000, (100 + g % 900)::numeric * 5000000000000000,
+      ${hex("g", 64)}, 'ipfs://logs-' || g
+    from generate_series(1, ${settlements}) g`.execute(db);
+}
+
 /** The median time of each path after one warm-up, in milliseconds. */
 async function timePaths(database: IndexDatabase): Promise<Map<string, number>> {
   const api = createApi(database.db);
@@ -161,7 +215,9 @@ export async function runAppBench(quick: boolean): Promise<void> {
   try {
     const pglite = await openIndexDatabase({ dataDir: folder });
     try {
-      process.stdout.write(`  PGlite: seeding ${contributions.toLocaleString("en-US")} contributions…\n`);
+      process.stdout.write(
+        `  PGlite: seeding ${contributions.toLocaleString("en-US")} contributions and as many settlements…\n`,
+      );
       await seed(pglite.db, contributions);
       columns.set("PGlite", await timePaths(pglite));
     } finally {
@@ -201,7 +257,7 @@ export async function runAppBench(quick: boolean): Promise<void> {
       return typeof times === "string" || times!.get(path)! <= GOAL_MS;
     });
   printTable(
-    `The app's API: ${contributions.toLocaleString("en-US")} contributions, ${(contributions * 3).toLocaleString("en-US")} votes, ${(contributions * 10).toLocaleString("en-US")} inference records, median of ${RUNS}`,
+    `The app's API: ${contributions.toLocaleString("en-US")} contributions, ${(contributions * 3).toLocaleString("en-US")} votes, ${MODELS.toLocaleString("en-US")} models, ${contributions.toLocaleString("en-US")} settlements, ${(contributions * 10).toLocaleString("en-US")} inference records, median of ${RUNS}`,
     ["endpoint", ...engines, "goal"],
     PATHS.map((path) => [path, ...engines.map((e) => ms(e, path)), `≤ ${GOAL_MS} ms: ${met(path) ? "met" : "MISSED"}`]),
     engines.map((_, i) => i + 1),

@@ -4,10 +4,20 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { DatanetIndexer, buildSpanIndex, fleissKappa, rankContributors, readInferenceLog } from "../../sdk/src";
+import {
+  ADAPTER_KINDS,
+  DatanetIndexer,
+  SettlementClient,
+  buildSpanIndex,
+  fleissKappa,
+  rankContributors,
+  readInferenceLog,
+} from "../../sdk/src";
+import type { SettlementRecord } from "../../sdk/src";
 import { FileContentStore, refreshQualityViews } from "../../sdk/src/node";
 import type { IndexDatabase } from "../../sdk/src/node";
 import { createApi } from "../../app/server/api";
+import { offeringReader } from "../../app/server/chain";
 import type {
   ApiError,
   ContributorPage,
@@ -17,11 +27,14 @@ import type {
   EpochDetail,
   EpochsPage,
   LeaderboardPage,
+  ModelDetail,
+  ModelSummary,
+  OfferingView,
   Page,
   RecordDetail,
   RecordsPage,
 } from "../../app/server/types";
-import { indexerFixture } from "../fixtures/indexer";
+import { SECOND_MODEL_URI, appFixture } from "../fixtures/app";
 import { contentHash } from "../fixtures/protocol";
 import { submitContribution } from "../helpers/submission";
 import { EPOCH_CHAIN_TIME, EPOCH_VALID_AT, writeAttributedEpoch } from "../helpers/epochIndex";
@@ -29,10 +42,11 @@ import type { AttributedEpoch } from "../helpers/epochIndex";
 import { BACKENDS, indexInProcessChain } from "../helpers/indexDatabases";
 
 /*
- * The app's API over an index the protocol indexer wrote from the indexer fixture's chain (every event kind, Datanet 1
- * with accepted, rejected and expired contributions and three validators), on PGlite and on a real PostgreSQL. Each
- * answer is checked against what the chain says through another path: the in-memory DatanetIndexer (statuses, votes,
- * reputation) and the blocks' own timestamps.
+ * The app's API over an index the protocol indexer wrote from the app fixture's chain (every event kind, Datanet 1
+ * with accepted, rejected and expired contributions and three validators, two models, model 1's offering), on PGlite
+ * and on a real PostgreSQL. Each answer is checked against what the chain says through another path: the in-memory
+ * DatanetIndexer (statuses, votes, reputation), the contracts' views and events, the SDK's clients and the blocks' own
+ * timestamps.
  */
 
 const DAY = 86_400;
@@ -42,18 +56,20 @@ for (const backend of BACKENDS) {
     this.timeout(120_000);
     let server: Awaited<ReturnType<typeof backend.start>>;
     let index: IndexDatabase;
-    let f: Awaited<ReturnType<typeof indexerFixture>>;
+    let f: Awaited<ReturnType<typeof appFixture>>;
     let memory: DatanetIndexer;
     let api: ReturnType<typeof createApi>;
 
     before(async function () {
-      f = await loadFixture(indexerFixture);
+      f = await loadFixture(appFixture);
       server = await backend.start();
       index = await server.open();
       await indexInProcessChain(index, f.contracts);
       memory = new DatanetIndexer(ethers.provider, await f.datanets.getAddress(), { fromBlock: f.fromBlock });
       await memory.sync();
-      api = createApi(index.db);
+      api = createApi(index.db, {
+        chain: await offeringReader(await f.offeringFactory.getAddress(), ethers.provider),
+      });
     });
 
     after(async function () {
@@ -250,6 +266,201 @@ for (const backend of BACKENDS) {
         cursor = next.next;
       }
       expect(walked).to.deep.equal(page.items.map((c) => c.contributionId));
+    });
+
+    /** Model 1's settlements, from the SDK reading the settlement's events, with their blocks' times. */
+    async function settlementsOfModel(modelId: bigint): Promise<(SettlementRecord & { time: number })[]> {
+      const ledger = await SettlementClient.connect(await f.settlement.getAddress(), f.payer);
+      const all: SettlementRecord[] = [];
+      const epoch = await f.clock.currentEpoch();
+      for (let e = 0n; e <= epoch; e++) all.push(...(await ledger.settlements(e, f.fromBlock)));
+      return Promise.all(
+        all
+          .filter((s) => s.modelId === modelId)
+          .map(async (s) => ({ ...s, time: (await ethers.provider.getBlock(s.blockNumber))!.timestamp })),
+      );
+    }
+
+    it("lists models with their current owner, URI, price and version and their settled calls and fees", async function () {
+      const page = await get<Page<ModelSummary>>("/api/models");
+      expect(page.items.map((m) => m.modelId)).to.deep.equal(["1", "2"]);
+      for (const m of page.items) {
+        const id = BigInt(m.modelId);
+        const totals = await f.settlement.modelTotals(id);
+        const settled = await settlementsOfModel(id);
+        expect(m).to.deep.equal({
+          modelId: m.modelId,
+          owner: (await f.models.ownerOf(id)).toLowerCase(),
+          uri: await f.models.tokenURI(id),
+          latestVersion: Number(await f.models.versionCount(id)),
+          price: (await f.models.terms(id)).pricePerCall.toString(),
+          calls: totals.calls.toString(),
+          fees: totals.fees.toString(),
+          settlements: settled.length,
+        });
+      }
+      // Model 1 was offered: its NFT is the offering's controller's now.
+      expect(page.items[0].owner).to.equal(f.offering.controller.toLowerCase());
+      const carol = await get<Page<ModelSummary>>(`/api/models?search=${f.carol.address.slice(2, 12).toUpperCase()}`);
+      expect(carol.items.map((m) => m.uri)).to.deep.equal([SECOND_MODEL_URI]);
+      expect((await get<Page<ModelSummary>>("/api/models?search=summarizer")).items).to.have.length(1);
+      const first = await get<Page<ModelSummary>>("/api/models?limit=1");
+      expect(first.next).to.equal("1");
+      const second = await get<Page<ModelSummary>>(`/api/models?limit=1&cursor=${first.next}`);
+      expect([second.items[0].modelId, second.next]).to.deep.equal(["2", null]);
+      expect((await get<ApiError>("/api/models?limit=500", 400)).error).to.match(/^query\.limit /);
+      expect((await get<ApiError>("/api/models/1x", 400)).error).to.match(/^model must be a decimal id/);
+      expect((await get<ApiError>("/api/models/9", 404)).error).to.equal("Model 9 is not indexed.");
+    });
+
+    it("shows a model's provenance, price history and revenue recipient as the registry has them", async function () {
+      const detail = await get<ModelDetail>("/api/models/1");
+      const count = Number(await f.models.versionCount(1n));
+      expect(detail.versions).to.have.length(count);
+      expect(count).to.equal(2);
+      for (const v of detail.versions) {
+        const onChain = await f.models.getModelVersion(1n, v.version);
+        expect(ethers.id(v.baseModel)).to.equal(onChain.baseModelHash);
+        expect([v.adapterKind, v.adapterKindName, v.adapterHash, v.trainingConfigHash]).to.deep.equal([
+          Number(onChain.adapterKind),
+          ADAPTER_KINDS[Number(onChain.adapterKind)],
+          onChain.adapterHash,
+          onChain.trainingConfigHash,
+        ]);
+        expect(v.trainedOn).to.deep.equal(
+          onChain.trainedOn.map((r) => ({ datanetId: r.datanetId.toString(), datanetVersion: Number(r.version) })),
+        );
+      }
+      const priced = await f.models.queryFilter(f.models.filters.ModelPriceUpdated(1n), f.fromBlock);
+      expect(detail.prices).to.deep.equal(
+        await Promise.all(
+          priced.map(async (e) => ({
+            price: e.args.pricePerCall.toString(),
+            block: e.blockNumber,
+            time: (await ethers.provider.getBlock(e.blockNumber))!.timestamp,
+          })),
+        ),
+      );
+      expect(detail.prices.at(-1)!.price).to.equal(detail.price);
+      const terms = await f.models.terms(1n);
+      // The successful sale made the share token the model's revenue recipient.
+      expect(detail.revenueRecipient).to.equal(terms.revenueRecipient.toLowerCase());
+      expect(detail.revenueRecipient).to.equal(f.offering.shares.toLowerCase());
+    });
+
+    it("sums a model's settlements by epoch and by day, its fee shares and the current split", async function () {
+      const detail = await get<ModelDetail>("/api/models/1");
+      const settled = await settlementsOfModel(1n);
+      const group = (key: (s: (typeof settled)[number]) => number) => {
+        const groups = new Map<number, { settlements: number; calls: bigint; fees: bigint }>();
+        for (const s of settled) {
+          const g = groups.get(key(s)) ?? { settlements: 0, calls: 0n, fees: 0n };
+          groups.set(key(s), { settlements: g.settlements + 1, calls: g.calls + s.calls, fees: g.fees + s.fee });
+        }
+        return [...groups]
+          .sort(([a], [b]) => a - b)
+          .map(([k, g]) => [k, g.settlements, g.calls.toString(), g.fees.toString()]);
+      };
+      expect(detail.byEpoch.map((e) => [e.epoch, e.settlements, e.calls, e.fees])).to.deep.equal(
+        group((s) => Number(s.epoch)),
+      );
+      expect(detail.daily.map((d) => [d.day, d.settlements, d.calls, d.fees])).to.deep.equal(
+        group((s) => Math.floor(s.time / DAY) * DAY),
+      );
+      // The fixture settled in two epochs on two days.
+      expect(detail.byEpoch).to.have.length(2);
+      expect(detail.daily).to.have.length(2);
+      const sum = (part: "treasury" | "model" | "stakers" | "contributors") =>
+        settled.reduce((total, s) => total + s.shares[part], 0n).toString();
+      expect(detail.shares).to.deep.equal({
+        treasury: sum("treasury"),
+        model: sum("model"),
+        stakers: sum("stakers"),
+        contributors: sum("contributors"),
+      });
+      const split = await f.settlement.feeSplit();
+      expect(detail.split).to.deep.equal({
+        treasuryBps: Number(split.treasuryBps),
+        modelBps: Number(split.modelBps),
+        stakersBps: Number(split.stakersBps),
+        contributorsBps: Number(split.contributorsBps),
+        source: "FeeSplitSet",
+      });
+      const unsettled = await get<ModelDetail>("/api/models/2");
+      expect([unsettled.calls, unsettled.fees, unsettled.daily, unsettled.shares.model]).to.deep.equal([
+        "0",
+        "0",
+        [],
+        "0",
+      ]);
+    });
+
+    it("reads a model's offering from the chain: the sale, the milestones and the holders' revenue", async function () {
+      const view = await get<OfferingView>("/api/models/1/offering");
+      const status = await f.offeringClient.status(f.offering.offering);
+      const open = await f.open.balanceOf(f.offering.shares);
+      const contract = await f.offeringClient.offering(f.offering.offering);
+      expect(view).to.deep.equal({
+        modelId: "1",
+        offering: f.offering.offering,
+        shares: f.offering.shares,
+        controller: f.offering.controller,
+        state: "Succeeded",
+        block: await ethers.provider.getBlockNumber(),
+        now: (await ethers.provider.getBlock("latest"))!.timestamp,
+        sale: {
+          raised: (await contract.totalDeposits()).toString(),
+          softCap: status.terms.sale.softCap.toString(),
+          hardCap: status.terms.sale.hardCap.toString(),
+          opened: view.sale.opened,
+          deadline: status.terms.sale.deadline,
+        },
+        netRaise: (await contract.netRaise()).toString(),
+        released: (await contract.released()).toString(),
+        milestones: await Promise.all(
+          status.terms.milestones.map(async (m, index) => ({
+            index,
+            kind: m.kind,
+            threshold: m.threshold.toString(),
+            datanetId: m.datanetId.toString(),
+            datanetVersion: m.datanetVersion,
+            deadline: m.deadline,
+            trancheBps: m.trancheBps,
+            tranche: (await contract.trancheOf(index)).toString(),
+            released: await contract.isReleased(index),
+            met: await contract.isMet(index, 2),
+            progress: status.milestones[index].progress!.toString(),
+          })),
+        ),
+        revenue: { received: open.toString(), claimed: "0" },
+      });
+      expect(view.milestones.map((m) => [m.released, m.met])).to.deep.equal([
+        [true, true],
+        [false, false],
+      ]);
+      // The holders received the model's part of every fee settled since the sale succeeded.
+      const paid = (await settlementsOfModel(1n)).filter((s) => s.logURI === "ipfs://logs-after-launch");
+      expect(view.revenue.received).to.equal(paid[0].shares.model.toString());
+      // The sale opened in the launch's block, when the model NFT moved to the controller.
+      const [launch] = await f.models.queryFilter(
+        f.models.filters.Transfer(undefined, f.offering.controller, 1n),
+        f.fromBlock,
+      );
+      expect(view.sale.opened).to.equal((await ethers.provider.getBlock(launch.blockNumber))!.timestamp);
+    });
+
+    it("answers an offering from its cache within the block and reads the chain again in the next", async function () {
+      const first = await get<OfferingView>("/api/models/1/offering");
+      const started = performance.now();
+      const again = await get<OfferingView>("/api/models/1/offering");
+      expect(performance.now() - started).to.be.lessThan(100);
+      expect(again).to.deep.equal(first);
+      await ethers.provider.send("evm_mine", []);
+      expect((await get<OfferingView>("/api/models/1/offering")).block).to.equal(first.block + 1);
+      expect((await get<ApiError>("/api/models/2/offering", 404)).error).to.equal("Model 2 has no offering.");
+      expect((await get<ApiError>("/api/models/9/offering", 404)).error).to.equal("Model 9 is not indexed.");
+      const chainless = await createApi(index.db).request("/api/models/1/offering");
+      expect(chainless.status).to.equal(503);
     });
 
     it("refreshes the quality views only when the index moved, so a new outcome shows on the next request", async function () {

@@ -5,26 +5,31 @@ import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { ethers } from "hardhat";
 import type { BrowserContext, Page } from "playwright-core";
 import type { IndexDatabase } from "../../sdk/src/node";
 import { createApi } from "../../app/server/api";
+import { offeringReader } from "../../app/server/chain";
 import type {
   ContributorPage,
   DataQuality,
   DatanetSummary,
   LeaderboardPage,
+  ModelDetail,
+  ModelSummary,
+  OfferingView,
   Page as ApiPage,
 } from "../../app/server/types";
 import { APP_DIST, appServer, listen } from "../../scripts/app";
-import { shortId } from "../../app/web/src/format";
-import { indexerFixture } from "../fixtures/indexer";
+import { day, open as openAmount, percent, short, shortId } from "../../app/web/src/format";
+import { appFixture } from "../fixtures/app";
 import { requireChromium, watchedPage } from "../helpers/chromium";
 import { ROOT } from "../helpers/examples";
 import { BACKENDS, indexInProcessChain } from "../helpers/indexDatabases";
 
 /*
  * The web app where people use it: the page built by `npm run build:app`, served with its API by the app's server on
- * 127.0.0.1 over an index of the indexer fixture's chain, opened in Debian's Chromium. Each page must show the API's
+ * 127.0.0.1 over an index of the app fixture's chain (and its offering read from that chain), opened in Debian's Chromium. Each page must show the API's
  * numbers, make no request off 127.0.0.1, log no error and have no serious or critical accessibility violation
  * (axe-core). Screenshots go to reports/screenshots/.
  */
@@ -35,7 +40,7 @@ const SCREENSHOTS = join(ROOT, "reports", "screenshots");
 describe("The web app in Chromium", function () {
   this.timeout(120_000);
 
-  let f: Awaited<ReturnType<typeof indexerFixture>>;
+  let f: Awaited<ReturnType<typeof appFixture>>;
   let backend: Awaited<ReturnType<(typeof BACKENDS)[0]["start"]>>;
   let index: IndexDatabase;
   let server: Server;
@@ -49,11 +54,12 @@ describe("The web app in Chromium", function () {
   before(async function () {
     requireChromium();
     if (!existsSync(join(APP_DIST, "index.html"))) throw new Error("The page is not built: run `npm run build:app`.");
-    f = await loadFixture(indexerFixture);
+    f = await loadFixture(appFixture);
     backend = await BACKENDS[0].start();
     index = await backend.open();
     await indexInProcessChain(index, f.contracts);
-    ({ server, url } = await listen(appServer(createApi(index.db)), "127.0.0.1", 0));
+    const chain = await offeringReader(await f.offeringFactory.getAddress(), ethers.provider);
+    ({ server, url } = await listen(appServer(createApi(index.db, { chain })), "127.0.0.1", 0));
     dir = await mkdtemp(join(tmpdir(), "app-browser-"));
     await mkdir(SCREENSHOTS, { recursive: true });
     ({ context, page, requests, errors } = await watchedPage(join(dir, "profile")));
@@ -71,8 +77,11 @@ describe("The web app in Chromium", function () {
     return (await (await fetch(new URL(path, url))).json()) as T;
   }
 
-  /** Opens `hash`, waits for `ready` to show, and checks what every page must hold. */
-  async function open(hash: string, ready: string, screenshot: string) {
+  /**
+   * Opens `hash`, waits for `ready` to show, and checks what every page must hold; `expectedErrors` are the console
+   * errors the page may log (Chromium logs every 4xx answer, even one the page expects).
+   */
+  async function open(hash: string, ready: string, screenshot: string, expectedErrors: string[] = []) {
     errors.length = 0;
     await page.goto(`${url}#${hash}`);
     await page.locator(ready).first().waitFor();
@@ -86,7 +95,7 @@ describe("The web app in Chromium", function () {
       violations.filter((v) => v.impact === "serious" || v.impact === "critical"),
       hash,
     ).to.deep.equal([]);
-    expect(errors, hash).to.deep.equal([]);
+    expect(errors, hash).to.deep.equal(expectedErrors);
     expect(
       requests.filter((r) => !r.startsWith("http://127.0.0.1:")),
       hash,
@@ -162,6 +171,108 @@ describe("The web app in Chromium", function () {
     expect((await cells("contributions")).map((r) => [r[0], r[2], r[3]])).to.deep.equal(
       mine.items.map((c) => [`#${shortId(c.contributionId)}`, c.status, `${c.votesFor} / ${c.votesAgainst}`]),
     );
+  });
+
+  it("lists the models with the API's owners, prices and settled totals", async function () {
+    await open("/models", "[data-testid=models] tbody tr", "models");
+    const { items } = await api<ApiPage<ModelSummary>>("api/models");
+    expect(await cells("models")).to.deep.equal(
+      items.map((m) => [
+        `#${m.modelId}`,
+        m.uri,
+        short(m.owner),
+        String(m.latestVersion),
+        openAmount(m.price),
+        BigInt(m.calls).toLocaleString("en-US"),
+        openAmount(m.fees),
+      ]),
+    );
+    expect(await page.getByRole("navigation").getByRole("link", { name: "Models" }).getAttribute("href")).to.equal(
+      "#/models",
+    );
+  });
+
+  it("draws a model's provenance, its settled calls per day, the fee split and its offering from the chain", async function () {
+    await open("/models/1", "[data-testid=milestones] tbody tr", "model");
+    const m = await api<ModelDetail>("api/models/1");
+    const text = async (id: string) => (await page.getByTestId(id).first().textContent())?.trim();
+    expect([await text("price"), await text("calls"), await text("fees")]).to.deep.equal([
+      openAmount(m.price),
+      BigInt(m.calls).toLocaleString("en-US"),
+      openAmount(m.fees),
+    ]);
+    // Each version's drawing links every Datanet version it was trained on, and its text says the same.
+    for (const v of m.versions) {
+      const drawing = page.getByTestId(`provenance-${v.version}`);
+      const links = await drawing
+        .locator("svg a")
+        .evaluateAll((as) => as.map((a) => [a.getAttribute("href"), a.textContent?.trim()]));
+      expect(links).to.deep.equal(
+        v.trainedOn.map((t) => [`#/datanets/${t.datanetId}`, `Datanet #${t.datanetId} version ${t.datanetVersion}`]),
+      );
+      const words = await page.getByTestId(`provenance-text-${v.version}`).textContent();
+      expect(words).to.contain(v.baseModel).and.to.contain(v.adapterHash).and.to.contain(v.adapterKindName);
+    }
+    expect(await cells("settled-daily")).to.deep.equal(
+      m.daily.map((d) => [
+        day(d.day),
+        String(d.settlements),
+        BigInt(d.calls).toLocaleString("en-US"),
+        openAmount(d.fees),
+      ]),
+    );
+    const chart = await page.locator(".chart canvas").first().boundingBox();
+    expect(chart?.width).to.be.greaterThan(100);
+    const split = await f.settlement.feeSplit();
+    expect((await cells("split")).map((row) => row.slice(1))).to.deep.equal([
+      [percent(Number(split.treasuryBps) / 10_000), openAmount(m.shares.treasury)],
+      [percent(Number(split.modelBps) / 10_000), openAmount(m.shares.model)],
+      [percent(Number(split.stakersBps) / 10_000), openAmount(m.shares.stakers)],
+      [percent(Number(split.contributorsBps) / 10_000), openAmount(m.shares.contributors)],
+    ]);
+
+    // The offering as the chain has it, through the SDK.
+    const status = await f.offeringClient.status(f.offering.offering);
+    expect([
+      await text("offering-raised"),
+      await text("offering-soft-cap"),
+      await text("offering-hard-cap"),
+      await text("offering-released"),
+      await text("offering-revenue"),
+    ]).to.deep.equal([
+      openAmount(status.totalDeposits),
+      openAmount(status.terms.sale.softCap),
+      openAmount(status.terms.sale.hardCap),
+      openAmount(status.released),
+      openAmount((await f.open.balanceOf(f.offering.shares)) + status.shares.revenuePaid),
+    ]);
+    const bar = page.locator("progress#raised");
+    expect(Number(await bar.getAttribute("value")) / Number(await bar.getAttribute("max"))).to.be.closeTo(
+      Number(status.totalDeposits) / Number(status.terms.sale.hardCap),
+      1e-6,
+    );
+    expect((await cells("milestones")).map((row) => [row[0], row[4], row[5]])).to.deep.equal(
+      status.milestones.map((ms) => [
+        String(ms.index),
+        `${openAmount(ms.tranche)} (${percent(ms.trancheBps / 10_000)})`,
+        ms.released ? "released" : ms.met ? "met, not released" : "not yet",
+      ]),
+    );
+    const offering = await api<OfferingView>("api/models/1/offering");
+    expect(offering.milestones.map((ms) => ms.released)).to.deep.equal(status.milestones.map((ms) => ms.released));
+
+    await page.getByTestId(`provenance-${m.latestVersion}`).locator("svg a").first().click();
+    await page.getByTestId("kappa").waitFor();
+    expect(page.url()).to.equal(`${url}#/datanets/1`);
+  });
+
+  it("says a model without an offering has none", async function () {
+    // The API answers 404 for a model without an offering, which the page expects and Chromium logs.
+    await open("/models/2", "[data-testid=no-offering]", "model-without-offering", [
+      "Failed to load resource: the server responded with a status of 404 (Not Found)",
+    ]);
+    expect(requests.filter((r) => r.endsWith("/api/models/2/offering"))).to.have.length.greaterThan(0);
+    expect(await page.getByTestId("no-offering").textContent()).to.equal("This model has no offering.");
   });
 
   it("says plainly what went wrong for a Datanet the index does not have", async function () {

@@ -1,4 +1,7 @@
-import type { ComponentChildren } from "preact";
+import type { ComponentChildren, JSX } from "preact";
+import { useState } from "preact/hooks";
+import type { Page } from "../../server/types";
+import { useApi } from "./useApi";
 import type { Loaded } from "./useApi";
 
 /** Renders `state`'s data with `render`, or a loading line, or the error's message in an alert. */
@@ -24,4 +27,17 @@ export function Stat({ label, value, testId }: { label: string; value: Component
       <div class="label">{label}</div>
     </div>
   );
+}
+
+/** A list's first page from `path` (up to 200 rows) and a box searching it by URI or owner. */
+export function useSearchedList<T>(path: string): { state: Loaded<Page<T>>; searchBox: JSX.Element } {
+  const [search, setSearch] = useState("");
+  const state = useApi<Page<T>>(`${path}?limit=200${search ? `&search=${encodeURIComponent(search)}` : ""}`);
+  const searchBox = (
+    <label>
+      Search by URI or owner{" "}
+      <input type="search" value={search} onInput={(e) => setSearch((e.target as HTMLInputElement).value)} />
+    </label>
+  );
+  return { state, searchBox };
 }

@@ -5,6 +5,8 @@ import { Datanets } from "./pages/Datanets";
 import { Epoch, Epochs } from "./pages/Epochs";
 import { Record, Records } from "./pages/Explorer";
 import { Leaderboard } from "./pages/Leaderboard";
+import { Model } from "./pages/Model";
+import { Models } from "./pages/Models";
 import { useRoute } from "./router";
 import "./style.css";
 
@@ -14,7 +16,7 @@ function App() {
     <>
       <header>
         <nav aria-label="Main">
-          <a href="#/datanets">Datanets</a> <a href="#/epochs">Epochs</a>
+          <a href="#/datanets">Datanets</a> <a href="#/models">Models</a> <a href="#/epochs">Epochs</a>
         </nav>
       </header>
       <main>
@@ -26,6 +28,8 @@ function App() {
         {route.page === "epoch" && <Epoch epoch={route.epoch} />}
         {route.page === "records" && <Records epoch={route.epoch} />}
         {route.page === "record" && <Record epoch={route.epoch} settlement={route.settlement} record={route.record} />}
+        {route.page === "models" && <Models />}
+        {route.page === "model" && <Model id={route.id} />}
         {route.page === "missing" && (
           <p role="alert">
             No page at {route.path}. <a href="#/datanets">Go to the Datanets.</a>

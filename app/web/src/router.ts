@@ -10,6 +10,8 @@ export type Route =
   | { page: "epoch"; epoch: string }
   | { page: "records"; epoch: string }
   | { page: "record"; epoch: string; settlement: string; record: string }
+  | { page: "models" }
+  | { page: "model"; id: string }
   | { page: "missing"; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -18,6 +20,8 @@ export function parseRoute(hash: string): Route {
   if (path === "/" || path === "/datanets") return { page: "datanets" };
   if ((m = path.match(/^\/datanets\/(\d+)$/))) return { page: "datanet", id: m[1] };
   if ((m = path.match(/^\/datanets\/(\d+)\/leaderboard$/))) return { page: "leaderboard", id: m[1] };
+  if (path === "/models") return { page: "models" };
+  if ((m = path.match(/^\/models\/(\d+)$/))) return { page: "model", id: m[1] };
   if ((m = path.match(/^\/contributors\/(0x[0-9a-fA-F]{40})$/))) return { page: "contributor", address: m[1] };
   if (path === "/epochs") return { page: "epochs" };
   if ((m = path.match(/^\/epochs\/(\d+)$/))) return { page: "epoch", epoch: m[1] };

@@ -1,22 +1,14 @@
-import { useState } from "preact/hooks";
-import type { DatanetSummary, Page } from "../../../server/types";
-import { Show } from "../components";
+import type { DatanetSummary } from "../../../server/types";
+import { Show, useSearchedList } from "../components";
 import { short } from "../format";
-import { useApi } from "../useApi";
 
 /** Every Datanet, searchable by URI or owner, with its contributions' outcomes. */
 export function Datanets() {
-  const [search, setSearch] = useState("");
-  const state = useApi<Page<DatanetSummary>>(
-    `/api/datanets?limit=200${search ? `&search=${encodeURIComponent(search)}` : ""}`,
-  );
+  const { state, searchBox } = useSearchedList<DatanetSummary>("/api/datanets");
   return (
     <section>
       <h1>Datanets</h1>
-      <label>
-        Search by URI or owner{" "}
-        <input type="search" value={search} onInput={(e) => setSearch((e.target as HTMLInputElement).value)} />
-      </label>
+      {searchBox}
       <Show
         state={state}
         render={(page) => (

@@ -62,6 +62,20 @@ export interface QualityViewsStateTable {
   block_hash: string;
 }
 
+/** A model's settlements in one epoch and UTC day (`day` its first second; null for blocks indexed without a time). */
+export interface ModelSettlementsDailyView {
+  model_id: Numeric;
+  epoch: Int8;
+  day: Numeric | null;
+  n: Int8;
+  calls: Numeric;
+  fees: Numeric;
+  treasury: Numeric;
+  model: Numeric;
+  stakers: Numeric;
+  contributors: Numeric;
+}
+
 /** The views and their state, for `db.withTables<QualityViews>()` (a type alias: kysely wants an index signature). */
 export type QualityViews = {
   datanet_status_counts: DatanetStatusCountsView;
@@ -70,6 +84,7 @@ export type QualityViews = {
   validator_agreement: ValidatorAgreementView;
   vote_splits: VoteSplitsView;
   contributor_outcomes: ContributorOutcomesView;
+  model_settlements_daily: ModelSettlementsDailyView;
   quality_views_state: QualityViewsStateTable;
 };
 

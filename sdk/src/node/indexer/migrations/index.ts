@@ -3,6 +3,7 @@ import * as init from "./0001_init";
 import * as blockTimes from "./0002_block_times";
 import * as qualityViews from "./0003_quality_views";
 import * as epochReports from "./0004_epoch_reports";
+import * as modelRollups from "./0005_model_rollups";
 
 /**
  * The index's migrations in order, by name. A new schema version is a new file `NNNN_<what>.ts` added here: listed
@@ -13,6 +14,7 @@ export const INDEX_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0002_block_times": blockTimes,
   "0003_quality_views": qualityViews,
   "0004_epoch_reports": epochReports,
+  "0005_model_rollups": modelRollups,
 };
 
 export const indexMigrationProvider: MigrationProvider = {
