@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JsonRpcProvider, getAddress } from "ethers";
@@ -16,6 +16,8 @@ import { APP_DIST } from "../../scripts/app";
 import { open as openAmount } from "../../app/web/src/format";
 import type { ClaimProofs } from "../../app/server/types";
 import { injectWallet, requireChromium, watchedPage } from "../helpers/chromium";
+import type { WatchedPage } from "../helpers/chromium";
+import { checkAppPage, tableCells } from "../helpers/appPages";
 import { demoOnNode } from "../helpers/demoNode";
 import type { DemoNode } from "../helpers/demoNode";
 import { ROOT } from "../helpers/examples";
@@ -29,9 +31,6 @@ import { freePort } from "../helpers/hardhatNode";
  * claim that reverts must show the SDK's decoded reason. Every page is checked for accessibility (axe-core), for
  * requests off 127.0.0.1 and for console errors, and photographed into reports/screenshots/.
  */
-
-const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const SCREENSHOTS = join(ROOT, "reports", "screenshots");
 
 /** Starts `npm run app`'s script on the demo's files; resolves with the URL it printed. */
 function startApp(demo: DemoNode, port: number): Promise<{ app: ChildProcess; url: string; output: () => string }> {
@@ -75,8 +74,8 @@ describe("The web app on the demo's node, in Chromium, with a wallet", function 
   let dir: string;
   let context: BrowserContext | undefined;
   let page: Page;
-  let requests: string[];
   let errors: string[];
+  let watched: WatchedPage;
   let ada: string;
   let grace: string;
 
@@ -98,8 +97,8 @@ describe("The web app on the demo's node, in Chromium, with a wallet", function 
     ({ app, url, output } = await startApp(demo, await freePort()));
     expect(output()).to.match(/Reading the report of epoch 1 \(ipfs:\/\/\w+\) into the index/);
     dir = await mkdtemp(join(tmpdir(), "app-demo-"));
-    await mkdir(SCREENSHOTS, { recursive: true });
-    ({ context, page, requests, errors } = await watchedPage(join(dir, "profile")));
+    watched = await watchedPage(join(dir, "profile"));
+    ({ context, page, errors } = watched);
     await injectWallet(context, ada, demo.node.url);
   });
 
@@ -118,29 +117,11 @@ describe("The web app on the demo's node, in Chromium, with a wallet", function 
   }
 
   async function checkPage(what: string, screenshot: string) {
-    await page.screenshot({ path: join(SCREENSHOTS, `${screenshot}.png`), fullPage: true });
-    await page.addScriptTag({ content: AXE });
-    const violations = (await page.evaluate(
-      "axe.run().then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))",
-    )) as { id: string; impact: string }[];
-    expect(
-      violations.filter((v) => v.impact === "serious" || v.impact === "critical"),
-      what,
-    ).to.deep.equal([]);
-    expect(errors, what).to.deep.equal([]);
-    expect(
-      requests.filter((r) => !r.startsWith("http://127.0.0.1:")),
-      what,
-    ).to.deep.equal([]);
+    await checkAppPage(watched, what, screenshot);
   }
 
   const text = async (testId: string) => (await page.getByTestId(testId).textContent())?.trim();
-  const cells = (table: string) =>
-    page
-      .locator(`[data-testid=${table}] tbody tr`)
-      .evaluateAll((rows) =>
-        rows.map((row) => [...row.querySelectorAll("td")].map((td) => td.textContent?.trim() ?? "")),
-      );
+  const cells = (table: string) => tableCells(page, table);
 
   /** The chain's Datanet 1, read from the registry's events by the SDK's in-memory indexer. */
   async function chainDatanet() {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,9 +11,10 @@ import type { EpochDetail, EpochsPage, RecordDetail } from "../../app/server/typ
 import { APP_DIST, appServer, listen } from "../../scripts/app";
 import { open as openAmount } from "../../app/web/src/format";
 import { requireChromium, watchedPage } from "../helpers/chromium";
+import type { WatchedPage } from "../helpers/chromium";
+import { checkAppPage, tableCells } from "../helpers/appPages";
 import { writeAttributedEpoch } from "../helpers/epochIndex";
 import type { AttributedEpoch } from "../helpers/epochIndex";
-import { ROOT } from "../helpers/examples";
 import { BACKENDS } from "../helpers/indexDatabases";
 
 /*
@@ -22,9 +23,6 @@ import { BACKENDS } from "../helpers/indexDatabases";
  * API's numbers on the page, no request off 127.0.0.1, no console error, no serious or critical axe-core violation,
  * a screenshot in reports/screenshots/.
  */
-
-const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const SCREENSHOTS = join(ROOT, "reports", "screenshots");
 
 describe("The Epochs pages in Chromium", function () {
   this.timeout(120_000);
@@ -37,8 +35,8 @@ describe("The Epochs pages in Chromium", function () {
   let dir: string;
   let context: BrowserContext | undefined;
   let page: Page;
-  let requests: string[];
   let errors: string[];
+  let watched: WatchedPage;
 
   before(async function () {
     requireChromium();
@@ -48,8 +46,8 @@ describe("The Epochs pages in Chromium", function () {
     index = await backend.open();
     epoch = await writeAttributedEpoch(index.db, join(dir, "store"));
     ({ server, url } = await listen(appServer(createApi(index.db, { store: epoch.store })), "127.0.0.1", 0));
-    await mkdir(SCREENSHOTS, { recursive: true });
-    ({ context, page, requests, errors } = await watchedPage(join(dir, "profile")));
+    watched = await watchedPage(join(dir, "profile"));
+    ({ context, page, errors } = watched);
   });
 
   after(async function () {
@@ -66,28 +64,10 @@ describe("The Epochs pages in Chromium", function () {
 
   /** Checks what every page must hold, after a screenshot. */
   async function check(what: string, screenshot: string) {
-    await page.screenshot({ path: join(SCREENSHOTS, `${screenshot}.png`), fullPage: true });
-    await page.addScriptTag({ content: AXE });
-    const violations = (await page.evaluate(
-      "axe.run().then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))",
-    )) as { id: string; impact: string }[];
-    expect(
-      violations.filter((v) => v.impact === "serious" || v.impact === "critical"),
-      what,
-    ).to.deep.equal([]);
-    expect(errors, what).to.deep.equal([]);
-    expect(
-      requests.filter((r) => !r.startsWith("http://127.0.0.1:")),
-      what,
-    ).to.deep.equal([]);
+    await checkAppPage(watched, what, screenshot);
   }
 
-  const cells = (table: string) =>
-    page
-      .locator(`[data-testid=${table}] tbody tr`)
-      .evaluateAll((rows) =>
-        rows.map((row) => [...row.querySelectorAll("td")].map((td) => td.textContent?.trim() ?? "")),
-      );
+  const cells = (table: string) => tableCells(page, table);
 
   it("lists the epochs with the API's fees and pool, and counts down a pending root's window", async function () {
     errors.length = 0;

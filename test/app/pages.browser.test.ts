@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,7 +24,8 @@ import { APP_DIST, appServer, listen } from "../../scripts/app";
 import { day, open as openAmount, percent, short, shortId } from "../../app/web/src/format";
 import { appFixture } from "../fixtures/app";
 import { requireChromium, watchedPage } from "../helpers/chromium";
-import { ROOT } from "../helpers/examples";
+import type { WatchedPage } from "../helpers/chromium";
+import { checkAppPage, tableCells } from "../helpers/appPages";
 import { BACKENDS, indexInProcessChain } from "../helpers/indexDatabases";
 
 /*
@@ -33,9 +34,6 @@ import { BACKENDS, indexInProcessChain } from "../helpers/indexDatabases";
  * numbers, make no request off 127.0.0.1, log no error and have no serious or critical accessibility violation
  * (axe-core). Screenshots go to reports/screenshots/.
  */
-
-const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const SCREENSHOTS = join(ROOT, "reports", "screenshots");
 
 describe("The web app in Chromium", function () {
   this.timeout(120_000);
@@ -50,6 +48,7 @@ describe("The web app in Chromium", function () {
   let page: Page;
   let requests: string[];
   let errors: string[];
+  let watched: WatchedPage;
 
   before(async function () {
     requireChromium();
@@ -61,8 +60,8 @@ describe("The web app in Chromium", function () {
     const chain = await offeringReader(await f.offeringFactory.getAddress(), ethers.provider);
     ({ server, url } = await listen(appServer(createApi(index.db, { chain })), "127.0.0.1", 0));
     dir = await mkdtemp(join(tmpdir(), "app-browser-"));
-    await mkdir(SCREENSHOTS, { recursive: true });
-    ({ context, page, requests, errors } = await watchedPage(join(dir, "profile")));
+    watched = await watchedPage(join(dir, "profile"));
+    ({ context, page, requests, errors } = watched);
   });
 
   after(async function () {
@@ -85,29 +84,10 @@ describe("The web app in Chromium", function () {
     errors.length = 0;
     await page.goto(`${url}#${hash}`);
     await page.locator(ready).first().waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, `${screenshot}.png`), fullPage: true });
-    await page.addScriptTag({ content: AXE });
-    // Runs in the page, where axe-core's script defined `axe`.
-    const violations = (await page.evaluate(
-      "axe.run().then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))",
-    )) as { id: string; impact: string }[];
-    expect(
-      violations.filter((v) => v.impact === "serious" || v.impact === "critical"),
-      hash,
-    ).to.deep.equal([]);
-    expect(errors, hash).to.deep.equal(expectedErrors);
-    expect(
-      requests.filter((r) => !r.startsWith("http://127.0.0.1:")),
-      hash,
-    ).to.deep.equal([]);
+    await checkAppPage(watched, hash, screenshot, expectedErrors);
   }
 
-  const cells = (table: string) =>
-    page
-      .locator(`[data-testid=${table}] tbody tr`)
-      .evaluateAll((rows) =>
-        rows.map((row) => [...row.querySelectorAll("td")].map((td) => td.textContent?.trim() ?? "")),
-      );
+  const cells = (table: string) => tableCells(page, table);
 
   it("lists the Datanets with the API's counts", async function () {
     await open("/datanets", "[data-testid=datanets] tbody tr", "datanets");
