@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import { fleissKappa, rankContributors } from "../../sdk/src";
 import type { IndexSchema, QualityViews } from "../../sdk/src/node";
 import type {
+  AcceptancesPage,
   ContributionRow,
   ContributorPage,
   DatanetDetail,
@@ -121,7 +122,7 @@ export async function datanetExists(db: Db, datanetId: string): Promise<boolean>
 export async function datanetDetail(db: Db, datanetId: string): Promise<DatanetDetail | null> {
   const [summary] = (await listDatanets(db, { id: datanetId, limit: 1 })).items;
   if (!summary) return null;
-  const [terms, validators, versions] = await Promise.all([
+  const [terms, validators, versions, created, cursor] = await Promise.all([
     db.selectFrom("terms").selectAll().where("datanet_id", "=", datanetId).orderBy("terms_version").execute(),
     db
       .selectFrom("validators")
@@ -131,9 +132,14 @@ export async function datanetDetail(db: Db, datanetId: string): Promise<DatanetD
       .orderBy("position")
       .execute(),
     db.selectFrom("versions").selectAll().where("datanet_id", "=", datanetId).orderBy("version").execute(),
+    db.selectFrom("datanets").select("block_number").where("datanet_id", "=", datanetId).executeTakeFirstOrThrow(),
+    db.selectFrom("indexer_cursor").select("contracts").executeTakeFirst(),
   ]);
+  const registry = cursor ? (JSON.parse(cursor.contracts) as Record<string, string>).datanets : undefined;
   return {
     ...summary,
+    registry: registry ?? null,
+    createdBlock: Number(created.block_number),
     terms: terms.map((t) => ({
       termsVersion: t.terms_version,
       block: Number(t.block_number),
@@ -323,6 +329,38 @@ export async function contributor(
       slashed: r.slashed,
       votesFor: Number(votesOf.get(r.contribution_id)?.for ?? 0),
       votesAgainst: Number(votesOf.get(r.contribution_id)?.all ?? 0) - Number(votesOf.get(r.contribution_id)?.for ?? 0),
+    })),
+    next: page.next,
+  };
+}
+
+/**
+ * A Datanet's accepted contributions in the order it accepted them (by `accepted_index`, after `cursor`), with where
+ * each acceptance was emitted: what a page folds to recompute a version's digest.
+ */
+export async function acceptances(
+  db: Db,
+  datanetId: string,
+  options: { cursor?: string; limit: number },
+): Promise<AcceptancesPage> {
+  const rows = await db
+    .selectFrom("contributions")
+    .select(["accepted_index", "contribution_id", "content_hash", "status_block", "status_tx_hash", "status_log_index"])
+    .where("datanet_id", "=", datanetId)
+    .where("accepted_index", ">", options.cursor === undefined ? 0 : Number(options.cursor))
+    .orderBy("accepted_index")
+    .limit(options.limit + 1)
+    .execute();
+  const page = paged(rows, options.limit, (r) => String(r.accepted_index));
+  return {
+    datanetId,
+    items: page.items.map((r) => ({
+      acceptedIndex: r.accepted_index!,
+      contributionId: r.contribution_id,
+      contentHash: r.content_hash,
+      block: Number(r.status_block),
+      txHash: r.status_tx_hash,
+      logIndex: r.status_log_index,
     })),
     next: page.next,
   };

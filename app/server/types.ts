@@ -52,8 +52,29 @@ export interface VersionView {
 }
 
 export interface DatanetDetail extends DatanetSummary {
+  /** The Datanet registry the index read (whose logs a wallet can fetch), null if the index has no cursor yet. */
+  registry: string | null;
+  /** The block that created the Datanet: no acceptance of it is older. */
+  createdBlock: number;
   terms: TermsView[];
   versions: VersionView[];
+}
+
+/** One `ContributionAccepted` event of a Datanet, as the index holds it. */
+export interface AcceptanceView {
+  /** 1-based position in the Datanet's acceptances: the version count after it. */
+  acceptedIndex: number;
+  contributionId: string;
+  contentHash: string;
+  block: number;
+  /** The event's transaction and log index; null for acceptances indexed before these were kept. */
+  txHash: string | null;
+  logIndex: number | null;
+}
+
+/** A Datanet's acceptances by `acceptedIndex`; `next` is the last index of the page. */
+export interface AcceptancesPage extends Page<AcceptanceView> {
+  datanetId: string;
 }
 
 export interface ValidatorQuality {

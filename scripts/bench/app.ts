@@ -28,6 +28,9 @@ const PATHS = [
   "/api/datanets/1",
   "/api/datanets/1/quality",
   "/api/datanets/1/leaderboard?limit=50",
+  // The first and the second page of the acceptances a browser folds, 5,000 a request.
+  "/api/datanets/1/acceptances?limit=5000",
+  "/api/datanets/1/acceptances?limit=5000&cursor=5000",
   `/api/contributors/${SOME_CONTRIBUTOR}?limit=50`,
 ];
 
@@ -52,6 +55,12 @@ async function seed(db: Kysely<IndexSchema>, contributions: number): Promise<voi
       ${hex("g", 64)}, 1, 1000 + g % 5000, 'ipfs://c' || g, 1, 1000000000000000000, false, ${status},
       case when ${status} = 'Pending' then null else 2 + g / ${PER_BLOCK} + 50 end
     from generate_series(1, ${contributions}) g`.execute(db);
+  // The accepted ones numbered in submission order, each decided by a log of its outcome block.
+  await sql`update contributions c set accepted_index = a.n, accepted_digest = ${hex("a.n", 64)},
+      status_tx_hash = ${hex("a.n + 1000000000", 64)}, status_log_index = 0
+    from (select contribution_id, row_number() over (order by contribution_id) as n from contributions
+      where status = 'Accepted') a
+    where c.contribution_id = a.contribution_id`.execute(db);
   await sql`insert into votes (block_number, tx_hash, log_index, datanet_id, contribution_id, validator, accept)
     select 2 + g / ${PER_BLOCK} + 10 + v, ${hex(`g * 4 + v`, 64)}, 100 + v, 1, g, ${hex("v", 40)},
       case when g % 20 = 0 then v = 3 and g % 7 = 0 else not (v = 3 and g % 7 = 0) end

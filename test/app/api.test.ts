@@ -1,11 +1,12 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { DatanetIndexer, fleissKappa, rankContributors } from "../../sdk/src";
+import { DatanetIndexer, digestOf, fleissKappa, rankContributors } from "../../sdk/src";
 import { refreshQualityViews } from "../../sdk/src/node";
 import type { IndexDatabase } from "../../sdk/src/node";
 import { createApi } from "../../app/server/api";
 import type {
+  AcceptancesPage,
   ApiError,
   ContributorPage,
   DataQuality,
@@ -111,6 +112,48 @@ for (const backend of BACKENDS) {
       expect(detail.versions.map((v) => [v.version, v.count, v.digest, v.digestMatches])).to.deep.equal(
         memory.datanets.get(1n)!.versions.map((v) => [v.version, Number(v.count), v.digest, true]),
       );
+    });
+
+    it("lists a Datanet's acceptances in order as the chain emitted them, pages that fold to each version's digest", async function () {
+      const events = await f.datanets.queryFilter(f.datanets.filters.ContributionAccepted(1n), f.fromBlock);
+      expect(events.length).to.be.greaterThan(2);
+      const walked: AcceptancesPage["items"] = [];
+      let cursor: string | null = "";
+      while (cursor !== null) {
+        const page: AcceptancesPage = await get<AcceptancesPage>(
+          `/api/datanets/1/acceptances?limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+        );
+        expect(page.items.length).to.be.at.most(2);
+        walked.push(...page.items);
+        cursor = page.next;
+      }
+      expect(walked).to.deep.equal(
+        events.map((e) => ({
+          acceptedIndex: Number(e.args.index),
+          contributionId: e.args.contributionId.toString(),
+          contentHash: e.args.contentHash,
+          block: e.blockNumber,
+          txHash: e.transactionHash,
+          logIndex: e.index,
+        })),
+      );
+      const all = await get<AcceptancesPage>("/api/datanets/1/acceptances?limit=5000");
+      expect(all.items).to.deep.equal(walked);
+      expect(all.next).to.equal(null);
+      const detail = await get<DatanetDetail>("/api/datanets/1");
+      expect(detail.registry).to.equal((await f.datanets.getAddress()).toLowerCase());
+      expect(detail.createdBlock).to.equal(
+        (await f.datanets.queryFilter(f.datanets.filters.DatanetCreated(1n), f.fromBlock))[0].blockNumber,
+      );
+      for (const version of detail.versions) {
+        const folded = all.items
+          .slice(0, version.count)
+          .map((a) => ({ contributionId: BigInt(a.contributionId), contentHash: a.contentHash }));
+        expect(digestOf(folded), `version ${version.version}`).to.equal(version.digest);
+      }
+      expect((await get<ApiError>("/api/datanets/1/acceptances?limit=5001", 400)).error).to.match(/^query\.limit /);
+      expect((await get<ApiError>("/api/datanets/1/acceptances?cursor=x", 400)).error).to.match(/^query\.cursor /);
+      expect((await get<ApiError>("/api/datanets/9/acceptances", 404)).error).to.equal("Datanet 9 is not indexed.");
     });
 
     it("measures data quality: outcomes per day, review latency, validators' agreement and Fleiss' kappa", async function () {

@@ -5,12 +5,14 @@ import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { network } from "hardhat";
 import type { BrowserContext, Page } from "playwright-core";
 import type { IndexDatabase } from "../../sdk/src/node";
 import { createApi } from "../../app/server/api";
 import type {
   ContributorPage,
   DataQuality,
+  DatanetDetail,
   DatanetSummary,
   LeaderboardPage,
   Page as ApiPage,
@@ -162,6 +164,68 @@ describe("The web app in Chromium", function () {
     expect((await cells("contributions")).map((r) => [r[0], r[2], r[3]])).to.deep.equal(
       mine.items.map((c) => [`#${shortId(c.contributionId)}`, c.status, `${c.votesFor} / ${c.votesAgainst}`]),
     );
+  });
+
+  it("recomputes each version's digest in the browser from the index's events, and catches a tampered content hash", async function () {
+    await open("/datanets/1", "[data-testid=versions] tbody tr", "datanet");
+    const detail = await api<DatanetDetail>("api/datanets/1");
+    expect(detail.versions.length).to.be.greaterThan(0);
+    expect(await page.getByText("The events come from this app's index").count()).to.equal(1);
+    const verify = async (version: number, outcome: RegExp) => {
+      await page
+        .locator("[data-testid=versions] tbody tr")
+        .nth(version - 1)
+        .getByRole("button")
+        .click();
+      const result = page.getByTestId(`verify-${version}`);
+      await result.getByText(outcome).waitFor();
+      return (await result.textContent())?.trim();
+    };
+    for (const v of detail.versions) {
+      expect(await verify(v.version, /matches|differs/)).to.equal(`✓ matches: ${v.count} acceptances folded`);
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, "datanet-verified.png"), fullPage: true });
+
+    // One content hash changed in the index: the stored check still says it matched when indexed, the fold now differs.
+    const [first] = await index.db
+      .selectFrom("contributions")
+      .select("content_hash")
+      .where("datanet_id", "=", "1")
+      .where("accepted_index", "=", 1)
+      .execute();
+    const tamper = (contentHash: string) =>
+      index.db
+        .updateTable("contributions")
+        .set({ content_hash: contentHash })
+        .where("datanet_id", "=", "1")
+        .where("accepted_index", "=", 1)
+        .execute();
+    await tamper(`0x${"e".repeat(64)}`);
+    try {
+      const last = detail.versions[detail.versions.length - 1];
+      expect(await verify(last.version, /matches|differs/)).to.match(
+        new RegExp(`^✗ differs: ${last.count} of ${last.count} acceptances folded to 0x`),
+      );
+
+      // With a wallet, the page can read the chain's own logs instead: they still match.
+      await page.exposeFunction("__rpc", (method: string, params: unknown[]) => network.provider.send(method, params));
+      // An EIP-1193 provider in the page, backed by the test's chain; the init script runs on the reload.
+      await page.addInitScript(() => {
+        const page = globalThis as unknown as { __rpc(method: string, params: unknown[]): Promise<unknown> };
+        Object.assign(globalThis, {
+          ethereum: {
+            request: ({ method, params }: { method: string; params?: unknown[] }) => page.__rpc(method, params ?? []),
+          },
+        });
+      });
+      await page.reload();
+      await open("/datanets/1", "[data-testid=versions] tbody tr", "datanet-wallet");
+      await page.getByRole("combobox", { name: /^Events from/ }).selectOption("chain");
+      expect(await verify(last.version, /matches|differs/)).to.equal(`✓ matches: ${last.count} acceptances folded`);
+      expect(errors).to.deep.equal([]);
+    } finally {
+      await tamper(first.content_hash);
+    }
   });
 
   it("says plainly what went wrong for a Datanet the index does not have", async function () {

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as init from "./0001_init";
 import * as blockTimes from "./0002_block_times";
 import * as qualityViews from "./0003_quality_views";
+import * as acceptancePositions from "./0005_acceptance_positions";
 
 /**
  * The index's migrations in order, by name. A new schema version is a new file `NNNN_<what>.ts` added here: listed
@@ -11,6 +12,7 @@ export const INDEX_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_init": init,
   "0002_block_times": blockTimes,
   "0003_quality_views": qualityViews,
+  "0005_acceptance_positions": acceptancePositions,
 };
 
 export const indexMigrationProvider: MigrationProvider = {
