@@ -7,6 +7,7 @@ import type { IndexSchema } from "../../sdk/src/node";
 import {
   acceptances,
   contributor,
+  dailyLimits,
   dataQuality,
   datanetDetail,
   datanetExists,
@@ -96,6 +97,20 @@ export function createApi(db: Kysely<IndexSchema>): Hono {
       return c.json<ApiError>({ error: `Datanet ${datanetId} is not indexed.` }, 404);
     }
     return c.json(await acceptances(db, datanetId, query));
+  });
+
+  api.get("/api/datanets/:id/limits", async (c) => {
+    const datanetId = parse(c, "datanet", id, c.req.param("id"));
+    if (datanetId instanceof Response) return datanetId;
+    const query = parse(
+      c,
+      "query",
+      pageQuery.extend({ limit: pageQuery.shape.limit.unwrap().default(30) }),
+      c.req.query(),
+    );
+    if (query instanceof Response) return query;
+    const limits = await dailyLimits(db, datanetId, query);
+    return limits ? c.json(limits) : c.json<ApiError>({ error: `Datanet ${datanetId} is not indexed.` }, 404);
   });
 
   api.get("/api/datanets/:id/leaderboard", async (c) => {

@@ -77,6 +77,49 @@ export interface AcceptancesPage extends Page<AcceptanceView> {
   datanetId: string;
 }
 
+/** The daily limits of a terms version: what the registry refuses or prices a submission by. */
+export interface DailyLimitsView {
+  termsVersion: number;
+  contributorDailyFiles: number;
+  contributorDailyBytes: string;
+  datanetDailyBytes: string;
+  /** With a bond the Datanet's bytes are a priced budget (the bond doubles past 5/8 of it), not a hard limit. */
+  bonded: boolean;
+}
+
+/**
+ * A UTC day's submissions, as the registry charged them to the daily limits: each fraction is of the limit in force
+ * under the day's latest terms (`termsVersion`); a priced budget can run above 1.
+ */
+export interface DailyUsageView {
+  /** The UTC day's first second. */
+  day: number;
+  termsVersion: number;
+  submissions: number;
+  contributors: number;
+  datanetBytes: string;
+  datanetBytesOfLimit: number;
+  /** The contributor with the most files that day (the lowest address of a tie). */
+  busiestByFiles: { account: string; files: number; ofLimit: number };
+  /** The contributor with the most bytes that day. */
+  busiestByBytes: { account: string; bytes: string; ofLimit: number };
+}
+
+/** The highest fraction of a limit any day reached, and the day (null before any submission). */
+export interface LimitPeak {
+  day: number;
+  ofLimit: number;
+}
+
+/** A Datanet's daily limits and its days with submissions, newest first; `next` is the last day of the page. */
+export interface DailyLimitsPage extends Page<DailyUsageView> {
+  datanetId: string;
+  /** The limits in force now (its current terms). */
+  limits: DailyLimitsView;
+  /** Over every day with submissions. */
+  peak: { datanetBytes: LimitPeak | null; contributorFiles: LimitPeak | null; contributorBytes: LimitPeak | null };
+}
+
 export interface ValidatorQuality {
   validator: string;
   votes: number;

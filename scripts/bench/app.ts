@@ -31,6 +31,7 @@ const PATHS = [
   // The first and the second page of the acceptances a browser folds, 5,000 a request.
   "/api/datanets/1/acceptances?limit=5000",
   "/api/datanets/1/acceptances?limit=5000&cursor=5000",
+  "/api/datanets/1/limits",
   `/api/contributors/${SOME_CONTRIBUTOR}?limit=50`,
 ];
 
@@ -47,6 +48,10 @@ async function seed(db: Kysely<IndexSchema>, contributions: number): Promise<voi
   );
   await sql`insert into datanets (block_number, tx_hash, log_index, datanet_id, owner, uri)
     values (1, ${`0x${"a".repeat(64)}`}, 0, 1, ${`0x${"b".repeat(40)}`}, 'ipfs://bench-datanet')`.execute(db);
+  await sql`insert into terms (block_number, tx_hash, log_index, datanet_id, terms_version, bond, quorum, review_window,
+      access_mode, max_file_bytes, contributor_daily_files, contributor_daily_bytes, datanet_daily_bytes)
+    values (1, ${`0x${"a".repeat(64)}`}, 1, 1, 1, 1000000000000000000, 2, 86400, 0, 10000000, 50, 10000000,
+      100000000)`.execute(db);
   const status = sql.raw(`case when g % 20 = 0 then 'Rejected' when g % 97 = 0 then 'Expired'
     when g % 50 = 0 then 'Pending' else 'Accepted' end`);
   await sql`insert into contributions (block_number, tx_hash, log_index, contribution_id, datanet_id, contributor,

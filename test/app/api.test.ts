@@ -9,6 +9,7 @@ import type {
   AcceptancesPage,
   ApiError,
   ContributorPage,
+  DailyLimitsPage,
   DataQuality,
   DatanetDetail,
   DatanetSummary,
@@ -268,6 +269,90 @@ for (const backend of BACKENDS) {
         cursor = next.next;
       }
       expect(walked).to.deep.equal(page.items.map((c) => c.contributionId));
+    });
+
+    it("counts each UTC day's submissions against the daily limits as the registry charges them", async function () {
+      // One more submission today, so that the registry's own counters of today have something to compare.
+      await submitContribution(f.datanets, f.carol, 1n, contentHash("limits-today"), { size: 3_000 });
+      await indexInProcessChain(index, f.contracts);
+      const terms = await f.datanets.currentTermsVersion(1n);
+      const policy = await f.datanets.getPolicy(1n, terms);
+      const limits = await get<DailyLimitsPage>("/api/datanets/1/limits");
+      expect(limits.limits).to.deep.equal({
+        termsVersion: Number(terms),
+        contributorDailyFiles: Number(policy.contributorDailyFiles),
+        contributorDailyBytes: policy.contributorDailyBytes.toString(),
+        datanetDailyBytes: policy.datanetDailyBytes.toString(),
+        bonded: policy.bond > 0n,
+      });
+
+      // Every submission (whatever became of it) on the UTC day of its block, from the chain's events.
+      const days = new Map<number, Map<string, { files: number; bytes: bigint }>>();
+      for (const e of await f.datanets.queryFilter(f.datanets.filters.ContributionSubmitted(1n), f.fromBlock)) {
+        const day = Math.floor((await ethers.provider.getBlock(e.blockNumber))!.timestamp / DAY) * DAY;
+        const accounts = days.get(day) ?? new Map<string, { files: number; bytes: bigint }>();
+        const who = e.args.contributor.toLowerCase();
+        const usage = accounts.get(who) ?? { files: 0, bytes: 0n };
+        accounts.set(who, { files: usage.files + 1, bytes: usage.bytes + e.args.size });
+        days.set(day, accounts);
+      }
+      // The fixture keeps one set of terms, so every day's fractions are of the current limits.
+      const expected = [...days]
+        .sort(([a], [b]) => b - a)
+        .map(([day, accounts]) => {
+          const all = [...accounts].sort(([a], [b]) => (a < b ? -1 : 1));
+          const bytes = all.reduce((sum, [, u]) => sum + u.bytes, 0n);
+          const [byFiles] = [...all].sort(([, a], [, b]) => b.files - a.files);
+          const [byBytes] = [...all].sort(([, a], [, b]) => (b.bytes > a.bytes ? 1 : b.bytes < a.bytes ? -1 : 0));
+          return {
+            day,
+            termsVersion: Number(terms),
+            submissions: all.reduce((sum, [, u]) => sum + u.files, 0),
+            contributors: all.length,
+            datanetBytes: bytes.toString(),
+            datanetBytesOfLimit: Number(bytes) / Number(policy.datanetDailyBytes),
+            busiestByFiles: {
+              account: byFiles[0],
+              files: byFiles[1].files,
+              ofLimit: byFiles[1].files / Number(policy.contributorDailyFiles),
+            },
+            busiestByBytes: {
+              account: byBytes[0],
+              bytes: byBytes[1].bytes.toString(),
+              ofLimit: Number(byBytes[1].bytes) / Number(policy.contributorDailyBytes),
+            },
+          };
+        });
+      expect(expected.length).to.be.greaterThan(1);
+      expect(limits.items).to.deep.equal(expected);
+      expect(limits.next).to.equal(null);
+
+      // Today's row is what the registry's counters say of today.
+      const [today] = limits.items;
+      expect(BigInt(today.datanetBytes)).to.equal(await f.datanets.datanetUsageToday(1n));
+      const [files] = await f.datanets.contributorUsageToday(1n, today.busiestByFiles.account);
+      expect(today.busiestByFiles.files).to.equal(Number(files));
+      const [, bytes] = await f.datanets.contributorUsageToday(1n, today.busiestByBytes.account);
+      expect(today.busiestByBytes.bytes).to.equal(bytes.toString());
+
+      const peak = (ofLimit: (u: (typeof expected)[number]) => number) => {
+        const top = expected.reduce((best, u) => (ofLimit(u) > ofLimit(best) ? u : best));
+        return { day: top.day, ofLimit: ofLimit(top) };
+      };
+      expect(limits.peak).to.deep.equal({
+        datanetBytes: peak((u) => u.datanetBytesOfLimit),
+        contributorFiles: peak((u) => u.busiestByFiles.ofLimit),
+        contributorBytes: peak((u) => u.busiestByBytes.ofLimit),
+      });
+
+      // A day a page, newest first.
+      const first = await get<DailyLimitsPage>("/api/datanets/1/limits?limit=1");
+      expect(first.items).to.deep.equal(expected.slice(0, 1));
+      expect(first.next).to.equal(String(expected[0].day));
+      const second = await get<DailyLimitsPage>(`/api/datanets/1/limits?limit=1&cursor=${first.next}`);
+      expect(second.items).to.deep.equal(expected.slice(1, 2));
+      expect((await get<ApiError>("/api/datanets/1/limits?limit=201", 400)).error).to.match(/^query\.limit /);
+      expect((await get<ApiError>("/api/datanets/9/limits", 404)).error).to.equal("Datanet 9 is not indexed.");
     });
 
     it("refreshes the quality views only when the index moved, so a new outcome shows on the next request", async function () {

@@ -11,6 +11,7 @@ import type { IndexDatabase } from "../../sdk/src/node";
 import { createApi } from "../../app/server/api";
 import type {
   ContributorPage,
+  DailyLimitsPage,
   DataQuality,
   DatanetDetail,
   DatanetSummary,
@@ -18,7 +19,7 @@ import type {
   Page as ApiPage,
 } from "../../app/server/types";
 import { APP_DIST, appServer, listen } from "../../scripts/app";
-import { shortId } from "../../app/web/src/format";
+import { bytes, day, percent, short, shortId } from "../../app/web/src/format";
 import { indexerFixture } from "../fixtures/indexer";
 import { requireChromium, watchedPage } from "../helpers/chromium";
 import { ROOT } from "../helpers/examples";
@@ -144,6 +145,33 @@ describe("The web app in Chromium", function () {
     expect(chart?.width).to.be.greaterThan(100);
     expect(chart?.height).to.be.greaterThan(100);
     expect((await cells("versions")).every((row) => row[3] === "✓ matches the events")).to.equal(true);
+  });
+
+  it("shows how close each day came to the Datanet's daily limits, as a chart and a table", async function () {
+    await open("/datanets/1", "[data-testid=limits] tbody tr", "daily-limits");
+    const limits = await api<DailyLimitsPage>("api/datanets/1/limits");
+    expect(limits.items.length).to.be.greaterThan(0);
+    expect(await cells("limits")).to.deep.equal(
+      limits.items.map((d) => [
+        day(d.day),
+        String(d.termsVersion),
+        String(d.submissions),
+        String(d.contributors),
+        bytes(d.datanetBytes),
+        percent(d.datanetBytesOfLimit),
+        `${d.busiestByFiles.files} by ${short(d.busiestByFiles.account)}`,
+        percent(d.busiestByFiles.ofLimit),
+        `${bytes(d.busiestByBytes.bytes)} by ${short(d.busiestByBytes.account)}`,
+        percent(d.busiestByBytes.ofLimit),
+      ]),
+    );
+    const text = async (id: string) => (await page.getByTestId(id).textContent())?.trim();
+    expect(await text("limit-files")).to.equal(String(limits.limits.contributorDailyFiles));
+    const files = limits.peak.contributorFiles!;
+    expect(await text("peak-files")).to.equal(`${percent(files.ofLimit)} on ${day(files.day)}`);
+    const chart = await page.locator("[data-testid=limits-chart] canvas").boundingBox();
+    expect(chart?.width).to.be.greaterThan(100);
+    expect(chart?.height).to.be.greaterThan(100);
   });
 
   it("ranks the contributors as the API does and links each to its page", async function () {

@@ -119,6 +119,7 @@ for (const backend of BACKENDS) {
         "0002_block_times",
         "0003_quality_views",
         "0005_acceptance_positions",
+        "0006_daily_usage",
       ]);
       await created.close();
       const { engine, location } = created;
@@ -131,6 +132,7 @@ for (const backend of BACKENDS) {
         "0002_block_times",
         "0003_quality_views",
         "0005_acceptance_positions",
+        "0006_daily_usage",
       ]);
     });
 
@@ -142,7 +144,12 @@ for (const backend of BACKENDS) {
       expect(first.ran).to.deep.equal(["Up 0001_init"]);
       const upgraded = await openIndexDatabase(made);
       opened.push(upgraded);
-      expect(upgraded.migrated).to.deep.equal(["0002_block_times", "0003_quality_views", "0005_acceptance_positions"]);
+      expect(upgraded.migrated).to.deep.equal([
+        "0002_block_times",
+        "0003_quality_views",
+        "0005_acceptance_positions",
+        "0006_daily_usage",
+      ]);
 
       // The later migrations' downs leave the rows as an indexer of the first schema wrote them: without times.
       const before = await databases.open();
@@ -153,6 +160,7 @@ for (const backend of BACKENDS) {
       await before.close();
       const down = await migrateIndexTo(location, "0001_init");
       expect(down.ran).to.deep.equal([
+        "Down 0006_daily_usage",
         "Down 0005_acceptance_positions",
         "Down 0003_quality_views",
         "Down 0002_block_times",
@@ -160,7 +168,12 @@ for (const backend of BACKENDS) {
       expect(down.schema).to.deep.equal(first.schema);
       const database = await openIndexDatabase(location);
       opened.push(database);
-      expect(database.migrated).to.deep.equal(["0002_block_times", "0003_quality_views", "0005_acceptance_positions"]);
+      expect(database.migrated).to.deep.equal([
+        "0002_block_times",
+        "0003_quality_views",
+        "0005_acceptance_positions",
+        "0006_daily_usage",
+      ]);
 
       const old = await database.db.selectFrom("indexed_blocks").select("timestamp").execute();
       expect(old).to.have.length.greaterThan(1);

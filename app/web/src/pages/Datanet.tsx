@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
-import type { DataQuality, DatanetDetail } from "../../../server/types";
+import type { DailyLimitsPage, DataQuality, DatanetDetail } from "../../../server/types";
 import { DailyChart } from "../DailyChart";
+import { Limits } from "../Limits";
 import { VerifyDigest, wallet } from "../VerifyDigest";
 import type { EventSource } from "../VerifyDigest";
 import { Show, Stat } from "../components";
@@ -11,6 +12,7 @@ import { useApi } from "../useApi";
 export function Datanet({ id }: { id: string }) {
   const detail = useApi<DatanetDetail>(`/api/datanets/${id}`);
   const quality = useApi<DataQuality>(`/api/datanets/${id}/quality`);
+  const limits = useApi<DailyLimitsPage>(`/api/datanets/${id}/limits`);
   return (
     <section>
       <h1>Datanet #{id}</h1>
@@ -18,6 +20,7 @@ export function Datanet({ id }: { id: string }) {
         <a href={`#/datanets/${id}/leaderboard`}>Leaderboard of its contributors</a>
       </p>
       <Show state={quality} render={(q) => <Quality quality={q} />} />
+      <Show state={limits} render={(l) => <Limits first={l} />} />
       <Show state={detail} render={(d) => <Detail detail={d} />} />
     </section>
   );
