@@ -13,7 +13,9 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import type { Hono } from "hono";
 import * as z from "zod";
 import { createApi } from "../app/server/api";
-import { refreshQualityViews } from "../sdk/src/node";
+import { loadEpochReports, refreshQualityViews } from "../sdk/src/node";
+import type { IndexDatabase } from "../sdk/src/node";
+import type { ContentStore } from "../sdk/src";
 import { CommandError, exitWith, opt } from "./lib/cli";
 import type { Command } from "./lib/cli";
 import { NETWORK_ENVIRONMENT, NETWORK_OPTIONS, NETWORK_SCHEMA, ROOT, openNetwork } from "./lib/operator";
@@ -37,6 +39,23 @@ export function listen(app: Hono, host: string, port: number): Promise<{ server:
     ) as Server;
     server.once("error", fail);
   });
+}
+
+/**
+ * What the pages read beside the events: the quality views refreshed, and the report of every proposed root read
+ * from the content store (one line for each that cannot be used; it is tried again at the next sync).
+ */
+export async function prepareIndex(
+  index: IndexDatabase,
+  store: ContentStore,
+  info: (line: string) => void,
+): Promise<void> {
+  await refreshQualityViews(index.db);
+  const reports = await loadEpochReports(index.db, store, {
+    onReport: (epoch, uri) => info(`Reading the report of epoch ${epoch} (${uri}) into the index…`),
+  });
+  for (const failed of reports.failed)
+    info(`The report of epoch ${failed.epoch} is not in the index: ${failed.reason}`);
 }
 
 const APP_SCHEMA = z.object({
@@ -88,14 +107,14 @@ export const appCommand: Command<z.output<typeof APP_SCHEMA>> = {
     let timer: NodeJS.Timeout | undefined;
     try {
       await network.sync();
-      await refreshQualityViews(network.index.db);
+      await prepareIndex(network.index, network.store, (line) => context.info(line));
       const { server, url } = await listen(appServer(createApi(network.index.db)), o.host, o.port);
       context.info(`The app serves ${url} (Ctrl-C stops it); its index follows ${network.name} every ${o.interval} s.`);
       const follow = async () => {
         try {
           // The views too, so that no visitor waits for their refresh.
           await network.indexer.sync();
-          await refreshQualityViews(network.index.db);
+          await prepareIndex(network.index, network.store, (line) => context.info(line));
         } catch (error) {
           context.info(`Index sync failed, retrying in ${o.interval} s: ${(error as Error).message}`);
         }

@@ -4,10 +4,10 @@
  */
 import { ZeroHash } from "ethers";
 import type { Provider } from "ethers";
-import { RewardsClient, readEpochReport } from "../../sdk/src";
+import { PublishedReportError as UnusableReportError, RewardsClient, readPublishedReport } from "../../sdk/src";
 import type { ContentStore, EpochReport, RewardRootView } from "../../sdk/src";
 import { IRewardDistributor__factory } from "../../typechain-types";
-import { CommandError, oneLine } from "./cli";
+import { CommandError } from "./cli";
 import type { OperatorNetwork } from "./operator";
 
 /** A root the distributor holds or held, with what its proposal said. */
@@ -103,36 +103,14 @@ export class PublishedReportError extends CommandError {
 }
 
 /**
- * The report a root's proposal published, fetched from `store` by its URI (every byte checked against the CID) and
- * read; its `reportHash`, root and total must be the root's.
+ * The report a root's proposal published (see readPublishedReport).
  * @throws PublishedReportError naming the report and what is wrong with it.
  */
 export async function publishedReport(store: ContentStore, root: RootProposal): Promise<EpochReport> {
-  const item = `the report of epoch ${root.epoch} at ${root.reportURI}`;
-  let bytes: Uint8Array | undefined;
   try {
-    bytes = await store.get(root.reportURI);
+    return await readPublishedReport(store, root);
   } catch (error) {
-    throw new PublishedReportError(item, oneLine(error));
+    if (error instanceof UnusableReportError) throw new PublishedReportError(error.item, error.reason);
+    throw error;
   }
-  if (bytes === undefined) throw new PublishedReportError(item, "it is not in the content store.");
-  let report;
-  try {
-    report = readEpochReport(new TextDecoder().decode(bytes));
-  } catch (error) {
-    throw new PublishedReportError(item, oneLine(error));
-  }
-  if (report.format !== "epoch-report-v2") throw new PublishedReportError(item, `it is an ${report.format} report.`);
-  const differs = (field: string, chain: string, published: string) =>
-    new PublishedReportError(item, `its ${field} is ${published}, but the chain's root has ${chain}.`);
-  if (report.reportHash.toLowerCase() !== root.reportHash.toLowerCase()) {
-    throw differs("reportHash", root.reportHash, report.reportHash);
-  }
-  if (report.tree.root.toLowerCase() !== root.root.toLowerCase())
-    throw differs("tree.root", root.root, report.tree.root);
-  if (BigInt(report.tree.total) !== root.total) {
-    throw differs("tree.total", root.total.toString(), report.tree.total);
-  }
-  if (BigInt(report.epoch) !== root.epoch) throw differs("epoch", root.epoch.toString(), report.epoch);
-  return report;
 }

@@ -22,6 +22,15 @@ import type { Backend } from "../helpers/indexDatabases";
 import { deployWithModel } from "../helpers/indexerChain";
 import { rejection } from "../helpers/rejection";
 
+/** The migrations after the first, in order: what an upgrade from the first schema runs. */
+const LATER_MIGRATIONS = [
+  "0002_block_times",
+  "0003_quality_views",
+  "0004_epoch_reports",
+  "0005_acceptance_positions",
+  "0006_daily_usage",
+];
+
 /** `provider` whose first `failures` requests fail as a dropped connection would. */
 function flaky(provider: Provider, failures: number): Provider & { failed: () => number } {
   let failed = 0;
@@ -114,26 +123,14 @@ for (const backend of BACKENDS) {
 
     it("migrates a new database once and leaves a current one as it is", async function () {
       const created = await databases.openEmpty();
-      expect(created.migrated).to.deep.equal([
-        "0001_init",
-        "0002_block_times",
-        "0003_quality_views",
-        "0005_acceptance_positions",
-        "0006_daily_usage",
-      ]);
+      expect(created.migrated).to.deep.equal(["0001_init", ...LATER_MIGRATIONS]);
       await created.close();
       const { engine, location } = created;
       const reopened = await openIndexDatabase(engine === "pglite" ? { dataDir: location } : { url: location });
       opened.push(reopened);
       expect(reopened.migrated).to.deep.equal([]);
       const { rows } = await sql<{ name: string }>`select name from schema_migrations`.execute(reopened.db);
-      expect(rows.map((r) => r.name)).to.deep.equal([
-        "0001_init",
-        "0002_block_times",
-        "0003_quality_views",
-        "0005_acceptance_positions",
-        "0006_daily_usage",
-      ]);
+      expect(rows.map((r) => r.name)).to.deep.equal(["0001_init", ...LATER_MIGRATIONS]);
     });
 
     it("upgrades a database of the first schema in place: blocks indexed before keep no time, blocks after get the chain's", async function () {
@@ -144,12 +141,7 @@ for (const backend of BACKENDS) {
       expect(first.ran).to.deep.equal(["Up 0001_init"]);
       const upgraded = await openIndexDatabase(made);
       opened.push(upgraded);
-      expect(upgraded.migrated).to.deep.equal([
-        "0002_block_times",
-        "0003_quality_views",
-        "0005_acceptance_positions",
-        "0006_daily_usage",
-      ]);
+      expect(upgraded.migrated).to.deep.equal(LATER_MIGRATIONS);
 
       // The later migrations' downs leave the rows as an indexer of the first schema wrote them: without times.
       const before = await databases.open();
@@ -159,21 +151,11 @@ for (const backend of BACKENDS) {
       });
       await before.close();
       const down = await migrateIndexTo(location, "0001_init");
-      expect(down.ran).to.deep.equal([
-        "Down 0006_daily_usage",
-        "Down 0005_acceptance_positions",
-        "Down 0003_quality_views",
-        "Down 0002_block_times",
-      ]);
+      expect(down.ran).to.deep.equal([...LATER_MIGRATIONS].reverse().map((name) => `Down ${name}`));
       expect(down.schema).to.deep.equal(first.schema);
       const database = await openIndexDatabase(location);
       opened.push(database);
-      expect(database.migrated).to.deep.equal([
-        "0002_block_times",
-        "0003_quality_views",
-        "0005_acceptance_positions",
-        "0006_daily_usage",
-      ]);
+      expect(database.migrated).to.deep.equal(LATER_MIGRATIONS);
 
       const old = await database.db.selectFrom("indexed_blocks").select("timestamp").execute();
       expect(old).to.have.length.greaterThan(1);

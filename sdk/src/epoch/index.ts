@@ -42,3 +42,5 @@ export {
 } from "./report";
 export type { EpochReportVerification } from "./verify";
 export { verifyEpochReport } from "./verify";
+export type { PublishedRoot } from "./published";
+export { readPublishedReport } from "./published";

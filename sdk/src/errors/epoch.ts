@@ -75,3 +75,20 @@ export class EpochReportMismatchError extends IntegrityError {
     this.path = path;
   }
 }
+
+/* PUBLISHED REPORTS */
+
+/**
+ * The report a root's proposal published cannot be used: the content store does not have it, it is not a v2 report
+ * that checks out, or its hash, root, total or epoch is not the root's. `item` names the report, `reason` says why.
+ */
+export class PublishedReportError extends IntegrityError {
+  readonly item: string;
+  readonly reason: string;
+
+  constructor(item: string, reason: string) {
+    super(`${item}: ${reason}`);
+    this.item = item;
+    this.reason = reason;
+  }
+}

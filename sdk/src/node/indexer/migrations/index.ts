@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as init from "./0001_init";
 import * as blockTimes from "./0002_block_times";
 import * as qualityViews from "./0003_quality_views";
+import * as epochReports from "./0004_epoch_reports";
 import * as acceptancePositions from "./0005_acceptance_positions";
 import * as dailyUsage from "./0006_daily_usage";
 
@@ -13,6 +14,7 @@ export const INDEX_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_init": init,
   "0002_block_times": blockTimes,
   "0003_quality_views": qualityViews,
+  "0004_epoch_reports": epochReports,
   "0005_acceptance_positions": acceptancePositions,
   "0006_daily_usage": dailyUsage,
 };
