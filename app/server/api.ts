@@ -9,6 +9,7 @@ import {
   contributor,
   dailyLimits,
   dataQuality,
+  harmfulContributions,
   datanetDetail,
   datanetExists,
   leaderboard,
@@ -111,6 +112,21 @@ export function createApi(db: Kysely<IndexSchema>): Hono {
     if (query instanceof Response) return query;
     const limits = await dailyLimits(db, datanetId, query);
     return limits ? c.json(limits) : c.json<ApiError>({ error: `Datanet ${datanetId} is not indexed.` }, 404);
+  });
+
+  api.get("/api/datanets/:id/harmful", async (c) => {
+    const datanetId = parse(c, "datanet", id, c.req.param("id"));
+    if (datanetId instanceof Response) return datanetId;
+    const flagCursor = z
+      .string()
+      .regex(/^\d{1,20}-0x[0-9a-f]{64}-\d{1,78}-\d{1,78}$/, "must be the `next` of a previous page")
+      .optional();
+    const query = parse(c, "query", pageQuery.extend({ cursor: flagCursor }), c.req.query());
+    if (query instanceof Response) return query;
+    if (!(await datanetExists(db, datanetId))) {
+      return c.json<ApiError>({ error: `Datanet ${datanetId} is not indexed.` }, 404);
+    }
+    return c.json(await harmfulContributions(db, datanetId, query));
   });
 
   api.get("/api/datanets/:id/leaderboard", async (c) => {

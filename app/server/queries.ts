@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import { fleissKappa, rankContributors } from "../../sdk/src";
-import type { IndexSchema, QualityViews } from "../../sdk/src/node";
+import type { IndexSchema, QualityViews, ReportTables } from "../../sdk/src/node";
 import type {
   AcceptancesPage,
   AcceptanceView,
@@ -12,6 +12,7 @@ import type {
   DatanetDetail,
   DatanetSummary,
   DataQuality,
+  HarmfulPage,
   LeaderboardPage,
   LimitPeak,
   Page,
@@ -432,6 +433,77 @@ export async function dailyLimits(
       contributorBytes: peakOf((u) => u.busiestByBytes.ofLimit),
     },
     items: page.items,
+    next: page.next,
+  };
+}
+
+/**
+ * The contributions of a Datanet that a loaded epoch report's data value flagged harmful, newest epoch first (then by
+ * report, model and contribution; `cursor` is `<epoch>-<report hash>-<model id>-<contribution id>` of the last row),
+ * with how many flags there are in all and how many reports the index holds. Reports write an index's contribution
+ * ids as decimal text: a flag of any other id matches no contribution.
+ */
+export async function harmfulContributions(
+  db: Db,
+  datanetId: string,
+  options: { cursor?: string; limit: number },
+): Promise<HarmfulPage> {
+  const reports = db.withTables<ReportTables>();
+  const flags = reports
+    .selectFrom("report_data_values as v")
+    .innerJoin("epoch_reports as e", "e.report_hash", "v.report_hash")
+    // A lateral lookup by the unique contribution id: the flags are few, and a plain join would make the planner
+    // hash every contribution of the index instead.
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom("contributions")
+          .select(["contribution_id", "contributor", "datanet_id"])
+          .where(
+            sql<boolean>`contribution_id = case when v.contribution_id ~ '^[0-9]{1,78}$' then v.contribution_id::numeric end`,
+          )
+          .limit(1)
+          .as("c"),
+      (join) => join.onTrue(),
+    )
+    .where("v.harmful", "=", true)
+    .where("c.datanet_id", "=", datanetId);
+  let query = flags
+    .select(["e.epoch", "v.report_hash", "v.model_id", "c.contribution_id", "c.contributor", "v.value", "v.threshold"])
+    .orderBy("e.epoch", "desc")
+    .orderBy("v.report_hash")
+    .orderBy("v.model_id")
+    .orderBy("c.contribution_id")
+    .limit(options.limit + 1);
+  if (options.cursor !== undefined) {
+    const [epoch, hash, model, contribution] = options.cursor.split("-");
+    query = query.where(
+      sql<boolean>`(e.epoch < ${Number(epoch)} or (e.epoch = ${Number(epoch)}
+        and (v.report_hash, v.model_id, c.contribution_id) > (${hash}, ${model}::numeric, ${contribution}::numeric)))`,
+    );
+  }
+  const [rows, flagged, loaded] = await Promise.all([
+    query.execute(),
+    flags.select(sql<string>`count(*)`.as("n")).executeTakeFirstOrThrow(),
+    reports
+      .selectFrom("epoch_reports")
+      .select(sql<string>`count(*)`.as("n"))
+      .executeTakeFirstOrThrow(),
+  ]);
+  const page = paged(rows, options.limit, (r) => `${r.epoch}-${r.report_hash}-${r.model_id}-${r.contribution_id}`);
+  return {
+    datanetId,
+    flagged: Number(flagged.n),
+    reports: Number(loaded.n),
+    items: page.items.map((r) => ({
+      contributionId: r.contribution_id,
+      contributor: r.contributor,
+      epoch: Number(r.epoch),
+      reportHash: r.report_hash,
+      modelId: r.model_id,
+      value: Number(r.value),
+      threshold: Number(r.threshold),
+    })),
     next: page.next,
   };
 }

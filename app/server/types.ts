@@ -120,6 +120,27 @@ export interface DailyLimitsPage extends Page<DailyUsageView> {
   peak: { datanetBytes: LimitPeak | null; contributorFiles: LimitPeak | null; contributorBytes: LimitPeak | null };
 }
 
+/** A contribution an epoch report's data value flagged harmful for one model. */
+export interface HarmfulContribution {
+  contributionId: string;
+  contributor: string;
+  epoch: number;
+  reportHash: string;
+  modelId: string;
+  /** Its influence on the model's mean validation log-loss (positive helped); harmful ones are below `threshold`. */
+  value: number;
+  threshold: number;
+}
+
+/** A Datanet's harmful contributions over every loaded report, newest epoch first. */
+export interface HarmfulPage extends Page<HarmfulContribution> {
+  datanetId: string;
+  /** Flags in all (a contribution flagged for two models or in two reports counts twice). */
+  flagged: number;
+  /** Epoch reports the index holds. */
+  reports: number;
+}
+
 export interface ValidatorQuality {
   validator: string;
   votes: number;

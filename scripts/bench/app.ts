@@ -32,6 +32,7 @@ const PATHS = [
   "/api/datanets/1/acceptances?limit=5000",
   "/api/datanets/1/acceptances?limit=5000&cursor=5000",
   "/api/datanets/1/limits",
+  "/api/datanets/1/harmful?limit=50",
   `/api/contributors/${SOME_CONTRIBUTOR}?limit=50`,
 ];
 
@@ -71,6 +72,16 @@ async function seed(db: Kysely<IndexSchema>, contributions: number): Promise<voi
       case when g % 20 = 0 then v = 3 and g % 7 = 0 else not (v = 3 and g % 7 = 0) end
     from generate_series(1, ${contributions}) g, generate_series(1, 3) v
     where not (g % 50 = 0 and g % 20 <> 0 and g % 97 <> 0)`.execute(db);
+  // An epoch report valuing every contribution for one model, every 40th flagged harmful.
+  await sql`insert into epoch_reports (report_hash, epoch, root, report_uri, pool, income_settlements, income_previous,
+      income_funding, carry_over, tree_total, top_k, min_tokens, previous_report_hash, records)
+    values (${`0x${"c".repeat(64)}`}, 1, ${`0x${"d".repeat(64)}`}, 'ipfs://report', 0, 0, 0, 0, 0, 0, 8, 8, null, 0)`.execute(
+    db,
+  );
+  await sql`insert into report_data_values (report_hash, model_id, contribution_id, value, threshold, harmful, low_value)
+    select ${`0x${"c".repeat(64)}`}, 1, g::text, case when g % 40 = 0 then -0.01 else 0.001 end, -0.005, g % 40 = 0,
+      false
+    from generate_series(1, ${contributions}) g`.execute(db);
   await sql`analyze`.execute(db);
 }
 

@@ -1,4 +1,7 @@
 import { expect } from "chai";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { DatanetIndexer, digestOf, fleissKappa, rankContributors } from "../../sdk/src";
@@ -10,6 +13,7 @@ import type {
   ApiError,
   ContributorPage,
   DailyLimitsPage,
+  HarmfulPage,
   DataQuality,
   DatanetDetail,
   DatanetSummary,
@@ -19,6 +23,7 @@ import type {
 import { indexerFixture } from "../fixtures/indexer";
 import { contentHash } from "../fixtures/protocol";
 import { submitContribution } from "../helpers/submission";
+import { harmfulScenarioIndex } from "../helpers/harmfulIndex";
 import { BACKENDS, indexInProcessChain } from "../helpers/indexDatabases";
 
 /*
@@ -353,6 +358,67 @@ for (const backend of BACKENDS) {
       expect(second.items).to.deep.equal(expected.slice(1, 2));
       expect((await get<ApiError>("/api/datanets/1/limits?limit=201", 400)).error).to.match(/^query\.limit /);
       expect((await get<ApiError>("/api/datanets/9/limits", 404)).error).to.equal("Datanet 9 is not indexed.");
+    });
+
+    it("lists the contributions an epoch report's data values flagged harmful, as the report says", async function () {
+      const none = await get<HarmfulPage>("/api/datanets/1/harmful");
+      expect([none.items, none.flagged, none.reports]).to.deep.equal([[], 0, 0]);
+
+      // The mislabelled-spam epoch, whose classifier flags the relabelled mails, in an index of its own.
+      const scenarioIndex = await server.open();
+      const dir = await mkdtemp(join(tmpdir(), "app-harmful-"));
+      try {
+        const { report, scenario } = await harmfulScenarioIndex(scenarioIndex.db, dir);
+        const scenarioApi = createApi(scenarioIndex.db);
+        const contributorOf = new Map(scenario.input.contributions.map((c) => [c.id, c.contributor.toLowerCase()]));
+        const expected = report.models
+          .flatMap((m) =>
+            (m.dataValue?.harmful ?? []).map((id) => ({
+              contributionId: id,
+              contributor: contributorOf.get(id)!,
+              epoch: Number(report.epoch),
+              reportHash: report.reportHash.toLowerCase(),
+              modelId: m.modelId,
+              value: m.dataValue!.values.find((v) => v.contribution === id)!.value,
+              threshold: m.dataValue!.threshold,
+            })),
+          )
+          .sort(
+            (a, b) =>
+              Number(BigInt(a.modelId) - BigInt(b.modelId)) ||
+              (BigInt(a.contributionId) < BigInt(b.contributionId) ? -1 : 1),
+          );
+        expect(expected.length).to.be.greaterThan(5);
+        expect(new Set(expected.map((e) => e.contributionId))).to.deep.equal(
+          new Set(report.datanets.find((d) => d.datanetId === "1")!.harmful),
+        );
+        // Most of what the classifier flags is what mallory relabelled.
+        expect(expected.filter((e) => scenario.flipped.has(e.contributionId)).length).to.be.greaterThan(
+          expected.length / 2,
+        );
+
+        const walked: HarmfulPage["items"] = [];
+        let cursor: string | null = "";
+        while (cursor !== null) {
+          const response = await scenarioApi.request(
+            `/api/datanets/1/harmful?limit=4${cursor ? `&cursor=${cursor}` : ""}`,
+          );
+          expect(response.status).to.equal(200);
+          const page = (await response.json()) as HarmfulPage;
+          expect(page.flagged).to.equal(expected.length);
+          expect(page.reports).to.equal(1);
+          walked.push(...page.items);
+          cursor = page.next;
+        }
+        expect(walked).to.deep.equal(expected);
+        const bad = await scenarioApi.request("/api/datanets/1/harmful?cursor=1-2");
+        expect(bad.status).to.equal(400);
+        expect(((await bad.json()) as ApiError).error).to.match(/^query\.cursor /);
+      } finally {
+        await scenarioIndex.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+      expect((await get<ApiError>("/api/datanets/9/harmful", 404)).error).to.equal("Datanet 9 is not indexed.");
     });
 
     it("refreshes the quality views only when the index moved, so a new outcome shows on the next request", async function () {

@@ -13,6 +13,7 @@ import type {
   ContributorPage,
   DailyLimitsPage,
   DataQuality,
+  HarmfulPage,
   DatanetDetail,
   DatanetSummary,
   LeaderboardPage,
@@ -22,6 +23,7 @@ import { APP_DIST, appServer, listen } from "../../scripts/app";
 import { bytes, day, percent, short, shortId } from "../../app/web/src/format";
 import { indexerFixture } from "../fixtures/indexer";
 import { requireChromium, watchedPage } from "../helpers/chromium";
+import { harmfulScenarioIndex } from "../helpers/harmfulIndex";
 import { ROOT } from "../helpers/examples";
 import { BACKENDS, indexInProcessChain } from "../helpers/indexDatabases";
 
@@ -75,9 +77,9 @@ describe("The web app in Chromium", function () {
   }
 
   /** Opens `hash`, waits for `ready` to show, and checks what every page must hold. */
-  async function open(hash: string, ready: string, screenshot: string) {
+  async function open(hash: string, ready: string, screenshot: string, base = url) {
     errors.length = 0;
-    await page.goto(`${url}#${hash}`);
+    await page.goto(`${base}#${hash}`);
     await page.locator(ready).first().waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, `${screenshot}.png`), fullPage: true });
     await page.addScriptTag({ content: AXE });
@@ -172,6 +174,37 @@ describe("The web app in Chromium", function () {
     const chart = await page.locator("[data-testid=limits-chart] canvas").boundingBox();
     expect(chart?.width).to.be.greaterThan(100);
     expect(chart?.height).to.be.greaterThan(100);
+  });
+
+  it("lists the contributions the epoch reports flagged harmful, with what that means", async function () {
+    await open("/datanets/1", "#harmful", "datanet-no-harmful");
+    expect(await page.getByText("No contribution of this Datanet has been flagged harmful.").count()).to.equal(1);
+
+    // The mislabelled-spam epoch in an index of its own, served by a second app.
+    const scenarioIndex = await backend.open();
+    const folder = await mkdtemp(join(tmpdir(), "app-harmful-"));
+    const second = await listen(appServer(createApi(scenarioIndex.db)), "127.0.0.1", 0);
+    try {
+      await harmfulScenarioIndex(scenarioIndex.db, folder);
+      await open("/datanets/1", "[data-testid=harmful-list] tbody tr", "harmful", second.url);
+      const harmful = (await (await fetch(new URL("api/datanets/1/harmful", second.url))).json()) as HarmfulPage;
+      expect(harmful.items.length).to.be.greaterThan(5);
+      expect(await cells("harmful-list")).to.deep.equal(
+        harmful.items.map((h) => [
+          `#${shortId(h.contributionId)}`,
+          short(h.contributor),
+          String(h.epoch),
+          `#${h.modelId}`,
+          h.value.toPrecision(3),
+          h.threshold.toPrecision(3),
+        ]),
+      );
+      expect((await page.getByTestId("harmful-count").textContent())?.trim()).to.equal(String(harmful.flagged));
+    } finally {
+      await new Promise((done) => second.server.close(done));
+      await scenarioIndex.close();
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it("ranks the contributors as the API does and links each to its page", async function () {

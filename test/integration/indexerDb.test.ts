@@ -29,6 +29,7 @@ const LATER_MIGRATIONS = [
   "0004_epoch_reports",
   "0005_acceptance_positions",
   "0006_daily_usage",
+  "0007_harmful_index",
 ];
 
 /** `provider` whose first `failures` requests fail as a dropped connection would. */

@@ -1,26 +1,18 @@
-import { useState } from "preact/hooks";
 import type { DailyLimitsPage, DailyUsageView, LimitPeak } from "../../server/types";
-import { getJson } from "./api";
-import { Stat } from "./components";
+import { More, Stat } from "./components";
 import { bytes, day, percent, short } from "./format";
 import { LimitsChart } from "./LimitsChart";
+import { useMore } from "./useMore";
 
 const peak = (p: LimitPeak | null) => (p === null ? "–" : `${percent(p.ofLimit)} on ${day(p.day)}`);
 
 /** A Datanet's daily limits and how close each day came to them: the first page of days, and older ones on demand. */
 export function Limits({ first }: { first: DailyLimitsPage }) {
-  const [days, setDays] = useState<DailyUsageView[]>(first.items);
-  const [next, setNext] = useState(first.next);
-  const [failure, setFailure] = useState<string>();
-  const older = async () => {
-    try {
-      const page = await getJson<DailyLimitsPage>(`/api/datanets/${first.datanetId}/limits?cursor=${next}`);
-      setDays([...days, ...page.items]);
-      setNext(page.next);
-    } catch (error) {
-      setFailure((error as Error).message);
-    }
-  };
+  const {
+    items: days,
+    more,
+    failure,
+  } = useMore<DailyUsageView>(first, (cursor) => `/api/datanets/${first.datanetId}/limits?cursor=${cursor}`);
   const l = first.limits;
   return (
     <section aria-labelledby="limits">
@@ -83,16 +75,7 @@ export function Limits({ first }: { first: DailyLimitsPage }) {
           ))}
         </tbody>
       </table>
-      {next !== null && (
-        <button type="button" onClick={older}>
-          Older days
-        </button>
-      )}
-      {failure && (
-        <p role="alert" class="error">
-          {failure}
-        </p>
-      )}
+      <More more={more} failure={failure} label="Older days" />
     </section>
   );
 }

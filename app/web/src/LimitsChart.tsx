@@ -25,8 +25,8 @@ export function LimitsChart({ days }: { days: DailyUsageView[] }) {
         ],
         axes: [{}, { label: "% of the daily limit" }],
         scales: {
-          // A single day would otherwise stretch the axis over years.
-          x: { time: true, range: (_, min, max) => (min === max ? [min - DAY, max + DAY] : [min, max]) },
+          // A day either side: a single day would otherwise stretch the axis over years.
+          x: { time: true, range: () => [oldestFirst[0].day - DAY, oldestFirst[oldestFirst.length - 1].day + DAY] },
           y: { range: (_, __, max) => [0, Math.max(110, max * 1.1)] },
         },
       },

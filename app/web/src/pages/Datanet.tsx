@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
-import type { DailyLimitsPage, DataQuality, DatanetDetail } from "../../../server/types";
+import type { DailyLimitsPage, DataQuality, DatanetDetail, HarmfulPage } from "../../../server/types";
 import { DailyChart } from "../DailyChart";
+import { Harmful } from "../Harmful";
 import { Limits } from "../Limits";
 import { VerifyDigest, wallet } from "../VerifyDigest";
 import type { EventSource } from "../VerifyDigest";
@@ -13,6 +14,7 @@ export function Datanet({ id }: { id: string }) {
   const detail = useApi<DatanetDetail>(`/api/datanets/${id}`);
   const quality = useApi<DataQuality>(`/api/datanets/${id}/quality`);
   const limits = useApi<DailyLimitsPage>(`/api/datanets/${id}/limits`);
+  const harmful = useApi<HarmfulPage>(`/api/datanets/${id}/harmful`);
   return (
     <section>
       <h1>Datanet #{id}</h1>
@@ -20,6 +22,7 @@ export function Datanet({ id }: { id: string }) {
         <a href={`#/datanets/${id}/leaderboard`}>Leaderboard of its contributors</a>
       </p>
       <Show state={quality} render={(q) => <Quality quality={q} />} />
+      <Show state={harmful} render={(h) => <Harmful first={h} />} />
       <Show state={limits} render={(l) => <Limits first={l} />} />
       <Show state={detail} render={(d) => <Detail detail={d} />} />
     </section>

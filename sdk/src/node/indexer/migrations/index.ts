@@ -5,6 +5,7 @@ import * as qualityViews from "./0003_quality_views";
 import * as epochReports from "./0004_epoch_reports";
 import * as acceptancePositions from "./0005_acceptance_positions";
 import * as dailyUsage from "./0006_daily_usage";
+import * as harmfulIndex from "./0007_harmful_index";
 
 /**
  * The index's migrations in order, by name. A new schema version is a new file `NNNN_<what>.ts` added here: listed
@@ -17,6 +18,7 @@ export const INDEX_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0004_epoch_reports": epochReports,
   "0005_acceptance_positions": acceptancePositions,
   "0006_daily_usage": dailyUsage,
+  "0007_harmful_index": harmfulIndex,
 };
 
 export const indexMigrationProvider: MigrationProvider = {
