@@ -9,8 +9,11 @@ import type { ChainReader } from "./chain";
 import { decodeRecordCursor, epochDetail, listEpochs, listRecords, loadedReport, withReports } from "./epochs";
 import { ContentMissingError, Explorer } from "./explorer";
 import {
+  acceptances,
   contributor,
+  dailyLimits,
   dataQuality,
+  harmfulContributions,
   datanetDetail,
   datanetExists,
   leaderboard,
@@ -30,16 +33,21 @@ import type { ApiError, OfferingView } from "./types";
  */
 
 const MAX_LIMIT = 200;
+/** A page folds a version's acceptances in the browser: 5,000 a request, so 100,000 take 20. */
+const MAX_ACCEPTANCES_LIMIT = 5_000;
 
 const id = z.string().regex(/^\d{1,78}$/, "must be a decimal id");
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x address of 40 hex digits");
-const pageQuery = z.object({
-  cursor: z
-    .string()
-    .regex(/^\d{1,78}$/, "must be the `next` of a previous page")
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(50),
-});
+/** A cursor and a limit of at most `max` (default 50). */
+const pageOf = (max: number) =>
+  z.object({
+    cursor: z
+      .string()
+      .regex(/^\d{1,78}$/, "must be the `next` of a previous page")
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(max).default(50),
+  });
+const pageQuery = pageOf(MAX_LIMIT);
 
 /** Parses `value` with `schema`, or answers 400 naming the parameter. */
 function parse<T>(c: Context, what: string, schema: z.ZodType<T>, value: unknown): T | Response {
@@ -109,6 +117,50 @@ export function createApi(db: Kysely<IndexSchema>, options: ApiOptions = {}): Ho
       return c.json<ApiError>({ error: `Datanet ${datanetId} is not indexed.` }, 404);
     }
     return c.json(await dataQuality(db, datanetId));
+  });
+
+  api.get("/api/datanets/:id/acceptances", async (c) => {
+    const datanetId = parse(c, "datanet", id, c.req.param("id"));
+    if (datanetId instanceof Response) return datanetId;
+    const indexCursor = z
+      .string()
+      .regex(/^\d{1,9}$/, "must be the `next` of a previous page")
+      .optional();
+    const query = parse(c, "query", pageOf(MAX_ACCEPTANCES_LIMIT).extend({ cursor: indexCursor }), c.req.query());
+    if (query instanceof Response) return query;
+    if (!(await datanetExists(db, datanetId))) {
+      return c.json<ApiError>({ error: `Datanet ${datanetId} is not indexed.` }, 404);
+    }
+    return c.json(await acceptances(db, datanetId, query));
+  });
+
+  api.get("/api/datanets/:id/limits", async (c) => {
+    const datanetId = parse(c, "datanet", id, c.req.param("id"));
+    if (datanetId instanceof Response) return datanetId;
+    const query = parse(
+      c,
+      "query",
+      pageQuery.extend({ limit: pageQuery.shape.limit.unwrap().default(30) }),
+      c.req.query(),
+    );
+    if (query instanceof Response) return query;
+    const limits = await dailyLimits(db, datanetId, query);
+    return limits ? c.json(limits) : c.json<ApiError>({ error: `Datanet ${datanetId} is not indexed.` }, 404);
+  });
+
+  api.get("/api/datanets/:id/harmful", async (c) => {
+    const datanetId = parse(c, "datanet", id, c.req.param("id"));
+    if (datanetId instanceof Response) return datanetId;
+    const flagCursor = z
+      .string()
+      .regex(/^\d{1,20}-0x[0-9a-f]{64}-\d{1,78}-\d{1,78}$/, "must be the `next` of a previous page")
+      .optional();
+    const query = parse(c, "query", pageQuery.extend({ cursor: flagCursor }), c.req.query());
+    if (query instanceof Response) return query;
+    if (!(await datanetExists(db, datanetId))) {
+      return c.json<ApiError>({ error: `Datanet ${datanetId} is not indexed.` }, 404);
+    }
+    return c.json(await harmfulContributions(db, datanetId, query));
   });
 
   api.get("/api/datanets/:id/leaderboard", async (c) => {

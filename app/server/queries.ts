@@ -1,16 +1,22 @@
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import { ADAPTER_KINDS, fleissKappa, rankContributors } from "../../sdk/src";
-import type { IndexSchema, QualityViews } from "../../sdk/src/node";
+import type { IndexSchema, QualityViews, ReportTables } from "../../sdk/src/node";
 import { reputationOf } from "./rewards";
 import type {
+  AcceptancesPage,
+  AcceptanceView,
   ContributionRow,
+  DailyLimitsPage,
+  DailyLimitsView,
   ContributorPage,
   DatanetDetail,
   DatanetSummary,
   DataQuality,
   FeeSplitBps,
+  HarmfulPage,
   LeaderboardPage,
+  LimitPeak,
   ModelDetail,
   ModelSummary,
   Page,
@@ -126,7 +132,7 @@ export async function datanetExists(db: Db, datanetId: string): Promise<boolean>
 export async function datanetDetail(db: Db, datanetId: string): Promise<DatanetDetail | null> {
   const [summary] = (await listDatanets(db, { id: datanetId, limit: 1 })).items;
   if (!summary) return null;
-  const [terms, validators, versions] = await Promise.all([
+  const [terms, validators, versions, created, cursor] = await Promise.all([
     db.selectFrom("terms").selectAll().where("datanet_id", "=", datanetId).orderBy("terms_version").execute(),
     db
       .selectFrom("validators")
@@ -136,9 +142,14 @@ export async function datanetDetail(db: Db, datanetId: string): Promise<DatanetD
       .orderBy("position")
       .execute(),
     db.selectFrom("versions").selectAll().where("datanet_id", "=", datanetId).orderBy("version").execute(),
+    db.selectFrom("datanets").select("block_number").where("datanet_id", "=", datanetId).executeTakeFirstOrThrow(),
+    db.selectFrom("indexer_cursor").select("contracts").executeTakeFirst(),
   ]);
+  const registry = cursor ? (JSON.parse(cursor.contracts) as Record<string, string>).datanets : undefined;
   return {
     ...summary,
+    registry: registry ?? null,
+    createdBlock: Number(created.block_number),
     terms: terms.map((t) => ({
       termsVersion: t.terms_version,
       block: Number(t.block_number),
@@ -436,6 +447,104 @@ export async function listModels(
   };
 }
 
+/**
+ * A Datanet's accepted contributions in the order it accepted them (by `accepted_index`, after `cursor`), with where
+ * each acceptance was emitted: what a page folds to recompute a version's digest. The page is built as JSON by the
+ * database: thousands of rows come back as one value, several times faster than row by row through the driver.
+ */
+export async function acceptances(
+  db: Db,
+  datanetId: string,
+  options: { cursor?: string; limit: number },
+): Promise<AcceptancesPage> {
+  const after = options.cursor === undefined ? 0 : Number(options.cursor);
+  const { rows } = await sql<{ page: string | null }>`select json_agg(json_build_object(
+      'acceptedIndex', a.accepted_index, 'contributionId', a.contribution_id::text, 'contentHash', a.content_hash,
+      'block', a.status_block, 'txHash', a.status_tx_hash, 'logIndex', a.status_log_index) order by a.accepted_index)::text
+      as page
+    from (select * from contributions where datanet_id = ${datanetId}::numeric and accepted_index > ${after}
+      order by accepted_index limit ${options.limit + 1}) a`.execute(db);
+  const page = paged<AcceptanceView>(JSON.parse(rows[0]?.page ?? "[]"), options.limit, (a) => String(a.acceptedIndex));
+  return { datanetId, ...page };
+}
+
+/**
+ * How close a Datanet runs to its daily limits: the limits of its current terms, its days with submissions newest
+ * first (before `cursor`, a day's first second) with the Datanet's bytes and the busiest contributor's files and bytes,
+ * each as a fraction of the limit under the day's terms, and the highest fractions any day reached. Read from the
+ * daily usage view (a row a day); null when the Datanet has no terms (it does not exist).
+ */
+export async function dailyLimits(
+  db: Db,
+  datanetId: string,
+  options: { cursor?: string; limit: number },
+): Promise<DailyLimitsPage | null> {
+  const [terms, days] = await Promise.all([
+    db.selectFrom("terms").selectAll().where("datanet_id", "=", datanetId).orderBy("terms_version").execute(),
+    withViews(db)
+      .selectFrom("datanet_daily_usage")
+      .selectAll()
+      .where("datanet_id", "=", datanetId)
+      .orderBy("day", "desc")
+      .execute(),
+  ]);
+  if (terms.length === 0) return null;
+  const limitsOf = new Map(
+    terms.map((t): [number, DailyLimitsView] => [
+      t.terms_version,
+      {
+        termsVersion: t.terms_version,
+        contributorDailyFiles: Number(t.contributor_daily_files),
+        contributorDailyBytes: t.contributor_daily_bytes,
+        datanetDailyBytes: t.datanet_daily_bytes,
+        bonded: BigInt(t.bond) > 0n,
+      },
+    ]),
+  );
+  const usage = days.map((d) => {
+    const limits = limitsOf.get(d.terms_version)!;
+    return {
+      day: Number(d.day),
+      termsVersion: d.terms_version,
+      submissions: Number(d.files),
+      contributors: Number(d.contributors),
+      datanetBytes: d.bytes,
+      datanetBytesOfLimit: Number(d.bytes) / Number(limits.datanetDailyBytes),
+      busiestByFiles: {
+        account: d.top_files_contributor,
+        files: Number(d.top_files),
+        ofLimit: Number(d.top_files) / limits.contributorDailyFiles,
+      },
+      busiestByBytes: {
+        account: d.top_bytes_contributor,
+        bytes: d.top_bytes,
+        ofLimit: Number(d.top_bytes) / Number(limits.contributorDailyBytes),
+      },
+    };
+  });
+  // Days come newest first: a tie keeps the latest day.
+  const peakOf = (ofLimit: (u: (typeof usage)[number]) => number): LimitPeak | null =>
+    usage.reduce<LimitPeak | null>(
+      (peak, u) => (peak === null || ofLimit(u) > peak.ofLimit ? { day: u.day, ofLimit: ofLimit(u) } : peak),
+      null,
+    );
+  const before = options.cursor === undefined ? Infinity : Number(options.cursor);
+  const page = paged(usage.filter((u) => u.day < before).slice(0, options.limit + 1), options.limit, (u) =>
+    String(u.day),
+  );
+  return {
+    datanetId,
+    limits: limitsOf.get(terms[terms.length - 1].terms_version)!,
+    peak: {
+      datanetBytes: peakOf((u) => u.datanetBytesOfLimit),
+      contributorFiles: peakOf((u) => u.busiestByFiles.ofLimit),
+      contributorBytes: peakOf((u) => u.busiestByBytes.ofLimit),
+    },
+    items: page.items,
+    next: page.next,
+  };
+}
+
 /** A `FeeSplitSet` event's argument, as the indexer keeps it (numbers as decimal strings). */
 interface FeeSplitArgs {
   split: Record<keyof FeeSplitBps, string>;
@@ -579,4 +688,75 @@ export async function offeringOpened(db: Db, modelId: string, controller: string
     .limit(1)
     .executeTakeFirst();
   return row?.timestamp === null || row?.timestamp === undefined ? null : Number(row.timestamp);
+}
+
+/**
+ * The contributions of a Datanet that a loaded epoch report's data value flagged harmful, newest epoch first (then by
+ * report, model and contribution; `cursor` is `<epoch>-<report hash>-<model id>-<contribution id>` of the last row),
+ * with how many flags there are in all and how many reports the index holds. Reports write an index's contribution
+ * ids as decimal text: a flag of any other id matches no contribution.
+ */
+export async function harmfulContributions(
+  db: Db,
+  datanetId: string,
+  options: { cursor?: string; limit: number },
+): Promise<HarmfulPage> {
+  const reports = db.withTables<ReportTables>();
+  const flags = reports
+    .selectFrom("report_data_values as v")
+    .innerJoin("epoch_reports as e", "e.report_hash", "v.report_hash")
+    // A lateral lookup by the unique contribution id: the flags are few, and a plain join would make the planner
+    // hash every contribution of the index instead.
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom("contributions")
+          .select(["contribution_id", "contributor", "datanet_id"])
+          .where(
+            sql<boolean>`contribution_id = case when v.contribution_id ~ '^[0-9]{1,78}$' then v.contribution_id::numeric end`,
+          )
+          .limit(1)
+          .as("c"),
+      (join) => join.onTrue(),
+    )
+    .where("v.harmful", "=", true)
+    .where("c.datanet_id", "=", datanetId);
+  let query = flags
+    .select(["e.epoch", "v.report_hash", "v.model_id", "c.contribution_id", "c.contributor", "v.value", "v.threshold"])
+    .orderBy("e.epoch", "desc")
+    .orderBy("v.report_hash")
+    .orderBy("v.model_id")
+    .orderBy("c.contribution_id")
+    .limit(options.limit + 1);
+  if (options.cursor !== undefined) {
+    const [epoch, hash, model, contribution] = options.cursor.split("-");
+    query = query.where(
+      sql<boolean>`(e.epoch < ${Number(epoch)} or (e.epoch = ${Number(epoch)}
+        and (v.report_hash, v.model_id, c.contribution_id) > (${hash}, ${model}::numeric, ${contribution}::numeric)))`,
+    );
+  }
+  const [rows, flagged, loaded] = await Promise.all([
+    query.execute(),
+    flags.select(sql<string>`count(*)`.as("n")).executeTakeFirstOrThrow(),
+    reports
+      .selectFrom("epoch_reports")
+      .select(sql<string>`count(*)`.as("n"))
+      .executeTakeFirstOrThrow(),
+  ]);
+  const page = paged(rows, options.limit, (r) => `${r.epoch}-${r.report_hash}-${r.model_id}-${r.contribution_id}`);
+  return {
+    datanetId,
+    flagged: Number(flagged.n),
+    reports: Number(loaded.n),
+    items: page.items.map((r) => ({
+      contributionId: r.contribution_id,
+      contributor: r.contributor,
+      epoch: Number(r.epoch),
+      reportHash: r.report_hash,
+      modelId: r.model_id,
+      value: Number(r.value),
+      threshold: Number(r.threshold),
+    })),
+    next: page.next,
+  };
 }

@@ -52,8 +52,93 @@ export interface VersionView {
 }
 
 export interface DatanetDetail extends DatanetSummary {
+  /** The Datanet registry the index read (whose logs a wallet can fetch), null if the index has no cursor yet. */
+  registry: string | null;
+  /** The block that created the Datanet: no acceptance of it is older. */
+  createdBlock: number;
   terms: TermsView[];
   versions: VersionView[];
+}
+
+/** One `ContributionAccepted` event of a Datanet, as the index holds it. */
+export interface AcceptanceView {
+  /** 1-based position in the Datanet's acceptances: the version count after it. */
+  acceptedIndex: number;
+  contributionId: string;
+  contentHash: string;
+  block: number;
+  /** The event's transaction and log index; null for acceptances indexed before these were kept. */
+  txHash: string | null;
+  logIndex: number | null;
+}
+
+/** A Datanet's acceptances by `acceptedIndex`; `next` is the last index of the page. */
+export interface AcceptancesPage extends Page<AcceptanceView> {
+  datanetId: string;
+}
+
+/** The daily limits of a terms version: what the registry refuses or prices a submission by. */
+export interface DailyLimitsView {
+  termsVersion: number;
+  contributorDailyFiles: number;
+  contributorDailyBytes: string;
+  datanetDailyBytes: string;
+  /** With a bond the Datanet's bytes are a priced budget (the bond doubles past 5/8 of it), not a hard limit. */
+  bonded: boolean;
+}
+
+/**
+ * A UTC day's submissions, as the registry charged them to the daily limits: each fraction is of the limit in force
+ * under the day's latest terms (`termsVersion`); a priced budget can run above 1.
+ */
+export interface DailyUsageView {
+  /** The UTC day's first second. */
+  day: number;
+  termsVersion: number;
+  submissions: number;
+  contributors: number;
+  datanetBytes: string;
+  datanetBytesOfLimit: number;
+  /** The contributor with the most files that day (the lowest address of a tie). */
+  busiestByFiles: { account: string; files: number; ofLimit: number };
+  /** The contributor with the most bytes that day. */
+  busiestByBytes: { account: string; bytes: string; ofLimit: number };
+}
+
+/** The highest fraction of a limit any day reached, and the day (null before any submission). */
+export interface LimitPeak {
+  day: number;
+  ofLimit: number;
+}
+
+/** A Datanet's daily limits and its days with submissions, newest first; `next` is the last day of the page. */
+export interface DailyLimitsPage extends Page<DailyUsageView> {
+  datanetId: string;
+  /** The limits in force now (its current terms). */
+  limits: DailyLimitsView;
+  /** Over every day with submissions. */
+  peak: { datanetBytes: LimitPeak | null; contributorFiles: LimitPeak | null; contributorBytes: LimitPeak | null };
+}
+
+/** A contribution an epoch report's data value flagged harmful for one model. */
+export interface HarmfulContribution {
+  contributionId: string;
+  contributor: string;
+  epoch: number;
+  reportHash: string;
+  modelId: string;
+  /** Its influence on the model's mean validation log-loss (positive helped); harmful ones are below `threshold`. */
+  value: number;
+  threshold: number;
+}
+
+/** A Datanet's harmful contributions over every loaded report, newest epoch first. */
+export interface HarmfulPage extends Page<HarmfulContribution> {
+  datanetId: string;
+  /** Flags in all (a contribution flagged for two models or in two reports counts twice). */
+  flagged: number;
+  /** Epoch reports the index holds. */
+  reports: number;
 }
 
 export interface ValidatorQuality {

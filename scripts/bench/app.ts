@@ -35,6 +35,11 @@ const PATHS = [
   "/api/datanets/1",
   "/api/datanets/1/quality",
   "/api/datanets/1/leaderboard?limit=50",
+  // The first and the second page of the acceptances a browser folds, 5,000 a request.
+  "/api/datanets/1/acceptances?limit=5000",
+  "/api/datanets/1/acceptances?limit=5000&cursor=5000",
+  "/api/datanets/1/limits",
+  "/api/datanets/1/harmful?limit=50",
   `/api/contributors/${SOME_CONTRIBUTOR}?limit=50`,
   "/api/epochs",
   "/api/epochs/1",
@@ -59,6 +64,10 @@ async function seed(db: Kysely<IndexSchema>, contributions: number): Promise<voi
   );
   await sql`insert into datanets (block_number, tx_hash, log_index, datanet_id, owner, uri)
     values (1, ${`0x${"a".repeat(64)}`}, 0, 1, ${`0x${"b".repeat(40)}`}, 'ipfs://bench-datanet')`.execute(db);
+  await sql`insert into terms (block_number, tx_hash, log_index, datanet_id, terms_version, bond, quorum, review_window,
+      access_mode, max_file_bytes, contributor_daily_files, contributor_daily_bytes, datanet_daily_bytes)
+    values (1, ${`0x${"a".repeat(64)}`}, 1, 1, 1, 1000000000000000000, 2, 86400, 0, 10000000, 50, 10000000,
+      100000000)`.execute(db);
   const status = sql.raw(`case when g % 20 = 0 then 'Rejected' when g % 97 = 0 then 'Expired'
     when g % 50 = 0 then 'Pending' else 'Accepted' end`);
   await sql`insert into contributions (block_number, tx_hash, log_index, contribution_id, datanet_id, contributor,
@@ -67,6 +76,12 @@ async function seed(db: Kysely<IndexSchema>, contributions: number): Promise<voi
       ${hex("g", 64)}, 1, 1000 + g % 5000, 'ipfs://c' || g, 1, 1000000000000000000, false, ${status},
       case when ${status} = 'Pending' then null else 2 + g / ${PER_BLOCK} + 50 end
     from generate_series(1, ${contributions}) g`.execute(db);
+  // The accepted ones numbered in submission order, each decided by a log of its outcome block.
+  await sql`update contributions c set accepted_index = a.n, accepted_digest = ${hex("a.n", 64)},
+      status_tx_hash = ${hex("a.n + 1000000000", 64)}, status_log_index = 0
+    from (select contribution_id, row_number() over (order by contribution_id) as n from contributions
+      where status = 'Accepted') a
+    where c.contribution_id = a.contribution_id`.execute(db);
   await sql`insert into votes (block_number, tx_hash, log_index, datanet_id, contribution_id, validator, accept)
     select 2 + g / ${PER_BLOCK} + 10 + v, ${hex(`g * 4 + v`, 64)}, 100 + v, 1, g, ${hex("v", 40)},
       case when g % 20 = 0 then v = 3 and g % 7 = 0 else not (v = 3 and g % 7 = 0) end
@@ -74,6 +89,10 @@ async function seed(db: Kysely<IndexSchema>, contributions: number): Promise<voi
     where not (g % 50 = 0 and g % 20 <> 0 and g % 97 <> 0)`.execute(db);
   await seedReport(db, contributions, contributions * 10);
   await seedModels(db, contributions, blocks);
+  // The report values every contribution for a second model too, every 40th flagged harmful.
+  await sql`insert into report_data_values (report_hash, model_id, contribution_id, value, threshold, harmful, low_value)
+    select ${REPORT_HASH}, 2, g::text, case when g % 40 = 0 then -0.01 else 0.001 end, -0.005, g % 40 = 0, false
+    from generate_series(1, ${contributions}) g`.execute(db);
   await sql`analyze`.execute(db);
 }
 

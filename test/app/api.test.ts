@@ -1,14 +1,15 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import {
   ADAPTER_KINDS,
   DatanetIndexer,
   SettlementClient,
   buildSpanIndex,
+  digestOf,
   fleissKappa,
   rankContributors,
   readInferenceLog,
@@ -19,8 +20,11 @@ import type { IndexDatabase } from "../../sdk/src/node";
 import { createApi } from "../../app/server/api";
 import { offeringReader } from "../../app/server/chain";
 import type {
+  AcceptancesPage,
   ApiError,
   ContributorPage,
+  DailyLimitsPage,
+  HarmfulPage,
   DataQuality,
   DatanetDetail,
   DatanetSummary,
@@ -39,6 +43,7 @@ import { contentHash } from "../fixtures/protocol";
 import { submitContribution } from "../helpers/submission";
 import { EPOCH_CHAIN_TIME, EPOCH_VALID_AT, writeAttributedEpoch } from "../helpers/epochIndex";
 import type { AttributedEpoch } from "../helpers/epochIndex";
+import { harmfulScenarioIndex } from "../helpers/harmfulIndex";
 import { BACKENDS, indexInProcessChain } from "../helpers/indexDatabases";
 
 /*
@@ -136,6 +141,48 @@ for (const backend of BACKENDS) {
       expect(detail.versions.map((v) => [v.version, v.count, v.digest, v.digestMatches])).to.deep.equal(
         memory.datanets.get(1n)!.versions.map((v) => [v.version, Number(v.count), v.digest, true]),
       );
+    });
+
+    it("lists a Datanet's acceptances in order as the chain emitted them, pages that fold to each version's digest", async function () {
+      const events = await f.datanets.queryFilter(f.datanets.filters.ContributionAccepted(1n), f.fromBlock);
+      expect(events.length).to.be.greaterThan(2);
+      const walked: AcceptancesPage["items"] = [];
+      let cursor: string | null = "";
+      while (cursor !== null) {
+        const page: AcceptancesPage = await get<AcceptancesPage>(
+          `/api/datanets/1/acceptances?limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+        );
+        expect(page.items.length).to.be.at.most(2);
+        walked.push(...page.items);
+        cursor = page.next;
+      }
+      expect(walked).to.deep.equal(
+        events.map((e) => ({
+          acceptedIndex: Number(e.args.index),
+          contributionId: e.args.contributionId.toString(),
+          contentHash: e.args.contentHash,
+          block: e.blockNumber,
+          txHash: e.transactionHash,
+          logIndex: e.index,
+        })),
+      );
+      const all = await get<AcceptancesPage>("/api/datanets/1/acceptances?limit=5000");
+      expect(all.items).to.deep.equal(walked);
+      expect(all.next).to.equal(null);
+      const detail = await get<DatanetDetail>("/api/datanets/1");
+      expect(detail.registry).to.equal((await f.datanets.getAddress()).toLowerCase());
+      expect(detail.createdBlock).to.equal(
+        (await f.datanets.queryFilter(f.datanets.filters.DatanetCreated(1n), f.fromBlock))[0].blockNumber,
+      );
+      for (const version of detail.versions) {
+        const folded = all.items
+          .slice(0, version.count)
+          .map((a) => ({ contributionId: BigInt(a.contributionId), contentHash: a.contentHash }));
+        expect(digestOf(folded), `version ${version.version}`).to.equal(version.digest);
+      }
+      expect((await get<ApiError>("/api/datanets/1/acceptances?limit=5001", 400)).error).to.match(/^query\.limit /);
+      expect((await get<ApiError>("/api/datanets/1/acceptances?cursor=x", 400)).error).to.match(/^query\.cursor /);
+      expect((await get<ApiError>("/api/datanets/9/acceptances", 404)).error).to.equal("Datanet 9 is not indexed.");
     });
 
     it("measures data quality: outcomes per day, review latency, validators' agreement and Fleiss' kappa", async function () {
@@ -461,6 +508,151 @@ for (const backend of BACKENDS) {
       expect((await get<ApiError>("/api/models/9/offering", 404)).error).to.equal("Model 9 is not indexed.");
       const chainless = await createApi(index.db).request("/api/models/1/offering");
       expect(chainless.status).to.equal(503);
+    });
+
+    it("counts each UTC day's submissions against the daily limits as the registry charges them", async function () {
+      // One more submission today, so that the registry's own counters of today have something to compare.
+      await submitContribution(f.datanets, f.carol, 1n, contentHash("limits-today"), { size: 3_000 });
+      await indexInProcessChain(index, f.contracts);
+      const terms = await f.datanets.currentTermsVersion(1n);
+      const policy = await f.datanets.getPolicy(1n, terms);
+      const limits = await get<DailyLimitsPage>("/api/datanets/1/limits");
+      expect(limits.limits).to.deep.equal({
+        termsVersion: Number(terms),
+        contributorDailyFiles: Number(policy.contributorDailyFiles),
+        contributorDailyBytes: policy.contributorDailyBytes.toString(),
+        datanetDailyBytes: policy.datanetDailyBytes.toString(),
+        bonded: policy.bond > 0n,
+      });
+
+      // Every submission (whatever became of it) on the UTC day of its block, from the chain's events.
+      const days = new Map<number, Map<string, { files: number; bytes: bigint }>>();
+      for (const e of await f.datanets.queryFilter(f.datanets.filters.ContributionSubmitted(1n), f.fromBlock)) {
+        const day = Math.floor((await ethers.provider.getBlock(e.blockNumber))!.timestamp / DAY) * DAY;
+        const accounts = days.get(day) ?? new Map<string, { files: number; bytes: bigint }>();
+        const who = e.args.contributor.toLowerCase();
+        const usage = accounts.get(who) ?? { files: 0, bytes: 0n };
+        accounts.set(who, { files: usage.files + 1, bytes: usage.bytes + e.args.size });
+        days.set(day, accounts);
+      }
+      // The fixture keeps one set of terms, so every day's fractions are of the current limits.
+      const expected = [...days]
+        .sort(([a], [b]) => b - a)
+        .map(([day, accounts]) => {
+          const all = [...accounts].sort(([a], [b]) => (a < b ? -1 : 1));
+          const bytes = all.reduce((sum, [, u]) => sum + u.bytes, 0n);
+          const [byFiles] = [...all].sort(([, a], [, b]) => b.files - a.files);
+          const [byBytes] = [...all].sort(([, a], [, b]) => (b.bytes > a.bytes ? 1 : b.bytes < a.bytes ? -1 : 0));
+          return {
+            day,
+            termsVersion: Number(terms),
+            submissions: all.reduce((sum, [, u]) => sum + u.files, 0),
+            contributors: all.length,
+            datanetBytes: bytes.toString(),
+            datanetBytesOfLimit: Number(bytes) / Number(policy.datanetDailyBytes),
+            busiestByFiles: {
+              account: byFiles[0],
+              files: byFiles[1].files,
+              ofLimit: byFiles[1].files / Number(policy.contributorDailyFiles),
+            },
+            busiestByBytes: {
+              account: byBytes[0],
+              bytes: byBytes[1].bytes.toString(),
+              ofLimit: Number(byBytes[1].bytes) / Number(policy.contributorDailyBytes),
+            },
+          };
+        });
+      expect(expected.length).to.be.greaterThan(1);
+      expect(limits.items).to.deep.equal(expected);
+      expect(limits.next).to.equal(null);
+
+      // Today's row is what the registry's counters say of today.
+      const [today] = limits.items;
+      expect(BigInt(today.datanetBytes)).to.equal(await f.datanets.datanetUsageToday(1n));
+      const [files] = await f.datanets.contributorUsageToday(1n, today.busiestByFiles.account);
+      expect(today.busiestByFiles.files).to.equal(Number(files));
+      const [, bytes] = await f.datanets.contributorUsageToday(1n, today.busiestByBytes.account);
+      expect(today.busiestByBytes.bytes).to.equal(bytes.toString());
+
+      const peak = (ofLimit: (u: (typeof expected)[number]) => number) => {
+        const top = expected.reduce((best, u) => (ofLimit(u) > ofLimit(best) ? u : best));
+        return { day: top.day, ofLimit: ofLimit(top) };
+      };
+      expect(limits.peak).to.deep.equal({
+        datanetBytes: peak((u) => u.datanetBytesOfLimit),
+        contributorFiles: peak((u) => u.busiestByFiles.ofLimit),
+        contributorBytes: peak((u) => u.busiestByBytes.ofLimit),
+      });
+
+      // A day a page, newest first.
+      const first = await get<DailyLimitsPage>("/api/datanets/1/limits?limit=1");
+      expect(first.items).to.deep.equal(expected.slice(0, 1));
+      expect(first.next).to.equal(String(expected[0].day));
+      const second = await get<DailyLimitsPage>(`/api/datanets/1/limits?limit=1&cursor=${first.next}`);
+      expect(second.items).to.deep.equal(expected.slice(1, 2));
+      expect((await get<ApiError>("/api/datanets/1/limits?limit=201", 400)).error).to.match(/^query\.limit /);
+      expect((await get<ApiError>("/api/datanets/9/limits", 404)).error).to.equal("Datanet 9 is not indexed.");
+    });
+
+    it("lists the contributions an epoch report's data values flagged harmful, as the report says", async function () {
+      const none = await get<HarmfulPage>("/api/datanets/1/harmful");
+      expect([none.items, none.flagged, none.reports]).to.deep.equal([[], 0, 0]);
+
+      // The mislabelled-spam epoch, whose classifier flags the relabelled mails, in an index of its own.
+      const scenarioIndex = await server.open();
+      const dir = await mkdtemp(join(tmpdir(), "app-harmful-"));
+      try {
+        const { report, scenario } = await harmfulScenarioIndex(scenarioIndex.db, dir);
+        const scenarioApi = createApi(scenarioIndex.db);
+        const contributorOf = new Map(scenario.input.contributions.map((c) => [c.id, c.contributor.toLowerCase()]));
+        const expected = report.models
+          .flatMap((m) =>
+            (m.dataValue?.harmful ?? []).map((id) => ({
+              contributionId: id,
+              contributor: contributorOf.get(id)!,
+              epoch: Number(report.epoch),
+              reportHash: report.reportHash.toLowerCase(),
+              modelId: m.modelId,
+              value: m.dataValue!.values.find((v) => v.contribution === id)!.value,
+              threshold: m.dataValue!.threshold,
+            })),
+          )
+          .sort(
+            (a, b) =>
+              Number(BigInt(a.modelId) - BigInt(b.modelId)) ||
+              (BigInt(a.contributionId) < BigInt(b.contributionId) ? -1 : 1),
+          );
+        expect(expected.length).to.be.greaterThan(5);
+        expect(new Set(expected.map((e) => e.contributionId))).to.deep.equal(
+          new Set(report.datanets.find((d) => d.datanetId === "1")!.harmful),
+        );
+        // Most of what the classifier flags is what mallory relabelled.
+        expect(expected.filter((e) => scenario.flipped.has(e.contributionId)).length).to.be.greaterThan(
+          expected.length / 2,
+        );
+
+        const walked: HarmfulPage["items"] = [];
+        let cursor: string | null = "";
+        while (cursor !== null) {
+          const response = await scenarioApi.request(
+            `/api/datanets/1/harmful?limit=4${cursor ? `&cursor=${cursor}` : ""}`,
+          );
+          expect(response.status).to.equal(200);
+          const page = (await response.json()) as HarmfulPage;
+          expect(page.flagged).to.equal(expected.length);
+          expect(page.reports).to.equal(1);
+          walked.push(...page.items);
+          cursor = page.next;
+        }
+        expect(walked).to.deep.equal(expected);
+        const bad = await scenarioApi.request("/api/datanets/1/harmful?cursor=1-2");
+        expect(bad.status).to.equal(400);
+        expect(((await bad.json()) as ApiError).error).to.match(/^query\.cursor /);
+      } finally {
+        await scenarioIndex.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+      expect((await get<ApiError>("/api/datanets/9/harmful", 404)).error).to.equal("Datanet 9 is not indexed.");
     });
 
     it("refreshes the quality views only when the index moved, so a new outcome shows on the next request", async function () {

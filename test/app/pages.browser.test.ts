@@ -5,14 +5,17 @@ import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { ethers } from "hardhat";
+import { ethers, network } from "hardhat";
 import type { BrowserContext, Page } from "playwright-core";
 import type { IndexDatabase } from "../../sdk/src/node";
 import { createApi } from "../../app/server/api";
 import { offeringReader } from "../../app/server/chain";
 import type {
   ContributorPage,
+  DailyLimitsPage,
   DataQuality,
+  HarmfulPage,
+  DatanetDetail,
   DatanetSummary,
   LeaderboardPage,
   ModelDetail,
@@ -21,17 +24,18 @@ import type {
   Page as ApiPage,
 } from "../../app/server/types";
 import { APP_DIST, appServer, listen } from "../../scripts/app";
-import { day, open as openAmount, percent, short, shortId } from "../../app/web/src/format";
+import { bytes, day, open as openAmount, percent, short, shortId } from "../../app/web/src/format";
 import { appFixture } from "../fixtures/app";
 import { requireChromium, watchedPage } from "../helpers/chromium";
 import type { WatchedPage } from "../helpers/chromium";
-import { checkAppPage, tableCells } from "../helpers/appPages";
+import { SCREENSHOTS, checkAppPage, tableCells } from "../helpers/appPages";
+import { harmfulScenarioIndex } from "../helpers/harmfulIndex";
 import { BACKENDS, indexInProcessChain } from "../helpers/indexDatabases";
 
 /*
  * The web app where people use it: the page built by `npm run build:app`, served with its API by the app's server on
- * 127.0.0.1 over an index of the app fixture's chain (and its offering read from that chain), opened in Debian's Chromium. Each page must show the API's
- * numbers, make no request off 127.0.0.1, log no error and have no serious or critical accessibility violation
+ * 127.0.0.1 over an index of the app fixture's chain (and its offering read from that chain), opened in Debian's
+ * Chromium. Each page must show the API's numbers, make no request off 127.0.0.1, log no error and have no serious or critical accessibility violation
  * (axe-core). Screenshots go to reports/screenshots/.
  */
 
@@ -77,12 +81,18 @@ describe("The web app in Chromium", function () {
   }
 
   /**
-   * Opens `hash`, waits for `ready` to show, and checks what every page must hold; `expectedErrors` are the console
-   * errors the page may log (Chromium logs every 4xx answer, even one the page expects).
+   * Opens `hash` (on the app at `base`), waits for `ready` to show, and checks what every page must hold;
+   * `expectedErrors` are the console errors the page may log (Chromium logs every 4xx answer, even one the page
+   * expects).
    */
-  async function open(hash: string, ready: string, screenshot: string, expectedErrors: string[] = []) {
+  async function open(
+    hash: string,
+    ready: string,
+    screenshot: string,
+    { expectedErrors = [], base = url }: { expectedErrors?: string[]; base?: string } = {},
+  ) {
     errors.length = 0;
-    await page.goto(`${url}#${hash}`);
+    await page.goto(`${base}#${hash}`);
     await page.locator(ready).first().waitFor();
     await checkAppPage(watched, hash, screenshot, expectedErrors);
   }
@@ -131,6 +141,64 @@ describe("The web app in Chromium", function () {
     expect(chart?.width).to.be.greaterThan(100);
     expect(chart?.height).to.be.greaterThan(100);
     expect((await cells("versions")).every((row) => row[3] === "✓ matches the events")).to.equal(true);
+  });
+
+  it("shows how close each day came to the Datanet's daily limits, as a chart and a table", async function () {
+    await open("/datanets/1", "[data-testid=limits] tbody tr", "daily-limits");
+    const limits = await api<DailyLimitsPage>("api/datanets/1/limits");
+    expect(limits.items.length).to.be.greaterThan(0);
+    expect(await cells("limits")).to.deep.equal(
+      limits.items.map((d) => [
+        day(d.day),
+        String(d.termsVersion),
+        String(d.submissions),
+        String(d.contributors),
+        bytes(d.datanetBytes),
+        percent(d.datanetBytesOfLimit),
+        `${d.busiestByFiles.files} by ${short(d.busiestByFiles.account)}`,
+        percent(d.busiestByFiles.ofLimit),
+        `${bytes(d.busiestByBytes.bytes)} by ${short(d.busiestByBytes.account)}`,
+        percent(d.busiestByBytes.ofLimit),
+      ]),
+    );
+    const text = async (id: string) => (await page.getByTestId(id).textContent())?.trim();
+    expect(await text("limit-files")).to.equal(String(limits.limits.contributorDailyFiles));
+    const files = limits.peak.contributorFiles!;
+    expect(await text("peak-files")).to.equal(`${percent(files.ofLimit)} on ${day(files.day)}`);
+    const chart = await page.locator("[data-testid=limits-chart] canvas").boundingBox();
+    expect(chart?.width).to.be.greaterThan(100);
+    expect(chart?.height).to.be.greaterThan(100);
+  });
+
+  it("lists the contributions the epoch reports flagged harmful, with what that means", async function () {
+    await open("/datanets/1", "#harmful", "datanet-no-harmful");
+    expect(await page.getByText("No contribution of this Datanet has been flagged harmful.").count()).to.equal(1);
+
+    // The mislabelled-spam epoch in an index of its own, served by a second app.
+    const scenarioIndex = await backend.open();
+    const folder = await mkdtemp(join(tmpdir(), "app-harmful-"));
+    const second = await listen(appServer(createApi(scenarioIndex.db)), "127.0.0.1", 0);
+    try {
+      await harmfulScenarioIndex(scenarioIndex.db, folder);
+      await open("/datanets/1", "[data-testid=harmful-list] tbody tr", "harmful", { base: second.url });
+      const harmful = (await (await fetch(new URL("api/datanets/1/harmful", second.url))).json()) as HarmfulPage;
+      expect(harmful.items.length).to.be.greaterThan(5);
+      expect(await cells("harmful-list")).to.deep.equal(
+        harmful.items.map((h) => [
+          `#${shortId(h.contributionId)}`,
+          short(h.contributor),
+          String(h.epoch),
+          `#${h.modelId}`,
+          h.value.toPrecision(3),
+          h.threshold.toPrecision(3),
+        ]),
+      );
+      expect((await page.getByTestId("harmful-count").textContent())?.trim()).to.equal(String(harmful.flagged));
+    } finally {
+      await new Promise((done) => second.server.close(done));
+      await scenarioIndex.close();
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it("ranks the contributors as the API does and links each to its page", async function () {
@@ -248,11 +316,73 @@ describe("The web app in Chromium", function () {
 
   it("says a model without an offering has none", async function () {
     // The API answers 404 for a model without an offering, which the page expects and Chromium logs.
-    await open("/models/2", "[data-testid=no-offering]", "model-without-offering", [
-      "Failed to load resource: the server responded with a status of 404 (Not Found)",
-    ]);
+    await open("/models/2", "[data-testid=no-offering]", "model-without-offering", {
+      expectedErrors: ["Failed to load resource: the server responded with a status of 404 (Not Found)"],
+    });
     expect(requests.filter((r) => r.endsWith("/api/models/2/offering"))).to.have.length.greaterThan(0);
     expect(await page.getByTestId("no-offering").textContent()).to.equal("This model has no offering.");
+  });
+
+  it("recomputes each version's digest in the browser from the index's events, and catches a tampered content hash", async function () {
+    await open("/datanets/1", "[data-testid=versions] tbody tr", "datanet");
+    const detail = await api<DatanetDetail>("api/datanets/1");
+    expect(detail.versions.length).to.be.greaterThan(0);
+    expect(await page.getByText("The events come from this app's index").count()).to.equal(1);
+    const verify = async (version: number, outcome: RegExp) => {
+      await page
+        .locator("[data-testid=versions] tbody tr")
+        .nth(version - 1)
+        .getByRole("button")
+        .click();
+      const result = page.getByTestId(`verify-${version}`);
+      await result.getByText(outcome).waitFor();
+      return (await result.textContent())?.trim();
+    };
+    for (const v of detail.versions) {
+      expect(await verify(v.version, /matches|differs/)).to.equal(`✓ matches: ${v.count} acceptances folded`);
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, "datanet-verified.png"), fullPage: true });
+
+    // One content hash changed in the index: the stored check still says it matched when indexed, the fold now differs.
+    const [first] = await index.db
+      .selectFrom("contributions")
+      .select("content_hash")
+      .where("datanet_id", "=", "1")
+      .where("accepted_index", "=", 1)
+      .execute();
+    const tamper = (contentHash: string) =>
+      index.db
+        .updateTable("contributions")
+        .set({ content_hash: contentHash })
+        .where("datanet_id", "=", "1")
+        .where("accepted_index", "=", 1)
+        .execute();
+    await tamper(`0x${"e".repeat(64)}`);
+    try {
+      const last = detail.versions[detail.versions.length - 1];
+      expect(await verify(last.version, /matches|differs/)).to.match(
+        new RegExp(`^✗ differs: ${last.count} of ${last.count} acceptances folded to 0x`),
+      );
+
+      // With a wallet, the page can read the chain's own logs instead: they still match.
+      await page.exposeFunction("__rpc", (method: string, params: unknown[]) => network.provider.send(method, params));
+      // An EIP-1193 provider in the page, backed by the test's chain; the init script runs on the reload.
+      await page.addInitScript(() => {
+        const page = globalThis as unknown as { __rpc(method: string, params: unknown[]): Promise<unknown> };
+        Object.assign(globalThis, {
+          ethereum: {
+            request: ({ method, params }: { method: string; params?: unknown[] }) => page.__rpc(method, params ?? []),
+          },
+        });
+      });
+      await page.reload();
+      await open("/datanets/1", "[data-testid=versions] tbody tr", "datanet-wallet");
+      await page.getByRole("combobox", { name: /^Events from/ }).selectOption("chain");
+      expect(await verify(last.version, /matches|differs/)).to.equal(`✓ matches: ${last.count} acceptances folded`);
+      expect(errors).to.deep.equal([]);
+    } finally {
+      await tamper(first.content_hash);
+    }
   });
 
   it("says plainly what went wrong for a Datanet the index does not have", async function () {

@@ -13,7 +13,8 @@ const DIMENSION = 256;
 export const L2 = 1;
 const features = (text: string) => denseOf(hashedFeatures(text, { dimension: DIMENSION }), DIMENSION);
 
-export function mislabelledSpamScenario() {
+/** `idOf` names the training contributions (default `c<i>`; an index's ids are decimal). */
+export function mislabelledSpamScenario(idOf: (i: number) => string = (i) => `c${i}`) {
   const random = seededRandom(31_337);
   const mails = shuffled(loadEmails(), random).slice(0, 560);
   const training = mails.slice(0, 300);
@@ -24,9 +25,9 @@ export function mislabelledSpamScenario() {
   const flipped = new Set<string>();
   const drafts = training.map((m, i) => {
     const relabel = m.spam && flipped.size < 30 && random() < 0.5;
-    if (relabel) flipped.add(`c${i}`);
+    if (relabel) flipped.add(idOf(i));
     return {
-      id: `c${i}`,
+      id: idOf(i),
       datanetId: 1n,
       contributor: relabel ? MALLORY : honest[i % 3],
       text: m.text,

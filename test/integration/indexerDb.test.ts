@@ -23,7 +23,14 @@ import { deployWithModel } from "../helpers/indexerChain";
 import { rejection } from "../helpers/rejection";
 
 /** The migrations after the first, in order: what an upgrade from the first schema runs. */
-const LATER_MIGRATIONS = ["0002_block_times", "0003_quality_views", "0004_epoch_reports", "0005_model_rollups"];
+const LATER_MIGRATIONS = [
+  "0002_block_times",
+  "0003_quality_views",
+  "0004_epoch_reports",
+  "0005_model_rollups",
+  "0006_acceptance_positions",
+  "0007_daily_usage",
+];
 
 /** `provider` whose first `failures` requests fail as a dropped connection would. */
 function flaky(provider: Provider, failures: number): Provider & { failed: () => number } {

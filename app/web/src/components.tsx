@@ -41,3 +41,21 @@ export function useSearchedList<T>(path: string): { state: Loaded<Page<T>>; sear
   );
   return { state, searchBox };
 }
+
+/** The button that fetches a list's next page (none on the last), and the error of the last try. */
+export function More({ more, failure, label }: { more?: () => void; failure?: string; label: string }) {
+  return (
+    <>
+      {more && (
+        <button type="button" onClick={more}>
+          {label}
+        </button>
+      )}
+      {failure && (
+        <p role="alert" class="error">
+          {failure}
+        </p>
+      )}
+    </>
+  );
+}

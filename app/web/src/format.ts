@@ -33,3 +33,8 @@ export function duration(seconds: number | null): string {
 export function day(seconds: number): string {
   return new Date(seconds * 1000).toISOString().slice(0, 10);
 }
+
+/** A count of bytes (a decimal string: sums can pass 2^53), with thousands separators. */
+export function bytes(count: string): string {
+  return `${BigInt(count).toLocaleString("en-US")} B`;
+}

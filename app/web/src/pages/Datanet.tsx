@@ -1,5 +1,10 @@
-import type { DataQuality, DatanetDetail } from "../../../server/types";
+import { useState } from "preact/hooks";
+import type { DailyLimitsPage, DataQuality, DatanetDetail, HarmfulPage } from "../../../server/types";
 import { DailyChart } from "../DailyChart";
+import { Harmful } from "../Harmful";
+import { Limits } from "../Limits";
+import { VerifyDigest, wallet } from "../VerifyDigest";
+import type { EventSource } from "../VerifyDigest";
 import { Show, Stat } from "../components";
 import { day, duration, open, percent, short } from "../format";
 import { useApi } from "../useApi";
@@ -8,6 +13,8 @@ import { useApi } from "../useApi";
 export function Datanet({ id }: { id: string }) {
   const detail = useApi<DatanetDetail>(`/api/datanets/${id}`);
   const quality = useApi<DataQuality>(`/api/datanets/${id}/quality`);
+  const limits = useApi<DailyLimitsPage>(`/api/datanets/${id}/limits`);
+  const harmful = useApi<HarmfulPage>(`/api/datanets/${id}/harmful`);
   return (
     <section>
       <h1>Datanet #{id}</h1>
@@ -15,6 +22,8 @@ export function Datanet({ id }: { id: string }) {
         <a href={`#/datanets/${id}/leaderboard`}>Leaderboard of its contributors</a>
       </p>
       <Show state={quality} render={(q) => <Quality quality={q} />} />
+      <Show state={harmful} render={(h) => <Harmful first={h} />} />
+      <Show state={limits} render={(l) => <Limits first={l} />} />
       <Show state={detail} render={(d) => <Detail detail={d} />} />
     </section>
   );
@@ -95,6 +104,8 @@ function Quality({ quality: q }: { quality: DataQuality }) {
 }
 
 function Detail({ detail: d }: { detail: DatanetDetail }) {
+  const [source, setSource] = useState<EventSource>("index");
+  const canReadChain = wallet() !== undefined && d.registry !== null;
   return (
     <section aria-labelledby="terms">
       <h2 id="terms">Terms and versions</h2>
@@ -126,6 +137,22 @@ function Detail({ detail: d }: { detail: DatanetDetail }) {
           ))}
         </tbody>
       </table>
+      <p class="note">
+        A version's digest folds its accepted contributions in the order they were accepted:{" "}
+        <code>keccak256(abi.encode(previous, contributionId, contentHash))</code> from zero. "Verify from events"
+        recomputes it in this browser and compares it with the digest the version published.{" "}
+        {canReadChain ? (
+          <label>
+            Events from{" "}
+            <select value={source} onChange={(e) => setSource(e.currentTarget.value as EventSource)}>
+              <option value="index">this app's index</option>
+              <option value="chain">the chain's logs, through your wallet</option>
+            </select>
+          </label>
+        ) : (
+          "The events come from this app's index (no wallet in this browser to read the chain's logs through)."
+        )}
+      </p>
       <table data-testid="versions">
         <caption>Published versions; the digest is checked against the accepted contributions' events</caption>
         <thead>
@@ -134,6 +161,7 @@ function Detail({ detail: d }: { detail: DatanetDetail }) {
             <th scope="col">Contributions</th>
             <th scope="col">Digest</th>
             <th scope="col">Digest check</th>
+            <th scope="col">Recomputed in this browser</th>
           </tr>
         </thead>
         <tbody>
@@ -145,6 +173,9 @@ function Detail({ detail: d }: { detail: DatanetDetail }) {
                 <code>{v.digest}</code>
               </td>
               <td>{v.digestMatches ? "✓ matches the events" : "✗ differs from the events"}</td>
+              <td>
+                <VerifyDigest detail={d} version={v} source={source} />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -491,15 +491,17 @@ async function applyOutcomes(db: Kysely<IndexSchema>, outcomes: ContributionOutc
     const values = sql.join(
       chunk.map(
         (o) =>
-          sql`(${o.contribution_id}::numeric, ${o.status}::text, ${o.status_block}::bigint, ${o.refund}::numeric,
-            ${o.slashed}::numeric, ${o.kept}::numeric, ${o.accepted_index}::integer, ${o.accepted_digest}::text)`,
+          sql`(${o.contribution_id}::numeric, ${o.status}::text, ${o.status_block}::bigint, ${o.status_tx_hash}::text,
+            ${o.status_log_index}::integer, ${o.refund}::numeric, ${o.slashed}::numeric, ${o.kept}::numeric,
+            ${o.accepted_index}::integer, ${o.accepted_digest}::text)`,
       ),
     );
     const result = await sql`
-      update contributions as c set status = v.status, status_block = v.status_block, refund = v.refund,
+      update contributions as c set status = v.status, status_block = v.status_block,
+        status_tx_hash = v.status_tx_hash, status_log_index = v.status_log_index, refund = v.refund,
         slashed = v.slashed, kept = v.kept, accepted_index = v.accepted_index, accepted_digest = v.accepted_digest
-      from (values ${values}) as v(contribution_id, status, status_block, refund, slashed, kept, accepted_index,
-        accepted_digest)
+      from (values ${values}) as v(contribution_id, status, status_block, status_tx_hash, status_log_index, refund,
+        slashed, kept, accepted_index, accepted_digest)
       where c.contribution_id = v.contribution_id`.execute(db);
     if (Number(result.numAffectedRows ?? chunk.length) !== chunk.length) {
       throw new IntegrityError("An event decides a contribution that was never submitted.", {

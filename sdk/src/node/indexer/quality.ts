@@ -3,8 +3,9 @@ import type { Kysely } from "kysely";
 import type { IndexSchema, Int8, Numeric } from "./schema";
 
 /*
- * The materialized views of the Datanets' reviews (migration 0003_quality_views): what they hold, and their refresh
- * after the index moves. A page reads them instead of aggregating every contribution and vote on each visit.
+ * The materialized views of the Datanets' reviews (migration 0003_quality_views) and daily usage (0007_daily_usage):
+ * what they hold, and their refresh after the index moves. A page reads them instead of aggregating every
+ * contribution and vote on each visit.
  */
 
 export interface DatanetStatusCountsView {
@@ -55,6 +56,24 @@ export interface ContributorOutcomesView {
   accepted_bytes: Numeric;
 }
 
+/** A Datanet's submissions on a UTC day (migration 0007_daily_usage): what its daily limits counted. */
+export interface DatanetDailyUsageView {
+  datanet_id: Numeric;
+  /** The UTC day's first second. */
+  day: Numeric;
+  /** The latest terms version submitted under that day. */
+  terms_version: number;
+  files: Int8;
+  bytes: Numeric;
+  contributors: Int8;
+  /** The most files one contributor submitted that day, and who (the lowest address of a tie). */
+  top_files: Int8;
+  top_files_contributor: string;
+  /** The most bytes one contributor submitted that day, and who. */
+  top_bytes: Numeric;
+  top_bytes_contributor: string;
+}
+
 export interface QualityViewsStateTable {
   id: string;
   /** The indexed block the views were refreshed at, and its hash (a reorganised branch of the same height differs). */
@@ -85,6 +104,7 @@ export type QualityViews = {
   vote_splits: VoteSplitsView;
   contributor_outcomes: ContributorOutcomesView;
   model_settlements_daily: ModelSettlementsDailyView;
+  datanet_daily_usage: DatanetDailyUsageView;
   quality_views_state: QualityViewsStateTable;
 };
 

@@ -122,13 +122,24 @@ export function decodeLog(contract: IndexedContractName, log: RawLog): DecodedLo
 /** A contribution decided by an event: the status columns its row takes. */
 export type ContributionOutcome = Pick<
   ContributionsTable,
-  "contribution_id" | "status" | "status_block" | "refund" | "slashed" | "kept" | "accepted_index" | "accepted_digest"
+  | "contribution_id"
+  | "status"
+  | "status_block"
+  | "status_tx_hash"
+  | "status_log_index"
+  | "refund"
+  | "slashed"
+  | "kept"
+  | "accepted_index"
+  | "accepted_digest"
 >;
 
 /** The status columns of a contribution no event has decided yet. */
 export const UNDECIDED = {
   status: "Pending",
   status_block: null,
+  status_tx_hash: null,
+  status_log_index: null,
   refund: null,
   slashed: null,
   kept: null,
@@ -545,6 +556,8 @@ function outcome(
     contribution_id: contributionId.toString(),
     status,
     status_block: at.block_number,
+    status_tx_hash: at.tx_hash,
+    status_log_index: at.log_index,
     refund: amounts.refund?.toString() ?? null,
     slashed: amounts.slashed?.toString() ?? null,
     kept: amounts.kept?.toString() ?? null,

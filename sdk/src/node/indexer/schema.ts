@@ -94,8 +94,8 @@ export interface CommitmentsTable extends EventPosition {
 export type ContributionStatusColumn = "Pending" | "Accepted" | "Rejected" | "Expired" | "Superseded";
 
 /**
- * One row per submission (attempt). The status columns are set by the event that decided it (`status_block` is its
- * block), and put back to `Pending` when a reorg removes that event.
+ * One row per submission (attempt). The status columns are set by the event that decided it (`status_block`,
+ * `status_tx_hash` and `status_log_index` are its position), and put back to `Pending` when a reorg removes that event.
  */
 export interface ContributionsTable extends EventPosition {
   contribution_id: Numeric;
@@ -110,6 +110,9 @@ export interface ContributionsTable extends EventPosition {
   from_credit: boolean;
   status: ContributionStatusColumn;
   status_block: Int8 | null;
+  /** The deciding event's transaction and log index; null before migration `0006_acceptance_positions`. */
+  status_tx_hash: string | null;
+  status_log_index: number | null;
   /** Bond credited back (accepted, superseded) or returned (expired). */
   refund: Numeric | null;
   slashed: Numeric | null;

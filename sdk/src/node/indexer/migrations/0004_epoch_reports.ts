@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { ColumnDataType, CreateTableBuilder, Kysely } from "kysely";
 
 /*
@@ -165,12 +166,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     for (const [index, on] of Object.entries(indexes))
       await db.schema.createIndex(index).on(name).columns(on).execute();
   }
+  // The flagged contributions are a few among many data values: a partial index finds them without reading the rest.
+  await db.schema
+    .createIndex("report_data_values_harmful")
+    .on("report_data_values")
+    .column("contribution_id")
+    .where(sql.ref("harmful"), "=", true)
+    .execute();
   await db.schema.createIndex("reward_roots_report").on("reward_roots").column("report_hash").execute();
   await db.schema.createIndex("reward_roots_epoch").on("reward_roots").columns(["epoch", "block_number"]).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex("reward_roots_epoch").execute();
+  await db.schema.dropIndex("report_data_values_harmful").execute();
   await db.schema.dropIndex("reward_roots_report").execute();
   for (const [name] of [...TABLES].reverse()) await db.schema.dropTable(name).execute();
 }

@@ -4,6 +4,8 @@ import * as blockTimes from "./0002_block_times";
 import * as qualityViews from "./0003_quality_views";
 import * as epochReports from "./0004_epoch_reports";
 import * as modelRollups from "./0005_model_rollups";
+import * as acceptancePositions from "./0006_acceptance_positions";
+import * as dailyUsage from "./0007_daily_usage";
 
 /**
  * The index's migrations in order, by name. A new schema version is a new file `NNNN_<what>.ts` added here: listed
@@ -15,6 +17,8 @@ export const INDEX_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0003_quality_views": qualityViews,
   "0004_epoch_reports": epochReports,
   "0005_model_rollups": modelRollups,
+  "0006_acceptance_positions": acceptancePositions,
+  "0007_daily_usage": dailyUsage,
 };
 
 export const indexMigrationProvider: MigrationProvider = {
