@@ -94,6 +94,8 @@ export function createApi(db: Kysely<IndexSchema>, options: ApiOptions = {}): Ho
   api.use("/api/datanets", fresh);
   api.use("/api/datanets/*", fresh);
   api.use("/api/contributors/*", fresh);
+  api.use("/api/epochs", fresh);
+  api.use("/api/epochs/*", fresh);
   api.use("/api/models", fresh);
   api.use("/api/models/*", fresh);
 

@@ -49,6 +49,7 @@ async function readOffering(client: OfferingClient, modelId: bigint, block: numb
   const held = await client.token.balanceOf(contracts.shares);
   return {
     modelId: modelId.toString(),
+    factory: await client.factory.getAddress(),
     offering: contracts.offering,
     shares: contracts.shares,
     controller: contracts.controller,

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
-import type { IndexSchema, ReportTables } from "../../sdk/src/node";
+import type { IndexSchema, QualityViews, ReportTables } from "../../sdk/src/node";
 import type {
   CarryLineView,
   ChainTime,
@@ -20,10 +20,13 @@ import type {
  * never scanned.
  */
 
-type Db = Kysely<IndexSchema & ReportTables>;
+type Db = Kysely<IndexSchema & ReportTables & QualityViews>;
 
-/** The index with the report tables. */
-export const withReports = (db: Kysely<IndexSchema>): Db => db.withTables<ReportTables>();
+/**
+ * The index with the report tables and the views, whose `model_settlements_daily` sums the settlements per epoch in a
+ * few rows (refreshed by the API before an epochs page reads it).
+ */
+export const withReports = (db: Kysely<IndexSchema>): Db => db.withTables<ReportTables & QualityViews>();
 
 /** Accounts an epoch's page lists, by amount. */
 const TOP_ACCOUNTS = 20;
@@ -47,11 +50,11 @@ async function summaries(db: Db, epochs: number[]): Promise<EpochSummary[]> {
   if (epochs.length === 0) return [];
   const [paidIn, actions] = await Promise.all([
     db
-      .selectFrom("settlements")
+      .selectFrom("model_settlements_daily")
       .select([
         "epoch",
-        sql<string>`count(*)`.as("n"),
-        sql<string>`sum(fee)::text`.as("fees"),
+        sql<string>`sum(n)`.as("n"),
+        sql<string>`sum(fees)::text`.as("fees"),
         sql<string>`sum(calls)::text`.as("calls"),
       ])
       .where("epoch", "in", epochs)
@@ -126,7 +129,7 @@ function rootState(action: "proposed" | "revoked" | "accepted" | undefined): Roo
 export async function listEpochs(db: Db, options: { cursor?: string; limit: number }): Promise<EpochsPage> {
   const before = options.cursor === undefined ? sql`true` : sql`epoch < ${Number(options.cursor)}`;
   const { rows } = await sql<{ epoch: number | string }>`select epoch from
-      (select distinct epoch from settlements where ${before}
+      (select distinct epoch from model_settlements_daily where ${before}
         union select distinct epoch from reward_roots where ${before}) e
       order by epoch desc limit ${options.limit + 1}`.execute(db);
   const epochs = rows.map((r) => Number(r.epoch));

@@ -2,7 +2,6 @@ import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import { ADAPTER_KINDS, fleissKappa, rankContributors } from "../../sdk/src";
 import type { IndexSchema, QualityViews, ReportTables } from "../../sdk/src/node";
-import { reputationOf } from "./rewards";
 import type {
   AcceptancesPage,
   AcceptanceView,
@@ -17,6 +16,7 @@ import type {
   HarmfulPage,
   LeaderboardPage,
   LimitPeak,
+  Reputation,
   ModelDetail,
   ModelSummary,
   Page,
@@ -221,6 +221,20 @@ export async function dataQuality(db: Db, datanetId: string): Promise<DataQualit
   };
 }
 
+/** Contributors ranked by the SDK's leaderboard from their rows of the contributor outcomes view. */
+function rankOutcomes(
+  rows: { contributor: string; accepted: string | number; rejected: string | number; accepted_bytes: string }[],
+) {
+  return rankContributors(
+    rows.map((r) => ({
+      account: r.contributor,
+      accepted: Number(r.accepted),
+      rejected: Number(r.rejected),
+      acceptedBytes: BigInt(r.accepted_bytes),
+    })),
+  );
+}
+
 /** A Datanet's contributors ranked by the Wilson lower bound of their acceptance rate; `cursor` is a rank. */
 export async function leaderboard(
   db: Db,
@@ -232,14 +246,7 @@ export async function leaderboard(
     .selectAll()
     .where("datanet_id", "=", datanetId)
     .execute();
-  const ranked = rankContributors(
-    rows.map((r) => ({
-      account: r.contributor,
-      accepted: Number(r.accepted),
-      rejected: Number(r.rejected),
-      acceptedBytes: BigInt(r.accepted_bytes),
-    })),
-  );
+  const ranked = rankOutcomes(rows);
   const after = options.cursor === undefined ? 0 : Number(options.cursor);
   const page = paged(ranked.filter((r) => r.rank > after).slice(0, options.limit + 1), options.limit, (r) =>
     String(r.rank),
@@ -258,6 +265,34 @@ export async function leaderboard(
     })),
     next: page.next,
   };
+}
+
+/** `account`'s reputation in every Datanet it has a reviewed contribution in: its leaderboard row there. */
+export async function reputationOf(db: Db, account: string): Promise<Reputation[]> {
+  const rows = await withViews(db)
+    .selectFrom("contributor_outcomes as mine")
+    .innerJoin("contributor_outcomes as o", "o.datanet_id", "mine.datanet_id")
+    .select(["o.datanet_id", "o.contributor", "o.accepted", "o.rejected", "o.accepted_bytes"])
+    .where("mine.contributor", "=", account)
+    .execute();
+  const byDatanet = new Map<string, typeof rows>();
+  for (const row of rows) byDatanet.set(row.datanet_id, [...(byDatanet.get(row.datanet_id) ?? []), row]);
+  const result: Reputation[] = [];
+  for (const [datanetId, outcomes] of byDatanet) {
+    const ranked = rankOutcomes(outcomes);
+    const own = ranked.find((r) => r.account === account);
+    if (!own) continue;
+    result.push({
+      datanetId,
+      accepted: own.accepted,
+      rejected: own.rejected,
+      acceptanceRate: own.acceptanceRate,
+      score: own.score,
+      rank: own.rank,
+      ranked: ranked.length,
+    });
+  }
+  return result.sort((a, b) => (BigInt(a.datanetId) < BigInt(b.datanetId) ? -1 : 1));
 }
 
 /**

@@ -1,9 +1,9 @@
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
-import { buildRewardTree, rankContributors } from "../../sdk/src";
+import { buildRewardTree } from "../../sdk/src";
 import type { RewardTree } from "../../sdk/src";
-import type { IndexSchema, QualityViews, ReportTables } from "../../sdk/src/node";
-import type { AppConfig, ClaimProofs, ContributorRewards, EpochReward, Reputation, RootState } from "./types";
+import type { IndexSchema, ReportTables } from "../../sdk/src/node";
+import type { AppConfig, ClaimProofs, ContributorRewards, EpochReward, RootState } from "./types";
 
 /*
  * A contributor's standing and rewards as the index has them: its reputation in each Datanet (the leaderboard's
@@ -32,42 +32,6 @@ export async function appConfig(db: Db): Promise<AppConfig> {
     lastBlock: cursor ? Number(cursor.last_block) : null,
     lastBlockTime: cursor?.timestamp === null || cursor?.timestamp === undefined ? null : Number(cursor.timestamp),
   };
-}
-
-/** `account`'s reputation in every Datanet it has a reviewed contribution in: its leaderboard row there. */
-export async function reputationOf(db: Db, account: string): Promise<Reputation[]> {
-  const views = db.withTables<QualityViews>();
-  const rows = await views
-    .selectFrom("contributor_outcomes as mine")
-    .innerJoin("contributor_outcomes as o", "o.datanet_id", "mine.datanet_id")
-    .select(["o.datanet_id", "o.contributor", "o.accepted", "o.rejected", "o.accepted_bytes"])
-    .where("mine.contributor", "=", account)
-    .execute();
-  const byDatanet = new Map<string, typeof rows>();
-  for (const row of rows) byDatanet.set(row.datanet_id, [...(byDatanet.get(row.datanet_id) ?? []), row]);
-  const result: Reputation[] = [];
-  for (const [datanetId, outcomes] of byDatanet) {
-    const ranked = rankContributors(
-      outcomes.map((r) => ({
-        account: r.contributor,
-        accepted: Number(r.accepted),
-        rejected: Number(r.rejected),
-        acceptedBytes: BigInt(r.accepted_bytes),
-      })),
-    );
-    const own = ranked.find((r) => r.account === account);
-    if (!own) continue;
-    result.push({
-      datanetId,
-      accepted: own.accepted,
-      rejected: own.rejected,
-      acceptanceRate: own.acceptanceRate,
-      score: own.score,
-      rank: own.rank,
-      ranked: ranked.length,
-    });
-  }
-  return result.sort((a, b) => (BigInt(a.datanetId) < BigInt(b.datanetId) ? -1 : 1));
 }
 
 /**

@@ -489,6 +489,8 @@ export interface MilestoneView {
 /** A model's Initial AI Offering, as the chain has it (offering events are not indexed). */
 export interface OfferingView {
   modelId: string;
+  /** The offering factory, which a wallet's client connects to. */
+  factory: string;
   offering: string;
   /** The share token, which receives the model's revenue once the sale succeeded. */
   shares: string;

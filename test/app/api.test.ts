@@ -449,6 +449,7 @@ for (const backend of BACKENDS) {
       const contract = await f.offeringClient.offering(f.offering.offering);
       expect(view).to.deep.equal({
         modelId: "1",
+        factory: await f.offeringFactory.getAddress(),
         offering: f.offering.offering,
         shares: f.offering.shares,
         controller: f.offering.controller,

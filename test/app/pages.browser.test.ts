@@ -24,7 +24,7 @@ import type {
   Page as ApiPage,
 } from "../../app/server/types";
 import { APP_DIST, appServer, listen } from "../../scripts/app";
-import { bytes, day, open as openAmount, percent, short, shortId } from "../../app/web/src/format";
+import { bytes, day, open as openAmount, percent, short, shortId, units } from "../../app/web/src/format";
 import { appFixture } from "../fixtures/app";
 import { requireChromium, watchedPage } from "../helpers/chromium";
 import type { WatchedPage } from "../helpers/chromium";
@@ -390,5 +390,49 @@ describe("The web app in Chromium", function () {
     const alert = page.getByRole("alert").first();
     await alert.waitFor();
     expect(await alert.textContent()).to.equal("Datanet 99 is not indexed.");
+  });
+
+  it("claims a holder's revenue from the share token through the wallet", async function () {
+    // The first buyer takes its shares out of the offering's escrow, then the model's revenue arrives (the settlement
+    // pays the share token by a plain transfer).
+    const [buyer] = f.buyers;
+    await f.offeringClient.connect(buyer).settle(f.offering.offering, buyer.address);
+    await f.open.connect(f.deployer).transfer(f.offering.shares, 1_000n * 10n ** 18n);
+    const [before] = await f.offeringClient.holders(f.offering.shares, [buyer.address]);
+    expect(before.accrued).to.be.greaterThan(0n);
+    const openBefore = await f.open.balanceOf(buyer.address);
+    // A wallet on the buyer's account, backed by the test's chain (whose accounts are unlocked).
+    await page.exposeFunction("__holderRpc", (method: string, params: unknown[]) =>
+      network.provider.send(method, params),
+    );
+    await page.addInitScript((account: string) => {
+      const scope = globalThis as unknown as { __holderRpc(method: string, params: unknown[]): Promise<unknown> };
+      Object.assign(globalThis, {
+        ethereum: {
+          request: ({ method, params }: { method: string; params?: unknown[] }) =>
+            method === "eth_requestAccounts" || method === "eth_accounts"
+              ? Promise.resolve([account])
+              : scope.__holderRpc(method, params ?? []),
+        },
+      });
+    }, buyer.address.toLowerCase());
+    // The page has this wallet from here on (the test runs last). The init script runs in a new document: a change of
+    // the hash alone would keep the page without it.
+    await page.goto("about:blank");
+    await open("/models/1", "[data-testid=milestones] tbody tr", "model-holder");
+    await page.getByRole("button", { name: "Connect wallet" }).click();
+    await page.getByTestId("holder-accrued").waitFor();
+    const text = async (id: string) => (await page.getByTestId(id).textContent())?.trim();
+    expect(await text("holder-shares")).to.equal(units(before.balance));
+    expect(await text("holder-accrued")).to.equal(openAmount(before.accrued));
+    await page.getByRole("button", { name: "Claim revenue" }).click();
+    await page.getByText(/^Claimed in block \d+/).waitFor();
+    const [after] = await f.offeringClient.holders(f.offering.shares, [buyer.address]);
+    expect(after.accrued).to.equal(0n);
+    const openAfter = await f.open.balanceOf(buyer.address);
+    expect(openAfter - openBefore).to.equal(before.accrued);
+    expect(await text("holder-open")).to.equal(openAmount(openAfter));
+    expect(await text("holder-accrued")).to.equal(openAmount(0n));
+    await checkAppPage(watched, "after the revenue claim", "model-revenue-claimed");
   });
 });

@@ -10,7 +10,7 @@ import type { IndexDatabase } from "../../sdk/src/node";
 import { createApi } from "../../app/server/api";
 import type { ApiError, ClaimProofs, ContributorRewards } from "../../app/server/types";
 import { mislabelledSpamScenario } from "../helpers/epochScenarios";
-import { BACKENDS } from "../helpers/indexDatabases";
+import { BACKENDS, insertRootEvent } from "../helpers/indexDatabases";
 
 /*
  * A contributor's rewards and claim proofs from the app's API, over a classifier's epoch really attributed by the
@@ -30,25 +30,8 @@ for (const backend of BACKENDS) {
     let block = 0;
 
     /** A reward_roots event of the report's root, as the indexer writes it. */
-    async function rootEvent(action: "proposed" | "accepted", uri?: string) {
-      block += 1;
-      await index.db
-        .insertInto("reward_roots")
-        .values({
-          block_number: block,
-          tx_hash: keccak256(toUtf8Bytes(`root ${block}`)),
-          log_index: 0,
-          action,
-          epoch: Number(report.epoch),
-          root: report.tree.root,
-          total: action === "proposed" ? report.tree.total : null,
-          report_hash: action === "proposed" ? report.reportHash : null,
-          report_uri: uri ?? null,
-          valid_at: action === "proposed" ? 1_700_003_600 : null,
-          guardian: null,
-        })
-        .execute();
-    }
+    const rootEvent = (action: "proposed" | "accepted", uri?: string) =>
+      insertRootEvent(index.db, report, { block: ++block, action, uri });
 
     async function get<T>(path: string, status = 200): Promise<T> {
       const response = await api.request(path);

@@ -5,6 +5,7 @@ import type { EpochReport } from "../../sdk/src";
 import { FileContentStore, loadEpochReports } from "../../sdk/src/node";
 import type { IndexSchema } from "../../sdk/src/node";
 import { mislabelledSpamScenario } from "./epochScenarios";
+import { insertRootEvent } from "./indexDatabases";
 
 /** A transaction hash of its own for each row written here. */
 const txHash = (what: string) => keccak256(toUtf8Bytes(what));
@@ -72,20 +73,7 @@ export async function harmfulScenarioIndex(db: Kysely<IndexSchema>, dir: string)
       })),
     )
     .execute();
-  await db
-    .insertInto("reward_roots")
-    .values({
-      ...at("proposal"),
-      action: "proposed",
-      epoch: Number(report.epoch),
-      root: report.tree.root,
-      total: report.tree.total,
-      report_hash: report.reportHash,
-      report_uri: uri,
-      valid_at: 1_700_000_000,
-      guardian: null,
-    })
-    .execute();
+  await insertRootEvent(db, report, { block: 1, tx_hash: txHash("proposal"), uri, valid_at: 1_700_000_000 });
   const loaded = await loadEpochReports(db, store);
   if (loaded.loaded.length !== 1) throw new Error(`The scenario's report did not load: ${JSON.stringify(loaded)}`);
   return { report, scenario };

@@ -6,6 +6,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
 import { Pool } from "pg";
 import { ethers } from "hardhat";
+import { keccak256, toUtf8Bytes } from "ethers";
 import { EVENT_TABLES, ProtocolIndexer, openIndexDatabase } from "../../sdk/src/node";
 import type { IndexDatabase, IndexSchema, IndexedContracts } from "../../sdk/src/node";
 import { INDEX_MIGRATION_TABLES, indexMigrationProvider } from "../../sdk/src/node/indexer/migrations";
@@ -128,4 +129,41 @@ export async function migrateIndexTo(
 /** Indexes `contracts` from the in-process chain into `db`, to its head (no confirmations held back). */
 export async function indexInProcessChain(db: IndexDatabase, contracts: IndexedContracts): Promise<void> {
   await new ProtocolIndexer({ provider: ethers.provider, db, contracts, confirmations: 0 }).sync();
+}
+
+/** What {@link insertRootEvent} needs of an epoch report. */
+interface ProposedReport {
+  epoch: string;
+  tree: { root: string; total: string };
+  reportHash: string;
+}
+
+/**
+ * A reward_roots row for `report`'s root, as the indexer writes the distributor's events: a proposal (with the report's
+ * hash, total and `uri`) unless `event.action` says otherwise, at `event.block`, its other columns from `event`.
+ */
+export async function insertRootEvent(
+  db: Kysely<IndexSchema>,
+  report: ProposedReport,
+  event: Partial<IndexSchema["reward_roots"]> & { block: number; uri?: string },
+): Promise<void> {
+  const { block, uri, ...columns } = event;
+  const proposed = (columns.action ?? "proposed") === "proposed";
+  await db
+    .insertInto("reward_roots")
+    .values({
+      block_number: block,
+      tx_hash: keccak256(toUtf8Bytes(`root event ${block}`)),
+      log_index: 0,
+      action: "proposed",
+      epoch: Number(report.epoch),
+      root: report.tree.root,
+      total: proposed ? report.tree.total : null,
+      report_hash: proposed ? report.reportHash : null,
+      report_uri: proposed ? (uri ?? null) : null,
+      valid_at: proposed ? 1_700_003_600 : null,
+      guardian: null,
+      ...columns,
+    })
+    .execute();
 }

@@ -8,7 +8,7 @@ import type { EpochReport } from "../../sdk/src";
 import { FileContentStore, loadEpochReports } from "../../sdk/src/node";
 import type { IndexDatabase, ReportTables } from "../../sdk/src/node";
 import { mislabelledSpamScenario } from "../helpers/epochScenarios";
-import { BACKENDS } from "../helpers/indexDatabases";
+import { BACKENDS, insertRootEvent } from "../helpers/indexDatabases";
 
 /*
  * Epoch reports read into the index: a classifier's epoch (its data values flag the mislabelled mails), published
@@ -30,27 +30,9 @@ for (const backend of BACKENDS) {
     let uri: string;
     let position = 0;
 
-    /** A RootProposed event of `report` as the indexer records it, at `uri`, with its fields overridden. */
-    async function propose(overrides: { report_uri?: string; report_hash?: string; epoch?: number } = {}) {
-      position += 1;
-      await index.db
-        .insertInto("reward_roots")
-        .values({
-          block_number: position,
-          tx_hash: keccak256(toUtf8Bytes(`proposal ${position}`)),
-          log_index: 0,
-          action: "proposed",
-          epoch: Number(report.epoch),
-          root: report.tree.root,
-          total: report.tree.total,
-          report_hash: report.reportHash,
-          report_uri: uri,
-          valid_at: 1_700_000_000,
-          guardian: null,
-          ...overrides,
-        })
-        .execute();
-    }
+    /** A RootProposed event of `report` at `uri`, with its fields overridden. */
+    const propose = (overrides: { report_uri?: string; report_hash?: string; epoch?: number } = {}) =>
+      insertRootEvent(index.db, report, { block: ++position, uri, valid_at: 1_700_000_000, ...overrides });
 
     const tables = () => index.db.withTables<ReportTables>();
 

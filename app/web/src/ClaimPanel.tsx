@@ -1,43 +1,16 @@
 import { useState } from "preact/hooks";
 import type { ContributorRewards } from "../../server/types";
 import { open } from "./format";
+import { ActionStatus, claiming, useWalletAction } from "./walletAction";
 
-type Claiming = typeof import("./claiming");
 type Session = import("./claiming").Session;
-
-/** The wallet and the SDK load only when someone connects: the pages that only read stay small. */
-const claiming = (): Promise<Claiming> => import("./claiming");
-
-/** Failures are described by the SDK's messages, which load with it; one that stops the load is shown as it is. */
-async function describe(error: unknown): Promise<string> {
-  try {
-    return (await claiming()).describeError(error);
-  } catch {
-    return String((error as Error)?.message ?? error);
-  }
-}
 
 /** The contributor's claim: what the index says is claimable, then the chain's figures and the claim itself. */
 export function ClaimPanel({ account, rewards }: { account: string; rewards: ContributorRewards }) {
   const [session, setSession] = useState<Session>();
-  const [busy, setBusy] = useState(false);
-  const [progress, setProgress] = useState<string>();
+  const { busy, status, setStatus: setProgress, error, run } = useWalletAction();
   const [batch, setBatch] = useState<{ done: number; total: number }>();
-  const [error, setError] = useState<string>();
   const [others, setOthers] = useState("");
-
-  async function run(action: () => Promise<void>) {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await action();
-    } catch (failure) {
-      setProgress(undefined);
-      setError(await describe(failure));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const connect = () =>
     run(async () => {
@@ -110,16 +83,7 @@ export function ClaimPanel({ account, rewards }: { account: string; rewards: Con
           </details>
         </>
       )}
-      {progress && (
-        <p role="status" data-testid="claim-progress">
-          {progress}
-        </p>
-      )}
-      {error && (
-        <p role="alert" class="error" data-testid="claim-error">
-          {error}
-        </p>
-      )}
+      <ActionStatus status={status} error={error} testId="claim" />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { InvalidInputError, RewardsClient } from "@open-attribution/sdk";
+import { OfferingClient } from "@open-attribution/sdk/offering";
 import type { RewardTreeLike } from "@open-attribution/sdk";
 import type { AppConfig, ClaimProofs } from "../../server/types";
 import { getJson } from "./api";
@@ -89,3 +90,37 @@ export async function claimMany(
 }
 
 export { describeError } from "./wallet";
+
+/** A wallet's holding of a model's shares: its balance and the revenue it can claim, read from the chain. */
+export interface HolderSession {
+  wallet: Wallet;
+  client: OfferingClient;
+  shares: string;
+  balance: bigint;
+  accrued: bigint;
+  open: bigint;
+}
+
+async function holderOf(wallet: Wallet, client: OfferingClient, shares: string): Promise<HolderSession> {
+  const [holding] = await client.holders(shares, [wallet.account]);
+  return {
+    wallet,
+    client,
+    shares,
+    balance: holding.balance,
+    accrued: holding.accrued,
+    open: await client.token.balanceOf(wallet.account),
+  };
+}
+
+/** Connects the wallet to the offering factory and reads its holding of `shares`. */
+export async function connectHolder(factory: string, shares: string): Promise<HolderSession> {
+  const wallet = await connectWallet();
+  return holderOf(wallet, (await OfferingClient.connect(factory, wallet.signer)).connect(wallet.signer), shares);
+}
+
+/** Claims the wallet's revenue from the share token; returns the receipt's block and the holding read again. */
+export async function claimRevenue(s: HolderSession) {
+  const receipt = await s.client.claimRevenue(s.shares);
+  return { block: receipt.blockNumber, holder: await holderOf(s.wallet, s.client, s.shares) };
+}

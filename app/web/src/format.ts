@@ -2,11 +2,16 @@
 
 const OPEN = 10n ** 18n;
 
-export function open(wei: string | bigint): string {
+/** An 18-decimal amount (OPEN, shares) in whole units, to four decimals (rounded down). */
+export function units(wei: string | bigint): string {
   const value = BigInt(wei);
   const whole = value / OPEN;
   const fraction = (value % OPEN).toString().padStart(18, "0").slice(0, 4).replace(/0+$/, "");
-  return `${whole.toLocaleString("en-US")}${fraction ? `.${fraction}` : ""} OPEN`;
+  return `${whole.toLocaleString("en-US")}${fraction ? `.${fraction}` : ""}`;
+}
+
+export function open(wei: string | bigint): string {
+  return `${units(wei)} OPEN`;
 }
 
 export function short(address: string): string {

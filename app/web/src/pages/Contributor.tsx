@@ -3,10 +3,7 @@ import { ClaimPanel } from "../ClaimPanel";
 import { Show, Stat } from "../components";
 import { open, percent, shortId } from "../format";
 import { useApi } from "../useApi";
-
-/** The explorer's page of an inference record. */
-const recordLink = (epoch: number, settlement: string, record: string) =>
-  `#/epochs/${epoch}/records/${encodeURIComponent(settlement)}/${encodeURIComponent(record)}`;
+import { recordPath } from "./Explorer";
 
 function EpochRewards({ reward }: { reward: EpochReward }) {
   return (
@@ -38,7 +35,7 @@ function EpochRewards({ reward }: { reward: EpochReward }) {
                   : c.samples.map((s, i) => (
                       <>
                         {i > 0 && ", "}
-                        <a href={recordLink(reward.epoch, s.settlementId, s.recordId)}>
+                        <a href={`#${recordPath(reward.epoch, s.settlementId, s.recordId)}`}>
                           {s.recordId} ({percent(s.weight)})
                         </a>
                       </>

@@ -4,7 +4,8 @@ import { Show } from "../components";
 import { percent, shortId } from "../format";
 import { useApi } from "../useApi";
 
-const recordPath = (epoch: string | number, settlement: string, record: string) =>
+/** The explorer's route of a record (a settlement id, `<tx hash>:<log index>`, needs no escaping). */
+export const recordPath = (epoch: string | number, settlement: string, record: string) =>
   `/epochs/${epoch}/records/${settlement}/${encodeURIComponent(record)}`;
 
 /** The inference explorer: an epoch's records, or those found by record id, output hash or contribution id. */

@@ -1,4 +1,5 @@
 import type { FeeSplitBps, ModelDetail, OfferingView, SettledTotals } from "../../../server/types";
+import { RevenuePanel } from "../RevenuePanel";
 import { Provenance } from "../Provenance";
 import { SettledChart } from "../SettledChart";
 import { Show, Stat } from "../components";
@@ -213,6 +214,7 @@ function Offering({ id }: { id: string }) {
               <Stat label="holders' revenue received" value={open(o.revenue.received)} testId="offering-revenue" />
               <Stat label="claimed by holders" value={open(o.revenue.claimed)} />
             </div>
+            {o.state === "Succeeded" && <RevenuePanel offering={o} />}
             <table data-testid="milestones">
               <caption>Milestones: each releases its tranche of the net raise once met</caption>
               <thead>
