@@ -80,7 +80,7 @@ describe("The web app on the demo's node, in Chromium, with a wallet", function 
   let grace: string;
 
   before(async function () {
-    requireChromium();
+    requireChromium(this);
     if (!existsSync(join(APP_DIST, "index.html"))) throw new Error("The page is not built: run `npm run build:app`.");
     demo = await demoOnNode();
     if (demo.run.code !== 0) throw new Error(`The demo failed:\n${demo.run.stderr || demo.run.stdout.slice(-3000)}`);

@@ -39,7 +39,7 @@ describe("The Epochs pages in Chromium", function () {
   let watched: WatchedPage;
 
   before(async function () {
-    requireChromium();
+    requireChromium(this);
     if (!existsSync(join(APP_DIST, "index.html"))) throw new Error("The page is not built: run `npm run build:app`.");
     dir = await mkdtemp(join(tmpdir(), "app-epochs-browser-"));
     backend = await BACKENDS[0].start();

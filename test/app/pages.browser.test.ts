@@ -55,7 +55,7 @@ describe("The web app in Chromium", function () {
   let watched: WatchedPage;
 
   before(async function () {
-    requireChromium();
+    requireChromium(this);
     if (!existsSync(join(APP_DIST, "index.html"))) throw new Error("The page is not built: run `npm run build:app`.");
     f = await loadFixture(appFixture);
     backend = await BACKENDS[0].start();

@@ -24,7 +24,7 @@ describe("The HTML reports opened from file:// in Chromium", function () {
   let errors: string[];
 
   before(async function () {
-    requireChromium();
+    requireChromium(this);
     dir = await mkdtemp(join(tmpdir(), "epoch-html-"));
     await writeFile(join(dir, "epoch-1.html"), renderEpochHtml(epochViewFixture()));
     await writeFile(join(dir, "bench.html"), renderBenchHtml(benchViewFixture()));

@@ -67,7 +67,7 @@ describe("The web example (examples/web-claim) built by Vite, in Chromium", func
   const pageErrors: string[] = [];
 
   before(async function () {
-    requireChromium();
+    requireChromium(this);
     requireBuiltSdk();
     dir = await mkdtemp(join(tmpdir(), "web-claim-"));
     const site = join(dir, "site");
