@@ -14,7 +14,7 @@ import type { ProtocolDeploymentFile } from "../../sdk/src/node";
 import { IInferenceSettlement__factory, IRewardDistributor__factory, OpenToken__factory } from "../../typechain-types";
 import { APP_DIST } from "../../scripts/app";
 import { open as openAmount } from "../../app/web/src/format";
-import type { ClaimProofs, RecordDetail } from "../../app/server/types";
+import type { RecordDetail } from "../../app/server/types";
 import { injectWallet, requireChromium, watchedPage } from "../helpers/chromium";
 import type { WatchedPage } from "../helpers/chromium";
 import { checkAppPage, tableCells } from "../helpers/appPages";
@@ -113,11 +113,7 @@ describe("The web app on the demo's node, in Chromium, with a wallet", function 
     errors.length = 0;
     await page.goto(`${url}#${hash}`);
     await page.locator(ready).first().waitFor();
-    await checkPage(hash, screenshot, expectedErrors);
-  }
-
-  async function checkPage(what: string, screenshot: string, expectedErrors: string[] = []) {
-    await checkAppPage(watched, what, screenshot, expectedErrors);
+    await checkAppPage(watched, hash, screenshot, expectedErrors);
   }
 
   const text = async (testId: string) => (await page.getByTestId(testId).textContent())?.trim();
@@ -250,7 +246,7 @@ describe("The web app on the demo's node, in Chromium, with a wallet", function 
     expect(await distributor.claimed(ada)).to.equal(BigInt(leaf.cumulative));
     expect(await text("chain-balance")).to.equal(openAmount(after));
     expect(await text("chain-claimable")).to.equal(openAmount(0n));
-    await checkPage("after the claim", "demo-claimed");
+    await checkAppPage(watched, "after the claim", "demo-claimed");
 
     // The app's index follows the chain (every second here): a reload shows the claim from the index too.
     const deadline = Date.now() + 30_000;
@@ -264,20 +260,31 @@ describe("The web app on the demo's node, in Chromium, with a wallet", function 
     expect(await text("indexed-claimable")).to.equal(openAmount(0n));
   });
 
-  it("shows the decoded reason of a claim that reverts: someone claimed for grace in the meantime", async function () {
+  it("claims for another account in a batch, and shows the decoded reason of a claim that reverts because of it", async function () {
     const leaf = report.accounts.find((a) => a.account.toLowerCase() === grace)!;
     await visit(`/contributors/${grace}`, "[data-testid=rewards] tbody tr", "demo-contributor-grace");
     await page.getByRole("button", { name: "Connect wallet" }).click();
     await page.getByTestId("chain-claimable").waitFor();
     expect(await text("chain-claimable")).to.equal(openAmount(leaf.cumulative));
 
-    // Anyone may claim for others: the node's first account does, from outside the page.
-    const relayer = await provider.getSigner(0);
-    const distributor = IRewardDistributor__factory.connect(deployment.contracts.rewards.address, relayer);
-    const tree = (await (await fetch(new URL(`api/claims?account=${grace}`, url))).json()) as ClaimProofs;
-    await (await distributor.claim(grace, BigInt(leaf.cumulative), tree.leaves[0].proof)).wait();
+    // Anyone may claim for others: ada, in a second tab, claims for grace with "Claim for several accounts".
     const token = OpenToken__factory.connect(deployment.contracts.open.address, provider);
+    const before = await token.balanceOf(grace);
+    const other = await context!.newPage();
+    try {
+      await other.goto(`${url}#/contributors/${ada}`);
+      await other.getByRole("button", { name: "Connect wallet" }).click();
+      await other.getByTestId("chain-claimable").waitFor();
+      await other.getByText("Claim for several accounts").click();
+      await other.getByRole("textbox", { name: "Accounts" }).fill(grace);
+      await other.getByRole("button", { name: "Claim for these accounts" }).click();
+      await other.getByText("Claimed for 1 accounts in 1 transaction(s).").waitFor();
+      expect(await other.getByRole("progressbar", { name: "Accounts claimed" }).getAttribute("value")).to.equal("1");
+    } finally {
+      await other.close();
+    }
     const balance = await token.balanceOf(grace);
+    expect(balance - before).to.equal(BigInt(leaf.cumulative));
 
     await page.getByRole("button", { name: /^Claim \d/ }).click();
     await page.getByTestId("claim-error").waitFor();
@@ -285,6 +292,6 @@ describe("The web app on the demo's node, in Chromium, with a wallet", function 
       `${leaf.account} has already claimed its cumulative amount of ${BigInt(leaf.cumulative).toLocaleString("en-US")}.`,
     );
     expect(await token.balanceOf(grace)).to.equal(balance);
-    await checkPage("after the reverted claim", "demo-claim-reverted");
+    await checkAppPage(watched, "after the reverted claim", "demo-claim-reverted");
   });
 });
