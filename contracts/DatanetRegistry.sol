@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafePull} from "./libraries/SafePull.sol";
 import {
     IDatanetRegistry,
     AccessMode,
@@ -22,6 +23,7 @@ import {SurgeBondLib} from "./libraries/SurgeBondLib.sol";
 /// @notice See {IDatanetRegistry}.
 contract DatanetRegistry is IDatanetRegistry, ERC721 {
     using SafeERC20 for IERC20;
+    using SafePull for IERC20;
 
     /* TYPES */
 
@@ -241,7 +243,7 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
             bond,
             fromCredit
         );
-        if (!fromCredit && bond != 0) _BOND_TOKEN.safeTransferFrom(msg.sender, address(this), bond);
+        if (!fromCredit && bond != 0) _BOND_TOKEN.pull(msg.sender, bond);
     }
 
     /// @inheritdoc IDatanetRegistry

@@ -133,6 +133,9 @@ contract InferenceSettlement is IInferenceSettlement, Ownable {
 
         _record(epoch, modelId, calls, fee, shares, logRoot, logURI);
 
+        // A plain pull, not SafePull: settlement credits nothing of its own. Whatever the token delivers less is caught
+        // where the shares are credited (the distributor's SafePull, the pool's balance check in notifyReward), and a
+        // token without either share only pays the treasury and the model less. Checking here too would cost 940 gas.
         _PAYMENT_TOKEN.safeTransferFrom(msg.sender, address(this), fee);
         if (shares.treasury != 0) _PAYMENT_TOKEN.safeTransfer(config.treasury, shares.treasury);
         if (shares.model != 0) _PAYMENT_TOKEN.safeTransfer(terms.revenueRecipient, shares.model);

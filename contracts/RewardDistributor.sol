@@ -128,6 +128,9 @@ contract RewardDistributor is IRewardDistributor, AccessControl {
         uint256 funded = _funding.totalFunded + amount;
         _funding.totalFunded = SafeCast.toUint96(funded);
         emit Funded(msg.sender, amount, funded);
+        // A plain pull, not SafePull: settlement funds the pool on every settlement, and the balance check would push
+        // settle past its gas goal. A token that delivers less than `amount` cannot make the pool promise more than it
+        // holds: {proposeRoot} refuses a total beyond what was claimed plus what the pool holds.
         _REWARD_TOKEN.safeTransferFrom(msg.sender, address(this), amount);
     }
 
@@ -153,6 +156,10 @@ contract RewardDistributor is IRewardDistributor, AccessControl {
         // Never below the current total, so the claimed total (at most the current total) stays within the new one.
         if (total < state.currentTotal) revert RewardsTotalDecreased(total, state.currentTotal);
         uint256 funded = _funding.totalFunded;
+        // What backs a root is the lower of what was funded and what was paid plus what the pool holds: a token that
+        // delivered less than was funded (a fee on transfer) counts for what arrived.
+        uint256 backed = state.totalClaimed + _REWARD_TOKEN.balanceOf(address(this));
+        if (backed < funded) funded = backed;
         if (total > funded) revert RewardsInsufficientFunding(total, funded);
 
         // The window is fixed here: changing it later neither shortens nor lengthens this root's wait.

@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafePull} from "./libraries/SafePull.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IStakingPool, StakePosition} from "./interfaces/IStakingPool.sol";
 
@@ -25,6 +26,7 @@ import {IStakingPool, StakePosition} from "./interfaces/IStakingPool.sol";
 /// lock the stakers' principal.
 contract StakingPool is IStakingPool, Ownable {
     using SafeERC20 for IERC20;
+    using SafePull for IERC20;
 
     /* TYPES */
 
@@ -185,7 +187,7 @@ contract StakingPool is IStakingPool, Ownable {
         }
         _pool = Pool(pool.rewardPerToken, total);
         emit Staked(msg.sender, amount, total);
-        _STAKE_TOKEN.safeTransferFrom(msg.sender, address(this), amount);
+        _STAKE_TOKEN.pull(msg.sender, amount);
     }
 
     /// @inheritdoc IStakingPool

@@ -87,7 +87,8 @@ interface IRewardDistributor {
     /// @notice A root's total cannot be below the current root's total.
     error RewardsTotalDecreased(uint256 total, uint256 previous);
 
-    /// @notice A root's total cannot exceed the OPEN funded to the pool.
+    /// @notice A root's total cannot exceed the OPEN funded to the pool; `funded` is {totalFunded}, or less when the
+    /// pool holds less than was funded and not yet claimed (a token that takes a fee on transfer).
     error RewardsInsufficientFunding(uint256 total, uint256 funded);
 
     /// @notice The proof does not place `(account, cumulativeAmount)` in the current root.
@@ -160,7 +161,8 @@ interface IRewardDistributor {
     /// @dev Requirements: no pending root; nonzero root; `epoch` above the current and every earlier root's, and
     /// below the clock's current epoch ({RewardsEpochNotEnded}: the epoch has ended, so no fee settled after the
     /// root can belong to it, and no epoch beyond the clock's can lock out later proposals; before genesis the clock's
-    /// `EpochBeforeGenesis`); `total` ≥ the current root's total and ≤ {totalFunded}. Emits {RootProposed}.
+    /// `EpochBeforeGenesis`); `total` ≥ the current root's total, ≤ {totalFunded} and ≤ {totalClaimed} plus the
+    /// pool's OPEN balance, so that no root promises OPEN that did not arrive. Emits {RootProposed}.
     function proposeRoot(
         bytes32 root,
         uint256 total,

@@ -5,6 +5,7 @@ import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Ini
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafePull} from "../libraries/SafePull.sol";
 import {IInferenceSettlement, ModelTotals} from "../interfaces/IInferenceSettlement.sol";
 import {IModelController} from "../interfaces/IModelController.sol";
 import {
@@ -37,6 +38,7 @@ import {MerkleLeaf} from "../libraries/MerkleLeaf.sol";
 // solhint-disable-next-line max-states-count
 contract ModelOffering is IModelOffering, Initializable {
     using SafeERC20 for IERC20;
+    using SafePull for IERC20;
 
     /* TYPES */
 
@@ -192,7 +194,7 @@ contract ModelOffering is IModelOffering, Initializable {
         deposit.start = uint120(start);
         deposit.amount = uint120(amount);
         emit SharesBought(msg.sender, amount, start);
-        _PAYMENT_TOKEN.safeTransferFrom(msg.sender, address(this), amount);
+        _PAYMENT_TOKEN.pull(msg.sender, amount);
     }
 
     /// @inheritdoc IModelOffering

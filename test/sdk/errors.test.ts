@@ -486,6 +486,14 @@ describe("SDK errors", function () {
       expect((error as NothingToClaimError).shortMessage).to.equal(`${alice.address} has no model revenue to claim.`);
     });
 
+    it("decodes a pull that arrived short (a fee-on-transfer token) into an InsufficientFundsError", function () {
+      const data = registryInterface.encodeErrorResult("TokenTransferShortfall", [100n, 99n]);
+      const error = decodeRevert({ data }) as InsufficientFundsError;
+      expect(error).to.be.instanceOf(InsufficientFundsError);
+      expect(error.errorName).to.equal("TokenTransferShortfall");
+      expect(error.args).to.deep.equal({ expected: 100n, received: 99n });
+    });
+
     it("turns revert data that matches no known error into an UnknownRevertError", function () {
       const original = Object.assign(new Error("execution reverted"), { data: "0xdeadbeef0000" });
       const error = decodeRevert(original);

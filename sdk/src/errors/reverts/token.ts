@@ -18,5 +18,12 @@ export const TOKEN_REVERTS: RevertTable = {
     InsufficientFundsError,
     (a) => [`${a.sender} holds ${n(a.balance)} OPEN but ${n(a.needed)} is needed.`],
   ],
+  TokenTransferShortfall: [
+    InsufficientFundsError,
+    (a) => [
+      `The token delivered ${n(a.received)} of the ${n(a.expected)} pulled: it takes a fee on transfer, which the protocol refuses.`,
+      "Deploy the protocol over a plain ERC-20 (see SECURITY.md, Hostile tokens).",
+    ],
+  ],
   OpenInvalidTreasury: [InvalidConfigurationError, () => ["The OPEN treasury cannot be the zero address."]],
 };

@@ -598,6 +598,22 @@ const _abi = [
     type: "error",
   },
   {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "expected",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "received",
+        type: "uint256",
+      },
+    ],
+    name: "TokenTransferShortfall",
+    type: "error",
+  },
+  {
     anonymous: false,
     inputs: [
       {
