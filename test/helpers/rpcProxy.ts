@@ -16,6 +16,11 @@ export interface RpcProxyOptions {
   maxDropsInARow: number;
   /** Drops in all at most; after them every request is forwarded (delays go on). */
   maxDrops: number;
+  /**
+   * A lying node: the result to answer a call of `method` with instead of the node's, or undefined to forward it. A
+   * request with any call answered this way is answered whole by the proxy (its other calls forwarded one by one).
+   */
+  answer?: (method: string) => unknown;
 }
 
 /** What the proxy did, for the test's assertions. */
@@ -34,6 +39,11 @@ export interface RpcProxy {
   url: string;
   stats: RpcProxyStats;
   close(): Promise<void>;
+}
+
+interface JsonRpcCall {
+  id?: unknown;
+  method?: string;
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -72,6 +82,33 @@ export async function startRpcProxy(options: RpcProxyOptions): Promise<RpcProxy>
       if (delay > 0) {
         stats.delayed++;
         await sleep(delay);
+      }
+      const calls = (() => {
+        try {
+          const parsed = JSON.parse(body.toString()) as JsonRpcCall | JsonRpcCall[];
+          return Array.isArray(parsed) ? parsed : [parsed];
+        } catch {
+          return [];
+        }
+      })();
+      const lie = options.answer;
+      if (lie && calls.some((call) => lie(call.method ?? "") !== undefined)) {
+        const results = await Promise.all(
+          calls.map(async (call) => {
+            const result = lie(call.method ?? "");
+            if (result !== undefined) return { jsonrpc: "2.0", id: call.id, result };
+            const forwarded = await fetch(options.target, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify(call),
+            });
+            return (await forwarded.json()) as unknown;
+          }),
+        );
+        const text = Buffer.from(JSON.stringify(Array.isArray(JSON.parse(body.toString())) ? results : results[0]));
+        response.writeHead(200, { "content-type": "application/json", "content-length": text.length });
+        response.end(text);
+        return;
       }
       try {
         const answer = await fetch(options.target, {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { MAX_SURGE_LEVEL, commitmentOf, randomSalt, surgeBond, surgeLevel } from "../../sdk/src";
+import { InvalidInputError, MAX_SURGE_LEVEL, commitmentOf, randomSalt, surgeBond, surgeLevel } from "../../sdk/src";
 import { seededRandom } from "../helpers/random";
 import { sdkFixture, sdkPolicy } from "../fixtures/sdk";
 import { submitContribution } from "../helpers/submission";
@@ -32,7 +32,7 @@ describe("surge bond and commitments (SDK)", function () {
     });
 
     it("refuses a zero budget, which no policy can have", function () {
-      expect(() => surgeLevel(1n, 0n)).to.throw(RangeError, "daily budget must be positive");
+      expect(() => surgeLevel(1n, 0n)).to.throw(InvalidInputError, "daily budget must be positive");
     });
 
     it("quotes what the registry's bondFor quotes, for seeded random sizes through a filling day", async function () {

@@ -13,7 +13,7 @@ import { IntegrityError, InvalidInputError, ProtocolError, withDecodedErrors } f
 import type { DatanetIndexer } from "../indexer/datanetIndexer";
 import { syncedIndexer } from "../indexer/synced";
 import { retryWhileTooRecent } from "./reveal";
-import { sendFrom, signerAddressOf } from "./tx";
+import { sendFrom, signerAddressOf, throwingSdkErrors } from "./tx";
 
 /** Parameters of {@link DatanetClient.createDatanet}. */
 export interface CreateDatanetParameters {
@@ -356,5 +356,11 @@ export class DatanetClient {
       recomputedDigest,
       valid: recomputedDigest === onchain.digest,
     };
+  }
+
+  // Whatever fails below a method (an argument ethers refuses, a node down or lying) reaches the caller typed.
+  static {
+    throwingSdkErrors(this);
+    throwingSdkErrors(this.prototype);
   }
 }

@@ -6,7 +6,7 @@ import { InvalidInputError, withDecodedErrors } from "../errors";
 import { OPERATION_STATES } from "../errors/reverts/governance";
 import { resolveTimelockCall, timelockOperationId } from "../governance/operation";
 import type { TimelockCall } from "../governance/operation";
-import { sendFrom } from "./tx";
+import { sendFrom, throwingSdkErrors } from "./tx";
 
 /** TimelockController's state of an operation: never scheduled, waiting out its delay, executable, executed. */
 export type OperationState = (typeof OPERATION_STATES)[number];
@@ -86,5 +86,11 @@ export class GovernanceClient {
     if (typeof operation !== "string") return timelockOperationId(operation);
     if (!isHexString(operation, 32)) throw new InvalidInputError(`"${operation}" is not a 32-byte operation id.`);
     return operation;
+  }
+
+  // Whatever fails below a method (an argument ethers refuses, a node down or lying) reaches the caller typed.
+  static {
+    throwingSdkErrors(this);
+    throwingSdkErrors(this.prototype);
   }
 }

@@ -11,7 +11,7 @@ import type { DatanetIndexer } from "../indexer/datanetIndexer";
 import { syncedIndexer } from "../indexer/synced";
 import { ProvenanceMismatchError, checkModelProvenance } from "../models/provenance";
 import type { DatanetSnapshot, ModelProvenanceReport } from "../models/provenance";
-import { sendFrom, signerAddressOf } from "./tx";
+import { sendFrom, signerAddressOf, throwingSdkErrors } from "./tx";
 
 /** Parameters of {@link ModelClient.registerModel}. */
 export interface RegisterModelParameters {
@@ -182,6 +182,12 @@ export class ModelClient {
   async versions(modelId: bigint): Promise<ModelVersionView[]> {
     const count = await this.versionCount(modelId);
     return Promise.all(Array.from({ length: count }, (_, i) => this.version(modelId, i + 1)));
+  }
+
+  // Whatever fails below a method (an argument ethers refuses, a node down or lying) reaches the caller typed.
+  static {
+    throwingSdkErrors(this);
+    throwingSdkErrors(this.prototype);
   }
 }
 

@@ -32,7 +32,7 @@ import type {
   OfferingStateName,
   OfferingTerms,
 } from "../offering/terms";
-import { sendFrom, signerAddressOf } from "./tx";
+import { sendFrom, signerAddressOf, throwingSdkErrors } from "./tx";
 
 /** What the client needs of the contributors' share tree (the SDK's `RewardTree` has it). */
 export interface ShareTreeLike {
@@ -234,12 +234,24 @@ export class OfferingClient {
     return IModelOffering__factory.connect(address, this.runner);
   }
 
+  /**
+   * Throws unless a contract is at `address`: a call to a wallet succeeds without doing anything, so a transaction
+   * sent to one would spend gas and report success.
+   */
+  private async expectCode(what: string, address: string): Promise<void> {
+    checkAddress(what, address);
+    const code = await this.factory.runner?.provider?.getCode(address);
+    if (code === "0x") throw new InvalidInputError(`${what} ${address} is not a contract on this chain (no code).`);
+  }
+
   /** The share token at `address` as an ERC-20 with votes (OpenToken has the same ERC20Votes functions). */
   private sharesToken(address: string): OpenToken {
+    checkAddress("The share token", address);
     return OpenToken__factory.connect(address, this.runner);
   }
 
   private sharesVault(address: string): IModelShares {
+    checkAddress("The share token", address);
     return IModelShares__factory.connect(address, this.runner);
   }
 
@@ -312,6 +324,7 @@ export class OfferingClient {
       throw new InvalidInputError(`A deposit must be in 1..2^120 - 1 wei, got ${amount}.`);
     }
     const contract = this.offering(offering);
+    await this.expectCode("The offering", offering);
     const from = await signerAddressOf(this.runner);
     if ((await this.token.allowance(from, offering)) < amount) {
       await this.send(() => this.token.approve(offering, amount));
@@ -321,12 +334,14 @@ export class OfferingClient {
 
   /** Closes the sale after its deadline (anyone). */
   async finalize(offering: string): Promise<ContractTransactionReceipt> {
+    await this.expectCode("The offering", offering);
     return this.send(() => this.offering(offering).finalize());
   }
 
   /** Settles `buyer`: its shares and refund after a success, its whole deposit after a failure (anyone may call). */
   async settle(offering: string, buyer: string): Promise<ContractTransactionReceipt> {
     checkAddress("The buyer", buyer);
+    await this.expectCode("The offering", offering);
     return this.send(() => this.offering(offering).settle(buyer));
   }
 
@@ -339,28 +354,34 @@ export class OfferingClient {
     checkAddress("The account", account);
     const amount = tree.amountOf(account);
     const proof = tree.proof(account);
+    await this.expectCode("The offering", offering);
     return this.send(() => this.offering(offering).claimContributorShares(account, amount, proof));
   }
 
   /** Claims the creator's vested shares (the creator only). */
   async claimVested(offering: string): Promise<ContractTransactionReceipt> {
+    await this.expectCode("The offering", offering);
     return this.send(() => this.offering(offering).claimVested());
   }
 
   /** Releases milestone `index`'s tranche once met; `modelVersion` names the version meeting a `ModelVersion` one. */
   async release(offering: string, index: number, modelVersion = 0): Promise<ContractTransactionReceipt> {
+    await this.expectCode("The offering", offering);
     return this.send(() => this.offering(offering).release(index, modelVersion));
   }
 
   async openEndVote(offering: string, index: number): Promise<ContractTransactionReceipt> {
+    await this.expectCode("The offering", offering);
     return this.send(() => this.offering(offering).openEndVote(index));
   }
 
   async castEndVote(offering: string, support: boolean): Promise<ContractTransactionReceipt> {
+    await this.expectCode("The offering", offering);
     return this.send(() => this.offering(offering).castEndVote(support));
   }
 
   async closeEndVote(offering: string): Promise<ContractTransactionReceipt> {
+    await this.expectCode("The offering", offering);
     return this.send(() => this.offering(offering).closeEndVote());
   }
 
@@ -371,11 +392,13 @@ export class OfferingClient {
   async redeem(offering: string, buyer?: string): Promise<ContractTransactionReceipt> {
     const to = buyer ?? (await signerAddressOf(this.runner));
     checkAddress("The buyer", to);
+    await this.expectCode("The offering", offering);
     return this.send(() => this.offering(offering).redeem(to));
   }
 
   /** After the contributors' claim window (a year from the success): sends the unclaimed shares to the treasury. */
   async sweepContributorShares(offering: string): Promise<ContractTransactionReceipt> {
+    await this.expectCode("The offering", offering);
     return this.send(() => this.offering(offering).sweepContributorShares());
   }
 
@@ -383,6 +406,7 @@ export class OfferingClient {
   async delegate(shares: string, delegatee?: string): Promise<ContractTransactionReceipt> {
     const to = delegatee ?? (await signerAddressOf(this.runner));
     checkAddress("The delegatee", to);
+    await this.expectCode("The share token", shares);
     return this.send(() => this.sharesToken(shares).delegate(to));
   }
 
@@ -390,6 +414,7 @@ export class OfferingClient {
   async claimRevenue(shares: string, account?: string): Promise<ContractTransactionReceipt> {
     const to = account ?? (await signerAddressOf(this.runner));
     checkAddress("The account", to);
+    await this.expectCode("The share token", shares);
     return this.send(() => this.sharesVault(shares).claimRevenue(to));
   }
 
@@ -564,5 +589,11 @@ export class OfferingClient {
       versions,
       datanetVersions,
     };
+  }
+
+  // Whatever fails below a method (an argument ethers refuses, a node down or lying) reaches the caller typed.
+  static {
+    throwingSdkErrors(this);
+    throwingSdkErrors(this.prototype);
   }
 }

@@ -5,7 +5,7 @@ import { OpenToken__factory } from "../contracts/typechain/factories/contracts/t
 import type { IRewardDistributor, OpenToken } from "../contracts/typechain";
 import type { RewardRootStructOutput } from "../contracts/typechain/contracts/interfaces/IRewardDistributor";
 import { IntegrityError, InvalidInputError, withDecodedErrors } from "../errors";
-import { sendFrom, signerAddressOf } from "./tx";
+import { sendFrom, signerAddressOf, throwingSdkErrors } from "./tx";
 
 /** What the client needs of a reward tree (the SDK's `RewardTree` has it). */
 export interface RewardTreeLike {
@@ -84,7 +84,9 @@ export class RewardsClient {
 
   /** Adds `amount` OPEN to the pool, approving the distributor first when the allowance is short. */
   async fund(amount: bigint): Promise<ContractTransactionReceipt> {
-    if (amount <= 0n) throw new InvalidInputError(`Funding must be positive, got ${amount}.`);
+    if (typeof amount !== "bigint" || amount <= 0n) {
+      throw new InvalidInputError(`Funding must be positive (a bigint of wei), got ${String(amount)}.`);
+    }
     const from = await signerAddressOf(this.distributor.runner);
     const spender = await this.distributor.getAddress();
     if ((await this.token.allowance(from, spender)) < amount) {
@@ -175,5 +177,11 @@ export class RewardsClient {
       options.onProgress?.(Math.min(start + batchSize, accounts.length), accounts.length);
     }
     return receipts;
+  }
+
+  // Whatever fails below a method (an argument ethers refuses, a node down or lying) reaches the caller typed.
+  static {
+    throwingSdkErrors(this);
+    throwingSdkErrors(this.prototype);
   }
 }

@@ -15,7 +15,7 @@ import { ledgerOf } from "../settlement/ledger";
 import type { EpochLedgerView } from "../settlement/ledger";
 import type { EpochSettlement } from "../epoch/input";
 import type { InferenceLog } from "../inference/log";
-import { sendFrom, signerAddressOf } from "./tx";
+import { sendFrom, signerAddressOf, throwingSdkErrors } from "./tx";
 
 /** Parameters of {@link SettlementClient.settle}. */
 export interface SettleParameters {
@@ -325,6 +325,12 @@ export class SettlementClient {
         return { fromEpoch, startsAt, length };
       }),
     );
+  }
+
+  // Whatever fails below a method (an argument ethers refuses, a node down or lying) reaches the caller typed.
+  static {
+    throwingSdkErrors(this);
+    throwingSdkErrors(this.prototype);
   }
 }
 

@@ -4,7 +4,7 @@ import { StakingPool__factory } from "../contracts/typechain/factories/contracts
 import { OpenToken__factory } from "../contracts/typechain/factories/contracts/token/OpenToken__factory";
 import type { IStakingPool, OpenToken } from "../contracts/typechain";
 import { InvalidInputError, withDecodedErrors } from "../errors";
-import { sendFrom, signerAddressOf } from "./tx";
+import { sendFrom, signerAddressOf, throwingSdkErrors } from "./tx";
 
 /** One staker's position in the pool. */
 export interface StakePositionView {
@@ -68,7 +68,9 @@ export class StakingClient {
    * `approve` is false. The stake earns its share of the running stream from now on, nothing of what streamed before.
    */
   async stake(amount: bigint, options: StakeOptions = {}): Promise<ContractTransactionReceipt> {
-    if (amount <= 0n) throw new InvalidInputError(`The amount to stake must be positive, got ${amount}.`);
+    if (typeof amount !== "bigint" || amount <= 0n) {
+      throw new InvalidInputError(`The amount to stake must be positive (a bigint of wei), got ${String(amount)}.`);
+    }
     if (options.approve !== false) {
       const from = await signerAddressOf(this.pool.runner);
       const spender = await this.pool.getAddress();
@@ -157,5 +159,11 @@ export class StakingClient {
   /** Rewards streamed while nothing was staked, which governance may sweep. */
   async undistributed(): Promise<bigint> {
     return withDecodedErrors(() => this.pool.undistributed());
+  }
+
+  // Whatever fails below a method (an argument ethers refuses, a node down or lying) reaches the caller typed.
+  static {
+    throwingSdkErrors(this);
+    throwingSdkErrors(this.prototype);
   }
 }

@@ -1,6 +1,6 @@
 import { isError } from "ethers";
 import type { ContractRunner, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
-import { IntegrityError, InvalidInputError, findRevertData } from "../errors";
+import { IntegrityError, InvalidInputError, findRevertData, toSdkError } from "../errors";
 
 /** The address of the signer behind `runner`, or an error saying the client cannot send. */
 export async function signerAddressOf(runner: ContractRunner | null): Promise<string> {
@@ -44,4 +44,32 @@ async function withRevertData(error: unknown, response: ContractTransactionRespo
     if (findRevertData(replayed)) return replayed;
   }
   return error;
+}
+
+/**
+ * Makes every method of a client class (`target`: its prototype, or the class for its static methods) throw only the
+ * SDK's typed errors, whatever goes wrong below it: a bad argument ethers refuses, a node that is down or lies (see
+ * {@link toSdkError}). A new method is covered without anyone having to remember it.
+ */
+export function throwingSdkErrors(target: object): void {
+  for (const name of Object.getOwnPropertyNames(target)) {
+    const descriptor = Object.getOwnPropertyDescriptor(target, name)!;
+    const method: unknown = descriptor.value;
+    if (name === "constructor" || typeof method !== "function") continue;
+    const typed = function (this: unknown, ...args: unknown[]): unknown {
+      let result: unknown;
+      try {
+        result = method.apply(this, args);
+      } catch (error) {
+        throw toSdkError(error);
+      }
+      return result instanceof Promise
+        ? result.catch((error: unknown) => {
+            throw toSdkError(error);
+          })
+        : result;
+    };
+    Object.defineProperty(typed, "name", { value: method.name });
+    Object.defineProperty(target, name, { ...descriptor, value: typed });
+  }
 }

@@ -1,3 +1,4 @@
+import { InvalidInputError } from "../errors/base";
 /**
  * The surge bond, as `SurgeBondLib.sol`: a Datanet's `datanetDailyBytes` is its daily byte budget. Up to five eighths of
  * it a submission posts the policy's bond; from there the bond doubles with every further eighth that the day's bytes
@@ -14,7 +15,7 @@ export const MAX_SURGE_LEVEL = 160;
 
 /** How many times the bond doubles when the day's bytes reach `usedAfter` of a nonzero `budget`. */
 export function surgeLevel(usedAfter: bigint, budget: bigint): number {
-  if (budget <= 0n) throw new RangeError(`The daily budget must be positive, got ${budget}.`);
+  if (budget <= 0n) throw new InvalidInputError(`The daily budget must be positive, got ${budget}.`);
   const steps = (usedAfter * SURGE_STEPS_PER_BUDGET) / budget;
   if (steps <= SURGE_FREE_STEPS) return 0;
   const doublings = steps - SURGE_FREE_STEPS;

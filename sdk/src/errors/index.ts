@@ -13,3 +13,4 @@ export * from "./content";
 export * from "./deployment";
 export * from "./indexer";
 export * from "./offering";
+export * from "./rpc";

@@ -4,8 +4,9 @@ import { DatanetRegistry__factory } from "../contracts/typechain/factories/contr
 import { IRewardDistributor__factory } from "../contracts/typechain/factories/contracts/interfaces/IRewardDistributor__factory";
 import { OpenToken__factory } from "../contracts/typechain/factories/contracts/token/OpenToken__factory";
 import { StakingPool__factory } from "../contracts/typechain/factories/contracts/StakingPool__factory";
-import { ProtocolError, UserRejectedError } from "./base";
+import { InvalidInputError, ProtocolError, UserRejectedError } from "./base";
 import { ContractRevertError, UnknownRevertError } from "./contractErrors";
+import { RpcResponseError, RpcUnreachableError } from "./rpc";
 import { DATANET_REVERTS } from "./reverts/datanet";
 import { TOKEN_REVERTS } from "./reverts/token";
 import { REWARDS_REVERTS } from "./reverts/rewards";
@@ -147,11 +148,73 @@ export function decodeRevert(error: unknown): unknown {
   return new UnknownRevertError("The transaction reverted with an unknown error.", data, error);
 }
 
-/** Runs `action` and rethrows any revert as a typed SDK error. */
+/** Node's codes of a connection that failed before any answer. */
+const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "EPIPE"]);
+
+/** The first line of an error's message, which is all a person needs of it (ethers appends its JSON). */
+const firstLine = (error: { shortMessage?: unknown; message?: unknown }) =>
+  String(typeof error.shortMessage === "string" ? error.shortMessage : error.message).split("\n")[0];
+
+/**
+ * {@link decodeRevert}, and what an argument, the transport or the node got wrong as the SDK's typed errors too: an
+ * argument ethers cannot encode (a string or a negative number for a uint256, a float, a value past 2^256, an
+ * address whose checksum is wrong) is an {@link InvalidInputError}; a call that came back empty (no contract at the
+ * address on this chain) an {@link InvalidInputError}; a node that cannot be reached an {@link RpcUnreachableError};
+ * an answer that cannot be one an {@link RpcResponseError}. Anything else is returned as is.
+ */
+export function toSdkError(error: unknown): unknown {
+  const decoded = decodeRevert(error);
+  if (decoded !== error || error === null || typeof error !== "object") return decoded;
+  const e = error as { code?: unknown; value?: unknown; cause?: { code?: unknown } };
+  if (isError(error, "INVALID_ARGUMENT") || isError(error, "NUMERIC_FAULT")) {
+    const shown = typeof e.value === "string" || typeof e.value === "number" || typeof e.value === "bigint";
+    const value = shown ? ` ${JSON.stringify(String(e.value)).slice(0, 80)}` : "";
+    return new InvalidInputError(`Invalid argument${value}: ${firstLine(error)}.`, { cause: error });
+  }
+  if (isError(error, "UNSUPPORTED_OPERATION")) {
+    return new InvalidInputError(
+      error.operation === "getEnsAddress"
+        ? "An address argument is not an address (0x + 40 hex digits), and the node's chain has no ENS names."
+        : `Unsupported: ${firstLine(error)}.`,
+      { cause: error },
+    );
+  }
+  if (error instanceof TypeError && /BigInt|Cannot convert/.test(error.message)) {
+    return new InvalidInputError(`Invalid argument: ${firstLine(error)}.`, { cause: error });
+  }
+  if (isError(error, "BAD_DATA") && e.value === "0x") {
+    return new InvalidInputError(
+      "The call returned no data: there is no such contract at this address on the node's chain.",
+      { hint: "Check the address and that the provider is on the chain it was deployed on.", cause: error },
+    );
+  }
+  if (isError(error, "CALL_EXCEPTION")) {
+    return new UnknownRevertError(
+      "The call reverted without a reason: the contract has no such function, or refused without saying why.",
+      undefined,
+      error,
+    );
+  }
+  if (isError(error, "BAD_DATA") || isError(error, "UNKNOWN_ERROR")) {
+    return new RpcResponseError(`The node's answer is not valid: ${firstLine(error)}.`, { cause: error });
+  }
+  const code = [e.code, e.cause?.code].find((c) => typeof c === "string" && CONNECTION_CODES.has(c));
+  if (code !== undefined || isError(error, "TIMEOUT") || isError(error, "NETWORK_ERROR")) {
+    return new RpcUnreachableError(`The JSON-RPC node cannot be reached (${code ?? String(e.code)}).`, {
+      cause: error,
+    });
+  }
+  if (isError(error, "SERVER_ERROR")) {
+    return new RpcResponseError(`The node failed to answer: ${firstLine(error)}.`, { cause: error });
+  }
+  return error;
+}
+
+/** Runs `action` and rethrows any revert, bad argument or node failure as a typed SDK error (see {@link toSdkError}). */
 export async function withDecodedErrors<T>(action: () => Promise<T>): Promise<T> {
   try {
     return await action();
   } catch (error) {
-    throw decodeRevert(error);
+    throw toSdkError(error);
   }
 }
