@@ -107,7 +107,7 @@ async function main() {
     console.log(gasTable(comparison));
     problems.push(...comparison.failures);
     console.log(`${Object.keys(now).length} scenarios measured in ${seconds} s.`);
-    if (comparison.decreased.length > 0 && comparison.failures.length === 0) {
+    if (comparison.decreased.length > 0) {
       console.log(`${comparison.decreased.length} figure(s) decreased: run \`npm run gas:snapshot\` to record them.`);
     }
   }

@@ -87,6 +87,23 @@ async function signDelegation(token: VotesToken, signer: Signer, delegatee: stri
   return { nonce, v, r, s };
 }
 
+/** What {@link measureOwnership} needs of an Ownable contract. */
+interface Ownable {
+  connect(runner: Signer): {
+    transferOwnership(to: string): Promise<ContractTransactionResponse>;
+    renounceOwnership(): Promise<ContractTransactionResponse>;
+  };
+}
+
+/** Measures `owner` handing `contract` to `next`, then `next` renouncing it: an operator's ownership functions. */
+async function measureOwnership(record: RecordGas, name: string, contract: Ownable, owner: Signer, next: Signer) {
+  await record(
+    `${name}.transferOwnership / to another account`,
+    contract.connect(owner).transferOwnership(await next.getAddress()),
+  );
+  await record(`${name}.renounceOwnership / by the new owner`, contract.connect(next).renounceOwnership());
+}
+
 /** A week from the latest block: a permit's or signature's deadline. */
 async function deadline(): Promise<bigint> {
   return BigInt(await time.latest()) + 7n * DAY;
@@ -274,14 +291,7 @@ export const GAS_GROUPS: GasGroup[] = [
         "InferenceSettlement.recoverExcess / OPEN sent to the contract by mistake",
         settlement.connect(deployer).recoverExcess(deployer.address),
       );
-      await record(
-        "InferenceSettlement.transferOwnership / to another account",
-        settlement.connect(deployer).transferOwnership(outsider.address),
-      );
-      await record(
-        "InferenceSettlement.renounceOwnership / by the new owner",
-        settlement.connect(outsider).renounceOwnership(),
-      );
+      await measureOwnership(record, "InferenceSettlement", settlement, deployer, outsider);
       await record(
         "EpochClock.setEpochLength / schedules a new segment",
         clock.connect(deployer).setEpochLength(3_600n),
@@ -290,11 +300,7 @@ export const GAS_GROUPS: GasGroup[] = [
         "EpochClock.setEpochLength / replaces the pending change",
         clock.connect(deployer).setEpochLength(7_200n),
       );
-      await record(
-        "EpochClock.transferOwnership / to another account",
-        clock.connect(deployer).transferOwnership(outsider.address),
-      );
-      await record("EpochClock.renounceOwnership / by the new owner", clock.connect(outsider).renounceOwnership());
+      await measureOwnership(record, "EpochClock", clock, deployer, outsider);
     },
   },
   {
@@ -360,11 +366,7 @@ export const GAS_GROUPS: GasGroup[] = [
         "StakingPool.setRewardNotifier / a new notifier",
         pool.connect(owner).setRewardNotifier(outsider.address),
       );
-      await record(
-        "StakingPool.transferOwnership / to another account",
-        pool.connect(owner).transferOwnership(outsider.address),
-      );
-      await record("StakingPool.renounceOwnership / by the new owner", pool.connect(outsider).renounceOwnership());
+      await measureOwnership(record, "StakingPool", pool, owner, outsider);
     },
   },
   {
@@ -685,14 +687,7 @@ export const GAS_GROUPS: GasGroup[] = [
         "OfferingFactory.setProtocolTreasury / a new treasury",
         offeringFactory.connect(deployer).setProtocolTreasury(outsider.address),
       );
-      await record(
-        "OfferingFactory.transferOwnership / to another account",
-        offeringFactory.connect(deployer).transferOwnership(outsider.address),
-      );
-      await record(
-        "OfferingFactory.renounceOwnership / by the new owner",
-        offeringFactory.connect(outsider).renounceOwnership(),
-      );
+      await measureOwnership(record, "OfferingFactory", offeringFactory, deployer, outsider);
     },
   },
   {
