@@ -1,7 +1,11 @@
 import "@nomicfoundation/hardhat-toolbox";
 import { subtask } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import {
+  TASK_COMPILE_SOLIDITY_CHECK_ERRORS,
+  TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD,
+} from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig } from "hardhat/config";
+import { HardhatPluginError } from "hardhat/plugins";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -27,6 +31,37 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   }
   return { compilerPath, isSolcJs: true, version: installed, longVersion: installed };
 });
+
+/** One line per warning solc reported for the project's own contracts (`contracts/**`), as `file:line:column: message`. */
+export function contractWarnings(output: {
+  errors?: { severity: string; formattedMessage: string; message: string; errorCode?: string }[];
+}): string[] {
+  const lines: string[] = [];
+  for (const error of output.errors ?? []) {
+    if (error.severity !== "warning") continue;
+    const at = /--> (contracts\/\S+?):(\d+):(\d+):/.exec(error.formattedMessage);
+    if (at) lines.push(`${at[1]}:${at[2]}:${at[3]}: warning ${error.errorCode ?? ""}: ${error.message}`);
+  }
+  return lines;
+}
+
+// Compiler warnings are errors for the project's contracts: a warning there fails the compile (and so `npm run lint`)
+// with one line each. Failing here, before the artifacts are written, makes every later compile report it again.
+// solidity-coverage compiles instrumented copies, whose warnings are the instrumentation's, so it is left alone.
+subtask(
+  TASK_COMPILE_SOLIDITY_CHECK_ERRORS,
+  async (args: { output: Parameters<typeof contractWarnings>[0] }, hre, runSuper) => {
+    await runSuper(args);
+    if ((hre as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING) return;
+    const warnings = contractWarnings(args.output);
+    if (warnings.length === 0) return;
+    for (const line of warnings) console.error(line);
+    throw new HardhatPluginError(
+      "compiler warnings",
+      `solc reported ${warnings.length} warning(s) in contracts/: compiler warnings are errors here.`,
+    );
+  },
+);
 
 const config: HardhatUserConfig = {
   solidity: {

@@ -188,6 +188,8 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
     /// @inheritdoc IDatanetRegistry
     function commit(bytes32 commitment) external {
         if (_commitments[commitment] != 0) revert DatanetCommitmentExists(commitment);
+        // Tells a later block from the commitment's.
+        // solhint-disable-next-line not-rely-on-time
         _commitments[commitment] = block.timestamp;
         emit ContributionCommitted(commitment, msg.sender);
     }
@@ -221,6 +223,8 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
         (uint8 surgeLevel, uint96 bond) = _charge(request, terms);
         _contributions[key] = ContributionRecord({
             contributor: msg.sender,
+            // An hours-long window; seconds of skew do not matter.
+            // solhint-disable-next-line not-rely-on-time
             submittedAt: uint40(block.timestamp),
             termsVersion: terms,
             status: ContributionStatus.Pending,
@@ -275,6 +279,8 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
         uint256 contributionId = _idOfAttempt(datanetId, contentHash, key, record.attempt);
         Policy storage policy = _policies[datanetId][record.termsVersion];
         uint256 deadline = uint256(record.submittedAt) + policy.reviewWindow;
+        // An hours-long window; seconds of skew do not matter.
+        // solhint-disable-next-line not-rely-on-time
         if (block.timestamp <= deadline) revert DatanetReviewWindowOpen(contributionId, deadline);
         record.status = ContributionStatus.Expired;
         address contributor = record.contributor;
@@ -404,6 +410,8 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
         version = previous + 1;
         state.versionCount = version;
         bytes32 digest = _digests[datanetId];
+        // Recorded for readers; nothing depends on it.
+        // solhint-disable-next-line not-rely-on-time
         _versions[datanetId][version] = DatanetVersion(count, uint40(block.timestamp), digest);
         emit VersionPublished(datanetId, version, count, digest);
     }
@@ -521,6 +529,8 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
         bytes32 commitment = commitmentOf(msg.sender, datanetId, contentHash, salt);
         uint256 at = _commitments[commitment];
         if (at == 0) revert DatanetUnknownCommitment(commitment);
+        // Tells a later block from the commitment's.
+        // solhint-disable-next-line not-rely-on-time
         if (at >= block.timestamp) revert DatanetCommitmentTooRecent(commitment, at);
         delete _commitments[commitment];
         // Fits: a block timestamp.
@@ -550,6 +560,8 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
                 uint256(record.submittedAt) +
                     _policies[datanetId][record.termsVersion].reviewWindow +
                     REJECTION_COOLING_OFF;
+            // Hours of cooling-off; seconds of skew do not matter.
+            // solhint-disable-next-line not-rely-on-time
             if (block.timestamp < at) revert DatanetRejectionCoolingOff(previousId, at);
         }
         return previous + 1;
@@ -571,6 +583,8 @@ contract DatanetRegistry is IDatanetRegistry, ERC721 {
         Policy storage policy
     ) private view returns (uint32 bit) {
         uint256 deadline = uint256(record.submittedAt) + policy.reviewWindow;
+        // An hours-long window; seconds of skew do not matter.
+        // solhint-disable-next-line not-rely-on-time
         if (block.timestamp > deadline) revert DatanetReviewWindowClosed(contributionId, deadline);
         uint256 slot = _validatorSlots[datanetId][record.termsVersion][msg.sender];
         if (slot == 0) revert DatanetUnauthorizedValidator(contributionId, msg.sender);

@@ -62,12 +62,16 @@ contract EpochClock is IEpochClock, Ownable {
     /// @inheritdoc IEpochClock
     function epochLength() external view returns (uint64) {
         Head memory head = _head;
+        // Days-long epochs; skew only shifts a boundary call.
+        // solhint-disable-next-line not-rely-on-time
         if (block.timestamp >= head.startsAt || head.index == 0) return head.length;
         return _segments[head.index - 1].length;
     }
 
     /// @inheritdoc IEpochClock
     function currentEpoch() external view returns (uint64) {
+        // Days-long epochs; skew only shifts a boundary call.
+        // solhint-disable not-rely-on-time
         Head memory head = _head;
         if (block.timestamp >= head.startsAt) {
             return _epochIn(head.firstEpoch, head.startsAt, head.length, block.timestamp);
@@ -77,6 +81,7 @@ contract EpochClock is IEpochClock, Ownable {
         // that has not begun contains the present.
         Segment memory running = _segments[head.index - 1];
         return _epochIn(running.firstEpoch, running.startsAt, running.length, block.timestamp);
+        // solhint-enable not-rely-on-time
     }
 
     /// @inheritdoc IEpochClock
@@ -101,6 +106,8 @@ contract EpochClock is IEpochClock, Ownable {
 
     /// @inheritdoc IEpochClock
     function setEpochLength(uint64 length) external onlyOwner returns (uint64 fromEpoch) {
+        // Days-long epochs; skew only shifts a boundary call.
+        // solhint-disable not-rely-on-time
         _checkLength(length);
         Head memory head = _head;
         uint64 startsAt;
@@ -122,6 +129,7 @@ contract EpochClock is IEpochClock, Ownable {
             _head = Head({firstEpoch: fromEpoch, startsAt: startsAt, length: length, index: head.index + 1});
         }
         emit EpochLengthScheduled(fromEpoch, startsAt, length);
+        // solhint-enable not-rely-on-time
     }
 
     /* INTERNAL */

@@ -220,6 +220,8 @@ contract InferenceSettlement is IInferenceSettlement, Ownable {
     /// @dev The clock's current epoch, asked of the clock (twice: the epoch and its end) only once per epoch.
     function _currentEpoch() private returns (uint64 epoch) {
         EpochCache memory cache = _epochCache;
+        // Days-long epochs; skew only shifts a boundary call.
+        // solhint-disable-next-line not-rely-on-time
         if (block.timestamp < cache.endsAt) return cache.epoch;
         epoch = _CLOCK.currentEpoch();
         _epochCache = EpochCache({epoch: epoch, endsAt: _CLOCK.epochStart(epoch + 1)});

@@ -179,6 +179,8 @@ contract ModelRegistry is IModelRegistry, ERC721 {
             if (!_DATANETS.canTrainOn(datanetId, msg.sender)) revert ModelDatanetAccessDenied(datanetId, msg.sender);
             _setRef(record, i, (uint96(datanetId) << 32) | datanetVersion);
         }
+        // Recorded for readers; nothing depends on it.
+        // solhint-disable-next-line not-rely-on-time
         record.registeredAt = uint40(block.timestamp);
         record.adapterKind = spec.adapterKind;
         record.refCount = uint8(count);

@@ -163,6 +163,8 @@ contract RewardDistributor is IRewardDistributor, AccessControl {
         if (total > funded) revert RewardsInsufficientFunding(total, funded);
 
         // The window is fixed here: changing it later neither shortens nor lengthens this root's wait.
+        // An hours-long window; seconds of skew do not matter.
+        // solhint-disable-next-line not-rely-on-time
         uint64 validAt = uint64(block.timestamp) + _challengeWindow;
         pending.root = root;
         // Fits: total <= totalFunded, a uint96.
@@ -179,6 +181,8 @@ contract RewardDistributor is IRewardDistributor, AccessControl {
         uint64 validAt = pending.validAt;
         if (validAt == 0) revert RewardsNoPendingRoot();
         // From `validAt` on anyone may accept the root: a revocation then would race the acceptance.
+        // An hours-long window; seconds of skew do not matter.
+        // solhint-disable-next-line not-rely-on-time
         if (block.timestamp >= validAt) revert RewardsChallengeWindowClosed(validAt);
         pending.validAt = 0;
         emit RootRevoked(pending.epoch, pending.root, msg.sender);
@@ -186,6 +190,8 @@ contract RewardDistributor is IRewardDistributor, AccessControl {
 
     /// @inheritdoc IRewardDistributor
     function acceptRoot() external {
+        // An hours-long window; seconds of skew do not matter.
+        // solhint-disable not-rely-on-time
         PendingRoot storage pending = _pending;
         uint64 validAt = pending.validAt;
         if (validAt == 0) revert RewardsNoPendingRoot();
@@ -202,6 +208,7 @@ contract RewardDistributor is IRewardDistributor, AccessControl {
         _funding.acceptedAt = uint64(block.timestamp);
         _currentReportHash = reportHash;
         emit RootAccepted(epoch, root, total, reportHash);
+        // solhint-enable not-rely-on-time
     }
 
     /// @inheritdoc IRewardDistributor

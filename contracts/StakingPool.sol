@@ -153,6 +153,8 @@ contract StakingPool is IStakingPool, Ownable {
         uint64 maxCooldown,
         uint64 rewardPeriod
     ) Ownable(initialOwner) {
+        // Rewards accrue per second; skew moves seconds' worth.
+        // solhint-disable not-rely-on-time
         if (address(stakeToken) == address(0)) revert StakingInvalidReceiver(address(0));
         if (maxCooldown == 0 || maxCooldown > _COOLDOWN_LIMIT) revert StakingInvalidMaxCooldown(maxCooldown);
         if (rewardPeriod < _MIN_REWARD_PERIOD || rewardPeriod > _MAX_REWARD_PERIOD) {
@@ -167,6 +169,7 @@ contract StakingPool is IStakingPool, Ownable {
         _notification.notified = _COUNTER_BASE;
         _ledger = Ledger(_COUNTER_BASE, 0, uint40(block.timestamp));
         _setCooldown(cooldown_);
+        // solhint-enable not-rely-on-time
     }
 
     /* STAKING */
@@ -202,6 +205,8 @@ contract StakingPool is IStakingPool, Ownable {
         owed.unstaking = SafeCast.toUint96(owed.unstaking + amount);
         // Cannot overflow: a timestamp plus at most 90 days stays far inside a uint64.
         unchecked {
+            // A cooldown of days; seconds of skew do not matter.
+            // solhint-disable-next-line not-rely-on-time
             owed.unstakeReadyAt = uint64(block.timestamp) + _stream.cooldown;
         }
         // Cannot underflow: amount <= the account's stake <= the total stake, both checked or kept so.
@@ -219,6 +224,8 @@ contract StakingPool is IStakingPool, Ownable {
         amount = owed.unstaking;
         if (amount == 0) revert StakingNothingToWithdraw(msg.sender);
         uint64 readyAt = owed.unstakeReadyAt;
+        // A cooldown of days; seconds of skew do not matter.
+        // solhint-disable-next-line not-rely-on-time
         if (block.timestamp < readyAt) revert StakingCooldownActive(readyAt);
         owed.unstaking = 0;
         owed.unstakeReadyAt = 0;
@@ -395,6 +402,8 @@ contract StakingPool is IStakingPool, Ownable {
     /// @dev Brings the stream and the accumulator up to now and stores them, except the pool's and the ledger's slots,
     /// which the caller stores with its own changes. Emits {RewardPeriodStarted} when queued rewards start streaming.
     function _accrue() private returns (Pool memory pool, Ledger memory ledger) {
+        // Rewards accrue per second; skew moves seconds' worth.
+        // solhint-disable not-rely-on-time
         ledger = _ledger;
         pool = _pool;
         // Already up to date (an earlier update in this block): the period's end lies ahead, nothing streamed since.
@@ -410,6 +419,7 @@ contract StakingPool is IStakingPool, Ownable {
         if (accrual.started != 0) {
             emit RewardPeriodStarted(uint64(accrual.startedEnd), accrual.started, accrual.startedRate);
         }
+        // solhint-enable not-rely-on-time
     }
 
     /// @dev The stream and the accumulator as an update now would leave them.
@@ -417,6 +427,8 @@ contract StakingPool is IStakingPool, Ownable {
         uint256 updatedAt = _ledger.updatedAt;
         (accrual.pool, accrual.stream, accrual.carry) = (_pool, _stream, _carry);
         // As {_accrue}: an update in this block leaves its remainder for the next second.
+        // Rewards accrue per second; skew moves seconds' worth.
+        // solhint-disable-next-line not-rely-on-time
         if (updatedAt != block.timestamp) accrual = _advance(accrual.pool, accrual.stream, accrual.carry, updatedAt);
     }
 
@@ -429,6 +441,8 @@ contract StakingPool is IStakingPool, Ownable {
         Carry memory carry,
         uint256 updatedAt
     ) private view returns (Accrual memory accrual) {
+        // Rewards accrue per second; skew moves seconds' worth.
+        // solhint-disable not-rely-on-time
         uint256 end = stream.periodEnd;
         // Wei × 1e18: below 2 × 2^96 × 1e18 + 2^96, as a period streams at most what was queued for it.
         uint256 streamed = carry.remainder;
@@ -452,6 +466,7 @@ contract StakingPool is IStakingPool, Ownable {
             carry.remainder = uint96(streamed % staked);
         }
         (accrual.pool, accrual.stream, accrual.carry) = (pool, stream, carry);
+        // solhint-enable not-rely-on-time
     }
 
     /// @dev Starts the period after the one that ended at `stream.periodEnd` with what was queued, from that end on,
@@ -462,6 +477,8 @@ contract StakingPool is IStakingPool, Ownable {
         Stream memory stream,
         Carry memory carry
     ) private view returns (uint256 streamed) {
+        // Rewards accrue per second; skew moves seconds' worth.
+        // solhint-disable not-rely-on-time
         uint256 period = _REWARD_PERIOD;
         uint256 end = stream.periodEnd;
         uint96 notified = _notification.notified;
@@ -488,6 +505,7 @@ contract StakingPool is IStakingPool, Ownable {
         stream.periodEnd = uint40(end + period * ((block.timestamp - end) / period + 1));
         accrual.rolled = true;
         if (queued != 0) (accrual.started, accrual.startedRate, accrual.startedEnd) = (queued, rate, end + period);
+        // solhint-enable not-rely-on-time
     }
 
     /// @dev Rewards of `earning`'s stake since its checkpoint, rounded down: the account loses less than one wei.

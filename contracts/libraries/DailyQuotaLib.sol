@@ -10,6 +10,8 @@ library DailyQuotaLib {
     /// @notice The UTC day of the current block: the day every counter written now is stored with.
     /// @dev A uint32 of days lasts until the year 11,761,191.
     function today() internal view returns (uint32) {
+        // UTC-day quotas; skew only shifts a midnight call.
+        // solhint-disable-next-line not-rely-on-time
         return uint32(block.timestamp / 1 days);
     }
 

@@ -181,6 +181,8 @@ contract ModelOffering is IModelOffering, Initializable {
     /// @inheritdoc IModelOffering
     function buy(uint256 amount) external {
         Sale memory sale = _sale;
+        // A days-long sale; seconds of skew do not matter.
+        // solhint-disable-next-line not-rely-on-time
         if (block.timestamp >= sale.deadline) revert OfferingSaleClosed(sale.deadline);
         Deposit storage deposit = _deposits[msg.sender];
         if (deposit.amount != 0) revert OfferingAlreadyBought(msg.sender);
@@ -199,6 +201,8 @@ contract ModelOffering is IModelOffering, Initializable {
 
     /// @inheritdoc IModelOffering
     function finalize() external {
+        // The sale lasts days, vesting months: seconds of skew do not matter.
+        // solhint-disable not-rely-on-time
         Sale memory sale = _sale;
         if (sale.state != OfferingState.Sale) revert OfferingWrongState(OfferingState.Sale, sale.state);
         if (block.timestamp < sale.deadline) revert OfferingSaleOpen(sale.deadline);
@@ -236,6 +240,7 @@ contract ModelOffering is IModelOffering, Initializable {
         if (treasuryShares != 0) IERC20(address(shares_)).safeTransfer(_modelTreasury, treasuryShares);
         IModelController(_controller).setRevenueRecipient(address(shares_));
         _release(_terms.milestones.length);
+        // solhint-enable not-rely-on-time
     }
 
     /// @inheritdoc IModelOffering
@@ -257,6 +262,8 @@ contract ModelOffering is IModelOffering, Initializable {
     function claimContributorShares(address account, uint256 amount, bytes32[] calldata proof) external {
         _requireFunded();
         uint256 closesAt = _vesting.start + CONTRIBUTOR_CLAIM_WINDOW;
+        // A days-long window; seconds of skew do not matter.
+        // solhint-disable-next-line not-rely-on-time
         if (block.timestamp >= closesAt) revert OfferingClaimWindowClosed(closesAt);
         if (!MerkleLeaf.verify(proof, _terms.contributorsRoot, account, amount)) {
             revert OfferingInvalidProof(account, amount);
@@ -286,6 +293,8 @@ contract ModelOffering is IModelOffering, Initializable {
     function sweepContributorShares() external returns (uint256 amount) {
         _requireFunded();
         uint256 closesAt = _vesting.start + CONTRIBUTOR_CLAIM_WINDOW;
+        // A days-long window; seconds of skew do not matter.
+        // solhint-disable-next-line not-rely-on-time
         if (block.timestamp < closesAt) revert OfferingClaimWindowOpen(closesAt);
         uint256 pool = _terms.split.contributors;
         // Cannot underflow: claims keep the claimed total at most the pool.
@@ -304,6 +313,8 @@ contract ModelOffering is IModelOffering, Initializable {
         Vesting memory vesting_ = _vesting;
         // Cannot underflow: claims never pass what has vested, which never falls.
         unchecked {
+            // Months of vesting; skew vests seconds' worth.
+            // solhint-disable-next-line not-rely-on-time
             amount = _vestedAt(vesting_, block.timestamp) - vesting_.claimed;
         }
         // Fits: the claimed total is at most the creator's part, a uint128.
@@ -326,6 +337,9 @@ contract ModelOffering is IModelOffering, Initializable {
 
     /// @inheritdoc IModelOffering
     function openEndVote(uint256 index) external {
+        // Milestone deadlines and end votes span days: seconds of skew do not matter. The snapshot is the previous
+        // second (the shares' ERC-6372 clock is time), so shares moved in this block do not vote.
+        // solhint-disable not-rely-on-time
         OfferingState state_ = _sale.state;
         if (state_ != OfferingState.Succeeded) revert OfferingWrongState(OfferingState.Succeeded, state_);
         if (index >= _terms.milestones.length) revert OfferingMilestoneNonexistent(index);
@@ -353,12 +367,15 @@ contract ModelOffering is IModelOffering, Initializable {
         _endQuorum = quorum;
         ++_voteCount;
         emit EndVoteOpened(index, snapshot, voteEnd, quorum);
+        // solhint-enable not-rely-on-time
     }
 
     /// @inheritdoc IModelOffering
     function castEndVote(bool support) external {
         EndVote memory vote = _endVote;
         if (!vote.open) revert OfferingEndVoteActive(false);
+        // A days-long vote; seconds of skew do not matter.
+        // solhint-disable-next-line not-rely-on-time
         if (block.timestamp > vote.voteEnd) revert OfferingEndVoteTiming(vote.voteEnd);
         mapping(address => bool) storage voted = _voted[_voteCount];
         if (voted[msg.sender]) revert OfferingAlreadyVoted(msg.sender);
@@ -375,6 +392,8 @@ contract ModelOffering is IModelOffering, Initializable {
     function closeEndVote() external returns (bool ended) {
         EndVote memory vote = _endVote;
         if (!vote.open) revert OfferingEndVoteActive(false);
+        // A days-long vote; seconds of skew do not matter.
+        // solhint-disable-next-line not-rely-on-time
         if (block.timestamp <= vote.voteEnd) revert OfferingEndVoteTiming(vote.voteEnd);
         _endVote.open = false;
         ended = vote.votesFor >= _endQuorum && vote.votesFor > vote.votesAgainst;
@@ -538,6 +557,8 @@ contract ModelOffering is IModelOffering, Initializable {
     /// @inheritdoc IModelOffering
     function vesting() external view returns (uint256 vested, uint256 claimed) {
         Vesting memory vesting_ = _vesting;
+        // Months of vesting; skew vests seconds' worth.
+        // solhint-disable-next-line not-rely-on-time
         return (_vestedAt(vesting_, block.timestamp), vesting_.claimed);
     }
 
@@ -685,6 +706,8 @@ contract ModelOffering is IModelOffering, Initializable {
     /// @dev Ends the offering: vesting stops and the unvested creator shares are burned; the unreleased raise becomes
     /// redeemable by the buyers.
     function _end() private {
+        // Months of vesting; skew vests seconds' worth.
+        // solhint-disable not-rely-on-time
         _sale.state = OfferingState.Ended;
         Vesting memory vesting_ = _vesting;
         vesting_.stop = uint64(block.timestamp);
@@ -699,5 +722,6 @@ contract ModelOffering is IModelOffering, Initializable {
         uint256 unvested = _terms.split.creator - _vestedAt(vesting_, block.timestamp);
         emit OfferingEnded(unreleased);
         if (unvested != 0) IModelShares(_shares).burn(address(this), unvested);
+        // solhint-enable not-rely-on-time
     }
 }

@@ -198,6 +198,8 @@ contract OfferingFactory is IOfferingFactory, Ownable {
         }
         if (terms.sale.softCap == 0 || terms.sale.softCap > terms.sale.hardCap) revert OfferingInvalidTerms("softCap");
         uint256 deadline = terms.sale.deadline;
+        // A days-long sale; seconds of skew do not matter.
+        // solhint-disable-next-line not-rely-on-time
         if (deadline <= block.timestamp || deadline > block.timestamp + MAX_SALE_DURATION) {
             revert OfferingInvalidTerms("deadline");
         }
