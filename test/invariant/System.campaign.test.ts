@@ -14,7 +14,12 @@ const STEPS = 50;
 describe("System campaign", function () {
   it("keeps OPEN conserved, every payout within what is owed, every bond settled once and the pools solvent after every step of seeded sequences", async function () {
     this.timeout(600_000);
-    const result = await runCampaign({ seed: SEED, sequences: SEQUENCES, steps: STEPS });
+    const result = await runCampaign({
+      seed: SEED,
+      sequences: SEQUENCES,
+      steps: STEPS,
+      limitSeconds: Number(process.env.CAMPAIGN_LIMIT_SECONDS ?? 300),
+    });
     console.log(
       `      ${SEQUENCES} sequences × ${STEPS} steps: ${result.calls} state-changing calls in ${result.seconds.toFixed(1)} s ` +
         `(${(result.calls / result.seconds).toFixed(0)} calls/s; ${result.requests} JSON-RPC requests)`,

@@ -1640,6 +1640,8 @@ export interface CampaignOptions {
   seed: number;
   sequences: number;
   steps: number;
+  /** Seconds after which the run (shrinking included) stops and reports what it has; 300 by default. */
+  limitSeconds?: number;
 }
 
 /** What {@link runCampaign} measured. */
@@ -1687,7 +1689,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
           }
         }
       }),
-      { seed: options.seed, numRuns: options.sequences, endOnFailure: false },
+      // A sequence replays from the fixture at every shrinking attempt: past the limit, fast-check reports the smallest
+      // failing sequence found so far (with its seed and path) rather than let the test time out silently.
+      {
+        seed: options.seed,
+        numRuns: options.sequences,
+        interruptAfterTimeLimit: (options.limitSeconds ?? 300) * 1_000,
+      },
     );
   } finally {
     provider.send = send;
