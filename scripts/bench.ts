@@ -1,6 +1,6 @@
 /**
  * Benchmarks, figures measured side by side in one run: `npm run bench` runs every part, `npm run bench -- spans`
- * (or `tree`, `influence`, `epoch`, `indexer`, `app`) one of them. `BENCH_QUICK=1` runs smaller sizes (each part says what it shrinks).
+ * (or `tree`, `influence`, `epoch`, `indexer`, `app`, `campaign`) one of them. `BENCH_QUICK=1` runs smaller sizes (each part says what it shrinks).
  *
  * - tree: reward tree and allocation against @openzeppelin/merkle-tree and merkletreejs (about 4 minutes);
  * - runtimes: reward tree under ts-node, tsx, the built CJS and ESM and esbuild bundles, against
@@ -10,9 +10,11 @@
  * - epoch: near-duplicate clustering and a whole epoch's attribution over the SpamAssassin corpus (about a minute);
  * - indexer: 100,000 protocol events from a local hardhat node synced into PGlite and into PostgreSQL (about two
  *   minutes, most of it making the events);
- * - app: the web app's API over an index of 100,000 contributions, in PGlite and in PostgreSQL (about a minute).
+ * - app: the web app's API over an index of 100,000 contributions, in PGlite and in PostgreSQL (about a minute);
+ * - campaign: the system-wide invariant campaign on Hardhat's in-process network, calls per second (a few minutes).
  */
 import { runAppBench } from "./bench/app";
+import { runCampaignBench } from "./bench/campaign";
 import { runEpochBench } from "./bench/epoch";
 import { runIndexerBench } from "./bench/indexer";
 import { runInfluenceBench } from "./bench/influence";
@@ -29,6 +31,7 @@ const PARTS: Record<string, (quick: boolean) => Promise<void>> = {
   epoch: runEpochBench,
   indexer: runIndexerBench,
   app: runAppBench,
+  campaign: runCampaignBench,
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,45 @@
+/**
+ * The system-wide invariant campaign (test/invariant/System.campaign.ts) on Hardhat's in-process network: 20 seeded
+ * sequences of 50 steps (`quick`: 4), every invariant checked by chain reads after every step, as `npm test` runs it
+ * at a smaller depth. Prints state-changing calls (transactions sent) per second, and all JSON-RPC requests (the
+ * actions' and the invariant checks' reads, mining) per second, in wall-clock time and in this process's CPU time
+ * (Hardhat's EVM runs in this process), so that the figure can be set beside forge's handler calls per second on the
+ * same campaign.
+ */
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { revertTable, runCampaign, systemFixture } from "../../test/invariant/System.campaign";
+import { printMachine } from "../lib/timing";
+import { printTable } from "../lib/ui";
+
+const SEED = 20_240_024;
+const STEPS = 50;
+
+export async function runCampaignBench(quick: boolean): Promise<void> {
+  printMachine();
+  const sequences = quick ? 4 : 20;
+  // The first deployment is not part of the campaign: later sequences start from its snapshot.
+  await loadFixture(systemFixture);
+  const cpuStart = process.cpuUsage();
+  const result = await runCampaign({ seed: SEED, sequences, steps: STEPS });
+  const cpuUsage = process.cpuUsage(cpuStart);
+  const cpu = (cpuUsage.user + cpuUsage.system) / 1e6;
+  const rate = (count: number, seconds: number) => (count / seconds).toFixed(1);
+  printTable(
+    `System campaign on Hardhat: ${sequences} sequences × ${STEPS} steps (seed ${SEED}), invariants after every step`,
+    ["", "count", "per wall second", "per CPU second"],
+    [
+      ["state-changing calls", String(result.calls), rate(result.calls, result.seconds), rate(result.calls, cpu)],
+      [
+        "all JSON-RPC requests",
+        String(result.requests),
+        rate(result.requests, result.seconds),
+        rate(result.requests, cpu),
+      ],
+      ["steps", String(sequences * STEPS), rate(sequences * STEPS, result.seconds), rate(sequences * STEPS, cpu)],
+    ],
+    [1, 2, 3],
+  );
+  console.log(`Wall ${result.seconds.toFixed(1)} s, CPU ${cpu.toFixed(1)} s.`);
+  console.log("Calls and reverts per action:");
+  for (const row of revertTable(result.counts)) console.log(`  ${row}`);
+}
