@@ -1,0 +1,158 @@
+/*
+ * Runs forge's invariant campaign (test/foundry) and prints, per action, the calls, the calls that changed state and
+ * the share that reverted, with the sequences, the calls and the calls per second.
+ *
+ *   npm run test:forge                 the npm-test profile: 2,000 sequences (foundry.toml [profile.default])
+ *   npm run test:deep                  FOUNDRY_PROFILE=deep: 100,000 sequences
+ *   ts-node scripts/foundry/campaign.ts [--profile deep] [--runs N] [--match-contract Name] [--verbose]
+ *
+ * Exits non-zero when forge fails, when no invariant test ran (forge exits 0 for an empty filter), or when fewer
+ * sequences ran than configured. forge runs from its platform binary (scripts/foundry/bin.sh): the npm shim exits 0
+ * even when tests fail.
+ */
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import Table from "cli-table3";
+
+const ROOT = path.resolve(__dirname, "../..");
+const BIN = path.join(ROOT, "scripts/foundry/bin.sh");
+/** The campaign `npm test` runs. */
+export const DEFAULT_CONTRACT = "SystemInvariantTest";
+
+/** One invariant test's result line: `invariant_x() (runs: 2000, calls: 160000, reverts: 1234)`. */
+export interface InvariantResult {
+  name: string;
+  runs: number;
+  calls: number;
+  reverts: number;
+}
+
+/** One row of forge's `show_metrics` table: a handler function's calls, reverts and discards. */
+export interface ActionMetrics {
+  contract: string;
+  selector: string;
+  calls: number;
+  reverts: number;
+  discards: number;
+}
+
+/** What {@link parseForgeOutput} reads from forge's output. */
+export interface CampaignOutput {
+  invariants: InvariantResult[];
+  actions: ActionMetrics[];
+  passed: number;
+  failed: number;
+}
+
+// forge colours its output on a terminal; the text is parsed without its escape codes.
+// eslint-disable-next-line no-control-regex
+const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
+
+/** Reads the invariant results, the per-function metrics and the pass/fail counts from `forge test`'s output. */
+export function parseForgeOutput(raw: string): CampaignOutput {
+  const text = stripAnsi(raw);
+  const invariants = [...text.matchAll(/(invariant_\w+)\(\) \(runs: (\d+), calls: (\d+), reverts: (\d+)\)/g)].map(
+    (m) => ({ name: m[1], runs: Number(m[2]), calls: Number(m[3]), reverts: Number(m[4]) }),
+  );
+  const actions: ActionMetrics[] = [];
+  for (const m of text.matchAll(/^\|\s*(\w+)\s*\|\s*(\w+)\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|\s*$/gm)) {
+    actions.push({
+      contract: m[1],
+      selector: m[2],
+      calls: Number(m[3]),
+      reverts: Number(m[4]),
+      discards: Number(m[5]),
+    });
+  }
+  const passed = [...text.matchAll(/(\d+) tests? passed/g)].reduce((n, m) => n + Number(m[1]), 0);
+  const failed = [...text.matchAll(/(\d+) failed/g)].reduce((n, m) => Math.max(n, Number(m[1])), 0);
+  return { invariants, actions, passed, failed };
+}
+
+/** The invariant runs and depth forge will use under `env` (its profile and FOUNDRY_INVARIANT_* overrides). */
+function configuredInvariant(env: NodeJS.ProcessEnv): { runs: number; depth: number } {
+  const config = spawnSync(BIN, ["forge", "config", "--json"], { cwd: ROOT, env, encoding: "utf8" });
+  if (config.status !== 0) throw new Error(`forge config failed:\n${config.stderr}`);
+  const invariant = JSON.parse(config.stdout).invariant as { runs: number; depth: number };
+  return { runs: invariant.runs, depth: invariant.depth };
+}
+
+function percent(part: number, whole: number): string {
+  return whole === 0 ? "–" : `${((100 * part) / whole).toFixed(1)}%`;
+}
+
+function main(): number {
+  const { values } = parseArgs({
+    options: {
+      profile: { type: "string" },
+      runs: { type: "string" },
+      "match-contract": { type: "string", default: DEFAULT_CONTRACT },
+      verbose: { type: "boolean", default: false },
+    },
+  });
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (values.profile) env.FOUNDRY_PROFILE = values.profile;
+  if (values.runs) env.FOUNDRY_INVARIANT_RUNS = values.runs;
+  const contract = values["match-contract"]!;
+  const { runs, depth } = configuredInvariant(env);
+
+  const buildStart = performance.now();
+  const build = spawnSync(BIN, ["forge", "build"], { cwd: ROOT, env, encoding: "utf8", stdio: "pipe" });
+  const buildSeconds = (performance.now() - buildStart) / 1000;
+  if (build.status !== 0) {
+    process.stderr.write(build.stdout + build.stderr);
+    console.error(`forge build failed (exit ${build.status}).`);
+    return 1;
+  }
+
+  console.log(
+    `forge invariant campaign ${contract}: ${runs.toLocaleString("en-US")} sequences × ${depth} calls ` +
+      `(profile ${env.FOUNDRY_PROFILE ?? "default"}; forge build ${buildSeconds.toFixed(1)} s)`,
+  );
+  const start = performance.now();
+  const test = spawnSync(BIN, ["forge", "test", "--match-contract", `^${contract}$`], {
+    cwd: ROOT,
+    env,
+    encoding: "utf8",
+    stdio: "pipe",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const seconds = (performance.now() - start) / 1000;
+  const output = test.stdout + test.stderr;
+  const parsed = parseForgeOutput(output);
+
+  const problems: string[] = [];
+  if (test.status !== 0) problems.push(`forge test exited with ${test.status ?? test.signal}`);
+  if (parsed.invariants.length === 0) problems.push(`no invariant test of ${contract} ran`);
+  if (parsed.failed > 0) problems.push(`${parsed.failed} invariant test(s) failed`);
+  for (const result of parsed.invariants) {
+    if (result.runs < runs) problems.push(`${result.name} ran ${result.runs} sequences, fewer than ${runs}`);
+  }
+  if (problems.length > 0 || values.verbose) process.stdout.write(output);
+
+  const table = new Table({ head: ["action", "calls", "changed state", "reverted"], style: { head: [], border: [] } });
+  for (const a of [...parsed.actions].sort((x, y) =>
+    (x.contract + x.selector).localeCompare(y.contract + y.selector),
+  )) {
+    table.push([`${a.contract}.${a.selector}`, a.calls, a.calls - a.reverts - a.discards, percent(a.reverts, a.calls)]);
+  }
+  const calls = parsed.invariants.reduce((n, r) => n + r.calls, 0);
+  const reverts = parsed.invariants.reduce((n, r) => n + r.reverts, 0);
+  const sequences = parsed.invariants.reduce((n, r) => n + r.runs, 0);
+  table.push(["total", calls, calls - reverts, percent(reverts, calls)]);
+  console.log(table.toString());
+  console.log(
+    `${sequences.toLocaleString("en-US")} sequences, ${calls.toLocaleString("en-US")} calls ` +
+      `(${(calls / Math.max(sequences, 1)).toFixed(1)} per sequence, ` +
+      `${((calls - reverts) / Math.max(sequences, 1)).toFixed(1)} changed state) in ${seconds.toFixed(1)} s: ` +
+      `${Math.round(calls / seconds).toLocaleString("en-US")} calls/s`,
+  );
+  if (problems.length > 0) {
+    console.error(`The forge campaign failed: ${problems.join("; ")}.`);
+    return 1;
+  }
+  return 0;
+}
+
+if (require.main === module) process.exitCode = main();
