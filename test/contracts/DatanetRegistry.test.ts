@@ -2,7 +2,11 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { impersonateAccount, loadFixture, mine, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { IDatanetRegistry__factory } from "../../typechain-types";
+import {
+  DatanetRegistry__factory,
+  IDatanetRegistry__factory,
+  MockFeeOnTransferToken__factory,
+} from "../../typechain-types";
 import type { PolicyStruct, PolicyStructOutput } from "../../typechain-types/contracts/DatanetRegistry";
 import { contentHash, datanetFixture, defaultPolicy } from "../fixtures/protocol";
 import { unassertedErrorsAndEvents } from "../helpers/completeness";
@@ -484,6 +488,23 @@ describe("DatanetRegistry", function () {
   });
 
   describe("submit", function () {
+    it("refuses a bond that arrives short (a fee-on-transfer token) with TokenTransferShortfall, and takes nothing", async function () {
+      const { deployer, owner, v1, v2, v3, alice } = await deploy();
+      const token = await new MockFeeOnTransferToken__factory(deployer).deploy(
+        alice.address,
+        ethers.parseEther("100"),
+        100n,
+      );
+      const datanets = await new DatanetRegistry__factory(deployer).deploy(await token.getAddress());
+      await token.connect(alice).approve(await datanets.getAddress(), ethers.MaxUint256);
+      await datanets.connect(owner).createDatanet("ipfs://d", defaultPolicy(), [v1.address, v2.address, v3.address]);
+      const bond = ethers.parseEther("1");
+      await expect(commitSubmission(datanets, alice, 1n, contentHash(1)).then((s) => s.reveal()))
+        .to.be.revertedWithCustomError(datanets, "TokenTransferShortfall")
+        .withArgs(bond, bond - bond / 100n);
+      expect(await token.balanceOf(alice.address)).to.equal(ethers.parseEther("100"));
+    });
+
     it("pulls the bond from the wallet and records a pending contribution", async function () {
       const { datanets, open, alice } = await deploy();
       const hash = contentHash(1);

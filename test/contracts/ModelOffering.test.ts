@@ -24,6 +24,7 @@ import {
 } from "../fixtures/offering";
 import type { OfferingTermsStruct } from "../../typechain-types/contracts/interfaces/IOfferingFactory";
 import { MODEL_PRICE } from "../fixtures/economy";
+import { feeOnTransferFixture, launchOver, signerActor } from "../fixtures/hostile";
 import { unassertedErrorsAndEvents } from "../helpers/completeness";
 import { fillsOf } from "../helpers/offering";
 import { entryOf, rewardTree } from "../helpers/rewards";
@@ -131,6 +132,16 @@ describe("ModelOffering", function () {
   });
 
   describe("sale", function () {
+    it("refuses a deposit that arrives short (OPEN taking a fee on transfer) with TokenTransferShortfall", async function () {
+      const f = await loadFixture(feeOnTransferFixture);
+      const { offering, buyers } = await launchOver(f, signerActor(f.signers[9]), f.alice.address);
+      await f.token.setFeeBps(100n);
+      await expect(offering.connect(buyers[0]).buy(100n * E18))
+        .to.be.revertedWithCustomError(offering, "TokenTransferShortfall")
+        .withArgs(100n * E18, 99n * E18);
+      expect(await offering.totalDeposits()).to.equal(0n);
+    });
+
     it("takes one deposit per buyer, placed after every earlier one", async function () {
       const { offering, open, buyers } = await deploy();
       const address = await offering.getAddress();

@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { ContractTransactionResponse } from "ethers";
-import { IStakingPool__factory, StakingPool__factory } from "../../typechain-types";
+import { IStakingPool__factory, MockFeeOnTransferToken__factory, StakingPool__factory } from "../../typechain-types";
 import {
   DEFAULT_MAX_UNSTAKE_COOLDOWN,
   DEFAULT_REWARD_PERIOD,
@@ -174,6 +174,17 @@ describe("StakingPool", function () {
   });
 
   describe("stake", function () {
+    it("refuses a stake that arrives short (a fee-on-transfer token) with TokenTransferShortfall, and credits nothing", async function () {
+      const { deployer, owner, alice } = await deploy();
+      const token = await new MockFeeOnTransferToken__factory(deployer).deploy(alice.address, 100n * E18, 100n);
+      const pool = await deployStakingPool(deployer, { openToken: await token.getAddress(), owner: owner.address });
+      await token.connect(alice).approve(await pool.getAddress(), ethers.MaxUint256);
+      await expect(pool.connect(alice).stake(10n * E18))
+        .to.be.revertedWithCustomError(pool, "TokenTransferShortfall")
+        .withArgs(10n * E18, (10n * E18 * 99n) / 100n);
+      expect(await pool.totalStaked()).to.equal(0n);
+    });
+
     it("pulls the OPEN, adds it to the position, the total and the principal, and emits Staked", async function () {
       const { pool, open, alice, bob, poolAddress, positionOf } = await deploy();
       await expect(pool.connect(alice).stake(100n * E18)).to.changeTokenBalances(

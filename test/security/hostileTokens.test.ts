@@ -2,88 +2,33 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { BaseContract, Signer } from "ethers";
-import { deployProtocol } from "../../deploy/protocol";
 import {
   DatanetRegistry__factory,
-  MockFeeOnTransferToken__factory,
-  MockHookToken__factory,
-  MockReentrant__factory,
   MockRevertingToken__factory,
   RewardDistributor__factory,
   StakingPool__factory,
 } from "../../typechain-types";
 import type { MockReentrant } from "../../typechain-types";
+import {
+  Failure,
+  HOSTILE_SUPPLY as SUPPLY,
+  approveAll,
+  arm,
+  as,
+  deployOver,
+  feeOnTransferFixture,
+  hookFixture,
+  reentryError,
+  revertingFixture,
+} from "../fixtures/hostile";
 import { defaultPolicy } from "../fixtures/protocol";
 import { submitContribution } from "../helpers/submission";
 import { rewardTree, entryOf } from "../helpers/rewards";
 
 const E18 = 10n ** 18n;
-const SUPPLY = 1_000_000n * E18;
 const DAY = 86_400n;
 /** The fee-on-transfer token's fee once switched on: 1%. */
 const FEE_BPS = 100n;
-const Failure = { None: 0, Revert: 1, ReturnFalse: 2 } as const;
-
-/** The protocol deployed by deployProtocol over `openToken`, as an operator bringing an existing token would. */
-async function deployOver(openToken: BaseContract) {
-  const signers = await ethers.getSigners();
-  const [deployer, owner, v1, v2, v3, alice, bob] = signers;
-  const guardian = signers[signers.length - 1];
-  const deployment = await deployProtocol(deployer, {
-    openToken: await openToken.getAddress(),
-    guardian: guardian.address,
-  });
-  return { ...deployment, deployer, owner, v1, v2, v3, alice, bob, guardian };
-}
-
-async function feeOnTransferFixture() {
-  const [deployer] = await ethers.getSigners();
-  const token = await new MockFeeOnTransferToken__factory(deployer).deploy(deployer.address, SUPPLY, 0n);
-  return { token, ...(await deployOver(token)) };
-}
-
-async function revertingFixture() {
-  const [deployer] = await ethers.getSigners();
-  const token = await new MockRevertingToken__factory(deployer).deploy(deployer.address, SUPPLY);
-  return { token, ...(await deployOver(token)) };
-}
-
-/** The protocol over a hook token, and an attacker contract that registered its hook and holds 10,000 tokens. */
-async function hookFixture() {
-  const [deployer] = await ethers.getSigners();
-  const token = await new MockHookToken__factory(deployer).deploy(deployer.address, SUPPLY);
-  const base = await deployOver(token);
-  const attacker = await new MockReentrant__factory(deployer).deploy();
-  await attacker.register(await token.getAddress());
-  await token.transfer(await attacker.getAddress(), 10_000n * E18);
-  return { token, attacker, ...base };
-}
-
-/** Has `attacker` call `target` with `data` as itself. */
-async function as(attacker: MockReentrant, target: BaseContract, data: string) {
-  return attacker.execute(await target.getAddress(), data);
-}
-
-/** Arms `attacker` to re-enter `target` with `data` when it next receives (or, with `onSend`, sends) the token. */
-async function arm(attacker: MockReentrant, target: BaseContract, data: string, onSend = false) {
-  await attacker.arm(await target.getAddress(), data, onSend, !onSend);
-}
-
-/** The custom error the attacker's re-entry reverted with, decoded with `target`'s interface. */
-async function reentryError(attacker: MockReentrant, target: BaseContract): Promise<string> {
-  expect(await attacker.reentered(), "the hook re-entered").to.equal(true);
-  expect(await attacker.reentrySucceeded(), "the re-entry reverted").to.equal(false);
-  return target.interface.parseError(await attacker.reentryResult())!.name;
-}
-
-/** Approves `spender` for the attacker's whole balance. */
-async function approveAll(attacker: MockReentrant, token: BaseContract, spender: BaseContract) {
-  await as(
-    attacker,
-    token,
-    token.interface.encodeFunctionData("approve", [await spender.getAddress(), ethers.MaxUint256]),
-  );
-}
 
 /** A Datanet with a 1-token bond whose validators v1, v2, v3 decide on two votes. */
 async function createDatanet(f: {
@@ -100,6 +45,38 @@ async function createDatanet(f: {
       await f.v2.getAddress(),
       await f.v3.getAddress(),
     ]);
+  return 1n;
+}
+
+/**
+ * Model 1 at 1 token a call, its revenue to `revenueRecipient`, registered by bob on Datanet 1's version 1 (alice's
+ * contribution accepted).
+ */
+async function registerModel(
+  f: Parameters<typeof createDatanet>[0] & Awaited<ReturnType<typeof deployOver>> & { token: BaseContract },
+  revenueRecipient: string,
+) {
+  const { datanets, models, owner, v1, v2, alice, bob } = f;
+  const datanetId = await createDatanet(f);
+  const token = MockRevertingToken__factory.connect(await f.token.getAddress(), f.deployer);
+  await token.transfer(alice.address, 10n * E18);
+  await token.connect(alice).approve(await datanets.getAddress(), ethers.MaxUint256);
+  await submitContribution(datanets, alice, datanetId, ethers.id("mail"));
+  await datanets.connect(v1).vote(datanetId, ethers.id("mail"), true);
+  await datanets.connect(v2).vote(datanetId, ethers.id("mail"), true);
+  await datanets.connect(owner).publishVersion(datanetId);
+  await models.connect(bob).registerModel(
+    "ipfs://m",
+    {
+      baseModel: "b",
+      adapterKind: 1,
+      adapterHash: ethers.id("a"),
+      trainingConfigHash: ethers.id("c"),
+      trainedOn: [{ datanetId, version: 1n }],
+    },
+    E18,
+    revenueRecipient,
+  );
   return 1n;
 }
 
@@ -154,26 +131,8 @@ describe("Hostile tokens given as OPEN", function () {
 
     it("cannot settle inference: the staking pool refuses a reward that arrived short, and no token moves", async function () {
       const f = await loadFixture(feeOnTransferFixture);
-      const { token, datanets, models, settlement, staking, owner, v1, v2, alice, bob } = f;
-      const datanetId = await createDatanet(f);
-      await token.transfer(alice.address, 10n * E18);
-      await token.connect(alice).approve(await datanets.getAddress(), ethers.MaxUint256);
-      await submitContribution(datanets, alice, datanetId, ethers.id("mail"));
-      await datanets.connect(v1).vote(datanetId, ethers.id("mail"), true);
-      await datanets.connect(v2).vote(datanetId, ethers.id("mail"), true);
-      await datanets.connect(owner).publishVersion(datanetId);
-      await models.connect(bob).registerModel(
-        "ipfs://m",
-        {
-          baseModel: "b",
-          adapterKind: 1,
-          adapterHash: ethers.id("a"),
-          trainingConfigHash: ethers.id("c"),
-          trainedOn: [{ datanetId, version: 1n }],
-        },
-        E18,
-        bob.address,
-      );
+      const { token, settlement, staking, alice, bob } = f;
+      await registerModel(f, bob.address);
       await token.transfer(alice.address, 100n * E18);
       await token.connect(alice).approve(await settlement.getAddress(), ethers.MaxUint256);
       await token.setFeeBps(FEE_BPS);
@@ -350,6 +309,67 @@ describe("Hostile tokens given as OPEN", function () {
       expect(await token.balanceOf(me)).to.equal(10_000n * E18);
       expect(await token.balanceOf(await datanets.getAddress())).to.equal(0n);
       expect(await datanets.bondCredit(me)).to.equal(0n);
+    });
+    it("settle re-entered from the payer's hook, before its fee moves, settles twice and each fee is paid and shared once, to the wei", async function () {
+      const f = await loadFixture(hookFixture);
+      const { token, settlement, staking, rewards, attacker, deployer, bob } = f;
+      await registerModel(f, bob.address);
+      const me = await attacker.getAddress();
+      await approveAll(attacker, token, settlement);
+      const holders = [me, deployer.address, bob.address, await staking.getAddress(), await rewards.getAddress()];
+      const before = await Promise.all(holders.map((h) => token.balanceOf(h)));
+      const settle = (calls: bigint) =>
+        settlement.interface.encodeFunctionData("settle", [1n, calls, ethers.MaxUint256, ethers.id("log"), ""]);
+      await arm(attacker, settlement, settle(3n), true);
+      await as(attacker, settlement, settle(7n));
+      expect(await attacker.reentrySucceeded()).to.equal(true);
+      const ledger = await settlement.epochLedger(1n);
+      expect([ledger.settlements, ledger.calls, ledger.fees]).to.deep.equal([2n, 10n, 10n * E18]);
+      // The default split of 10 tokens: 10% to the treasury (the deployer), 20% to the model, 20% to the stakers,
+      // 50% to the contributors; the settlement keeps nothing.
+      const after = await Promise.all(holders.map((h) => token.balanceOf(h)));
+      expect(after.map((b, i) => b - before[i])).to.deep.equal([-10n * E18, E18, 2n * E18, 2n * E18, 5n * E18]);
+      expect(await token.balanceOf(await settlement.getAddress())).to.equal(0n);
+      expect(await rewards.totalFunded()).to.equal(5n * E18);
+    });
+
+    it("withdrawTreasury re-entered from the receiver's hook fails with DatanetInsufficientBalance; the treasury pays once", async function () {
+      const { token, datanets, attacker, alice, v1, v2, v3 } = await loadFixture(hookFixture);
+      const registry = datanets.interface;
+      const me = await attacker.getAddress();
+      await as(
+        attacker,
+        datanets,
+        registry.encodeFunctionData("createDatanet", [
+          "ipfs://d",
+          defaultPolicy(),
+          [v1.address, v2.address, v3.address],
+        ]),
+      );
+      await token.transfer(alice.address, 10n * E18);
+      await token.connect(alice).approve(await datanets.getAddress(), ethers.MaxUint256);
+      await submitContribution(datanets, alice, 1n, ethers.id("spam"));
+      await datanets.connect(v1).vote(1n, ethers.id("spam"), false);
+      await datanets.connect(v2).vote(1n, ethers.id("spam"), false);
+      expect(await datanets.treasuryBalance(1n)).to.equal(E18);
+      const withdraw = registry.encodeFunctionData("withdrawTreasury", [1n, me, E18]);
+      await arm(attacker, datanets, withdraw);
+      await as(attacker, datanets, withdraw);
+      expect(await reentryError(attacker, datanets)).to.equal("DatanetInsufficientBalance");
+      expect(await token.balanceOf(me)).to.equal(10_001n * E18);
+      expect(await datanets.treasuryBalance(1n)).to.equal(0n);
+      expect(await token.balanceOf(await datanets.getAddress())).to.equal(0n);
+    });
+
+    it("fund re-entered from the funder's hook, before its tokens move, credits each funding once, to the wei", async function () {
+      const { token, rewards, attacker } = await loadFixture(hookFixture);
+      await approveAll(attacker, token, rewards);
+      await arm(attacker, rewards, rewards.interface.encodeFunctionData("fund", [200n * E18]), true);
+      await as(attacker, rewards, rewards.interface.encodeFunctionData("fund", [300n * E18]));
+      expect(await attacker.reentrySucceeded()).to.equal(true);
+      expect(await rewards.totalFunded()).to.equal(500n * E18);
+      expect(await token.balanceOf(await rewards.getAddress())).to.equal(500n * E18);
+      expect(await token.balanceOf(await attacker.getAddress())).to.equal(9_500n * E18);
     });
   });
 });
