@@ -54,6 +54,21 @@ async function launchWith(
   });
 }
 
+/**
+ * Whether the only milestone of an offering, naming version `datanetVersion` of Datanet `datanetId`, is met by model
+ * version 2, which governance registers trained on Datanet 1 version 2 (published after launch).
+ */
+async function versionMilestoneMet(datanetId: bigint, datanetVersion: bigint): Promise<boolean> {
+  const f = await loadFixture(launchableFixture);
+  const { offering, controller } = await launchWith(f, (deadline) => [
+    { kind: 0, trancheBps: 8_000, deadline: deadline + 30n * DAY, datanetId, datanetVersion, threshold: 0n },
+  ]);
+  await f.growDatanet();
+  await f.registerVersion(controller, 2, 2n);
+  expect((await f.models.getModelVersion(1n, 2n)).trainedOn).to.deep.equal([[1n, 2n]]);
+  return offering.isMet(0, 2);
+}
+
 async function deploy() {
   const f = await loadFixture(offeringFixture);
   let batch = 0;
@@ -453,20 +468,13 @@ describe("ModelOffering", function () {
     });
 
     it("refuses a version trained on an earlier Datanet version than the milestone names", async function () {
-      const f = await loadFixture(launchableFixture);
-      const { offering, controller } = await launchWith(f, (deadline) => [
-        {
-          kind: 0,
-          trancheBps: 8_000,
-          deadline: deadline + 30n * DAY,
-          datanetId: 1n,
-          datanetVersion: 3n,
-          threshold: 0n,
-        },
-      ]);
-      await f.growDatanet();
-      await f.registerVersion(controller, 2, 2n);
-      expect(await offering.isMet(0, 2)).to.equal(false);
+      expect(await versionMilestoneMet(1n, 3n)).to.equal(false);
+    });
+
+    it("refuses a version not trained on the Datanet the milestone names, which meets one naming its own", async function () {
+      // Datanet 2 has no version yet, so the terms may name its first.
+      expect(await versionMilestoneMet(2n, 1n)).to.equal(false);
+      expect(await versionMilestoneMet(1n, 2n)).to.equal(true);
     });
 
     it("names no milestone past the last (the upfront part is index 3 for tranches only)", async function () {
