@@ -55,11 +55,13 @@ export interface GateResult {
   failures: string[];
 }
 
-/** What each path of a two-way branch means, by Istanbul's branch type. */
+/**
+ * What each path of a branch means, by the type solidity-coverage gives it: an `if` or a `require` holds or not; a
+ * `||` is decided by its left or its right operand.
+ */
 const PATHS: Record<string, string[]> = {
   if: ["true", "false"],
-  "cond-expr": ["true", "false"],
-  "binary-expr": ["left", "right"],
+  "cond-expr": ["|| left true", "|| right true"],
 };
 
 export const percent = ({ covered, total }: Ratio): number => (total === 0 ? 100 : (100 * covered) / total);

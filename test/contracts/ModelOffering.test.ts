@@ -20,6 +20,7 @@ import {
   VESTING,
   launchableFixture,
   offeringFixture,
+  offeringTerms,
   versionSpec,
 } from "../fixtures/offering";
 import type { OfferingTermsStruct } from "../../typechain-types/contracts/interfaces/IOfferingFactory";
@@ -286,6 +287,34 @@ describe("ModelOffering", function () {
       }
     });
 
+    it("moves no fee, no treasury shares and no upfront payment when the terms and the factory leave them at zero", async function () {
+      const f = await loadFixture(launchableFixture);
+      const { open, deployer, developer, buyers, offeringFactory } = f;
+      await offeringFactory.connect(deployer).setProtocolFee(0);
+      const { offering, shares, modelTimelock } = await f.launch((deadline) => {
+        const defaults = offeringTerms(deadline, f.tree.root);
+        // The upfront part and the treasury's shares go to the version milestone and the creator.
+        const milestones = defaults.milestones.map((m) =>
+          m.kind === 0 ? { ...m, trancheBps: BigInt(m.trancheBps) + BigInt(UPFRONT_BPS) } : m,
+        );
+        return {
+          split: { ...SPLIT, creator: SPLIT.creator + SPLIT.treasury, treasury: 0n },
+          sale: { ...defaults.sale, upfrontBps: 0 },
+          milestones,
+        };
+      });
+      await open.connect(buyers[0]).approve(await offering.getAddress(), HARD_CAP);
+      await offering.connect(buyers[0]).buy(HARD_CAP);
+      await time.increaseTo((await offering.terms()).sale.deadline);
+      const finalized = offering.finalize();
+      await expect(finalized).to.emit(offering, "OfferingFinalized").withArgs(true, HARD_CAP, 0n, SPLIT.sale);
+      await expect(finalized).to.emit(offering, "TrancheReleased").withArgs(3n, 0n);
+      await expect(finalized).to.changeTokenBalances(open, [offering, deployer, developer], [0n, 0n, 0n]);
+      expect(await shares.balanceOf(await modelTimelock.getAddress())).to.equal(0n);
+      expect(await shares.balanceOf(await offering.getAddress())).to.equal(SUPPLY);
+      expect(await offering.netRaise()).to.equal(HARD_CAP);
+    });
+
     it("oversubscribed fills every deposit pro rata to exactly the hard cap and refunds the excess", async function () {
       const { offering, shares, open, buyers, sell } = await deploy();
       const amounts = [6_000n * E18 + 7n, 5_000n * E18 + 3n, 4_000n * E18 + 1n, 5_000n * E18 + 11n];
@@ -459,6 +488,8 @@ describe("ModelOffering", function () {
       await growDatanet();
       await registerVersion(controller, 3, 2n);
       expect(await offering.isMet(1, 3)).to.equal(true);
+      // Not registered (yet): a version past the model's last meets nothing.
+      expect(await offering.isMet(1, 4)).to.equal(false);
       await expect(offering.release(1, 2))
         .to.be.revertedWithCustomError(offering, "OfferingMilestoneNotMet")
         .withArgs(1);

@@ -193,13 +193,13 @@ describe("The test suite's phases and coverage gate (scripts/testSuite.ts)", fun
         b: { "1": [0, 1], "2": [1, 0], "3": [0, 0, 1] },
         branchMap: {
           "1": { line: 3, type: "cond-expr" },
-          "2": { line: 4, type: "binary-expr" },
+          "2": { line: 4, type: "if" },
           "3": { line: 5, type: "switch" },
         },
       });
       expect(covered.uncoveredBranches).to.deep.equal([
-        { line: 3, path: "cond-expr true" },
-        { line: 4, path: "binary-expr right" },
+        { line: 3, path: "cond-expr || left true" },
+        { line: 4, path: "if false" },
         { line: 5, path: "switch path 1 of 3" },
         { line: 5, path: "switch path 2 of 3" },
       ]);
