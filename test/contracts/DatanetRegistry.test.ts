@@ -584,6 +584,19 @@ describe("DatanetRegistry", function () {
       expect(await datanets.bondCredit(alice.address)).to.equal(0n);
     });
 
+    it("rejects a zero-bond contribution with nothing to slash: the treasury and the token stay put", async function () {
+      const { datanets, open, outsider, submit, vote, v1, createDatanet } = await deploy();
+      const id = await createDatanet({ bond: 0n, quorum: 1 });
+      await submit(outsider, 1, { datanetId: id, size: 5 });
+      const tx = vote(v1, 1, false, id);
+      await expect(tx)
+        .to.emit(datanets, "ContributionRejected")
+        .withArgs(id, idOf(id, contentHash(1)), outsider.address, 0n);
+      await expect(tx).to.changeTokenBalances(open, [outsider, datanets], [0n, 0n]);
+      expect(await datanets.treasuryBalance(id)).to.equal(0n);
+      expect((await datanets.reputation(id, outsider.address)).rejected).to.equal(1n);
+    });
+
     it("reverts when the wallet lacks the bond and there is no credit", async function () {
       const { datanets, open, outsider, submit } = await deploy();
       await open.connect(outsider).approve(await datanets.getAddress(), ethers.MaxUint256);

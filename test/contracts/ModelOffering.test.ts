@@ -20,6 +20,7 @@ import {
   VESTING,
   launchableFixture,
   offeringFixture,
+  offeringTerms,
   versionSpec,
 } from "../fixtures/offering";
 import type { OfferingTermsStruct } from "../../typechain-types/contracts/interfaces/IOfferingFactory";
@@ -53,6 +54,21 @@ async function launchWith(
     const upfrontBps = 10_000 - list.reduce((sum, m) => sum + Number(m.trancheBps), 0);
     return { milestones: list, sale: { softCap: SOFT_CAP, hardCap: HARD_CAP, deadline, upfrontBps } };
   });
+}
+
+/**
+ * Whether the only milestone of an offering, naming version `datanetVersion` of Datanet `datanetId`, is met by model
+ * version 2, which governance registers trained on Datanet 1 version 2 (published after launch).
+ */
+async function versionMilestoneMet(datanetId: bigint, datanetVersion: bigint): Promise<boolean> {
+  const f = await loadFixture(launchableFixture);
+  const { offering, controller } = await launchWith(f, (deadline) => [
+    { kind: 0, trancheBps: 8_000, deadline: deadline + 30n * DAY, datanetId, datanetVersion, threshold: 0n },
+  ]);
+  await f.growDatanet();
+  await f.registerVersion(controller, 2, 2n);
+  expect((await f.models.getModelVersion(1n, 2n)).trainedOn).to.deep.equal([[1n, 2n]]);
+  return offering.isMet(0, 2);
 }
 
 async function deploy() {
@@ -282,6 +298,34 @@ describe("ModelOffering", function () {
       }
     });
 
+    it("moves no fee, no treasury shares and no upfront payment when the terms and the factory leave them at zero", async function () {
+      const f = await loadFixture(launchableFixture);
+      const { open, deployer, developer, buyers, offeringFactory } = f;
+      await offeringFactory.connect(deployer).setProtocolFee(0);
+      const { offering, shares, modelTimelock } = await f.launch((deadline) => {
+        const defaults = offeringTerms(deadline, f.tree.root);
+        // The upfront part and the treasury's shares go to the version milestone and the creator.
+        const milestones = defaults.milestones.map((m) =>
+          m.kind === 0 ? { ...m, trancheBps: BigInt(m.trancheBps) + BigInt(UPFRONT_BPS) } : m,
+        );
+        return {
+          split: { ...SPLIT, creator: SPLIT.creator + SPLIT.treasury, treasury: 0n },
+          sale: { ...defaults.sale, upfrontBps: 0 },
+          milestones,
+        };
+      });
+      await open.connect(buyers[0]).approve(await offering.getAddress(), HARD_CAP);
+      await offering.connect(buyers[0]).buy(HARD_CAP);
+      await time.increaseTo((await offering.terms()).sale.deadline);
+      const finalized = offering.finalize();
+      await expect(finalized).to.emit(offering, "OfferingFinalized").withArgs(true, HARD_CAP, 0n, SPLIT.sale);
+      await expect(finalized).to.emit(offering, "TrancheReleased").withArgs(3n, 0n);
+      await expect(finalized).to.changeTokenBalances(open, [offering, deployer, developer], [0n, 0n, 0n]);
+      expect(await shares.balanceOf(await modelTimelock.getAddress())).to.equal(0n);
+      expect(await shares.balanceOf(await offering.getAddress())).to.equal(SUPPLY);
+      expect(await offering.netRaise()).to.equal(HARD_CAP);
+    });
+
     it("oversubscribed fills every deposit pro rata to exactly the hard cap and refunds the excess", async function () {
       const { offering, shares, open, buyers, sell } = await deploy();
       const amounts = [6_000n * E18 + 7n, 5_000n * E18 + 3n, 4_000n * E18 + 1n, 5_000n * E18 + 11n];
@@ -455,6 +499,8 @@ describe("ModelOffering", function () {
       await growDatanet();
       await registerVersion(controller, 3, 2n);
       expect(await offering.isMet(1, 3)).to.equal(true);
+      // Not registered (yet): a version past the model's last meets nothing.
+      expect(await offering.isMet(1, 4)).to.equal(false);
       await expect(offering.release(1, 2))
         .to.be.revertedWithCustomError(offering, "OfferingMilestoneNotMet")
         .withArgs(1);
@@ -464,20 +510,13 @@ describe("ModelOffering", function () {
     });
 
     it("refuses a version trained on an earlier Datanet version than the milestone names", async function () {
-      const f = await loadFixture(launchableFixture);
-      const { offering, controller } = await launchWith(f, (deadline) => [
-        {
-          kind: 0,
-          trancheBps: 8_000,
-          deadline: deadline + 30n * DAY,
-          datanetId: 1n,
-          datanetVersion: 3n,
-          threshold: 0n,
-        },
-      ]);
-      await f.growDatanet();
-      await f.registerVersion(controller, 2, 2n);
-      expect(await offering.isMet(0, 2)).to.equal(false);
+      expect(await versionMilestoneMet(1n, 3n)).to.equal(false);
+    });
+
+    it("refuses a version not trained on the Datanet the milestone names, which meets one naming its own", async function () {
+      // Datanet 2 has no version yet, so the terms may name its first.
+      expect(await versionMilestoneMet(2n, 1n)).to.equal(false);
+      expect(await versionMilestoneMet(1n, 2n)).to.equal(true);
     });
 
     it("names no milestone past the last (the upfront part is index 3 for tranches only)", async function () {

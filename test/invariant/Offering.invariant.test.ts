@@ -17,6 +17,7 @@ import {
   offeringFixture,
   versionSpec,
 } from "../fixtures/offering";
+import { timeout } from "../helpers/coverage";
 import { impersonate } from "../helpers/impersonate";
 import { entryOf } from "../helpers/rewards";
 import { normalize } from "../helpers/normalize";
@@ -341,7 +342,7 @@ const ceilDiv = (a: bigint, b: bigint) => (a + b - 1n) / b;
 
 describe("Offering invariants", function () {
   it("conserves OPEN and shares, owes exactly the refunds, raise and redemptions, and pays revenue within the dust after every step", async function () {
-    this.timeout(600_000);
+    this.timeout(timeout(600_000));
     const started = Date.now();
     let steps = 0;
     const calls = new Map<string, { total: number; reverted: number; errors: Map<string, number> }>();
