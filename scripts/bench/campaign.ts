@@ -3,9 +3,11 @@
  * sequences of 50 steps (`quick`: 4), every invariant checked by chain reads after every step, as `npm test` runs it
  * at a smaller depth. Prints state-changing calls (transactions sent) per second, and all JSON-RPC requests (the
  * actions' and the invariant checks' reads, mining) per second, in wall-clock time and in this process's CPU time
- * (Hardhat's EVM runs in this process), so that the figure can be set beside forge's handler calls per second on the
- * same campaign.
+ * (Hardhat's EVM runs in this process); then the same campaign in forge (test/foundry, `npm run test:forge`) for as
+ * many sequences, and the two rates side by side, measured in the same run.
  */
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { revertTable, runCampaign, systemFixture } from "../../test/invariant/System.campaign";
 import { printMachine } from "../lib/timing";
@@ -42,4 +44,45 @@ export async function runCampaignBench(quick: boolean): Promise<void> {
   console.log(`Wall ${result.seconds.toFixed(1)} s, CPU ${cpu.toFixed(1)} s.`);
   console.log("Calls and reverts per action:");
   for (const row of revertTable(result.counts)) console.log(`  ${row}`);
+
+  const forge = forgeCampaign(sequences);
+  const hardhatRate = result.calls / result.seconds;
+  printTable(
+    `The same campaign, ${sequences} sequences each, invariants after every call`,
+    ["runner", "calls", "seconds", "calls per wall second", "ratio"],
+    [
+      [
+        "fast-check on Hardhat (in-process)",
+        String(result.calls),
+        result.seconds.toFixed(1),
+        rate(result.calls, result.seconds),
+        "1",
+      ],
+      [
+        "forge (handler calls)",
+        String(forge.calls),
+        forge.seconds.toFixed(1),
+        rate(forge.calls, forge.seconds),
+        `${(forge.calls / forge.seconds / hardhatRate).toFixed(0)}×`,
+      ],
+    ],
+    [1, 2, 3, 4],
+  );
+}
+
+/** Runs the forge campaign for `sequences` sequences and reads its calls and seconds from the wrapper's last line. */
+function forgeCampaign(sequences: number): { calls: number; seconds: number } {
+  const root = path.resolve(__dirname, "../..");
+  const run = spawnSync(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", "scripts/foundry/campaign.ts", "--runs", String(sequences)],
+    { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+  );
+  const summary = /([\d,]+) calls \(.*\) in ([\d.]+) s:/.exec(run.stdout);
+  if (run.status !== 0 || !summary) {
+    throw new Error(
+      `The forge campaign failed (exit ${run.status}): ${(run.stderr || run.stdout).trim().split("\n").pop()}`,
+    );
+  }
+  return { calls: Number(summary[1].replace(/,/g, "")), seconds: Number(summary[2]) };
 }

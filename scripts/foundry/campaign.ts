@@ -155,4 +155,12 @@ function main(): number {
   return 0;
 }
 
-if (require.main === module) process.exitCode = main();
+if (require.main === module) {
+  try {
+    process.exitCode = main();
+  } catch (error) {
+    // A missing binary or a broken foundry.toml: one line, as every command of the project answers.
+    console.error(error instanceof Error ? error.message.split("\n").filter(Boolean).join(" ") : String(error));
+    process.exitCode = 1;
+  }
+}
