@@ -16,6 +16,8 @@ import {
   ProtocolError,
   RewardTree,
   RewardsClient,
+  RpcResponseError,
+  UnknownRevertError,
   rankContributors,
 } from "@open-attribution/sdk";
 import type { ClaimStatus, LeaderboardRow } from "@open-attribution/sdk";
@@ -156,7 +158,15 @@ async function contract<T>(
   try {
     return await connect();
   } catch (error) {
-    if (isError(error, "CALL_EXCEPTION") || isError(error, "BAD_DATA")) {
+    // The clients answer a contract of another kind with the SDK's typed errors: a revert without a reason (no such
+    // function) or an answer that does not decode.
+    const otherContract =
+      error instanceof UnknownRevertError ||
+      error instanceof RpcResponseError ||
+      error instanceof InvalidInputError ||
+      isError(error, "CALL_EXCEPTION") ||
+      isError(error, "BAD_DATA");
+    if (otherContract) {
       throw new InvalidInputError(`--${flag}: the contract at ${address} is not a ${what}.`);
     }
     throw error;
