@@ -93,6 +93,8 @@ const config: HardhatUserConfig = {
   },
   mocha: {
     timeout: 120_000,
+    // npm test (scripts/testSuite.ts) asks for each file's time, to print where the run's time goes.
+    ...(process.env.TEST_TIMINGS ? { reporter: path.join(__dirname, "scripts/lib/fileTimings.ts") } : {}),
   },
 };
 

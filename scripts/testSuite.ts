@@ -1,121 +1,159 @@
 /*
- * The tests of `npm test`, in two phases that run each test file once (scripts/lib/testPhases.ts): the plain phase
- * (`hardhat test`: the SDK, integration, app and example tests, and the gas and code size tests, which measure
- * uninstrumented bytecode), then the coverage phase (`hardhat coverage`: the contract, invariant and security tests,
- * whose run is also what the coverage gate reads), then the gate (scripts/lib/coverageGate.ts).
+ * The tests of `npm test`, in two phases that run each test file once (scripts/lib/testPhases.ts), side by side: the
+ * plain phase (`hardhat test`: the SDK, integration, app and example tests, the Hardhat campaign and the gas and code
+ * size tests, which measure uninstrumented bytecode), and the coverage phase (`hardhat coverage`: the contract,
+ * invariant and security tests, whose run is also what the coverage gate reads, scripts/lib/coverageGate.ts), with
+ * the forge campaign (scripts/foundry/campaign.ts) beside them.
  *
- * The forge campaign (scripts/foundry/campaign.ts) runs beside the coverage phase: it builds into out/ and
- * cache_forge/, apart from Hardhat's build, and takes the second core while mocha takes one. Not beside the plain
- * phase, whose tests time child processes and threads. Its output is printed when it ends, not interleaved.
+ * They share two cores. The plain phase keeps its priority: its tests time child processes, servers and a browser.
+ * The coverage phase and forge run at a lower one and take what it leaves, and their output is printed when they end,
+ * not interleaved with the plain phase's.
  *
  * solidity-coverage compiles its instrumented contracts where Hardhat keeps the plain ones (artifacts/, cache/ and
- * the TypeChain factories, which embed the bytecode the tests deploy), so the coverage phase moves the plain build
- * aside (.coverage_plain/) and puts it back afterwards, even when interrupted, instead of compiling it again.
+ * the TypeChain factories, which embed the bytecode the tests deploy), so the coverage phase runs in a copy of the
+ * repository in a temporary folder (node_modules linked, not copied) and brings back its reports (coverage/,
+ * coverage.json). forge builds into out/ and cache_forge/, apart from both.
  *
- * Usage: npm test | npm run coverage | ts-node scripts/testSuite.ts [--phase plain|coverage|forge] [--list]
+ * Each phase writes the wall time of each of its files, and the run ends with the slowest: where the half-hour goes.
+ *
+ * Usage: npm test | npm run coverage | tsx scripts/testSuite.ts [--phase plain|coverage|forge] [--list]
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { setPriority, tmpdir } from "node:os";
 import * as path from "node:path";
 import { coverageGate, gateReport } from "./lib/coverageGate";
 import type { IstanbulReport } from "./lib/coverageGate";
 import { partitionProblems, testPhases } from "./lib/testPhases";
 
 const ROOT = path.resolve(__dirname, "..");
-const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");
-/** Where the plain build waits while the coverage phase compiles the instrumented one in its place. */
-const PLAIN_BUILD = path.join(ROOT, ".coverage_plain");
-const BUILD_DIRECTORIES = ["artifacts", "cache", "typechain-types"];
+/** What the coverage phase's copy of the repository leaves out: dependencies (linked instead) and build output. */
+const NOT_COPIED = new Set([
+  "node_modules",
+  ".git",
+  "artifacts",
+  "cache",
+  "typechain-types",
+  "coverage",
+  "coverage.json",
+  "out",
+  "cache_forge",
+  "dist",
+]);
+/** The reports the coverage phase brings back from its copy. */
+const COVERAGE_REPORTS = ["coverage", "coverage.json"];
+/** Niceness of the coverage phase and of forge, below the plain phase's timed tests. */
+const BACKGROUND_NICENESS = { coverage: 5, forge: 10 } as const;
+/** How many of the slowest files the run ends with, per phase. */
+const SLOWEST = 8;
 
-const HELP = `Usage: ts-node scripts/testSuite.ts [--phase plain|coverage|forge] [--list]
+const HELP = `Usage: tsx scripts/testSuite.ts [--phase plain|coverage|forge] [--list]
 
-Runs every test file once: the plain phase (hardhat test), then the coverage phase (hardhat coverage over the
-contract, invariant and security tests) and the coverage gate (lines >= 98%, branches >= 95% of contracts/, mocks
-left out), with the forge invariant campaign (npm run test:forge) beside it. Fails when a test fails, when the gate
-or the campaign fails, or when the phases do not split test/**/*.test.ts.
+Runs every test file once, in two phases side by side: the plain phase (hardhat test), and the coverage phase
+(hardhat coverage over the contract, invariant and security tests, in a copy of the repository) with the coverage gate
+(lines >= 98%, branches >= 95% of contracts/, mocks left out); the forge invariant campaign (npm run test:forge)
+runs beside them. Fails when a test fails, when the gate or the campaign fails, or when the phases do not split
+test/**/*.test.ts. Ends with each phase's time and its slowest files.
   --phase <name>  run one phase only (coverage includes the gate; forge is the campaign)
   --list          print each phase's files and exit`;
 
 type Phase = "plain" | "coverage" | "forge";
 const PHASES: readonly Phase[] = ["plain", "coverage", "forge"];
 
-/** Runs `args` with Hardhat, output to this terminal; resolves to its exit code. Signals reach it through the group. */
-function hardhat(args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(HARDHAT, args, { cwd: ROOT, stdio: "inherit" });
-    child.on("error", reject);
-    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
-  });
+/** A child's end: its exit code (1 when a signal ended it) and, when it was kept, its output. */
+interface Ended {
+  code: number;
+  output: string;
 }
 
 /**
- * Starts the forge campaign with its output kept (it would interleave with mocha's); resolves, once it ends, to
- * whether it passed and its output.
+ * Runs `command` in `cwd`. With `keep`, its output is collected and returned instead of printed (it would interleave
+ * with the plain phase's); otherwise it goes to this terminal. Signals reach it through the process group.
  */
-function forgeCampaign(): Promise<{ passed: boolean; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["-r", "ts-node/register/transpile-only", path.join(ROOT, "scripts/foundry/campaign.ts")],
-      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ passed: code === 0, output }));
+function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; keep: boolean; niceness?: number; env?: NodeJS.ProcessEnv },
+): { child: ChildProcess; ended: Promise<Ended> } {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: options.keep ? ["ignore", "pipe", "pipe"] : "inherit",
   });
+  // Set before the child starts its own children (Hardhat's workers, forge), which inherit it.
+  if (options.niceness !== undefined && child.pid !== undefined) setPriority(child.pid, options.niceness);
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const ended = new Promise<Ended>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
+  });
+  return { child, ended };
 }
 
-/** Puts the plain build back where Hardhat looks for it, over whatever the coverage phase compiled there. */
-function restorePlainBuild(): void {
-  if (!existsSync(PLAIN_BUILD)) return;
-  for (const directory of BUILD_DIRECTORIES) {
-    const saved = path.join(PLAIN_BUILD, directory);
-    if (!existsSync(saved)) continue;
-    rmSync(path.join(ROOT, directory), { recursive: true, force: true });
-    renameSync(saved, path.join(ROOT, directory));
-  }
-  rmSync(PLAIN_BUILD, { recursive: true, force: true });
+/** Hardhat's binary for a repository at `root` (the coverage copy links the same node_modules). */
+const hardhatIn = (root: string) => path.join(root, "node_modules", ".bin", "hardhat");
+
+/** A copy of the repository to run the coverage phase in, without its build output; node_modules is linked. */
+function coverageCopy(): string {
+  const copy = mkdtempSync(path.join(tmpdir(), "oap-coverage-"));
+  cpSync(ROOT, copy, {
+    recursive: true,
+    filter: (source) => {
+      const parts = path.relative(ROOT, source).split(path.sep);
+      return !parts.some((part) => NOT_COPIED.has(part) || part.startsWith(".coverage_"));
+    },
+  });
+  symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"), "dir");
+  return copy;
 }
 
-function setPlainBuildAside(): void {
-  mkdirSync(PLAIN_BUILD);
-  for (const directory of BUILD_DIRECTORIES) {
-    if (existsSync(path.join(ROOT, directory)))
-      renameSync(path.join(ROOT, directory), path.join(PLAIN_BUILD, directory));
-  }
+/** Reads the seconds per file a phase's reporter (scripts/lib/fileTimings.ts) wrote; empty when it wrote none. */
+function readTimings(file: string): Record<string, number> {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, number>) : {};
 }
 
-/** The coverage phase: instrumented tests, then the gate. Resolves to whether both passed. */
-async function coveragePhase(files: string[]): Promise<boolean> {
-  // A run cut short (killed outright) left the plain build aside and the instrumented one in its place.
-  restorePlainBuild();
-  setPlainBuildAside();
-  // Ctrl-C reaches Hardhat too, which stops; this process waits for it and then restores the build.
-  const ignore = () => undefined;
-  process.on("SIGINT", ignore).on("SIGTERM", ignore);
-  let code: number;
+/** The coverage phase in a copy: instrumented tests, then the gate over their run. Resolves to whether both passed. */
+async function coveragePhase(
+  files: string[],
+  timings: string,
+  keep: boolean,
+): Promise<{ passed: boolean; output: string }> {
+  const copy = coverageCopy();
+  const lines: string[] = [];
   try {
     // solidity-coverage expands one glob (no shell is involved): a brace list of the files.
-    code = await hardhat(["coverage", "--testfiles", files.length === 1 ? files[0] : `{${files.join(",")}}`]);
+    const testfiles = files.length === 1 ? files[0] : `{${files.join(",")}}`;
+    const { ended } = run(hardhatIn(copy), ["coverage", "--testfiles", testfiles], {
+      cwd: copy,
+      keep,
+      niceness: keep ? BACKGROUND_NICENESS.coverage : undefined,
+      env: { TEST_TIMINGS: timings },
+    });
+    const { code, output } = await ended;
+    if (output) lines.push(output);
+    for (const report of COVERAGE_REPORTS) {
+      rmSync(path.join(ROOT, report), { recursive: true, force: true });
+      if (existsSync(path.join(copy, report)))
+        cpSync(path.join(copy, report), path.join(ROOT, report), { recursive: true });
+    }
+    const reportFile = path.join(ROOT, "coverage.json");
+    if (!existsSync(reportFile)) {
+      lines.push("The coverage phase wrote no coverage.json: no coverage figures to gate.");
+      return { passed: false, output: lines.join("\n") };
+    }
+    const solcover = require(path.join(ROOT, ".solcover.js")) as { skipFiles?: string[] };
+    const report = JSON.parse(readFileSync(reportFile, "utf8")) as IstanbulReport;
+    const result = coverageGate(ROOT, report, solcover.skipFiles ?? []);
+    lines.push("\nCoverage gate", ...gateReport(result));
+    for (const failure of result.failures) lines.push(`Coverage gate failed: ${failure}`);
+    if (result.failures.length === 0) lines.push("Coverage gate passed.");
+    return { passed: code === 0 && result.failures.length === 0, output: lines.join("\n") };
   } finally {
-    restorePlainBuild();
-    process.off("SIGINT", ignore).off("SIGTERM", ignore);
+    rmSync(copy, { recursive: true, force: true });
   }
-  const reportFile = path.join(ROOT, "coverage.json");
-  if (!existsSync(reportFile)) {
-    console.error("The coverage phase wrote no coverage.json: no coverage figures to gate.");
-    return false;
-  }
-  const solcover = require(path.join(ROOT, ".solcover.js")) as { skipFiles?: string[] };
-  const report = JSON.parse(readFileSync(reportFile, "utf8")) as IstanbulReport;
-  const result = coverageGate(ROOT, report, solcover.skipFiles ?? []);
-  console.log("\nCoverage gate");
-  for (const line of gateReport(result)) console.log(line);
-  for (const failure of result.failures) console.error(`Coverage gate failed: ${failure}`);
-  if (result.failures.length === 0) console.log("Coverage gate passed.");
-  return code === 0 && result.failures.length === 0;
 }
 
 async function main(): Promise<number> {
@@ -140,35 +178,79 @@ async function main(): Promise<number> {
     for (const phase of ["plain", "coverage"] as const) console.log(`${phase}:\n  ${phases[phase].join("\n  ")}`);
     return 0;
   }
-  const results: { phase: Phase; what: string; passed: boolean; seconds: number }[] = [];
-  const started = (phase: Phase, what: string) => {
-    const at = Date.now();
-    return (passed: boolean) => results.push({ phase, what, passed, seconds: (Date.now() - at) / 1000 });
-  };
-  if (only === undefined || only === "plain") {
-    console.log(`\nPlain phase: ${phases.plain.length} test files`);
-    started("plain", `${phases.plain.length} files`)((await hardhat(["test", ...phases.plain])) === 0);
+  const timings = mkdtempSync(path.join(tmpdir(), "oap-timings-"));
+  // Ctrl-C reaches the children too, which stop; this process waits for them, then removes the coverage copy.
+  const ignore = () => undefined;
+  process.on("SIGINT", ignore).on("SIGTERM", ignore);
+  try {
+    const selected = (phase: Phase) => only === undefined || only === phase;
+    // Alone, a background phase prints as it goes.
+    const keep = only === undefined;
+    const jobs: Promise<{ phase: Phase; what: string; passed: boolean; seconds: number; output: string }>[] = [];
+    const timed = async (phase: Phase, what: string, job: Promise<{ passed: boolean; output: string }>) => {
+      const at = Date.now();
+      const { passed, output } = await job;
+      return { phase, what, passed, seconds: (Date.now() - at) / 1000, output };
+    };
+    if (selected("coverage")) {
+      if (keep) console.log(`Coverage phase: ${phases.coverage.length} test files, in the background`);
+      const job = coveragePhase(phases.coverage, path.join(timings, "coverage.json"), keep);
+      jobs.push(timed("coverage", `${phases.coverage.length} files`, job));
+    }
+    if (selected("forge")) {
+      if (keep) console.log("Forge campaign: in the background");
+      const { ended } = run(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/foundry/campaign.ts")], {
+        cwd: ROOT,
+        keep,
+        niceness: keep ? BACKGROUND_NICENESS.forge : undefined,
+      });
+      jobs.push(
+        timed(
+          "forge",
+          "the system campaign",
+          ended.then(({ code, output }) => ({
+            passed: code === 0,
+            output: output && `Forge campaign (npm run test:forge):\n${output}`,
+          })),
+        ),
+      );
+    }
+    if (selected("plain")) {
+      console.log(`\nPlain phase: ${phases.plain.length} test files`);
+      const { ended } = run(hardhatIn(ROOT), ["test", ...phases.plain], {
+        cwd: ROOT,
+        keep: false,
+        env: { TEST_TIMINGS: path.join(timings, "plain.json") },
+      });
+      jobs.unshift(
+        timed(
+          "plain",
+          `${phases.plain.length} files`,
+          ended.then(({ code }) => ({ passed: code === 0, output: "" })),
+        ),
+      );
+    }
+    const results = [];
+    for (const job of jobs) {
+      const result = await job;
+      if (result.output) console.log(`\n${result.output}`);
+      results.push(result);
+    }
+    console.log("");
+    for (const r of results) {
+      console.log(`${r.phase} phase: ${r.what}, ${r.passed ? "passed" : "FAILED"} in ${r.seconds.toFixed(0)} s`);
+    }
+    for (const phase of ["plain", "coverage"] as const) {
+      const seconds = Object.entries(readTimings(path.join(timings, `${phase}.json`))).sort((a, b) => b[1] - a[1]);
+      if (seconds.length === 0) continue;
+      console.log(`\nSlowest files of the ${phase} phase:`);
+      for (const [file, s] of seconds.slice(0, SLOWEST)) console.log(`  ${s.toFixed(1).padStart(7)} s  ${file}`);
+    }
+    return results.every((r) => r.passed) ? 0 : 1;
+  } finally {
+    rmSync(timings, { recursive: true, force: true });
+    process.off("SIGINT", ignore).off("SIGTERM", ignore);
   }
-  const runForge = only === undefined || only === "forge";
-  let forge: Promise<void> = Promise.resolve();
-  if (runForge) {
-    console.log("\nForge campaign: started beside the coverage phase; its report follows when it ends.");
-    const done = started("forge", "the system campaign");
-    forge = forgeCampaign().then(({ passed, output }) => {
-      console.log(`\nForge campaign (npm run test:forge):\n${output}`);
-      done(passed);
-    });
-  }
-  if (only === undefined || only === "coverage") {
-    console.log(`\nCoverage phase: ${phases.coverage.length} test files`);
-    started("coverage", `${phases.coverage.length} files`)(await coveragePhase(phases.coverage));
-  }
-  await forge;
-  console.log("");
-  for (const r of results) {
-    console.log(`${r.phase} phase: ${r.what}, ${r.passed ? "passed" : "FAILED"} in ${r.seconds.toFixed(0)} s`);
-  }
-  return results.every((r) => r.passed) ? 0 : 1;
 }
 
 main().then(

@@ -4,7 +4,7 @@
  *
  *   npm run test:forge                 the npm-test profile: 2,000 sequences (foundry.toml [profile.default])
  *   npm run test:deep                  FOUNDRY_PROFILE=deep: 100,000 sequences
- *   ts-node scripts/foundry/campaign.ts [--profile deep] [--runs N] [--match-contract Name] [--verbose]
+ *   tsx scripts/foundry/campaign.ts [--profile deep] [--runs N] [--match-contract Name] [--verbose]
  *
  * Exits non-zero when forge fails, when no invariant test ran (forge exits 0 for an empty filter), or when fewer
  * sequences ran than configured. forge runs from its platform binary (scripts/foundry/bin.sh): the npm shim exits 0

@@ -1,8 +1,8 @@
 /*
  * The two phases of `npm test`'s tests (scripts/testSuite.ts): the contract, invariant and security tests run once,
  * under solidity-coverage, and that run is both their test run and what the coverage gate reads; every other test
- * runs plain (`hardhat test`), with the tests that measure uninstrumented bytecode. A test file lands in its phase by
- * its directory and name, so a new file needs no list to be edited.
+ * runs plain (`hardhat test`), with the tests that measure uninstrumented bytecode and the Hardhat campaign. A test
+ * file lands in its phase by its directory and name, so a new file needs no list to be edited.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -11,11 +11,12 @@ import * as path from "node:path";
 export const COVERAGE_DIRECTORIES = ["contracts", "invariant", "security"] as const;
 
 /**
- * Test files, in those directories, that measure uninstrumented bytecode and so run plain: the gas goals
- * (`*.gas.test.ts`) and the code size limit (`*.bytecode.test.ts`). Instrumentation makes bytecode larger and
- * dearer.
+ * Test files, in those directories, that run plain. The gas goals (`*.gas.test.ts`) and the code size limit
+ * (`*.bytecode.test.ts`) measure uninstrumented bytecode: instrumentation makes it larger and dearer. The Hardhat
+ * campaign (`*.campaign.test.ts`) is a depth test over the deployment code: instrumented, its steps run six times
+ * slower, past its time budget, while the unit tests of the same contracts already give the coverage.
  */
-export const PLAIN_NAMES = /\.(gas|bytecode)\.test\.ts$/;
+export const PLAIN_NAMES = /\.(gas|bytecode|campaign)\.test\.ts$/;
 
 export interface TestPhases {
   /** Test files run under solidity-coverage, relative to the repository, with forward slashes, sorted. */

@@ -37,7 +37,7 @@ function startApp(demo: DemoNode, port: number): Promise<{ app: ChildProcess; ur
   const app = spawn(
     "node",
     [
-      ...["-r", "ts-node/register/transpile-only", "scripts/app.ts", ...demo.networkArgs],
+      ...["--import", "tsx", "scripts/app.ts", ...demo.networkArgs],
       ...["--port", String(port), "--interval", "1", "--confirmations", "0"],
     ],
     { cwd: ROOT, env: demo.env, stdio: ["ignore", "pipe", "pipe"] },

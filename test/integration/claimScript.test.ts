@@ -33,8 +33,8 @@ function claimCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
     delete childEnv.HARDHAT_NETWORK;
     if (!("PRIVATE_KEY" in env)) delete childEnv.PRIVATE_KEY;
     execFile(
-      "npx",
-      ["ts-node", "--transpile-only", "scripts/claim.ts", ...args],
+      "node",
+      ["--import", "tsx", "scripts/claim.ts", ...args],
       { cwd: ROOT, env: childEnv, timeout: 60_000 },
       (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, out: stdout + stderr }),
     );

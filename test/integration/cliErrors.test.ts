@@ -528,7 +528,7 @@ describe("Every command's bad input", function () {
     const env = { ...process.env };
     for (const v of [...VARIABLES, "HARDHAT_NETWORK"]) delete env[v];
     const started = Date.now();
-    const run = await runCommand("npx", ["ts-node", "--transpile-only", "scripts/claim.ts", ...hangingClaim.args], {
+    const run = await runCommand("node", ["--import", "tsx", "scripts/claim.ts", ...hangingClaim.args], {
       env,
       timeout: 60_000,
     });

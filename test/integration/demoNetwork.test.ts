@@ -65,7 +65,7 @@ describe("The demo against a hardhat node (npm run demo -- --network localhost)"
       ...["--data", join(root, "data", "localhost"), "--content", join(root, "data", "content")],
     ];
     const cli = (script: string, args: string[]) =>
-      runCommand("node", ["-r", "ts-node/register/transpile-only", script, ...args], { env, timeout: 120_000 });
+      runCommand("node", ["--import", "tsx", script, ...args], { env, timeout: 120_000 });
     const status = await cli("scripts/epoch.ts", ["status", ...network]);
     expect(status.code, status.stderr).to.equal(0);
     expect(status.stdout, status.stdout).to.match(/│ +1 │ yes .*│ accepted +│/);
@@ -84,7 +84,7 @@ describe("The demo against a hardhat node (npm run demo -- --network localhost)"
       const verify = await runCommand(
         "node",
         [
-          ...["-r", "ts-node/register/transpile-only", "scripts/verifyEpoch.ts", "--epoch", "1"],
+          ...["--import", "tsx", "scripts/verifyEpoch.ts", "--epoch", "1"],
           ...["--network", "localhost", "--rpc", node.url, "--deployment", deployment],
           ...["--data", join(elsewhere, "data")],
         ],

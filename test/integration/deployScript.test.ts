@@ -50,7 +50,7 @@ describe("The deploy script over HTTP against a hardhat node", function () {
     const childEnv = { ...process.env, ...env };
     delete childEnv.HARDHAT_NETWORK;
     if (!("PRIVATE_KEY" in env)) delete childEnv.PRIVATE_KEY;
-    return runCommand("npx", ["ts-node", "--transpile-only", "scripts/deploy.ts", ...args], {
+    return runCommand("node", ["--import", "tsx", "scripts/deploy.ts", ...args], {
       env: childEnv,
       timeout: 180_000,
     });

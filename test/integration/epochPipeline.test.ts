@@ -32,12 +32,7 @@ function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return env;
 }
 
-const nodeArgs = (script: keyof typeof SCRIPTS, args: string[]) => [
-  "-r",
-  "ts-node/register/transpile-only",
-  SCRIPTS[script],
-  ...args,
-];
+const nodeArgs = (script: keyof typeof SCRIPTS, args: string[]) => ["--import", "tsx", SCRIPTS[script], ...args];
 
 describe("The operator's epoch pipeline against a hardhat node", function () {
   this.timeout(600_000);

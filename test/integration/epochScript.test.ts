@@ -41,7 +41,7 @@ describe("The epoch script, run as an operator runs it", function () {
   let dir: string;
   const input = epochInput();
   const epochCli = (args: string[]): Promise<CommandRun> =>
-    runCommand("npx", ["ts-node", "--transpile-only", "scripts/epoch.ts", "attribute", ...args], { timeout: 150_000 });
+    runCommand("node", ["--import", "tsx", "scripts/epoch.ts", "attribute", ...args], { timeout: 150_000 });
 
   before(async function () {
     dir = await mkdtemp(join(tmpdir(), "epoch-script-"));

@@ -11,7 +11,7 @@ import * as path from "node:path";
 const ROOT = path.resolve(__dirname, "../..");
 
 function campaign(...args: string[]) {
-  return spawnSync("npx", ["ts-node", "--transpile-only", "scripts/foundry/campaign.ts", ...args], {
+  return spawnSync("node", ["--import", "tsx", "scripts/foundry/campaign.ts", ...args], {
     cwd: ROOT,
     encoding: "utf8",
     // The fixtures' runs are few; the invariant persisted from an earlier run of the fixture is replayed first.

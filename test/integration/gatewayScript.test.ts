@@ -32,7 +32,7 @@ describe("The gateway script over HTTP against a hardhat node", function () {
     delete env.HARDHAT_NETWORK;
     delete env.GATEWAY_PRIVATE_KEY;
     if (key !== null) env.GATEWAY_PRIVATE_KEY = key;
-    return runCommand("npx", ["ts-node", "--transpile-only", "scripts/gateway.ts", ...args], { env, timeout: 120_000 });
+    return runCommand("node", ["--import", "tsx", "scripts/gateway.ts", ...args], { env, timeout: 120_000 });
   }
 
   const serving = (modelId: bigint, model: string, queries: string, store: string, extra: string[] = []) => [

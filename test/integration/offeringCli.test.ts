@@ -83,7 +83,7 @@ describe("npm run offering against a hardhat node", function () {
   });
 
   it("prints the group's help and each command's, through the npm script's entry", async function () {
-    const group = await runCommand("node", ["-r", "ts-node/register/transpile-only", "scripts/offering.ts", "--help"]);
+    const group = await runCommand("node", ["--import", "tsx", "scripts/offering.ts", "--help"]);
     expect(group.code, group.stderr).to.equal(0);
     expect(group.stdout).to.contain("Usage: npm run offering -- <launch | status | buy | finalize | claim>");
     for (const command of Object.keys(offeringGroup.commands)) {

@@ -142,7 +142,7 @@ describe("RPC faults: a proxy that drops connections and delays answers between 
       return runCommand(
         "node",
         [
-          ...["-r", "ts-node/register/transpile-only", "scripts/epoch.ts", "run", "--network", "localhost"],
+          ...["--import", "tsx", "scripts/epoch.ts", "run", "--network", "localhost"],
           ...["--rpc", url, "--deployment", chain.deploymentPath, "--content", chain.contentDir],
           ...["--data", join(chain.dir, name), "--epochs", join(chain.dir, `${name}-epochs`)],
           ...["--account-index", String(ROLES.attestor), "--grace", String(GRACE)],

@@ -44,10 +44,10 @@ describe("The test suite's phases and coverage gate (scripts/testSuite.ts)", fun
       expect(phases.plain).to.include("test/contracts/StakingPool.gas.test.ts");
     });
 
-    it("runs the contract, invariant and security tests under coverage, the rest and the bytecode measures plain", function () {
+    it("runs the contract, invariant and security tests under coverage, the rest, the bytecode measures and the Hardhat campaign plain", function () {
       for (const file of [
         "test/contracts/New.test.ts",
-        "test/invariant/deeper/System.campaign.test.ts",
+        "test/invariant/deeper/System.invariant.test.ts",
         "test/security/newAttack.test.ts",
       ]) {
         expect(phaseOf(file), file).to.equal("coverage");
@@ -55,6 +55,7 @@ describe("The test suite's phases and coverage gate (scripts/testSuite.ts)", fun
       for (const file of [
         "test/contracts/New.gas.test.ts",
         "test/contracts/codeSize.bytecode.test.ts",
+        "test/invariant/System.campaign.test.ts",
         "test/sdk/new.test.ts",
         "test/integration/newScript.test.ts",
         "test/app/new.browser.test.ts",

@@ -35,7 +35,7 @@ function contentCli(args: string[]): Promise<Run> {
   return new Promise((done) => {
     execFile(
       process.execPath,
-      ["-r", "ts-node/register/transpile-only", "scripts/content.ts", ...args],
+      ["--import", "tsx", "scripts/content.ts", ...args],
       { cwd: ROOT, timeout: 120_000 },
       (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, out: stdout + stderr }),
     );
@@ -46,7 +46,7 @@ function contentCli(args: string[]): Promise<Run> {
 function startServeCli(dir: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    ["-r", "ts-node/register/transpile-only", "scripts/content.ts", "serve", "--dir", dir, "--port", "0"],
+    ["--import", "tsx", "scripts/content.ts", "serve", "--dir", dir, "--port", "0"],
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
   );
   return new Promise((started, fail) => {
@@ -145,7 +145,7 @@ const TEXT = "a contribution's bytes ✓";
 const LOG = '{"format":"inference-log-v1"}';
 
 describe("Content over HTTP: content serve and the gateway store", function () {
-  // The command runs start ts-node: seconds apiece on a busy machine.
+  // The command runs start tsx: a second or more apiece on a busy machine.
   this.timeout(180_000);
 
   let dir: string;
