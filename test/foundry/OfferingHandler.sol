@@ -15,6 +15,7 @@ import {
     SupplySplit,
     VestingTerms
 } from "../../contracts/interfaces/IModelOffering.sol";
+import {IModelController} from "../../contracts/interfaces/IModelController.sol";
 import {IModelShares} from "../../contracts/interfaces/IModelShares.sol";
 import {GovernanceTerms, OfferingContracts} from "../../contracts/interfaces/IOfferingFactory.sol";
 import {AdapterKind, DatanetRef, ModelSpec} from "../../contracts/interfaces/IModelRegistry.sol";
@@ -25,7 +26,7 @@ import {Merkle} from "./utils/Merkle.sol";
 /// @title The campaign's offering actions
 /// @notice 10. Offerings: `launch` through the factory, `buy`, `finalize`, `settleBuyer`, `release`, share
 /// `transferShares`, `claimRevenue`, the holders' end vote (`openEndVote`, `castEndVote`, `closeEndVote`), `redeem`,
-/// `claimContributorShares`, `claimVested`; and the attacks on shares (revenue sniping, escrow reentry).
+/// `claimContributorShares`, `claimVested`; and the attacks on offerings and shares.
 contract OfferingHandler is HandlerBase {
     uint256 public constant SALE_SHARES = 600_000e18;
     uint256 public constant CONTRIBUTOR_SHARES = 150_000e18;
@@ -246,6 +247,117 @@ contract OfferingHandler is HandlerBase {
         IERC20(shares).transfer(_user(toSeed), amount);
     }
 
+    /// @notice Shares late-buyer revenue: revenue reaches the shares by a plain transfer, and in the same block, before
+    /// anyone syncs, a holder sells all its shares to the attacker; the attacker must earn none of it, and the seller
+    /// keeps its pro-rata part.
+    function attackSharesLateBuyerRevenue(uint256 offeringSeed, uint256 holderSeed, uint256 payerSeed) external action {
+        (address shares, address from) = _holderAmong(offeringSeed, holderSeed, 6);
+        uint256 amount = IERC20(shares).balanceOf(from);
+        uint256 sellerBefore = IModelShares(shares).accruedRevenue(from);
+        uint256 held = open.balanceOf(shares);
+        _settle(_user(payerSeed), _modelOf(shares), 10_000);
+        uint256 arrived = open.balanceOf(shares) - held;
+        // What the attacker's own shares, if any, earned of the revenue that arrived.
+        uint256 attackerBefore = IModelShares(shares).accruedRevenue(attacker);
+        vm.prank(from);
+        IERC20(shares).transfer(attacker, amount);
+        if (IModelShares(shares).accruedRevenue(attacker) != attackerBefore) {
+            _fail("late buyer: shares bought before a sync earned the revenue that arrived before them");
+        }
+        uint256 due = (arrived * amount) / IERC20(shares).totalSupply();
+        if (IModelShares(shares).accruedRevenue(from) + 2 < sellerBefore + due) {
+            _fail("late buyer: the seller lost the revenue its shares earned");
+        }
+    }
+
+    /// @notice Milestone faking: a creator's launch with a fees milestone that costs less to fake than its tranche is
+    /// refused; on a fresh offering the creator then meets the allowed milestone by paying the fees itself and releases
+    /// the tranche, and must end with less OPEN than before, its shares' revenue included.
+    function attackMilestoneFaking(uint256 seed, uint256 thresholdSeed) external action {
+        uint256 cheap = _registerModel(attacker);
+        OfferingTerms memory terms = _terms(uint64(block.timestamp + 3 days));
+        // At most 400 OPEN of fees: less than the tranche, 50% of a raise of 1,000 OPEN less at most 3% of fee.
+        terms.milestones[0].threshold = bound(thresholdSeed, 1, 400e18);
+        vm.startPrank(attacker);
+        IERC721(address(models)).approve(address(factory), cheap);
+        try factory.launch(cheap, "Cheap", "C", terms, _governance(), bytes32("p"), "") {
+            _fail("milestone faking: a milestone cheaper to fake than its tranche was launched");
+        } catch {}
+        vm.stopPrank();
+
+        OfferingContracts memory c = _newSucceeded(seed);
+        IModelOffering offering = IModelOffering(c.offering);
+        address creator = offering.creator();
+        _claimAll(c.shares, creator);
+        uint256 before = open.balanceOf(creator);
+        uint256 modelId = offering.modelId();
+        (, uint256 feesAtLaunch) = offering.launchTotals();
+        uint256 missing = FEES_THRESHOLD - (settlement.modelTotals(modelId).fees - feesAtLaunch);
+        uint256 price = models.terms(modelId).pricePerCall;
+        _settle(creator, modelId, uint64((missing + price - 1) / price));
+        offering.release(0, 0);
+        _claimAll(c.shares, creator);
+        if (open.balanceOf(creator) >= before) _fail("milestone faking: the creator gained by paying its own fees");
+    }
+
+    /// @notice Offering creator capture: the creator, holding its model's governance alone, redirects the revenue
+    /// while the raise is escrowed (refused), registers a model version itself (refused), and redeems from an ended
+    /// offering it made no deposit in (refused, nothing paid).
+    function attackOfferingCreatorCapture(uint256 offeringSeed) external action {
+        OfferingContracts memory c = _unreleased(offeringSeed);
+        IModelOffering offering = IModelOffering(c.offering);
+        address creator = offering.creator();
+        uint256 modelId = offering.modelId();
+        vm.prank(c.timelock);
+        try IModelController(c.controller).setRevenueRecipient(creator) {
+            _fail("creator capture: the revenue was redirected while the raise was escrowed");
+        } catch {}
+        if (models.terms(modelId).revenueRecipient != c.shares) _fail("creator capture: the revenue moved");
+        vm.prank(creator);
+        try IModelController(c.controller).addModelVersion(_modelSpec()) {
+            _fail("creator capture: the creator registered a version of a launched model");
+        } catch {}
+        uint256 n = _offerings.length;
+        for (uint256 k = 0; k < n; ++k) {
+            IModelOffering ended = IModelOffering(_offerings[(offeringSeed + k) % n].offering);
+            address endedCreator = ended.creator();
+            if (ended.state() != OfferingState.Ended || ended.deposits(endedCreator).amount != 0) continue;
+            uint256 held = open.balanceOf(endedCreator);
+            try ended.redeem(endedCreator) {
+                _fail("creator capture: a creator redeemed buyers' escrow");
+            } catch {}
+            if (open.balanceOf(endedCreator) != held) _fail("creator capture: a refused redemption moved OPEN");
+            return;
+        }
+    }
+
+    /// @notice Sale bot front-run: in a new sale, the bot buys first in the block and two buyers after it, 1,300 to
+    /// 2,100 OPEN for a 1,000-OPEN cap; once finalized, the bot's fill and shares per OPEN are the others' to 1e-18.
+    function attackSaleBotFrontRun(uint256 seed, uint256 amountSeed) external action {
+        OfferingContracts memory c = _launch(seed, seed >> 8);
+        IModelOffering offering = IModelOffering(c.offering);
+        uint256 botAmount = bound(amountSeed, 100e18, 900e18);
+        vm.startPrank(attacker);
+        open.approve(c.offering, botAmount);
+        offering.buy(botAmount);
+        vm.stopPrank();
+        address[2] memory buyers = [_user(seed), _user(seed + 1)];
+        for (uint256 i = 0; i < 2; ++i) {
+            vm.prank(buyers[i]);
+            offering.buy(600e18);
+        }
+        _finalize(offering);
+        (uint256 botFill, uint256 botShares) = _perOpen(offering, attacker);
+        for (uint256 i = 0; i < 2; ++i) {
+            (uint256 fill, uint256 sharesPerOpen) = _perOpen(offering, buyers[i]);
+            if (_apart(botFill, fill) || _apart(botShares, sharesPerOpen)) {
+                _fail("sale bot: buying first filled more per OPEN");
+            }
+            _settleBuyer(c, buyers[i]);
+        }
+        offering.settle(attacker);
+    }
+
     /* COMPOSITE STEPS: what an action needs, made when missing */
 
     function _launch(uint256 modelSeed, uint256 durationSeed) internal returns (OfferingContracts memory c) {
@@ -267,13 +379,7 @@ contract OfferingHandler is HandlerBase {
             "Model shares",
             "MS",
             terms,
-            GovernanceTerms({
-                votingDelay: 1 days,
-                votingPeriod: 3 days,
-                quorumPercent: 4,
-                proposalThreshold: 0,
-                timelockDelay: 2 days
-            }),
+            _governance(),
             keccak256(abi.encode("prospectus", modelId)),
             "ipfs://prospectus"
         );
@@ -286,12 +392,28 @@ contract OfferingHandler is HandlerBase {
     }
 
     function _registerModel(address owner) internal returns (uint256) {
+        ModelSpec memory spec = _modelSpec();
+        vm.prank(owner);
+        return models.registerModel("ipfs://model", spec, 1e15, owner);
+    }
+
+    /// @dev A spec trained on every Datanet's latest version.
+    function _modelSpec() internal view returns (ModelSpec memory) {
         uint256 count = datanets.datanetCount();
         DatanetRef[] memory trainedOn = new DatanetRef[](count);
         for (uint256 i = 0; i < count; ++i) trainedOn[i] = DatanetRef(uint64(i + 1), datanets.versionCount(i + 1));
-        ModelSpec memory spec = ModelSpec("meta-llama/Llama-3.1-8B-Instruct", AdapterKind.LoRA, "a", "c", trainedOn);
-        vm.prank(owner);
-        return models.registerModel("ipfs://model", spec, 1e15, owner);
+        return ModelSpec("meta-llama/Llama-3.1-8B-Instruct", AdapterKind.LoRA, "a", "c", trainedOn);
+    }
+
+    function _governance() internal pure returns (GovernanceTerms memory) {
+        return
+            GovernanceTerms({
+                votingDelay: 1 days,
+                votingPeriod: 3 days,
+                quorumPercent: 4,
+                proposalThreshold: 0,
+                timelockDelay: 2 days
+            });
     }
 
     function _buy(IModelOffering offering, address buyer, uint256 amountSeed) internal {
@@ -431,6 +553,23 @@ contract OfferingHandler is HandlerBase {
 
     /* INTERNAL */
 
+    /// @dev A buyer's fill and shares per OPEN of its deposit, scaled by 1e18.
+    function _perOpen(IModelOffering offering, address buyer) internal view returns (uint256, uint256) {
+        uint256 amount = offering.deposits(buyer).amount;
+        (uint256 sharesOut, uint256 refund) = offering.settlement(buyer);
+        return (((amount - refund) * 1e18) / amount, (sharesOut * 1e18) / amount);
+    }
+
+    function _apart(uint256 a, uint256 b) internal pure returns (bool) {
+        return a > b + 1 || b > a + 1;
+    }
+
+    /// @dev `holder` claims what its shares accrued, if anything.
+    function _claimAll(address shares, address holder) internal {
+        if (IModelShares(shares).accruedRevenue(holder) == 0) return;
+        revenueClaimed[shares] += IModelShares(shares).claimRevenue(holder);
+    }
+
     function _holderAt(OfferingContracts memory c, uint256 i) internal view returns (address) {
         uint256 j = i % 8;
         if (j < 6) return users[j];
@@ -439,10 +578,19 @@ contract OfferingHandler is HandlerBase {
 
     /// @dev A user or the attacker holding shares of a launched offering.
     function _holder(uint256 offeringSeed, uint256 holderSeed) internal returns (address shares, address from) {
+        return _holderAmong(offeringSeed, holderSeed, 7);
+    }
+
+    /// @dev A holder of shares of a launched offering among the first `accounts` of the users then the attacker.
+    function _holderAmong(
+        uint256 offeringSeed,
+        uint256 holderSeed,
+        uint256 accounts
+    ) internal returns (address shares, address from) {
         uint256 n = _offerings.length;
         for (uint256 k = 0; k < n; ++k) {
             shares = _offerings[(offeringSeed + k) % n].shares;
-            for (uint256 j = 0; j < 7; ++j) {
+            for (uint256 j = 0; j < accounts; ++j) {
                 from = j == 6 ? attacker : _user(holderSeed + j);
                 if (IERC20(shares).balanceOf(from) != 0) return (shares, from);
             }

@@ -111,7 +111,7 @@ contract SystemInvariantTest is Test {
         _fixedAccounts.push(implementations.timelock);
         for (uint256 i = 0; i < 6; ++i) _fixedAccounts.push(actors.users[i]);
 
-        bytes4[] memory core = new bytes4[](26);
+        bytes4[] memory core = new bytes4[](28);
         core[0] = SystemHandler.submit.selector;
         core[1] = SystemHandler.vote.selector;
         core[2] = SystemHandler.expire.selector;
@@ -130,17 +130,19 @@ contract SystemInvariantTest is Test {
         core[15] = SystemHandler.claimMany.selector;
         core[16] = SystemHandler.govern.selector;
         core[17] = SystemHandler.warp.selector;
-        core[18] = SystemHandler.attackLedgerOverflow.selector;
+        core[18] = SystemHandler.attackSettlementLedgerOverflow.selector;
         core[19] = SystemHandler.attackSubmitTermsFrontRun.selector;
         core[20] = SystemHandler.attackSettlePriceFrontRun.selector;
         core[21] = SystemHandler.attackStakingJustInTime.selector;
         core[22] = SystemHandler.attackContentSquatting.selector;
-        core[23] = SystemHandler.attackLateRevocation.selector;
+        core[23] = SystemHandler.attackLateRootRevocation.selector;
         core[24] = SystemHandler.attackRootEpochBinding.selector;
         core[25] = SystemHandler.attackGovernanceStakeDrain.selector;
+        core[26] = SystemHandler.attackCheapSettlement.selector;
+        core[27] = SystemHandler.attackDailyBudgetSybils.selector;
         targetSelector(address(system), core);
 
-        bytes4[] memory offering = new bytes4[](15);
+        bytes4[] memory offering = new bytes4[](19);
         offering[0] = OfferingHandler.launch.selector;
         offering[1] = OfferingHandler.buy.selector;
         offering[2] = OfferingHandler.finalize.selector;
@@ -156,6 +158,10 @@ contract SystemInvariantTest is Test {
         offering[12] = OfferingHandler.claimVested.selector;
         offering[13] = OfferingHandler.attackRevenueSniping.selector;
         offering[14] = OfferingHandler.attackSharesEscrowReentry.selector;
+        offering[15] = OfferingHandler.attackMilestoneFaking.selector;
+        offering[16] = OfferingHandler.attackOfferingCreatorCapture.selector;
+        offering[17] = OfferingHandler.attackSaleBotFrontRun.selector;
+        offering[18] = OfferingHandler.attackSharesLateBuyerRevenue.selector;
         targetSelector(address(offerings), offering);
     }
 

@@ -417,7 +417,7 @@ contract SystemHandler is HandlerBase {
 
     /// @notice Attack 1, settlement ledger overflow: a 1-wei model settles 2^64 − 1 calls ahead of an honest payer in
     /// the same block; the honest settlement must still go through.
-    function attackLedgerOverflow(uint256 payerSeed, uint256 modelSeed) external action {
+    function attackSettlementLedgerOverflow(uint256 payerSeed, uint256 modelSeed) external action {
         vm.prank(attacker);
         uint256 cheap = models.registerModel("ipfs://cheap", _spec(0), 1, attacker);
         _settle(attacker, cheap, type(uint64).max);
@@ -513,7 +513,7 @@ contract SystemHandler is HandlerBase {
 
     /// @notice Attack 6, late root revocation: at the root's `validAt` the guardian's revocation must fail, and the
     /// root is accepted.
-    function attackLateRevocation(uint256 callerSeed) external action {
+    function attackLateRootRevocation(uint256 callerSeed) external action {
         if (rewards.pendingRoot().validAt == 0) _proposeRoot(callerSeed, callerSeed >> 64);
         _warpTo(rewards.pendingRoot().validAt);
         vm.prank(guardian);
@@ -552,6 +552,58 @@ contract SystemHandler is HandlerBase {
         if (staking.principal() != principal) _fail("stake drain: the principal moved");
         vm.prank(timelock);
         staking.setRewardNotifier(address(settlement));
+    }
+
+    /// @notice Attack 9, cheap settlement: the attacker settles up to 100,000 calls of its own 1-wei model in the block
+    /// of an honest payer's settlement. Each settlement's contributors' pot is its own fee's share, and what the
+    /// attacker's records can ever be paid from (SDK attribution splits a pot over its settlement's records only) is
+    /// at most the wei it paid; the honest settlement funds its full share.
+    function attackCheapSettlement(uint256 payerSeed, uint256 modelSeed, uint256 callsSeed) external action {
+        uint256 modelId = 1 + (modelSeed % models.modelCount());
+        vm.prank(attacker);
+        uint256 cheap = models.registerModel("ipfs://cheap", _spec(1), 1, attacker);
+        uint64 calls = uint64(bound(callsSeed, 1, 100_000));
+        uint256 funded = rewards.totalFunded();
+        _settle(attacker, cheap, calls);
+        if (rewards.totalFunded() - funded > calls) _fail("cheap settlement: a pot above the attacker's fee");
+        funded = rewards.totalFunded();
+        uint256 fee = uint256(models.terms(modelId).pricePerCall) * 1_000;
+        _settle(_user(payerSeed), modelId, 1_000);
+        if (rewards.totalFunded() - funded < (fee * settlement.feeSplit().contributorsBps) / 10_000) {
+            _fail("cheap settlement: the honest pot was cut");
+        }
+    }
+
+    /// @notice Attack 10, daily budget sybils: at 00:00 UTC the attacker fills a Datanet's whole daily byte budget with
+    /// full files committed the day before; a newcomer who committed too still gets in by posting the bond of the
+    /// moment, and the attacker's last files paid a surge above the terms' bond (kept when they expire or are rejected).
+    function attackDailyBudgetSybils(uint256 actorSeed, uint256 datanetSeed) external action {
+        address newcomer = _user(actorSeed);
+        uint256 datanetId = 1 + (datanetSeed % datanets.datanetCount());
+        uint32 terms = datanets.currentTermsVersion(datanetId);
+        Policy memory policy = datanets.getPolicy(datanetId, terms);
+        uint256 files = policy.datanetDailyBytes / policy.maxFileBytes;
+        bytes32[] memory junk = new bytes32[](files);
+        for (uint256 i = 0; i < files; ++i) {
+            junk[i] = keccak256(abi.encode("junk", ++_nonce));
+            _commit(attacker, datanetId, junk[i]);
+        }
+        bytes32 mine = keccak256(abi.encode("content", ++_nonce));
+        _commit(newcomer, datanetId, mine);
+        _warpTo(((block.timestamp / 1 days) + 1) * 1 days);
+        for (uint256 i = 0; i < files; ++i) _reveal(attacker, datanetId, junk[i], policy.maxFileBytes);
+        if (files != 0 && datanets.getContribution(datanetId, junk[files - 1]).bond <= policy.bond) {
+            _fail("sybils: the daily budget filled at the terms' bond");
+        }
+        uint96 quote = uint96(datanets.bondFor(datanetId, 1_000));
+        SubmitRequest memory request = SubmitRequest(datanetId, mine, 1_000, terms, quote, bytes32(0));
+        vm.prank(newcomer);
+        try datanets.submit(request, "ipfs://newcomer") {
+            _submitted.push(Submitted(datanetId, mine));
+            pendingBonds += datanets.getContribution(datanetId, mine).bond;
+        } catch {
+            _fail("sybils: a newcomer posting the quoted bond was locked out");
+        }
     }
 
     /// @dev For the attacks that must observe a nested action's revert: only this contract calls them.

@@ -5,7 +5,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { ContractTransactionResponse } from "ethers";
 import { deployProtocol } from "../../deploy/protocol";
 import type { ProtocolDeployment } from "../../deploy/protocol";
-import type { ModelOffering, ModelShares } from "../../typechain-types";
+import type { ModelController, ModelOffering, ModelShares } from "../../typechain-types";
 import { GOVERNANCE, connectOffering } from "../fixtures/offering";
 import { defaultPolicy } from "../fixtures/protocol";
 import { BACK_RUN_FEES, FRONT_RUN_FEES, ORDINARY_FEES } from "../helpers/blocks";
@@ -48,6 +48,8 @@ const SPLIT = { sale: 600_000n * E18, creator: 200_000n * E18, contributors: 150
 /** The offerings' one milestone: 1,000 OPEN of fees; faking it costs at least 600 OPEN (model share ≤ 40%), above its 495-OPEN tranche. */
 const FEES_MILESTONE = 1_000n * E18;
 const MAX_MODEL_BPS = 4_000;
+/** The most calls one settlement pays for. */
+const MAX_CALLS = 2n ** 64n - 1n;
 /** ModelShares' REVENUE_SCALE. */
 const REVENUE_SCALE = 10n ** 27n;
 
@@ -108,7 +110,7 @@ const STAKING_OPS = ["stake", "requestUnstake", "claimRewards", "withdraw"] as c
 
 type WarpTarget = "second" | "hour" | "day" | "week" | "utcDay" | "epoch" | "rootValidAt" | "governance" | "saleEnd";
 
-/** The attacks of SECURITY.md that the campaign replays. */
+/** The attacks of SECURITY.md that the campaign replays, each named as its file in test/security/. */
 export const ATTACKS = [
   "settlePriceFrontRun",
   "lateRootRevocation",
@@ -118,6 +120,14 @@ export const ATTACKS = [
   "rootEpochBinding",
   "submitTermsFrontRun",
   "governanceStakeDrain",
+  "cheapSettlement",
+  "contentSquatting",
+  "dailyBudgetSybils",
+  "milestoneFaking",
+  "offeringCreatorCapture",
+  "saleBotFrontRun",
+  "settlementLedgerOverflow",
+  "sharesLateBuyerRevenue",
 ] as const;
 type AttackName = (typeof ATTACKS)[number];
 
@@ -326,6 +336,51 @@ function modelSpec(n: number, datanetId: bigint, version: bigint) {
   };
 }
 
+/** The commitment `who` sends before revealing `hash` to a Datanet (DatanetRegistry.commitmentOf). */
+function commitmentOf(who: string, datanetId: bigint, hash: string, salt: string): string {
+  return ethers.keccak256(
+    ethers.AbiCoder.defaultAbiCoder().encode(
+      ["address", "uint256", "bytes32", "bytes32"],
+      [who, datanetId, hash, salt],
+    ),
+  );
+}
+
+/** The campaign's offering terms: a sale to `deadline`, the upfront half and one fees milestone of `threshold`. */
+function offeringTermsOf(deadline: bigint, contributorsRoot: string, threshold: bigint) {
+  return {
+    split: SPLIT,
+    sale: { ...SALE, deadline, upfrontBps: 5_000 },
+    vesting: { cliff: DAY, duration: 30n * DAY },
+    endVote: { quorumBps: 2_000, votingPeriod: 3n * DAY },
+    milestones: [
+      {
+        kind: 2,
+        trancheBps: 5_000,
+        deadline: deadline + 20n * DAY,
+        datanetId: 0n,
+        datanetVersion: 0n,
+        threshold,
+      },
+    ],
+    contributorsRoot,
+    creatorKeepsVersions: false,
+  };
+}
+
+/** The factory's `launch` arguments for `modelId` under `terms`. */
+function launchArgs(modelId: bigint, terms: ReturnType<typeof offeringTermsOf>) {
+  return [
+    modelId,
+    `Model ${modelId} shares`,
+    `M${modelId}`,
+    terms,
+    GOVERNANCE,
+    ethers.id(`prospectus ${modelId}`),
+    "ipfs://prospectus",
+  ] as const;
+}
+
 /** Calls sent per action: every transaction, those that reverted, and those that reverted as the action intended. */
 export interface ActionCount {
   calls: number;
@@ -346,6 +401,7 @@ interface Launched {
   modelId: bigint;
   offering: ModelOffering;
   shares: ModelShares;
+  controller: ModelController;
   address: string;
   sharesAddress: string;
   treasury: string;
@@ -564,13 +620,8 @@ export class SystemCampaign {
     const count = await datanets.datanetCount();
     const datanetId = (BigInt(a.datanet) % count) + 1n;
     const terms = await datanets.currentTermsVersion(datanetId);
-    const policy = await datanets.getPolicy(datanetId, terms);
-    const [files, used] = await datanets.contributorUsageToday(datanetId, who.address);
-    const room =
-      policy.contributorDailyBytes - used < policy.maxFileBytes
-        ? policy.contributorDailyBytes - used
-        : policy.maxFileBytes;
-    if (files >= policy.contributorDailyFiles || room <= 0n) return;
+    const room = await this.roomToday(datanetId, who);
+    if (room <= 0n) return;
     const size = 1n + ((room - 1n) * BigInt(a.size)) / 1_000n;
     // Expired content may come back at once; otherwise new content.
     const expired = this.contents.filter((c) => c.datanetId === datanetId && c.status === 4n);
@@ -580,12 +631,7 @@ export class SystemCampaign {
         : ethers.sha256(ethers.toUtf8Bytes(`campaign content ${++this.fresh}`));
     const salt = ethers.id(`campaign salt ${this.fresh} ${a.who}`);
     const registry = datanets.connect(who);
-    const commitment = ethers.keccak256(
-      ethers.AbiCoder.defaultAbiCoder().encode(
-        ["address", "uint256", "bytes32", "bytes32"],
-        [who.address, datanetId, hash, salt],
-      ),
-    );
+    const commitment = commitmentOf(who.address, datanetId, hash, salt);
     if (!(await this.send("submit", () => registry.commit(commitment, { gasLimit: GAS })))) return;
     const ok = await this.send("submit", () =>
       registry.submit(
@@ -596,11 +642,25 @@ export class SystemCampaign {
         },
       ),
     );
-    if (!ok) return;
-    const c = await datanets.getContribution(datanetId, hash);
+    if (ok) await this.track(datanetId, hash);
+  }
+
+  /** Records submitted content (or its new attempt) for the votes, the expiries and the bond checks. */
+  private async track(datanetId: bigint, hash: string): Promise<void> {
+    const c = await this.f.datanets.getContribution(datanetId, hash);
     const known = this.contents.find((k) => k.datanetId === datanetId && k.hash === hash);
     if (known) Object.assign(known, { contributor: c.contributor, attempt: c.attempt, status: c.status });
     else this.contents.push({ datanetId, hash, contributor: c.contributor, attempt: c.attempt, status: c.status });
+  }
+
+  /** The bytes `who` may still submit to `datanetId` today in one file (0 when its files for the day are used). */
+  private async roomToday(datanetId: bigint, who: HardhatEthersSigner): Promise<bigint> {
+    const { datanets } = this.f;
+    const policy = await datanets.getPolicy(datanetId, await datanets.currentTermsVersion(datanetId));
+    const [files, used] = await datanets.contributorUsageToday(datanetId, who.address);
+    if (files >= policy.contributorDailyFiles) return 0n;
+    const left = policy.contributorDailyBytes - used;
+    return left < policy.maxFileBytes ? left : policy.maxFileBytes;
   }
 
   private pending(): Content[] {
@@ -1018,9 +1078,10 @@ export class SystemCampaign {
     }
   }
 
-  /** The users with a deposit in `offering` not yet settled (or redeemed). */
-  private async buyers(offering: ModelOffering, done: "settled" | "redeemed"): Promise<HardhatEthersSigner[]> {
+  /** The users with a deposit in `offering` not yet settled (or redeemed); with "none", the users without one. */
+  private async buyers(offering: ModelOffering, done: "settled" | "redeemed" | "none"): Promise<HardhatEthersSigner[]> {
     const deposits = await Promise.all(this.users.map((u) => offering.deposits(u.address)));
+    if (done === "none") return this.users.filter((_, i) => deposits[i].amount === 0n);
     return this.users.filter((_, i) => deposits[i].amount !== 0n && !deposits[i][done]);
   }
 
@@ -1032,12 +1093,7 @@ export class SystemCampaign {
 
   private async launch(a: Extract<Action, { kind: "offering" }>): Promise<boolean> {
     const { models, offeringFactory } = this.f;
-    const count = await models.modelCount();
-    const candidates: bigint[] = [];
-    for (let id = 1n; id <= count; id++) {
-      if ((await offeringFactory.offeringOf(id)).offering !== ethers.ZeroAddress) continue;
-      if (this.isUser(await models.ownerOf(id))) candidates.push(id);
-    }
+    const candidates = await this.unlaunchedModels();
     if (candidates.length === 0) return false;
     const modelId = candidates[a.offering % candidates.length];
     const creator = await ethers.getSigner(await models.ownerOf(modelId));
@@ -1048,44 +1104,22 @@ export class SystemCampaign {
       [first.address, 50_000n * E18],
       [second.address, 100_000n * E18],
     ]);
-    const terms = {
-      split: SPLIT,
-      sale: { ...SALE, deadline, upfrontBps: 5_000 },
-      vesting: { cliff: DAY, duration: 30n * DAY },
-      endVote: { quorumBps: 2_000, votingPeriod: 3n * DAY },
-      milestones: [
-        {
-          kind: 2,
-          trancheBps: 5_000,
-          deadline: deadline + 20n * DAY,
-          datanetId: 0n,
-          datanetVersion: 0n,
-          threshold: FEES_MILESTONE,
-        },
-      ],
-      contributorsRoot: contributors.root,
-      creatorKeepsVersions: false,
-    };
+    const terms = offeringTermsOf(deadline, contributors.root, FEES_MILESTONE);
     if (
       !(await this.send("offering.launch", () => models.connect(creator).approve(factory, modelId, { gasLimit: GAS })))
     )
       return true;
-    const args = [
-      modelId,
-      `Model ${modelId} shares`,
-      `M${modelId}`,
-      terms,
-      GOVERNANCE,
-      ethers.id(`prospectus ${modelId}`),
-      "ipfs://prospectus",
-    ] as const;
+    const args = launchArgs(modelId, terms);
     if (
       !(await this.send("offering.launch", () =>
         offeringFactory.connect(creator).launch(...args, { gasLimit: LAUNCH_GAS }),
       ))
     )
       return true;
-    const { offering, shares, modelTimelock } = connectOffering(await offeringFactory.offeringOf(modelId), creator);
+    const { offering, shares, controller, modelTimelock } = connectOffering(
+      await offeringFactory.offeringOf(modelId),
+      creator,
+    );
     const address = await offering.getAddress();
     for (const user of this.users) {
       await this.send("offering.launch", () =>
@@ -1096,6 +1130,7 @@ export class SystemCampaign {
       modelId,
       offering,
       shares,
+      controller,
       address,
       sharesAddress: await shares.getAddress(),
       treasury: await modelTimelock.getAddress(),
@@ -1106,6 +1141,18 @@ export class SystemCampaign {
       roundings: 0n,
     });
     return true;
+  }
+
+  /** The models a user holds that were never launched. */
+  private async unlaunchedModels(): Promise<bigint[]> {
+    const { models, offeringFactory } = this.f;
+    const count = await models.modelCount();
+    const candidates: bigint[] = [];
+    for (let id = 1n; id <= count; id++) {
+      if ((await offeringFactory.offeringOf(id)).offering !== ethers.ZeroAddress) continue;
+      if (this.isUser(await models.ownerOf(id))) candidates.push(id);
+    }
+    return candidates;
   }
 
   /* GOVERNANCE */
@@ -1209,7 +1256,7 @@ export class SystemCampaign {
       case "stakingJustInTime":
         return this.stakingJustInTime(a);
       case "revenueSniping":
-        return this.revenueSniping(a);
+        return this.revenueSniping(a, false);
       case "sharesEscrowReentry":
         return this.sharesEscrowReentry(a);
       case "rootEpochBinding":
@@ -1218,6 +1265,22 @@ export class SystemCampaign {
         return this.submitTermsFrontRun(a);
       case "governanceStakeDrain":
         return this.governanceStakeDrain(a);
+      case "cheapSettlement":
+        return this.cheapSettlement(a);
+      case "contentSquatting":
+        return this.contentSquatting(a);
+      case "dailyBudgetSybils":
+        return this.dailyBudgetSybils(a);
+      case "milestoneFaking":
+        return this.milestoneFaking(a);
+      case "offeringCreatorCapture":
+        return this.offeringCreatorCapture(a);
+      case "saleBotFrontRun":
+        return this.saleBotFrontRun(a);
+      case "settlementLedgerOverflow":
+        return this.settlementLedgerOverflow(a);
+      case "sharesLateBuyerRevenue":
+        return this.revenueSniping(a, true);
     }
   }
 
@@ -1314,8 +1377,12 @@ export class SystemCampaign {
     }
   }
 
-  /** Revenue arrives, then a holder's shares move to a newcomer in the same block: the newcomer earns none of it. */
-  private async revenueSniping(a: Extract<Action, { kind: "attack" }>): Promise<void> {
+  /**
+   * Revenue arrives, then a holder's shares move to a newcomer in the same block, before anyone synced it: the
+   * newcomer earns none of it. `sellAll` (sharesLateBuyerRevenue): the holder sells all its shares, and keeps its
+   * pro-rata part of the revenue that arrived while it held them.
+   */
+  private async revenueSniping(a: Extract<Action, { kind: "attack" }>, sellAll: boolean): Promise<void> {
     const { settlement, models } = this.f;
     const live: Launched[] = [];
     for (const l of this.launched) if ((await l.offering.state()) === 2n) live.push(l);
@@ -1337,8 +1404,15 @@ export class SystemCampaign {
     const payer = this.user(a.who + 2);
     const calls = 100n + BigInt(a.amount);
     const fee = (await models.terms(l.modelId)).pricePerCall * calls;
-    const moved = (await l.shares.balanceOf(holder.address)) / 2n;
-    const [settled] = await this.oneBlock("attack.revenueSniping", [
+    const held = await l.shares.balanceOf(holder.address);
+    const moved = sellAll ? held : held / 2n;
+    const [sellerBefore, revenueBefore, supply] = await Promise.all([
+      l.shares.accruedRevenue(holder.address),
+      this.f.open.balanceOf(l.sharesAddress),
+      l.shares.totalSupply(),
+    ]);
+    const name = sellAll ? "attack.sharesLateBuyerRevenue" : "attack.revenueSniping";
+    const [settled] = await this.oneBlock(name, [
       {
         tx: () =>
           settlement
@@ -1356,8 +1430,15 @@ export class SystemCampaign {
     }
     check(
       (await l.shares.accruedRevenue(sniper.address)) === 0n,
-      "revenue sniping",
+      name,
       () => "shares bought after revenue arrived earned it",
+    );
+    const due = (((await this.f.open.balanceOf(l.sharesAddress)) - revenueBefore) * held) / supply;
+    const sellerAfter = await l.shares.accruedRevenue(holder.address);
+    check(
+      sellerAfter + 2n >= sellerBefore + due,
+      name,
+      () => `the seller's shares earned ${sellerAfter - sellerBefore} of the ${due} due`,
     );
   }
 
@@ -1459,6 +1540,341 @@ export class SystemCampaign {
     await this.send(name, () =>
       staking.connect(this.timelock).setRewardNotifier(this.addresses.settlement, { gasLimit: GAS }),
     );
+  }
+
+  /** A model priced at 1 wei a call that a user owns; `this.user(p)` registers one when there is none. */
+  private async oneWeiModel(
+    name: string,
+    p: Pick,
+  ): Promise<{ modelId: bigint; owner: HardhatEthersSigner } | undefined> {
+    const { models, datanets } = this.f;
+    const count = await models.modelCount();
+    for (let id = 1n; id <= count; id++) {
+      const owner = await models.ownerOf(id);
+      if (this.isUser(owner) && (await models.terms(id)).pricePerCall === 1n) {
+        return { modelId: id, owner: await ethers.getSigner(owner) };
+      }
+    }
+    const owner = this.user(p);
+    const spec = modelSpec(Number(count) + 1, 1n, await datanets.versionCount(1n));
+    const registered = await this.send(name, () =>
+      models.connect(owner).registerModel("ipfs://one-wei-model", spec, 1n, owner.address, { gasLimit: GAS }),
+    );
+    return registered ? { modelId: count + 1n, owner } : undefined;
+  }
+
+  /** Books a settlement that went through: the stakers' share notified, the model's shares touched. */
+  private async settled(modelId: bigint, fee: bigint): Promise<void> {
+    this.notified += (fee * (await this.f.settlement.feeSplit()).stakersBps) / 10_000n;
+    this.touchModel(modelId);
+  }
+
+  /** A 1-wei model settles 2^64 − 1 calls ahead of an honest payer in one block: the honest settlement goes through. */
+  private async settlementLedgerOverflow(a: Extract<Action, { kind: "attack" }>): Promise<void> {
+    const { models, settlement } = this.f;
+    const name = "attack.settlementLedgerOverflow";
+    const cheap = await this.oneWeiModel(name, a.who);
+    if (!cheap) return;
+    const payer = this.users.find((u) => u.address !== cheap.owner.address)!;
+    const modelId = (BigInt(a.amount) % (await models.modelCount())) + 1n;
+    const fee = (await models.terms(modelId)).pricePerCall * 1_000n;
+    const [attacked, honest] = await this.oneBlock(name, [
+      {
+        tx: () =>
+          settlement
+            .connect(cheap.owner)
+            .settle(cheap.modelId, MAX_CALLS, MAX_CALLS, ethers.id(`overflow ${++this.fresh}`), "ipfs://attack", {
+              gasLimit: GAS,
+              ...FRONT_RUN_FEES,
+            }),
+      },
+      {
+        tx: () =>
+          settlement.connect(payer).settle(modelId, 1_000n, fee, ethers.id(`honest ${++this.fresh}`), "ipfs://honest", {
+            gasLimit: GAS,
+            ...ORDINARY_FEES,
+          }),
+      },
+    ]);
+    if (attacked) await this.settled(cheap.modelId, MAX_CALLS);
+    if (honest) await this.settled(modelId, fee);
+    check(attacked && honest, "settlement ledger overflow", () => "a settlement reverted after a maximal 1-wei one");
+  }
+
+  /**
+   * A cheap batch of up to 1,000,000 one-wei records settles in the block of an honest settlement: the contributors'
+   * pool receives each settlement's own pot (the attacker's at most the wei it paid), which SDK attribution splits
+   * over that settlement's records only.
+   */
+  private async cheapSettlement(a: Extract<Action, { kind: "attack" }>): Promise<void> {
+    const { models, settlement, rewards } = this.f;
+    const name = "attack.cheapSettlement";
+    const cheap = await this.oneWeiModel(name, a.who);
+    if (!cheap) return;
+    const payer = this.users.find((u) => u.address !== cheap.owner.address)!;
+    const modelId = (BigInt(a.who) % (await models.modelCount())) + 1n;
+    const fee = (await models.terms(modelId)).pricePerCall * 100n;
+    const records = 1n + BigInt(a.amount) * 1_000n;
+    const split = await settlement.feeSplit();
+    const pot = (paid: bigint) =>
+      paid -
+      (paid * split.treasuryBps) / 10_000n -
+      (paid * split.modelBps) / 10_000n -
+      (paid * split.stakersBps) / 10_000n;
+    const funded = await rewards.totalFunded();
+    const [honest, attacked] = await this.oneBlock(name, [
+      {
+        tx: () =>
+          settlement.connect(payer).settle(modelId, 100n, fee, ethers.id(`honest ${++this.fresh}`), "ipfs://honest", {
+            gasLimit: GAS,
+            ...ORDINARY_FEES,
+          }),
+      },
+      {
+        tx: () =>
+          settlement
+            .connect(cheap.owner)
+            .settle(cheap.modelId, records, records, ethers.id(`cheap ${++this.fresh}`), "ipfs://cheap", {
+              gasLimit: GAS,
+              ...FRONT_RUN_FEES,
+            }),
+      },
+    ]);
+    if (honest) await this.settled(modelId, fee);
+    if (attacked) await this.settled(cheap.modelId, records);
+    const pots = (await rewards.totalFunded()) - funded;
+    const expected = (honest ? pot(fee) : 0n) + (attacked ? pot(records) : 0n);
+    check(
+      pots === expected && pot(records) <= records,
+      "cheap settlement",
+      () => `the pool received ${pots}, the settlements' own pots are ${expected}`,
+    );
+  }
+
+  /**
+   * A copier sees the author's reveal and outbids it with a commitment and a reveal of its own in the same block: the
+   * copy reverts (its commitment is from its reveal's block) and the author is the contributor of record.
+   */
+  private async contentSquatting(a: Extract<Action, { kind: "attack" }>): Promise<void> {
+    const { datanets } = this.f;
+    const name = "attack.contentSquatting";
+    const datanetId = BigInt(a.who % 2) + 1n;
+    const author = this.user(a.who);
+    const copier = this.user(a.who + 1 + (a.amount % 5));
+    if ((await this.roomToday(datanetId, author)) === 0n) return;
+    const termsVersion = await datanets.currentTermsVersion(datanetId);
+    const hash = ethers.sha256(ethers.toUtf8Bytes(`campaign authored content ${++this.fresh}`));
+    const [mine, theirs] = [ethers.id(`author salt ${this.fresh}`), ethers.id(`copier salt ${this.fresh}`)];
+    const request = (salt: string) => ({
+      datanetId,
+      contentHash: hash,
+      size: 1n,
+      termsVersion,
+      maxBond: ANY_BOND,
+      salt,
+    });
+    const commitment = commitmentOf(author.address, datanetId, hash, mine);
+    if (!(await this.send(name, () => datanets.connect(author).commit(commitment, { gasLimit: GAS })))) return;
+    const copied = commitmentOf(copier.address, datanetId, hash, theirs);
+    const [revealed] = await this.oneBlock(name, [
+      {
+        tx: () => datanets.connect(author).submit(request(mine), "ipfs://author", { gasLimit: GAS, ...ORDINARY_FEES }),
+      },
+      { tx: () => datanets.connect(copier).commit(copied, { gasLimit: GAS, ...FRONT_RUN_FEES }) },
+      {
+        tx: () => datanets.connect(copier).submit(request(theirs), "ipfs://copy", { gasLimit: GAS, ...FRONT_RUN_FEES }),
+        intended: true,
+      },
+    ]);
+    await this.track(datanetId, hash);
+    const contributor = (await datanets.getContribution(datanetId, hash)).contributor;
+    check(
+      revealed && contributor === author.address,
+      "content squatting",
+      () => `the contributor of record is ${contributor}, not the author`,
+    );
+  }
+
+  /**
+   * Sybils commit full files the day before and fill Datanet 2's daily byte budget at 00:00 UTC; a newcomer who
+   * committed too gets in by posting the bond of the moment, and the sybils' last files paid a surge above the terms'
+   * bond (kept when they expire or are rejected).
+   */
+  private async dailyBudgetSybils(a: Extract<Action, { kind: "attack" }>): Promise<void> {
+    const { datanets } = this.f;
+    const name = "attack.dailyBudgetSybils";
+    const datanetId = 2n;
+    const termsVersion = await datanets.currentTermsVersion(datanetId);
+    const policy = await datanets.getPolicy(datanetId, termsVersion);
+    const newcomer = this.user(a.who);
+    const sybils = this.users.filter((u) => u !== newcomer);
+    const perFile = policy.maxFileBytes;
+    const maxFiles = BigInt(policy.contributorDailyFiles);
+    const bySize = policy.contributorDailyBytes / perFile;
+    const perSybil = maxFiles < bySize ? maxFiles : bySize;
+    const files = (policy.datanetDailyBytes + perFile - 1n) / perFile;
+    if (perSybil === 0n || files > perSybil * BigInt(sybils.length)) return;
+    const queued: { who: HardhatEthersSigner; hash: string; salt: string }[] = [];
+    for (let i = 0n; i <= files; i++) {
+      const who = i === files ? newcomer : sybils[Number(i / perSybil)];
+      const hash = ethers.sha256(ethers.toUtf8Bytes(`campaign sybil content ${++this.fresh}`));
+      const salt = ethers.id(`sybil salt ${this.fresh}`);
+      const commitment = commitmentOf(who.address, datanetId, hash, salt);
+      if (!(await this.send(name, () => datanets.connect(who).commit(commitment, { gasLimit: GAS })))) return;
+      queued.push({ who, hash, salt });
+    }
+    await this.warpTo(((await this.now()) / DAY + 1n) * DAY);
+    const reveal = ({ who, hash, salt }: (typeof queued)[number], size: bigint, maxBond: bigint) =>
+      this.send(name, () =>
+        datanets
+          .connect(who)
+          .submit({ datanetId, contentHash: hash, size, termsVersion, maxBond, salt }, "ipfs://sybil", {
+            gasLimit: GAS,
+          }),
+      );
+    const entry = queued.pop()!;
+    for (const q of queued) if (await reveal(q, perFile, ANY_BOND)) await this.track(datanetId, q.hash);
+    const last = await datanets.getContribution(datanetId, queued[queued.length - 1].hash);
+    check(last.bond > policy.bond, "daily budget sybils", () => "the budget filled at the terms' bond");
+    const admitted = await reveal(entry, 1n, await datanets.bondFor(datanetId, 1n));
+    if (admitted) await this.track(datanetId, entry.hash);
+    check(admitted, "daily budget sybils", () => "a newcomer posting the quoted bond was locked out");
+  }
+
+  /**
+   * A creator's launch with a fees milestone cheaper to fake than its tranche is refused; on a succeeded offering
+   * whose missing fees cost more to fake than the tranche, the creator pays them itself and releases the tranche,
+   * and ends with less OPEN (its shares' revenue included) than before.
+   */
+  private async milestoneFaking(a: Extract<Action, { kind: "attack" }>): Promise<void> {
+    const { models, offeringFactory, settlement, open } = this.f;
+    const name = "attack.milestoneFaking";
+    const candidates = await this.unlaunchedModels();
+    if (candidates.length > 0) {
+      const modelId = candidates[a.who % candidates.length];
+      const creator = await ethers.getSigner(await models.ownerOf(modelId));
+      const factory = await offeringFactory.getAddress();
+      // At most 100 OPEN of fees, under the tranche: half of a 1,000-OPEN raise less at most 10% of fee.
+      const threshold = 1n + (BigInt(a.amount) * E18) / 10n;
+      const tree = rewardTree([[creator.address, SPLIT.contributors]]);
+      const terms = offeringTermsOf((await this.now()) + 3n * DAY, tree.root, threshold);
+      if (await this.send(name, () => models.connect(creator).approve(factory, modelId, { gasLimit: GAS }))) {
+        await this.send(
+          name,
+          () => offeringFactory.connect(creator).launch(...launchArgs(modelId, terms), { gasLimit: LAUNCH_GAS }),
+          true,
+        );
+      }
+    }
+    for (const l of this.launched) {
+      const { offering, shares } = l;
+      if ((await offering.state()) !== 2n || (await offering.isReleased(0n)) || (await offering.isMet(0n, 0))) continue;
+      const [, feesAtLaunch] = await offering.launchTotals();
+      const missing = FEES_MILESTONE - ((await settlement.modelTotals(l.modelId)).fees - feesAtLaunch);
+      // Others' real fees can leave a remainder cheaper than the tranche: faking that part is not the attack.
+      if ((await offeringFactory.fakingCost(l.modelId, 2, missing)) <= (await offering.trancheOf(0n))) continue;
+      const price = (await models.terms(l.modelId)).pricePerCall;
+      const calls = (missing + price - 1n) / price;
+      // A 1-wei model's milestone takes more calls than one settlement pays for.
+      if (calls > MAX_CALLS) continue;
+      const creator = await ethers.getSigner(l.creator);
+      const worth = async () => (await open.balanceOf(l.creator)) + (await shares.accruedRevenue(l.creator));
+      const before = await worth();
+      const paid = await this.send(name, () =>
+        settlement
+          .connect(creator)
+          .settle(l.modelId, calls, price * calls, ethers.id(`fake ${++this.fresh}`), "ipfs://fake", { gasLimit: GAS }),
+      );
+      if (!paid) return;
+      await this.settled(l.modelId, price * calls);
+      const released = await this.send(name, () => offering.connect(creator).release(0n, 0, { gasLimit: GAS }));
+      this.acted(l, released);
+      const after = await worth();
+      check(
+        released && after < before,
+        "milestone faking",
+        () => `the creator went from ${before} to ${after} OPEN (tranche released: ${released})`,
+      );
+      return;
+    }
+  }
+
+  /**
+   * A creator holding its model's governance alone redirects the revenue while the raise is escrowed (refused) and
+   * registers a model version itself (refused); from an ended offering it made no deposit in, it redeems nothing.
+   */
+  private async offeringCreatorCapture(a: Extract<Action, { kind: "attack" }>): Promise<void> {
+    const { models, open, datanets } = this.f;
+    const name = "attack.offeringCreatorCapture";
+    for (let k = 0; k < this.launched.length; k++) {
+      const l = this.launched[(a.who + k) % this.launched.length];
+      const state = await l.offering.state();
+      const creator = await ethers.getSigner(l.creator);
+      if (state === 2n && (await l.offering.revenueLocked())) {
+        const governance = await impersonate(l.treasury);
+        await this.send(
+          name,
+          () => l.controller.connect(governance).setRevenueRecipient(l.creator, { gasLimit: GAS }),
+          true,
+        );
+        const recipient = (await models.terms(l.modelId)).revenueRecipient;
+        check(recipient === l.sharesAddress, "offering creator capture", () => `the revenue goes to ${recipient}`);
+        const spec = modelSpec(Number(await models.modelCount()) + a.amount, 1n, await datanets.versionCount(1n));
+        await this.send(name, () => l.controller.connect(creator).addModelVersion(spec, { gasLimit: GAS }), true);
+        return;
+      }
+      if (state === 3n && (await l.offering.deposits(l.creator)).amount === 0n) {
+        const before = await open.balanceOf(l.creator);
+        await this.send(name, () => l.offering.connect(creator).redeem(l.creator, { gasLimit: GAS }), true);
+        check(
+          (await open.balanceOf(l.creator)) === before,
+          "offering creator capture",
+          () => "a creator redeemed buyers' escrow",
+        );
+        return;
+      }
+    }
+  }
+
+  /**
+   * A bot outbids a buyer's deposit in an open sale for the first place in the block, both oversubscribing it; once
+   * finalized (time passes to the deadline), every deposit is filled at the same rate per OPEN, to 1e-18.
+   */
+  private async saleBotFrontRun(a: Extract<Action, { kind: "attack" }>): Promise<void> {
+    const name = "attack.saleBotFrontRun";
+    const now = await this.now();
+    for (const l of this.launched) {
+      const { offering } = l;
+      if ((await offering.state()) !== 0n || now + 2n >= l.deadline) continue;
+      const fresh = await this.buyers(offering, "none");
+      if (fresh.length < 2) continue;
+      const [bot, victim] = [fresh[a.who % fresh.length], fresh[(a.who + 1) % fresh.length]];
+      const botAmount = SALE.hardCap / 2n + BigInt(a.amount) * E18;
+      const [bought, outbid] = await this.oneBlock(name, [
+        { tx: () => offering.connect(victim).buy(SALE.hardCap, { gasLimit: GAS, ...ORDINARY_FEES }) },
+        { tx: () => offering.connect(bot).buy(botAmount, { gasLimit: GAS, ...FRONT_RUN_FEES }) },
+      ]);
+      if (!bought || !outbid) return;
+      await this.warpTo(l.deadline);
+      if (!(await this.send(name, () => offering.connect(victim).finalize({ gasLimit: LAUNCH_GAS })))) return;
+      this.acted(l, true);
+      const rate = async (buyer: HardhatEthersSigner) => {
+        const { amount } = await offering.deposits(buyer.address);
+        const [shares, refund] = await offering.settlement(buyer.address);
+        return { fill: ((amount - refund) * E18) / amount, shares: (shares * E18) / amount };
+      };
+      const bots = await rate(bot);
+      for (const buyer of await this.buyers(offering, "settled")) {
+        const theirs = await rate(buyer);
+        const apart = (x: bigint, y: bigint) => x > y + 1n || y > x + 1n;
+        check(
+          !apart(bots.fill, theirs.fill) && !apart(bots.shares, theirs.shares),
+          "sale bot front run",
+          () => `the bot's fill per OPEN ${bots.fill} against ${theirs.fill}`,
+        );
+      }
+      return;
+    }
   }
 
   /* INVARIANTS */
