@@ -395,7 +395,7 @@ export const opt = {
     ),
   /** A positive amount of OPEN in decimal ("12.5", at most 18 decimals), returned in wei. */
   open: (name: string) =>
-    converted(name, "a positive amount of OPEN (a decimal number, at most 18 decimals)", (v) => {
+    converted(name, "a positive amount of OPEN (a decimal number, at most 18 decimals, below 2^256 wei)", (v) => {
       const wei = parseOpen(v);
       return wei !== undefined && wei > 0n ? wei : undefined;
     }),

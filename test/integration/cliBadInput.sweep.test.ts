@@ -1694,7 +1694,7 @@ describe("Every script's bad input (issue 24's sweep)", function () {
     const env = { ...process.env };
     for (const v of [...VARIABLES, "HARDHAT_NETWORK"]) delete env[v];
     const started = Date.now();
-    const run = await runCommand("npx", ["ts-node", "--transpile-only", "scripts/claim.ts", ...hangingClaim.args], {
+    const run = await runCommand(process.execPath, ["--import", "tsx", "scripts/claim.ts", ...hangingClaim.args], {
       env,
       timeout: 60_000,
     });
