@@ -154,6 +154,7 @@ export function resolveProtocolOptions(deployer: string, options: DeployProtocol
         "the risk (tests where roots do not matter).",
     );
   }
+  assertParametersDeployable(options);
   return {
     deployer,
     treasury: options.treasury ?? deployer,
@@ -319,6 +320,38 @@ export async function deployProtocol(
     },
   });
   return { ...(await connectProtocol(deployer, addresses, resolved)), blocks };
+}
+
+/** The bounds the constructors check, mirrored so that a wrong value is refused before the first step is sent. */
+const MAX_UINT64 = 2n ** 64n - 1n;
+const EPOCH_LENGTH_BOUNDS = [3_600n, 365n * 86_400n] as const;
+const MAX_CHALLENGE_WINDOW = 2n ** 32n - 1n;
+
+/**
+ * Throws, before anything is deployed, for a parameter a constructor would revert on: a zero address, a genesis past
+ * uint64, an epoch length outside EpochClock's bounds, a challenge window of zero or past uint32. The contracts are
+ * deployed one transaction at a time, so a revert at the fifth would leave four sent for nothing.
+ */
+function assertParametersDeployable(o: DeployProtocolOptions): void {
+  for (const role of ["treasury", "openToken", "admin", "attestor", "guardian"] as const) {
+    if (o[role] !== undefined && BigInt(o[role]) === 0n) {
+      throw new Error(`deployProtocol: the ${role} is the zero address. Give an account or leave it to the default.`);
+    }
+  }
+  if (o.genesis !== undefined && (o.genesis < 0n || o.genesis > MAX_UINT64)) {
+    throw new Error(`deployProtocol: the genesis ${o.genesis} is not a uint64 unix time. Give seconds since 1970.`);
+  }
+  const [minLength, maxLength] = EPOCH_LENGTH_BOUNDS;
+  if (o.epochLength !== undefined && (o.epochLength < minLength || o.epochLength > maxLength)) {
+    throw new Error(
+      `deployProtocol: the epoch length ${o.epochLength} s is outside ${minLength} s to ${maxLength} s. EpochClock refuses it.`,
+    );
+  }
+  if (o.challengeWindow !== undefined && (o.challengeWindow < 1n || o.challengeWindow > MAX_CHALLENGE_WINDOW)) {
+    throw new Error(
+      `deployProtocol: the challenge window ${o.challengeWindow} s is outside 1 s to ${MAX_CHALLENGE_WINDOW} s. RewardDistributor refuses it.`,
+    );
+  }
 }
 
 /**

@@ -61,7 +61,7 @@ export async function prepareIndex(
 
 const APP_SCHEMA = z.object({
   ...NETWORK_SCHEMA,
-  port: opt.integer("port", 0),
+  port: opt.port("port"),
   host: z.enum(["127.0.0.1", "localhost"], { error: "--host must be 127.0.0.1 or localhost: the app serves locally." }),
   interval: opt.integer("interval"),
 });

@@ -21,6 +21,7 @@ import { runInfluenceBench } from "./bench/influence";
 import { runRewardTreeBench } from "./bench/rewardTree";
 import { runRuntimesBench } from "./bench/runtimes";
 import { runSpansBench } from "./bench/spans";
+import { UsageError, parseStrict, runMain } from "./lib/cli";
 import { printMachine } from "./lib/timing";
 
 const PARTS: Record<string, (quick: boolean) => Promise<void>> = {
@@ -34,20 +35,23 @@ const PARTS: Record<string, (quick: boolean) => Promise<void>> = {
   campaign: runCampaignBench,
 };
 
-async function main(): Promise<void> {
-  const asked = process.argv.slice(2);
-  const unknown = asked.filter((part) => !(part in PARTS));
+/** `npm run bench -- [part...]`: every part, or the ones named. */
+export async function benchMain(argv: string[]): Promise<number> {
+  const { positionals: asked } = parseStrict(argv, {}, true);
+  const unknown = asked.filter((part) => !Object.hasOwn(PARTS, part));
   if (unknown.length > 0) {
-    throw new Error(`Unknown bench part ${unknown.join(", ")}; choose from ${Object.keys(PARTS).join(", ")}.`);
+    throw new UsageError(`unknown part ${unknown.join(", ")}: choose from ${Object.keys(PARTS).join(", ")}.`);
   }
   const quick = process.env.BENCH_QUICK === "1";
   for (const part of asked.length > 0 ? asked : Object.keys(PARTS)) {
     console.log(`\n=== ${part}${quick ? " (quick)" : ""} ===`);
     await PARTS[part](quick);
   }
+  return 0;
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  void runMain("bench", benchMain).then((code) => {
+    process.exitCode = code;
+  });
+}

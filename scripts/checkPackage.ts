@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { parseStrict, runMain } from "./lib/cli";
 import { printTable } from "./lib/ui";
 
 /**
@@ -106,14 +107,15 @@ async function browserBundle(folder: string): Promise<Check[]> {
   ];
 }
 
-async function main(): Promise<number> {
-  const args = process.argv.slice(2);
-  if (args.includes("--help") || args.includes("-h")) {
+/** `npm run check:package`: see HELP. */
+export async function checkPackageMain(argv: string[]): Promise<number> {
+  const { values } = parseStrict(argv, { keep: { type: "string" }, help: { type: "boolean", short: "h" } });
+  if (values.help) {
     console.log(HELP);
     return 0;
   }
-  const keepAt = args.indexOf("--keep");
-  const folder = keepAt >= 0 ? resolve(args[keepAt + 1]) : mkdtempSync(join(tmpdir(), "sdk-package-"));
+  const keep = values.keep as string | undefined;
+  const folder = keep !== undefined ? resolve(keep) : mkdtempSync(join(tmpdir(), "sdk-package-"));
   mkdirSync(folder, { recursive: true });
   try {
     const tarball = packSdk(folder);
@@ -134,16 +136,10 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
-    if (keepAt < 0) rmSync(folder, { recursive: true, force: true });
+    if (keep === undefined) rmSync(folder, { recursive: true, force: true });
   }
 }
 
 if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(`check:package: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(1);
-    },
-  );
+  void runMain("check:package", checkPackageMain).then((code) => process.exit(code));
 }

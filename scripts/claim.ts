@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import type { Signer } from "ethers";
 import * as z from "zod";
 import { join } from "node:path";
-import { InvalidInputError, RewardTree, RewardsClient, epochRewardTree } from "../sdk/src";
+import { IntegrityError, InvalidInputError, RewardTree, RewardsClient, epochRewardTree } from "../sdk/src";
 import type { ClaimStatus, ContentStore } from "../sdk/src";
 import { contentStoreFromEnv, readDeployment, treeHelper } from "../sdk/src/node";
 import {
@@ -28,6 +28,7 @@ import {
   SIGNER_ENVIRONMENT,
   SIGNER_OPTIONS,
   SIGNER_SCHEMA,
+  UsageError,
   exitWith,
   opt,
   signerChoice,
@@ -65,7 +66,15 @@ export async function loadTree(location: string): Promise<RewardTree> {
   } catch (error) {
     throw new InvalidInputError(`The reward tree "${location}" is not JSON.`, { cause: error });
   }
-  return RewardTree.fromJSON(dump, { helper: treeHelper() });
+  try {
+    return RewardTree.fromJSON(dump, { helper: treeHelper() });
+  } catch (error) {
+    // The file the user gave was edited or damaged: bad input, not a failure of the chain or the content store.
+    if (error instanceof IntegrityError) {
+      throw new UsageError(`the reward tree "${location}" does not hold: ${error.shortMessage}`, { cause: error });
+    }
+    throw error;
+  }
 }
 
 function statusTable(title: string, rows: ClaimStatus[], names?: Map<string, string>): void {

@@ -21,18 +21,9 @@ const DIR_OPTION: OptionSpec = {
   default: DEFAULT_CONTENT_DIR,
 };
 
-const port = (name: string) =>
-  opt.string(name).transform((value, ctx) => {
-    if (!/^[0-9]{1,5}$/.test(value) || Number(value) > 65535) {
-      ctx.addIssue({ code: "custom", message: `--${name} must be a port number from 0 to 65535, not "${value}".` });
-      return z.NEVER;
-    }
-    return Number(value);
-  });
-
 const SERVE_SCHEMA = z.object({
   dir: opt.string("dir"),
-  port: port("port"),
+  port: opt.port("port"),
   host: opt.string("host"),
 });
 

@@ -230,10 +230,10 @@ export const attributeCommand: Command<z.output<typeof ATTRIBUTE_SCHEMA>> = {
         console.log(`${o.verify} is the report of ${o.input}, bit for bit.`);
         return EXIT.ok;
       }
-      console.log(`${o.verify} differs at ${result.path}:`);
       console.log(`  recomputed: ${JSON.stringify(result.expected)}`);
       console.log(`  published:  ${JSON.stringify(result.actual)}`);
-      return EXIT.failed;
+      // The values go to stdout (they may be long); the one line on stderr says that it failed and where.
+      throw new CommandError(`${o.verify} differs at ${result.path} from the recomputed report (both values above).`);
     }
 
     const report = await runEpoch(input, o.threads, o.logs);

@@ -103,7 +103,10 @@ const deadlineSchema = z.union([z.number(), z.string()]).transform((v, ctx) => {
 const amountSchema = z.string({ error: 'must be a decimal string ("1000", "0.5").' }).transform((v, ctx) => {
   const wei = parseOpen(v);
   if (wei === undefined) {
-    ctx.addIssue({ code: "custom", message: `must be a decimal amount with at most 18 decimals; got "${v}".` });
+    ctx.addIssue({
+      code: "custom",
+      message: `must be a decimal amount with at most 18 decimals, below 2^256 wei; got "${v}".`,
+    });
     return z.NEVER;
   }
   return wei;

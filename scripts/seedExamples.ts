@@ -8,14 +8,14 @@
  *   npx hardhat node                                  (in another terminal)
  *   npm run seed [-- --rpc http://127.0.0.1:8545 --out examples/.local]
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { JsonRpcProvider, id, parseEther } from "ethers";
-import type { JsonRpcSigner } from "ethers";
+import { id, parseEther } from "ethers";
+import type { JsonRpcApiProvider, JsonRpcSigner } from "ethers";
 import { deployProtocol } from "../deploy/protocol";
 import { DEFAULT_EPOCH_LENGTH } from "../deploy/settlement";
 import { DatanetClient, RewardsClient, buildRewardTree } from "../sdk/src";
+import { CommandContext, UsageError, opt, parseStrict, runMain } from "./lib/cli";
 import type { RewardTree } from "../sdk/src";
 
 const HELP = `Usage: npm run seed [-- --rpc <url>] [--out <folder>]
@@ -25,6 +25,9 @@ moves), creates a Datanet with reviewed contributions and an accepted reward roo
 (epoch-1.json) and the addresses (deployment.json) to the folder, and prints how to run the examples against them.
   --rpc <url>     the node (default RPC_URL or http://127.0.0.1:8545)
   --out <folder>  where to write the files (default examples/.local)`;
+
+/** How long the node has to answer the connection check. */
+const CONNECT_TIMEOUT_SECONDS = 10;
 
 /** Who does what: indexes of the node's unlocked accounts. */
 const ROLES = { deployer: 0, guardian: 1, owner: 2, validator: 3, alice: 5, bob: 6, carol: 7 } as const;
@@ -62,7 +65,7 @@ export interface ExampleDeployment {
  * accepts it. `attestor` must be the distributor's attestor (the deployer of {@link seedExampleDeployment}).
  */
 export async function publishRoot(
-  provider: JsonRpcProvider,
+  provider: JsonRpcApiProvider,
   attestor: RewardsClient,
   tree: RewardTree,
   epoch: bigint,
@@ -86,7 +89,7 @@ export async function publishRoot(
  * Deploys and seeds the examples' deployment through `provider`, a development node (Hardhat's or anvil) that signs
  * for its unlocked accounts and accepts `evm_increaseTime`.
  */
-export async function seedExampleDeployment(provider: JsonRpcProvider): Promise<ExampleDeployment> {
+export async function seedExampleDeployment(provider: JsonRpcApiProvider): Promise<ExampleDeployment> {
   const signer = (i: number): Promise<JsonRpcSigner> => provider.getSigner(i);
   const deployer = await signer(ROLES.deployer);
   const fromBlock = await provider.getBlockNumber();
@@ -145,27 +148,27 @@ export async function seedExampleDeployment(provider: JsonRpcProvider): Promise<
   };
 }
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      rpc: { type: "string", default: process.env.RPC_URL ?? "http://127.0.0.1:8545" },
-      out: { type: "string", default: "examples/.local" },
-      help: { type: "boolean", short: "h", default: false },
-    },
+/** `npm run seed`: see HELP. */
+export async function seedMain(argv: string[]): Promise<number> {
+  const { values: raw } = parseStrict(argv, {
+    rpc: { type: "string" },
+    out: { type: "string" },
+    help: { type: "boolean", short: "h" },
   });
-  if (values.help) {
+  if (raw.help) {
     console.log(HELP);
     return 0;
   }
-  const provider = new JsonRpcProvider(values.rpc, undefined, { staticNetwork: true });
-  try {
-    await provider.getNetwork();
-  } catch {
-    provider.destroy();
-    console.error(`seed: no node answers at ${values.rpc}; start one with \`npx hardhat node\`.`);
-    return 1;
+  const rpc = opt.rpcUrl("rpc").safeParse(raw.rpc ?? process.env.RPC_URL ?? "http://127.0.0.1:8545");
+  if (!rpc.success) throw new UsageError(rpc.error.issues[0].message);
+  const values = { rpc: rpc.data, out: (raw.out as string | undefined) ?? "examples/.local" };
+  // Checked before anything is sent: the files are written after the deployment.
+  if ((await stat(values.out).catch(() => undefined))?.isDirectory() === false) {
+    throw new UsageError(`--out "${values.out}" is a file, not a folder.`);
   }
+  const context = new CommandContext("seed");
   try {
+    const { provider } = await context.connect(values.rpc, CONNECT_TIMEOUT_SECONDS);
     const d = await seedExampleDeployment(provider);
     const out = resolve(values.out);
     await mkdir(out, { recursive: true });
@@ -195,16 +198,11 @@ ${tree} as the tree file in the page):
   http://localhost:4173/?registry=${d.registry}&distributor=${d.distributor}&datanet=${d.datanetId}`);
     return 0;
   } finally {
-    provider.destroy();
+    context.close();
   }
 }
 
 if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(`seed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
-      process.exit(1);
-    },
-  );
+  // Exits outright: a provider left by a failed step would keep the process alive.
+  void runMain("seed", seedMain).then((code) => process.exit(code));
 }

@@ -23,6 +23,7 @@ import type { ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { setPriority, tmpdir } from "node:os";
 import * as path from "node:path";
+import { UsageError, parseStrict, runMain } from "./lib/cli";
 import { coverageGate, gateReport } from "./lib/coverageGate";
 import type { IstanbulReport } from "./lib/coverageGate";
 import { partitionProblems, testPhases } from "./lib/testPhases";
@@ -156,17 +157,21 @@ async function coveragePhase(
   }
 }
 
-async function main(): Promise<number> {
-  const args = process.argv.slice(2);
-  if (args.includes("--help") || args.includes("-h")) {
+/** `npm test`'s tests and `npm run coverage`: see HELP. */
+export async function testSuiteMain(argv: string[]): Promise<number> {
+  // Strict: a misspelt option or a --phase without its name would otherwise run the whole 40-minute suite.
+  const { values } = parseStrict(argv, {
+    phase: { type: "string" },
+    list: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
     console.log(HELP);
     return 0;
   }
-  const phaseIndex = args.indexOf("--phase");
-  const only = phaseIndex === -1 ? undefined : args[phaseIndex + 1];
-  if (only !== undefined && !(PHASES as readonly string[]).includes(only)) {
-    console.error(`Unknown phase ${only}: plain, coverage or forge.\n\n${HELP}`);
-    return 2;
+  const only = values.phase as Phase | undefined;
+  if (only !== undefined && !PHASES.includes(only)) {
+    throw new UsageError(`unknown phase "${only}": give plain, coverage or forge (see --help).`);
   }
   const phases = testPhases(ROOT);
   const problems = partitionProblems(ROOT, phases);
@@ -174,7 +179,7 @@ async function main(): Promise<number> {
     for (const problem of problems) console.error(`Test phases: ${problem}`);
     return 1;
   }
-  if (args.includes("--list")) {
+  if (values.list) {
     for (const phase of ["plain", "coverage"] as const) console.log(`${phase}:\n  ${phases[phase].join("\n  ")}`);
     return 0;
   }
@@ -253,10 +258,7 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  // Exits outright: the phases' child processes are done, and nothing else should keep it.
+  void runMain("test", testSuiteMain).then((code) => process.exit(code));
+}

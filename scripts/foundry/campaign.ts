@@ -12,8 +12,9 @@
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import Table from "cli-table3";
+import * as z from "zod";
+import { UsageError, opt, parseStrict, runMain } from "../lib/cli";
 
 const ROOT = path.resolve(__dirname, "../..");
 const BIN = path.join(ROOT, "scripts/foundry/bin.sh");
@@ -73,7 +74,9 @@ export function parseForgeOutput(raw: string): CampaignOutput {
 /** The invariant runs and depth forge will use under `env` (its profile and FOUNDRY_INVARIANT_* overrides). */
 function configuredInvariant(env: NodeJS.ProcessEnv): { runs: number; depth: number } {
   const config = spawnSync(BIN, ["forge", "config", "--json"], { cwd: ROOT, env, encoding: "utf8" });
-  if (config.status !== 0) throw new Error(`forge config failed:\n${config.stderr}`);
+  // One line, as every command of the project answers: a missing binary or a broken foundry.toml.
+  if (config.status !== 0)
+    throw new Error(`forge config failed: ${config.stderr.split("\n").filter(Boolean).join(" ")}`);
   const invariant = JSON.parse(config.stdout).invariant as { runs: number; depth: number };
   return { runs: invariant.runs, depth: invariant.depth };
 }
@@ -82,19 +85,35 @@ function percent(part: number, whole: number): string {
   return whole === 0 ? "–" : `${((100 * part) / whole).toFixed(1)}%`;
 }
 
-function main(): number {
-  const { values } = parseArgs({
-    options: {
-      profile: { type: "string" },
-      runs: { type: "string" },
-      "match-contract": { type: "string", default: DEFAULT_CONTRACT },
-      verbose: { type: "boolean", default: false },
-    },
+const CAMPAIGN_SCHEMA = z.object({
+  profile: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, "--profile must be a profile name of foundry.toml (letters, digits, - and _).")
+    .optional(),
+  runs: opt.integer("runs").optional(),
+  "match-contract": z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "--match-contract must be a contract's name.")
+    .default(DEFAULT_CONTRACT),
+  verbose: opt.flag(),
+});
+
+/** `npm run test:forge`: see the top of this file. */
+export async function campaignMain(argv: string[]): Promise<number> {
+  const { values: raw } = parseStrict(argv, {
+    profile: { type: "string" },
+    runs: { type: "string" },
+    "match-contract": { type: "string" },
+    verbose: { type: "boolean" },
   });
+  // Checked before forge starts: a bad value would otherwise reach it as an environment variable it misreads.
+  const options = CAMPAIGN_SCHEMA.safeParse(raw);
+  if (!options.success) throw new UsageError(options.error.issues[0].message);
+  const values = options.data;
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (values.profile) env.FOUNDRY_PROFILE = values.profile;
-  if (values.runs) env.FOUNDRY_INVARIANT_RUNS = values.runs;
-  const contract = values["match-contract"]!;
+  if (values.runs !== undefined) env.FOUNDRY_INVARIANT_RUNS = String(values.runs);
+  const contract = values["match-contract"];
   const { runs, depth } = configuredInvariant(env);
 
   const buildStart = performance.now();
@@ -156,11 +175,7 @@ function main(): number {
 }
 
 if (require.main === module) {
-  try {
-    process.exitCode = main();
-  } catch (error) {
-    // A missing binary or a broken foundry.toml: one line, as every command of the project answers.
-    console.error(error instanceof Error ? error.message.split("\n").filter(Boolean).join(" ") : String(error));
-    process.exitCode = 1;
-  }
+  void runMain("test:forge", campaignMain).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -10,12 +10,15 @@ import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import type { ParseArgsConfig } from "node:util";
 import {
   AbstractSigner,
   FetchRequest,
   JsonRpcProvider,
+  MaxUint256,
   Network,
   Wallet,
+  ZeroAddress,
   getAddress,
   id,
   isAddress,
@@ -187,27 +190,37 @@ export function helpText(command: Command<unknown>): string {
   return lines.join("\n");
 }
 
-/** Parses `argv` with the command's options; environment variables and defaults fill what is not given. */
-function parseRaw(command: Command<unknown>, argv: string[]): RawValues {
-  const options = { ...command.options, ...COMMON_OPTIONS };
-  let values: RawValues;
-  let positionals: string[];
+/**
+ * node:util parseArgs, strict, its error a one-line {@link UsageError}: what the commands and the scripts that are
+ * not a {@link Command} (seed, bench, the test runners) parse their command line with.
+ */
+export function parseStrict(
+  argv: string[],
+  options: NonNullable<ParseArgsConfig["options"]>,
+  allowPositionals = false,
+): { values: RawValues; positionals: string[] } {
   try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: command.positionals !== undefined,
-      options: Object.fromEntries(
-        Object.entries(options).map(([name, spec]) => [
-          name,
-          { type: spec.type, ...(spec.short && { short: spec.short }), ...(spec.multiple && { multiple: true }) },
-        ]),
-      ),
-    }));
+    const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals, options });
+    return { values: values as RawValues, positionals };
   } catch (error) {
     // Node's message goes on about positional arguments, which most commands do not take.
     throw new UsageError(`${(error as Error).message.split(". ")[0].replace(/\.$/, "")} (see --help).`);
   }
+}
+
+/** Parses `argv` with the command's options; environment variables and defaults fill what is not given. */
+function parseRaw(command: Command<unknown>, argv: string[]): RawValues {
+  const options = { ...command.options, ...COMMON_OPTIONS };
+  const { values, positionals } = parseStrict(
+    argv,
+    Object.fromEntries(
+      Object.entries(options).map(([name, spec]) => [
+        name,
+        { type: spec.type, ...(spec.short && { short: spec.short }), ...(spec.multiple && { multiple: true }) },
+      ]),
+    ),
+    command.positionals !== undefined,
+  );
   if (command.positionals) values.positionals = positionals;
   for (const [name, spec] of Object.entries(options)) {
     if (values[name] !== undefined) continue;
@@ -228,6 +241,24 @@ export function oneLine(error: unknown): string {
 /** The exit code for `error`: 2 for bad usage, 1 for any other failure. */
 function exitCodeOf(error: unknown): number {
   return error instanceof UsageError || error instanceof InvalidInputError ? EXIT.usage : EXIT.failed;
+}
+
+/**
+ * Runs `main` (a script that is not a {@link Command}: seed, bench, the test runners) with `argv` and returns its exit
+ * code; an error it throws is one line on stderr after `name`, with the exit code of {@link runCli}.
+ */
+export async function runMain(
+  name: string,
+  main: (argv: string[]) => Promise<number>,
+  argv: string[] = process.argv.slice(2),
+): Promise<number> {
+  try {
+    return await main(argv);
+  } catch (error) {
+    console.error(`${name}: ${oneLine(error)}`);
+    if (argv.includes("--verbose")) console.error(error);
+    return exitCodeOf(error);
+  }
 }
 
 /** Runs `command` with `argv` and returns its exit code; prints errors as one line on stderr. */
@@ -328,9 +359,14 @@ function converted<T>(name: string, expected: string, convert: (value: string) =
 const DECIMAL = /^(0|[1-9][0-9]*)$/;
 const OPEN_AMOUNT = /^(0|[1-9][0-9]*)(\.[0-9]{1,18})?$/;
 
-/** A decimal amount of an 18-decimal token ("12.5") in wei, exactly; undefined unless it is one (no sign, no exponent). */
+/**
+ * A decimal amount of an 18-decimal token ("12.5") in wei, exactly; undefined unless it is one (no sign, no exponent)
+ * that a uint256 holds: a larger one would be sent and refused by the chain, or wrap in an encoder.
+ */
 export function parseOpen(value: string): bigint | undefined {
-  return OPEN_AMOUNT.test(value) ? parseUnits(value, 18) : undefined;
+  if (!OPEN_AMOUNT.test(value)) return undefined;
+  const wei = parseUnits(value, 18);
+  return wei <= MaxUint256 ? wei : undefined;
 }
 
 const isFolder = (path: string) =>
@@ -347,17 +383,30 @@ export const opt = {
     converted(name, min === 1 ? "a positive integer" : `an integer of at least ${min}`, (v) =>
       DECIMAL.test(v) && Number.isSafeInteger(Number(v)) && Number(v) >= min ? Number(v) : undefined,
     ),
-  /** A non-negative integer of any size (seconds, ids, wei). */
-  bigint: (name: string) => converted(name, "a decimal integer", (v) => (DECIMAL.test(v) ? BigInt(v) : undefined)),
+  /** A TCP port, 0 (any free one) to 65535. */
+  port: (name: string) =>
+    converted(name, "a port number from 0 to 65535", (v) =>
+      /^[0-9]{1,5}$/.test(v) && Number(v) <= 65_535 ? Number(v) : undefined,
+    ),
+  /** A non-negative integer that a uint256 holds (seconds, ids, wei). */
+  bigint: (name: string) =>
+    converted(name, "a decimal integer of at most 2^256 - 1", (v) =>
+      DECIMAL.test(v) && BigInt(v) <= MaxUint256 ? BigInt(v) : undefined,
+    ),
   /** A positive amount of OPEN in decimal ("12.5", at most 18 decimals), returned in wei. */
   open: (name: string) =>
-    converted(name, "a positive amount of OPEN (a decimal number, at most 18 decimals)", (v) => {
+    converted(name, "a positive amount of OPEN (a decimal number, at most 18 decimals, below 2^256 wei)", (v) => {
       const wei = parseOpen(v);
       return wei !== undefined && wei > 0n ? wei : undefined;
     }),
-  /** An address, returned checksummed. */
+  /**
+   * An address, returned checksummed; the zero address is refused (no option means it, and a contract given it
+   * reverts only after the transactions before it were sent), and so is mixed case with a wrong checksum.
+   */
   address: (name: string) =>
-    converted(name, "an address (0x + 40 hex digits)", (v) => (isAddress(v) ? getAddress(v) : undefined)),
+    converted(name, "a nonzero address (0x + 40 hex digits, checksummed if mixed case)", (v) =>
+      isAddress(v) && getAddress(v) !== ZeroAddress ? getAddress(v) : undefined,
+    ),
   /** A file to read: a path or an absolute `file://` URL, returned as a path. */
   inputFile: (name: string) =>
     given(name).transform((value, ctx) => {
@@ -525,7 +574,8 @@ export class CommandContext {
           : String(((error as Error).cause as Error | undefined)?.message ?? (error as Error).message);
       throw new CommandError(`cannot reach a JSON-RPC node at ${url}: ${reason}.`);
     }
-    if (typeof body?.result !== "string") {
+    // A lying or broken node may answer anything: only a hex quantity is a chain id (BigInt would throw on the rest).
+    if (typeof body?.result !== "string" || !/^0x[0-9a-fA-F]{1,64}$/.test(body.result)) {
       throw new CommandError(`${url} did not answer eth_chainId with a chain id: is it a JSON-RPC node?`);
     }
     const chainId = BigInt(body.result);

@@ -137,3 +137,17 @@ export async function startRpcProxy(options: RpcProxyOptions): Promise<RpcProxy>
       }),
   };
 }
+
+/** A JSON-RPC node that lies and does nothing else: `answer` gives a call's result, or undefined to forward it to `target`. */
+export function startLyingNode(target: string, answer: (method: string) => unknown): Promise<RpcProxy> {
+  return startRpcProxy({
+    target,
+    seed: 1,
+    dropRate: 0,
+    delayRate: 0,
+    maxDelayMs: 0,
+    maxDropsInARow: 0,
+    maxDrops: 0,
+    answer,
+  });
+}
