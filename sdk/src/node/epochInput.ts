@@ -124,6 +124,7 @@ function failure(error: unknown): { reason: string; unreachable: boolean } {
  * @throws ContentStoreUnreachableError when content was asked for and every fetch failed for want of a reachable
  *   store: the operator's own store is down, and nothing should be proposed.
  * @throws EpochNothingAttributedError when the epoch has no settlement.
+ * @throws InvalidInputError for an argument of the wrong kind; IndexDatabaseError when the database cannot be read.
  * @throws ContentUnavailableError, EpochReportMismatchError when the previous accepted report cannot be read or is
  *   not the one the chain accepted.
  */
@@ -408,6 +409,8 @@ async function modelAttribution(
  * when no earlier root was accepted.
  * @throws ContentUnavailableError when the report cannot be fetched; MalformedEpochReportError when it is not a
  *   report; EpochReportMismatchError when it is not the report the root was proposed with.
+ * @throws IntegrityError when the index holds an acceptance without its proposal; IndexDatabaseError when the
+ *   database cannot be read; InvalidInputError for an argument of the wrong kind.
  */
 export async function previousReportFromChain(
   db: IndexDatabase | Kysely<IndexSchema>,

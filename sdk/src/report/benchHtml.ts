@@ -65,7 +65,10 @@ function curves(rows: readonly BenchRow[]): LineSeries[] {
   return series;
 }
 
-/** The benchmark's report as a self-contained HTML5 document, like {@link renderEpochHtml}'s. */
+/**
+ * The benchmark's report as a self-contained HTML5 document, like {@link renderEpochHtml}'s.
+ * @throws InvalidInputError naming the first field of `view` that is not of its type.
+ */
 export function renderBenchHtml(view: BenchView): string {
   checkShape(BENCH_VIEW, view, "The bench view");
   const rows = [...view.rows].sort((a, b) => a.workers - b.workers || a.records - b.records);

@@ -274,6 +274,7 @@ ${sample.credits.length === 0 ? empty("No contribution was credited for this out
 /**
  * The epoch's report as a self-contained HTML5 document: inline CSS and SVG charts, no script, nothing fetched, so
  * it opens from `file://` without a server. Every text of the view is escaped; the same view gives the same bytes.
+ * @throws InvalidInputError naming the first field of `view` that is not of its type.
  */
 export function renderEpochHtml(view: EpochView): string {
   checkShape(EPOCH_VIEW, view, "The epoch view");

@@ -3,7 +3,8 @@ import { escapeHtml, formatCompact, formatNumber, formatPercent } from "./format
 
 /* Small SVG charts for the HTML reports: data in, markup out, no DOM, so they give the same bytes in Node and in a
 browser. Each chart is an `<svg role="img">` with an aria-label and a `<title>`; each mark carries a `<title>` of its
-own (a tooltip, and what assistive technology can reach). Text widths are estimated, not measured: there is no DOM. */
+own (a tooltip, and what assistive technology can reach). Text widths are estimated, not measured: there is no DOM.
+Each chart throws InvalidInputError, naming the field, for data or options not of their types (a NaN, a missing label). */
 
 /** The reports' colours: one meaning, one colour, in the charts and in the page's badges alike. */
 export const CHART_COLORS = {
