@@ -53,6 +53,7 @@ import { deployWithModel } from "../helpers/indexerChain";
 import { address, indexedContributions, spansEpoch, textSettlement } from "../helpers/epochReference";
 import { startRpcProxy } from "../helpers/rpcProxy";
 import type { RpcProxy } from "../helpers/rpcProxy";
+import { entryRows } from "./sweep/entryRows";
 
 /*
  * The bad-input sweep of the SDK (issue 24): one row per entry point and bad input, each expecting one of the SDK's
@@ -72,7 +73,7 @@ const ENTRIES: Record<string, Record<string, unknown>> = {
 };
 
 /** What every row can use: the chain, its clients and well-formed values to spoil. */
-interface World {
+export interface World {
   node: HardhatNode;
   d: Awaited<ReturnType<typeof deployWithModel>>;
   datanets: DatanetClient;
@@ -99,10 +100,10 @@ interface World {
 }
 
 /** One of the SDK's error classes, whatever its constructor takes. */
-type TypedError = abstract new (...args: never[]) => ProtocolError;
+export type TypedError = abstract new (...args: never[]) => ProtocolError;
 
 /** One bad call and the typed error it must give. */
-interface Row {
+export interface Row {
   entry: string;
   /** The export, or `Class.method` / `Class.staticMethod`. */
   subject: string;
@@ -943,6 +944,7 @@ const ROWS: Row[] = [
     () => report.formatOpen(asAny("lots")),
     InvalidInputError,
   ),
+  ...entryRows(),
 ];
 
 const POLICY = sdkPolicy();
@@ -1095,7 +1097,6 @@ const NOT_SWEPT: Record<string, string> = {
   ". verifyProspectus": "not swept yet (follow-up of issue 24)",
   ". verifyContributorShares": "not swept yet (follow-up of issue 24)",
   ". validateOfferingTerms": "not swept yet (follow-up of issue 24)",
-  "./node submitFile": "not swept yet (follow-up of issue 24)",
   "./node buildRewardTree": "the main entry's buildRewardTree with a helper thread: same checks, swept there",
   "./node TreeHelperThread.wants":
     "a private helper (TypeScript private), reached only through the swept public methods",
@@ -1110,36 +1111,13 @@ const NOT_SWEPT: Record<string, string> = {
   "./node TreeHelperThread.fail":
     "a private helper (TypeScript private), reached only through the swept public methods",
   "./node treeHelper": "the helper thread's plumbing, driven by buildRewardTree (swept) with no input of its own",
-  "./node attributeEpochInThreads": "not swept yet (follow-up of issue 24)",
-  "./node FileContentStore.put": "not swept yet (follow-up of issue 24)",
-  "./node FileContentStore.get": "not swept yet (follow-up of issue 24)",
-  "./node contentStoreFromEnv": "not swept yet (follow-up of issue 24)",
-  "./node contentRequestListener": "not swept yet (follow-up of issue 24)",
-  "./node serveContentFolder": "not swept yet (follow-up of issue 24)",
-  "./node epochInputFromChain": "not swept yet (follow-up of issue 24)",
-  "./node epochInputHash": "not swept yet (follow-up of issue 24)",
-  "./node previousReportFromChain": "not swept yet (follow-up of issue 24)",
-  "./node openIndexDatabase":
-    "not swept yet: indexer over a database (follow-up of issue 24; rpcFaults.test.ts covers a failing RPC)",
-  "./node datanetStateFromIndex":
-    "not swept yet: indexer over a database (follow-up of issue 24; rpcFaults.test.ts covers a failing RPC)",
-  "./node settlementsFromIndex":
-    "not swept yet: indexer over a database (follow-up of issue 24; rpcFaults.test.ts covers a failing RPC)",
-  "./node ledgerFromIndex":
-    "not swept yet: indexer over a database (follow-up of issue 24; rpcFaults.test.ts covers a failing RPC)",
-  "./node stakingStateFromIndex":
-    "not swept yet: indexer over a database (follow-up of issue 24; rpcFaults.test.ts covers a failing RPC)",
-  "./node ProtocolIndexer.lastBlock":
-    "not swept yet: indexer over a database (follow-up of issue 24; rpcFaults.test.ts covers a failing RPC)",
-  "./node ProtocolIndexer.sync":
-    "not swept yet: indexer over a database (follow-up of issue 24; rpcFaults.test.ts covers a failing RPC)",
   "./node ProtocolIndexer.checkIdentity":
     "a private helper (TypeScript private), reached only through the swept public methods",
   "./node ProtocolIndexer.readLogs":
     "a private helper (TypeScript private), reached only through the swept public methods",
   "./node ProtocolIndexer.call": "a private helper (TypeScript private), reached only through the swept public methods",
   "./node ProtocolIndexer.blockNumber":
-    "not swept yet: indexer over a database (follow-up of issue 24; rpcFaults.test.ts covers a failing RPC)",
+    "a private helper (TypeScript private), reached only through the swept public methods",
   "./node ProtocolIndexer.getLogs":
     "a private helper (TypeScript private), reached only through the swept public methods",
   "./node ProtocolIndexer.header":
@@ -1154,38 +1132,8 @@ const NOT_SWEPT: Record<string, string> = {
     "a private helper (TypeScript private), reached only through the swept public methods",
   "./node ProtocolIndexer.request":
     "a private helper (TypeScript private), reached only through the swept public methods",
-  "./node refreshQualityViews":
-    "not swept yet: indexer over a database (follow-up of issue 24; rpcFaults.test.ts covers a failing RPC)",
-  "./node loadEpochReports":
-    "not swept yet: indexer over a database (follow-up of issue 24; rpcFaults.test.ts covers a failing RPC)",
-  "./report renderEpochHtml": "not swept yet: renders a typed view (follow-up of issue 24)",
-  "./report renderBenchHtml": "not swept yet: renders a typed view (follow-up of issue 24)",
-  "./report barChartSvg": "not swept yet: renders a typed view (follow-up of issue 24)",
-  "./report divergingChartSvg": "not swept yet: renders a typed view (follow-up of issue 24)",
-  "./report lineChartSvg": "not swept yet: renders a typed view (follow-up of issue 24)",
-  "./report stackedBarSvg": "not swept yet: renders a typed view (follow-up of issue 24)",
-  "./ml formatLabelled": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml spamBit": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml mailBody": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml trainTextClassifier": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml classifyText": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml classifierAccuracy": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml checkTextClassifier": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml trainNgram": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml generateText": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml perplexity": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml wordProbability": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml checkNgramModel": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml spanCoverage": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml serializeModelFile": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml modelFileHash": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml exampleOf": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml InferenceGateway.serve": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml InferenceGateway.classify": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml InferenceGateway.complete": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml InferenceGateway.queued": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml InferenceGateway.flush": "not swept yet: model training and serving (follow-up of issue 24)",
-  "./ml InferenceGateway.served": "not swept yet: model training and serving (follow-up of issue 24)",
+  "./ml InferenceGateway.served":
+    "a private helper (TypeScript private), reached only through the swept public methods",
   "./ml InferenceGateway.nextRecordId":
     "a private helper (TypeScript private), reached only through the swept public methods",
   "./ml InferenceGateway.record":
@@ -1202,8 +1150,6 @@ const NOT_SWEPT: Record<string, string> = {
     "a private helper (TypeScript private), reached only through the swept public methods",
   "./offering OfferingClient.sharesVault":
     "a private helper (TypeScript private), reached only through the swept public methods",
-  "./offering toOfferingTermsStruct": "not swept yet (follow-up of issue 24)",
-  "./offering fromTermsOutput": "not swept yet (follow-up of issue 24)",
 };
 
 /**
@@ -1217,7 +1163,6 @@ const GAPS: Record<string, string> = {
     "a RangeError from ethers' ABI coder (padding exceeds data length)",
   "SettlementClient.epochSchedule: a node answering garbage":
     "a TypeError from ethers' log decoding (params.map is not a function)",
-  "OfferingClient.launch: a model id past uint256": "a TypeError on terms without milestones (reading 'map')",
   "RewardTree.forEachProof: a visitor that is not a function": "a TypeError (visit is not a function)",
   "RewardTree.has: an account that is not an address": "no error: answers false",
   "verifyEpochReport: a report with an account's amount changed": "no error: it answers a verification object",

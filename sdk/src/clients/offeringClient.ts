@@ -23,6 +23,7 @@ import { InvalidInputError, OfferingNotFoundError, withDecodedErrors } from "../
 import { ADAPTER_KINDS } from "../models/types";
 import type { ProspectusChainView } from "../offering/prospectus";
 import { MILESTONE_KINDS, OFFERING_STATES } from "../offering/terms";
+import type { MilestoneKindName } from "../offering/terms";
 import { validateOfferingTerms } from "../offering/validate";
 import type { LaunchCheckContext } from "../offering/validate";
 import type {
@@ -130,6 +131,11 @@ const MAX_DEPOSIT = 2n ** 120n - 1n;
 
 /** Terms as the contract's struct: enum names to their indices. */
 export function toOfferingTermsStruct(terms: OfferingTerms): OfferingTermsStruct {
+  if (typeof terms !== "object" || terms === null || !Array.isArray(terms.milestones)) {
+    throw new InvalidInputError("Offering terms are an object with a list of milestones.", {
+      hint: "Build them with validateOfferingTerms or read them with fromTermsOutput.",
+    });
+  }
   return {
     ...terms,
     milestones: terms.milestones.map((m, i) => {
@@ -146,6 +152,17 @@ export function toOfferingTermsStruct(terms: OfferingTerms): OfferingTermsStruct
 
 /** Terms as the contract returns them, with bigints where the SDK keeps bigints and numbers elsewhere. */
 export function fromTermsOutput(t: Awaited<ReturnType<IModelOffering["terms"]>>): OfferingTerms {
+  const groups = ["split", "sale", "vesting", "endVote"] as const;
+  if (
+    typeof t !== "object" ||
+    t === null ||
+    groups.some((g) => typeof t[g] !== "object") ||
+    !Array.isArray(t.milestones)
+  ) {
+    throw new InvalidInputError("Not an offering's terms as the contract returns them.", {
+      hint: `Pass what ModelOffering.terms() returns: ${groups.join(", ")} and milestones.`,
+    });
+  }
   return {
     split: {
       sale: t.split.sale,
@@ -161,8 +178,8 @@ export function fromTermsOutput(t: Awaited<ReturnType<IModelOffering["terms"]>>)
     },
     vesting: { cliff: Number(t.vesting.cliff), duration: Number(t.vesting.duration) },
     endVote: { quorumBps: Number(t.endVote.quorumBps), votingPeriod: Number(t.endVote.votingPeriod) },
-    milestones: t.milestones.map((m) => ({
-      kind: MILESTONE_KINDS[Number(m.kind)],
+    milestones: t.milestones.map((m, i) => ({
+      kind: milestoneKind(m.kind, i),
       trancheBps: Number(m.trancheBps),
       deadline: Number(m.deadline),
       datanetId: m.datanetId,
@@ -172,6 +189,13 @@ export function fromTermsOutput(t: Awaited<ReturnType<IModelOffering["terms"]>>)
     contributorsRoot: t.contributorsRoot,
     creatorKeepsVersions: t.creatorKeepsVersions,
   };
+}
+
+/** The name of the contract's milestone kind `kind`. @throws InvalidInputError for a kind the SDK does not know. */
+function milestoneKind(kind: bigint, i: number): MilestoneKindName {
+  const name = MILESTONE_KINDS[Number(kind)];
+  if (name === undefined) throw new InvalidInputError(`Milestone ${i} has the unknown kind ${String(kind)}.`);
+  return name;
 }
 
 function checkAddress(what: string, address: string): void {

@@ -22,10 +22,12 @@ const PATTERN = /^Label: (spam|ham)\n\n/;
  * newline normalization, so the mail's bytes are the contribution's bytes after the first two lines).
  * @throws InvalidInputError when the label is neither "spam" nor "ham" or the mail is not a string.
  */
-export function formatLabelled({ label, mail }: LabelledMail): string {
-  if (label !== "spam" && label !== "ham") {
-    throw new InvalidInputError(`A mail is labelled "spam" or "ham", not ${JSON.stringify(label)}.`);
+export function formatLabelled(labelled: LabelledMail): string {
+  if (typeof labelled !== "object" || labelled === null) {
+    throw new InvalidInputError("formatLabelled takes { label, mail }.");
   }
+  const { label, mail } = labelled;
+  checkLabel(label);
   if (typeof mail !== "string") throw new InvalidInputError(`The mail is a ${typeof mail}, not a string.`);
   return `Label: ${label}\n\n${mail}`;
 }
@@ -48,17 +50,29 @@ export function parseLabelled(text: string): LabelledMail {
   return { label: match[1] as MailLabel, mail: text.slice(match[0].length) };
 }
 
-/** The classifier's target for a label: 1 for spam, 0 for ham. */
+/**
+ * The classifier's target for a label: 1 for spam, 0 for ham.
+ * @throws InvalidInputError for any other label.
+ */
 export function spamBit(label: MailLabel): 0 | 1 {
-  return label === "spam" ? 1 : 0;
+  return checkLabel(label) === "spam" ? 1 : 0;
+}
+
+function checkLabel(label: MailLabel): MailLabel {
+  if (label !== "spam" && label !== "ham") {
+    throw new InvalidInputError(`A mail is labelled "spam" or "ham", not ${JSON.stringify(label)}.`);
+  }
+  return label;
 }
 
 /**
  * A mail's body: what follows its header block (the first empty line, `\n\n` or `\r\n\r\n`); the whole text when it
  * has no header block. Header lines (routing, dates, message ids) are nearly all machine-made, so a text generator
  * learns prose from bodies only.
+ * @throws InvalidInputError when `mail` is not a string.
  */
 export function mailBody(mail: string): string {
+  if (typeof mail !== "string") throw new InvalidInputError(`The mail is a ${typeof mail}, not a string.`);
   const match = /\r?\n\r?\n/.exec(mail);
   return match ? mail.slice(match.index + match[0].length) : mail;
 }

@@ -197,6 +197,9 @@ export function perplexity(model: NgramModel, texts: readonly string[]): number 
 export function wordProbability(model: NgramModel, context: string, word: string | undefined): number {
   const m = compiled(model);
   if (typeof context !== "string") throw new InvalidInputError(`The context is a ${typeof context}, not a string.`);
+  if (word !== undefined && typeof word !== "string") {
+    throw new InvalidInputError(`The word is a ${typeof word}, not a string (or undefined for the end).`);
+  }
   return probability(m, historyOf(m, context), word === undefined ? END : idOf(m, word));
 }
 

@@ -1,5 +1,6 @@
 import type { SpanIndex } from "../attribution/spans";
 import { tokenizeWords } from "../attribution/tokenize";
+import { InvalidInputError } from "../errors";
 
 /** How much of a generated text span attribution traces back to the contributions, and to how many. */
 export interface SpanCoverage {
@@ -27,6 +28,7 @@ export interface SpanCoverage {
  * {@link SpanIndex.attributeSpans} plus O(Σ span length × documents per span).
  */
 export function spanCoverage(index: SpanIndex, text: string): SpanCoverage {
+  if (typeof index?.attributeSpans !== "function") throw new InvalidInputError("spanCoverage needs a SpanIndex.");
   const spans = index.attributeSpans(text);
   const words = tokenizeWords(text).length;
   const covered = new Uint8Array(words);

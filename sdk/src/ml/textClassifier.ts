@@ -116,11 +116,21 @@ export function classifyText(model: TextClassifierModel, text: string): TextClas
   return { label: logit >= 0 ? 1 : 0, probability, features };
 }
 
-/** The share of `examples` that `model` labels correctly, in [0, 1]. */
+/**
+ * The share of `examples` that `model` labels correctly, in [0, 1].
+ * @throws InvalidInputError when `examples` is empty or an example is malformed; as {@link classifyText}.
+ */
 export function classifierAccuracy(model: TextClassifierModel, examples: readonly TextExample[]): number {
-  if (examples.length === 0) throw new InvalidInputError("Accuracy needs at least one example.");
+  if (!Array.isArray(examples) || examples.length === 0) {
+    throw new InvalidInputError("Accuracy needs an array of at least one example.");
+  }
   let correct = 0;
-  for (const { text, label } of examples) if (classifyText(model, text).label === label) correct++;
+  examples.forEach((example, i) => {
+    const label = example?.label;
+    if (label !== 0 && label !== 1)
+      throw new InvalidInputError(`examples[${i}].label is ${String(label)}, not 0 or 1.`);
+    if (classifyText(model, example.text).label === label) correct++;
+  });
   return correct / examples.length;
 }
 

@@ -1,8 +1,10 @@
+import { stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { cidFromContentHash, contentHashFromCid } from "../content/hash";
-import { StoredContentMismatchError } from "../errors";
+import { InvalidInputError, StoredContentMismatchError } from "../errors";
+import { checkOptions } from "./checks";
 import { FileContentStore } from "./fileContentStore";
 
 /** Where and what {@link serveContentFolder} serves. */
@@ -51,6 +53,7 @@ export function contentRequestListener(
   onDamaged: (error: StoredContentMismatchError) => void = () => undefined,
 ): RequestListener {
   const folder = new FileContentStore(dir);
+  if (typeof onDamaged !== "function") throw new InvalidInputError("onDamaged must be a function.");
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (request.method !== "GET" && request.method !== "HEAD") {
       return answer(response, 405, "Only GET and HEAD: the content is read-only.", { Allow: "GET, HEAD" });
@@ -85,20 +88,39 @@ export function contentRequestListener(
   };
 }
 
-/** Serves the content folder `dir` over HTTP (see {@link contentRequestListener}) until `close()`. */
+/**
+ * Serves the content folder `dir` over HTTP (see {@link contentRequestListener}) until `close()`.
+ * @throws InvalidInputError for a folder that is a file, a port out of range, or one it cannot listen on.
+ */
 export async function serveContentFolder(options: ContentServerOptions): Promise<ContentServer> {
+  checkOptions(options, "The content server's options");
   const host = options.host ?? "127.0.0.1";
-  const server = createServer(contentRequestListener(options.dir, options.onDamaged));
+  const port = options.port ?? 8080;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InvalidInputError(`The port must be an integer from 0 to 65535, not ${String(port)}.`);
+  }
+  const listener = contentRequestListener(options.dir, options.onDamaged);
+  // A folder that does not exist yet is served as empty; a file in its place would answer every request with 500.
+  const found = await stat(options.dir).catch(() => undefined);
+  if (found && !found.isDirectory()) throw new InvalidInputError(`The content folder ${options.dir} is not a folder.`);
+  const server = createServer(listener);
   await new Promise<void>((listening, fail) => {
-    server.once("error", fail);
-    server.listen(options.port ?? 8080, host, () => {
-      server.off("error", fail);
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      fail(
+        new InvalidInputError(`Cannot serve content on ${host}:${port}: ${error.code ?? error.message}.`, {
+          hint: error.code === "EADDRINUSE" ? "Another program listens there: choose another port." : undefined,
+          cause: error,
+        }),
+      ),
+    );
+    server.listen(port, host, () => {
+      server.removeAllListeners("error");
       listening();
     });
   });
-  const { port } = server.address() as AddressInfo;
+  const { port: bound } = server.address() as AddressInfo;
   return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${bound}`,
     server,
     close: () =>
       new Promise<void>((closed, fail) => {

@@ -1,10 +1,12 @@
-import { Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import {
   ContentStoreUnreachableError,
   ContentUnavailableError,
   EpochNothingAttributedError,
   EpochReportMismatchError,
+  IntegrityError,
   InvalidInputError,
+  MalformedEpochReportError,
 } from "../errors";
 import type { ContentStore } from "../content/store";
 import { fetchContent, fetchContribution, fetchSettlementLog } from "../content/items";
@@ -17,6 +19,8 @@ import { withFetchedLog } from "../epoch/settlements";
 import { exampleOf } from "../ml/examples";
 import { readModelCard } from "../models/card";
 import type { ExampleEncoding } from "../models/card";
+import { checkContentStore, checkOptions } from "./checks";
+import { indexEpoch, indexKysely, readIndex } from "./indexer/access";
 import type { IndexDatabase } from "./indexer/database";
 import { settlementsFromIndex } from "./indexer/derived";
 import type { IndexSchema } from "./indexer/schema";
@@ -120,14 +124,27 @@ function failure(error: unknown): { reason: string; unreachable: boolean } {
  * @throws ContentStoreUnreachableError when content was asked for and every fetch failed for want of a reachable
  *   store: the operator's own store is down, and nothing should be proposed.
  * @throws EpochNothingAttributedError when the epoch has no settlement.
+ * @throws InvalidInputError for an argument of the wrong kind; IndexDatabaseError when the database cannot be read.
  * @throws ContentUnavailableError, EpochReportMismatchError when the previous accepted report cannot be read or is
  *   not the one the chain accepted.
  */
 export async function epochInputFromChain(options: EpochInputFromChainOptions): Promise<EpochInputFromChain> {
-  const db: Db = options.db instanceof Kysely ? options.db : options.db.db;
-  const { store, epoch } = options;
+  checkOptions(options, "The epoch input's options");
+  const db = indexKysely(options.db);
+  const store = checkContentStore(options.store);
+  const epoch = indexEpoch(options.epoch);
   const concurrency = options.concurrency ?? 8;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new InvalidInputError("concurrency must be ≥ 1.");
+  return readIndex(`epoch ${epoch}'s input`, () => inputFromIndex(db, store, epoch, concurrency, options));
+}
+
+async function inputFromIndex(
+  db: Db,
+  store: ContentStore,
+  epoch: bigint,
+  concurrency: number,
+  options: EpochInputFromChainOptions,
+): Promise<EpochInputFromChain> {
   const unavailable: UnavailableItem[] = [];
   const fetchableExcluded: UnavailableItem[] = [];
   let fetches = 0;
@@ -341,6 +358,8 @@ export async function epochInputFromChain(options: EpochInputFromChainOptions): 
 
 /** keccak256 of `input`'s canonical JSON: bigints as decimal strings, the previous report by its epoch and hash. */
 export function epochInputHash(input: EpochInput): string {
+  checkOptions(input, "The epoch input");
+  if (typeof input.epoch !== "bigint") throw new InvalidInputError("The epoch input has no epoch (a bigint).");
   const { previous, ...rest } = input;
   return hashJson(
     JSON.parse(
@@ -390,34 +409,54 @@ async function modelAttribution(
  * when no earlier root was accepted.
  * @throws ContentUnavailableError when the report cannot be fetched; MalformedEpochReportError when it is not a
  *   report; EpochReportMismatchError when it is not the report the root was proposed with.
+ * @throws IntegrityError when the index holds an acceptance without its proposal; IndexDatabaseError when the
+ *   database cannot be read; InvalidInputError for an argument of the wrong kind.
  */
 export async function previousReportFromChain(
   db: IndexDatabase | Kysely<IndexSchema>,
   store: ContentStore,
   epoch: bigint,
 ): Promise<EpochReport | EpochReportV1 | undefined> {
-  const kysely: Db = db instanceof Kysely ? db : db.db;
-  const accepted = await kysely
-    .selectFrom("reward_roots")
-    .selectAll()
-    .where("action", "=", "accepted")
-    .where("epoch", "<", Number(epoch))
-    .orderBy("block_number", "desc")
-    .orderBy("log_index", "desc")
-    .executeTakeFirst();
+  const kysely = indexKysely(db);
+  checkContentStore(store);
+  indexEpoch(epoch);
+  const [accepted, proposal] = await readIndex("the accepted reward roots", async () => {
+    const accepted = await kysely
+      .selectFrom("reward_roots")
+      .selectAll()
+      .where("action", "=", "accepted")
+      .where("epoch", "<", Number(epoch))
+      .orderBy("block_number", "desc")
+      .orderBy("log_index", "desc")
+      .executeTakeFirst();
+    if (!accepted) return [];
+    const proposal = await kysely
+      .selectFrom("reward_roots")
+      .selectAll()
+      .where("action", "=", "proposed")
+      .where("epoch", "=", accepted.epoch)
+      .where("root", "=", accepted.root)
+      .orderBy("block_number", "desc")
+      .orderBy("log_index", "desc")
+      .executeTakeFirst();
+    return [accepted, proposal];
+  });
   if (!accepted) return undefined;
-  const proposal = await kysely
-    .selectFrom("reward_roots")
-    .selectAll()
-    .where("action", "=", "proposed")
-    .where("epoch", "=", accepted.epoch)
-    .where("root", "=", accepted.root)
-    .orderBy("block_number", "desc")
-    .orderBy("log_index", "desc")
-    .executeTakeFirstOrThrow();
+  if (!proposal?.report_uri) {
+    throw new IntegrityError(
+      `The index holds the acceptance of epoch ${accepted.epoch}'s root ${accepted.root} but no proposal of it with a report.`,
+      { hint: "The index is incomplete or was altered: index the chain again into a new database." },
+    );
+  }
   const item = `the report of epoch ${accepted.epoch}`;
-  const bytes = await fetchContent(store, proposal.report_uri!, item);
-  const report = readEpochReport(JSON.parse(utf8.decode(bytes)));
+  const bytes = await fetchContent(store, proposal.report_uri, item);
+  let json: unknown;
+  try {
+    json = JSON.parse(utf8.decode(bytes));
+  } catch {
+    throw new MalformedEpochReportError("the file", `${item} at ${proposal.report_uri} is not JSON text.`);
+  }
+  const report = readEpochReport(json);
   const hash = epochReportHash(report);
   if (hash !== proposal.report_hash) {
     throw new EpochReportMismatchError(

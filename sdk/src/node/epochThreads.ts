@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { existsSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { finishEpoch, prepareEpoch } from "../epoch/attribute";
 import type { AttributeEpochHooks } from "../epoch/attribute";
@@ -50,6 +51,9 @@ export async function attributeEpochInThreads(
   if (!Number.isInteger(threads) || threads < 1) {
     throw new InvalidInputError(`threads must be a positive integer, not ${String(threads)}.`);
   }
+  if (options.fetchLog !== undefined && typeof options.fetchLog !== "function") {
+    throw new InvalidInputError("fetchLog must be a function.");
+  }
   const prepared = prepareEpoch(input);
   const total = prepared.settlements.length;
   const tallies = new Array<SettlementTally>(total);
@@ -61,6 +65,9 @@ export async function attributeEpochInThreads(
           ? pathToFileURL(resolve(options.worker))
           : options.worker;
     if (worker === undefined) throw new InvalidInputError("The epoch worker's location is unknown: pass `worker`.");
+    if (worker.protocol === "file:" && !existsSync(worker)) {
+      throw new InvalidInputError(`The epoch worker ${fileURLToPath(worker)} does not exist.`);
+    }
     const data = threadData(prepared);
     // Ids come back from a thread as copies: the input's own strings are kept instead, once each.
     const idOf = new Map(prepared.data.contributions.map((c) => [c.id, c.id]));

@@ -1,3 +1,4 @@
+import { BENCH_VIEW, checkShape } from "./check";
 import { formatNumber } from "./format";
 import { badge, empty, htmlDocument, markup, raw, section, table } from "./html";
 import { CHART_COLORS, lineChartSvg } from "./svg";
@@ -64,8 +65,12 @@ function curves(rows: readonly BenchRow[]): LineSeries[] {
   return series;
 }
 
-/** The benchmark's report as a self-contained HTML5 document, like {@link renderEpochHtml}'s. */
+/**
+ * The benchmark's report as a self-contained HTML5 document, like {@link renderEpochHtml}'s.
+ * @throws InvalidInputError naming the first field of `view` that is not of its type.
+ */
 export function renderBenchHtml(view: BenchView): string {
+  checkShape(BENCH_VIEW, view, "The bench view");
   const rows = [...view.rows].sort((a, b) => a.workers - b.workers || a.records - b.records);
   const chart = lineChartSvg(curves(rows), {
     title: "Time against records, log–log",

@@ -1,8 +1,10 @@
+import { BAR_CHART, DIVERGING_CHART, LINE_CHART, STACKED_BAR, checkChart } from "./check";
 import { escapeHtml, formatCompact, formatNumber, formatPercent } from "./format";
 
 /* Small SVG charts for the HTML reports: data in, markup out, no DOM, so they give the same bytes in Node and in a
 browser. Each chart is an `<svg role="img">` with an aria-label and a `<title>`; each mark carries a `<title>` of its
-own (a tooltip, and what assistive technology can reach). Text widths are estimated, not measured: there is no DOM. */
+own (a tooltip, and what assistive technology can reach). Text widths are estimated, not measured: there is no DOM.
+Each chart throws InvalidInputError, naming the field, for data or options not of their types (a NaN, a missing label). */
 
 /** The reports' colours: one meaning, one colour, in the charts and in the page's badges alike. */
 export const CHART_COLORS = {
@@ -100,6 +102,7 @@ export interface BarChartOptions {
 
 /** A horizontal bar chart: one row per datum, its label on the left and its value after the bar. */
 export function barChartSvg(bars: readonly BarDatum[], options: BarChartOptions): string {
+  checkChart(BAR_CHART, bars, options, "bar chart");
   const width = options.width ?? 720;
   if (bars.length === 0) return emptyChart(options.title, width, "Nothing to show");
   const barHeight = options.barHeight ?? 22;
@@ -193,6 +196,7 @@ export interface DivergingChartOptions {
  * threshold as a dashed line. Made for hundreds of data: the columns get thinner, the chart no wider.
  */
 export function divergingChartSvg(data: readonly DivergingDatum[], options: DivergingChartOptions): string {
+  checkChart(DIVERGING_CHART, data, options, "diverging chart");
   const width = options.width ?? 720;
   if (data.length === 0) return emptyChart(options.title, width, "Nothing to show");
   const height = options.height ?? 240;
@@ -304,6 +308,7 @@ export interface LineChartOptions {
 
 /** Lines through points, with axes, grid, tick labels, axis titles and a legend; points sorted by x. */
 export function lineChartSvg(series: readonly LineSeries[], options: LineChartOptions): string {
+  checkChart(LINE_CHART, series, options, "line chart");
   const width = options.width ?? 720;
   const height = options.height ?? 360;
   const plotted = series.map((s) => ({
@@ -387,6 +392,7 @@ export interface StackedBarOptions {
 
 /** One bar split into its parts (each a share of the total), with a legend row per part below it. */
 export function stackedBarSvg(parts: readonly StackPart[], options: StackedBarOptions): string {
+  checkChart(STACKED_BAR, parts, options, "stacked bar");
   const width = options.width ?? 720;
   const total = parts.reduce((sum, part) => sum + Math.max(part.value, 0), 0);
   if (total <= 0) return emptyChart(options.title, width, "Nothing to show");

@@ -2,7 +2,8 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { Kysely, Migrator, PostgresDialect } from "kysely";
 import type { Dialect, MigrationResult } from "kysely";
-import { IndexDatabaseError } from "../../errors";
+import { IndexDatabaseError, InvalidInputError } from "../../errors";
+import { checkOptions } from "../checks";
 import { INDEX_MIGRATION_TABLES, indexMigrationProvider } from "./migrations";
 import { PGliteDialect } from "./pgliteDialect";
 import type { IndexSchema } from "./schema";
@@ -42,6 +43,12 @@ const NUMERIC = 1700;
  * @throws IndexDatabaseError naming the server or the folder when it cannot be opened or migrated.
  */
 export async function openIndexDatabase(options: OpenIndexDatabaseOptions = {}): Promise<IndexDatabase> {
+  checkOptions(options, "The index database's options");
+  for (const key of ["url", "dataDir"] as const) {
+    if (options[key] !== undefined && (typeof options[key] !== "string" || options[key] === "")) {
+      throw new InvalidInputError(`${key} must be a non-empty string, not ${String(options[key])}.`);
+    }
+  }
   const url = options.url ?? (options.dataDir === undefined ? process.env.DATABASE_URL : undefined);
   const opened = url ? await openPostgres(url) : await openPGlite(options.dataDir ?? DEFAULT_INDEX_DIR);
   const db = new Kysely<IndexSchema>({ dialect: opened.dialect });
@@ -117,12 +124,13 @@ async function openPGlite(dataDir: string): Promise<Opened> {
   const inMemory = dataDir.startsWith("memory://");
   const location = inMemory ? dataDir : resolve(dataDir);
   const { PGlite } = await load("@electric-sql/pglite", location, () => import("@electric-sql/pglite"));
-  if (!inMemory) mkdirSync(location, { recursive: true });
-  const pglite = new PGlite(location, {
-    parsers: { [INT8]: (value: string) => Number(value), [NUMERIC]: (value: string) => value },
-  });
   try {
+    if (!inMemory) mkdirSync(location, { recursive: true });
+    const pglite = new PGlite(location, {
+      parsers: { [INT8]: (value: string) => Number(value), [NUMERIC]: (value: string) => value },
+    });
     await pglite.waitReady;
+    return { dialect: new PGliteDialect(pglite), engine: "pglite", location };
   } catch (error) {
     throw new IndexDatabaseError(`Could not open the PGlite index database in ${location}.`, {
       details: error instanceof Error ? error.message : String(error),
@@ -130,5 +138,4 @@ async function openPGlite(dataDir: string): Promise<Opened> {
       cause: error,
     });
   }
-  return { dialect: new PGliteDialect(pglite), engine: "pglite", location };
 }

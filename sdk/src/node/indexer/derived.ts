@@ -8,6 +8,7 @@ import type { SettlementRecord } from "../../clients/settlementClient";
 import type { StakePositionView } from "../../clients/stakingClient";
 import { ledgerOf } from "../../settlement/ledger";
 import type { EpochLedgerView } from "../../settlement/ledger";
+import { indexEpoch, indexKysely, readIndex } from "./access";
 import type { IndexSchema } from "./schema";
 
 /*
@@ -34,6 +35,10 @@ const byPosition = <T extends { block_number: number; log_index: number }>(rows:
 
 /** Datanets, contributions, votes, versions, treasuries, bond credits and reputation as the tables hold them. */
 export async function datanetStateFromIndex(db: Db): Promise<DatanetIndexState> {
+  return readIndex("the Datanets", () => datanetState(indexKysely(db)));
+}
+
+async function datanetState(db: Db): Promise<DatanetIndexState> {
   const [created, transfers, uris, terms, validators, access, contributions, votes, versions, withdrawals, credits] =
     await Promise.all([
       db.selectFrom("datanets").selectAll().execute(),
@@ -164,6 +169,11 @@ export async function datanetStateFromIndex(db: Db): Promise<DatanetIndexState> 
 
 /** The settlements of `epoch` (every epoch's when omitted) in chain order, as {@link SettlementClient} records them. */
 export async function settlementsFromIndex(db: Db, epoch?: bigint): Promise<SettlementRecord[]> {
+  if (epoch !== undefined) indexEpoch(epoch);
+  return readIndex("the settlements", () => settlements(indexKysely(db), epoch));
+}
+
+async function settlements(db: Db, epoch?: bigint): Promise<SettlementRecord[]> {
   let query = db.selectFrom("settlements").selectAll().orderBy("block_number").orderBy("log_index");
   if (epoch !== undefined) query = query.where("epoch", "=", Number(epoch));
   return (await query.execute()).map((s) => ({
@@ -189,7 +199,7 @@ export async function settlementsFromIndex(db: Db, epoch?: bigint): Promise<Sett
 
 /** An epoch's ledger (calls, settlements, fees, log digest) recomputed from its settlements' rows. */
 export async function ledgerFromIndex(db: Db, epoch: bigint): Promise<EpochLedgerView> {
-  return ledgerOf(await settlementsFromIndex(db, epoch));
+  return ledgerOf(await settlementsFromIndex(db, indexEpoch(epoch)));
 }
 
 /** The staking pool's totals and positions as the tables hold them. */
@@ -205,6 +215,10 @@ export interface StakingIndexState {
 
 /** Stakes, unstake requests and withdrawals folded into the pool's totals and each staker's position. */
 export async function stakingStateFromIndex(db: Db): Promise<StakingIndexState> {
+  return readIndex("the staking pool", () => stakingState(indexKysely(db)));
+}
+
+async function stakingState(db: Db): Promise<StakingIndexState> {
   const [stakes, requests, withdrawals, notified] = await Promise.all([
     db.selectFrom("stakes").selectAll().execute(),
     db.selectFrom("unstake_requests").selectAll().execute(),

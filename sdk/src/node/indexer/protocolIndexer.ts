@@ -1,11 +1,14 @@
 import { JsonRpcProvider, isAddress, toQuantity } from "ethers";
 import type { Provider } from "ethers";
-import { Kysely, sql } from "kysely";
+import { sql } from "kysely";
+import type { Kysely } from "kysely";
 import { IndexerRpcError, IntegrityError, InvalidInputError } from "../../errors";
 import type { IndexDatabase } from "./database";
 import { attemptKey, buildRangeRows, decodeLog, INDEXED_CONTRACTS, priorStateKeys, UNDECIDED } from "./rows";
 import type { ContributionOutcome, DecodedLog, IndexedContractName, PriorState, RawLog } from "./rows";
 import { EVENT_TABLES } from "./schema";
+import { indexKysely, readIndex } from "./access";
+import { checkOptions } from "../checks";
 import type { EventTableName, IndexSchema } from "./schema";
 
 /** A contract to index: its address and the block it was deployed in (nothing before it is read). */
@@ -118,7 +121,8 @@ export class ProtocolIndexer {
 
   constructor(options: ProtocolIndexerOptions) {
     this.provider = options.provider;
-    this.db = options.db instanceof Kysely ? options.db : options.db.db;
+    checkOptions(options, "The indexer's options");
+    this.db = indexKysely(options.db);
     this.confirmations = options.confirmations ?? 2;
     this.span = options.batchSize ?? 2_000;
     this.attempts = options.attempts ?? 5;
@@ -154,11 +158,9 @@ export class ProtocolIndexer {
 
   /** The last block whose events are all in the tables, if any. */
   async lastBlock(): Promise<number | undefined> {
-    const cursor = await this.db
-      .selectFrom("indexer_cursor")
-      .select("last_block")
-      .where("id", "=", CURSOR_ID)
-      .executeTakeFirst();
+    const cursor = await readIndex("the indexer's cursor", () =>
+      this.db.selectFrom("indexer_cursor").select("last_block").where("id", "=", CURSOR_ID).executeTakeFirst(),
+    );
     return cursor?.last_block;
   }
 
@@ -171,6 +173,10 @@ export class ProtocolIndexer {
    * range is written).
    */
   async sync(options: SyncOptions = {}): Promise<SyncResult> {
+    checkOptions(options, "The sync's options");
+    if (options.toBlock !== undefined && !(Number.isSafeInteger(options.toBlock) && options.toBlock >= 0)) {
+      throw new InvalidInputError(`toBlock must be a block number (an integer ≥ 0), not ${String(options.toBlock)}.`);
+    }
     await this.checkIdentity();
     const head = await this.request("eth_blockNumber", {}, () => this.blockNumber());
     const target = Math.min(head - this.confirmations, options.toBlock ?? Number.POSITIVE_INFINITY);
@@ -197,11 +203,9 @@ export class ProtocolIndexer {
   }
 
   private async checkIdentity(): Promise<void> {
-    const cursor = await this.db
-      .selectFrom("indexer_cursor")
-      .select("contracts")
-      .where("id", "=", CURSOR_ID)
-      .executeTakeFirst();
+    const cursor = await readIndex("the indexer's cursor", () =>
+      this.db.selectFrom("indexer_cursor").select("contracts").where("id", "=", CURSOR_ID).executeTakeFirst(),
+    );
     if (cursor && cursor.contracts !== this.identity) {
       throw new InvalidInputError("The index database holds another deployment's events.", {
         details: `It indexed ${cursor.contracts}; this indexer reads ${this.identity}.`,

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
+import { indexKysely, readIndex } from "./access";
 import type { IndexSchema, Int8, Numeric } from "./schema";
 
 /*
@@ -115,6 +116,10 @@ const STATE_ID = "quality";
  * block's hash differs), all in one transaction; returns whether it refreshed. Cheap when nothing moved: two reads.
  */
 export async function refreshQualityViews(db: Kysely<IndexSchema>): Promise<boolean> {
+  return readIndex("the quality views", () => refreshViews(indexKysely(db)));
+}
+
+async function refreshViews(db: Kysely<IndexSchema>): Promise<boolean> {
   const views = db.withTables<QualityViews>();
   const [cursor, state] = await Promise.all([
     views

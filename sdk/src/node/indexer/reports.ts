@@ -4,6 +4,8 @@ import type { ContentStore } from "../../content/store";
 import { PublishedReportError } from "../../errors/epoch";
 import { readPublishedReport } from "../../epoch/published";
 import type { EpochReport } from "../../epoch/report";
+import { checkContentStore } from "../checks";
+import { indexKysely, readIndex } from "./access";
 import type { IndexSchema, Int8, Numeric } from "./schema";
 
 /*
@@ -320,6 +322,15 @@ export async function loadEpochReports(
   db: Kysely<IndexSchema>,
   store: ContentStore,
   options: LoadEpochReportsOptions = {},
+): Promise<ReportLoadResult> {
+  checkContentStore(store);
+  return readIndex("the proposed roots", () => loadReports(indexKysely(db), store, options));
+}
+
+async function loadReports(
+  db: Kysely<IndexSchema>,
+  store: ContentStore,
+  options: LoadEpochReportsOptions,
 ): Promise<ReportLoadResult> {
   const reports = db.withTables<ReportTables>();
   const missing = await reports
