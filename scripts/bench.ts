@@ -35,14 +35,31 @@ const PARTS: Record<string, (quick: boolean) => Promise<void>> = {
   campaign: runCampaignBench,
 };
 
+const HELP = `Usage: npm run bench [-- part...]
+
+Benchmarks, measured side by side in one run: every part, or the ones named. BENCH_QUICK=1 runs smaller sizes.
+  tree       reward tree and allocation against @openzeppelin/merkle-tree and merkletreejs
+  runtimes   the reward tree under ts-node, tsx, the built CJS and ESM and esbuild bundles
+  spans      suffix array build against mnemonist, span attribution over a 50 MiB corpus
+  influence  influence functions and KNN-Shapley
+  epoch      near-duplicate clustering and a whole epoch's attribution over SpamAssassin
+  indexer    100,000 protocol events synced into PGlite and into PostgreSQL
+  app        the web app's API over an index of 100,000 contributions
+  campaign   the system campaign on Hardhat (fast-check) against forge, calls per second`;
+
 /** `npm run bench -- [part...]`: every part, or the ones named. */
 export async function benchMain(argv: string[]): Promise<number> {
-  const { positionals: asked } = parseStrict(argv, {}, true);
+  const { values, positionals: asked } = parseStrict(argv, { help: { type: "boolean", short: "h" } }, true);
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
   const unknown = asked.filter((part) => !Object.hasOwn(PARTS, part));
   if (unknown.length > 0) {
     throw new UsageError(`unknown part ${unknown.join(", ")}: choose from ${Object.keys(PARTS).join(", ")}.`);
   }
   const quick = process.env.BENCH_QUICK === "1";
+  printMachine();
   for (const part of asked.length > 0 ? asked : Object.keys(PARTS)) {
     console.log(`\n=== ${part}${quick ? " (quick)" : ""} ===`);
     await PARTS[part](quick);

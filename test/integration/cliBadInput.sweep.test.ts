@@ -1709,6 +1709,15 @@ describe("Every script's bad input (issue 24's sweep)", function () {
     }
   });
 
+  it("answers --help with its usage and exit code 0 in the scripts that are not Command objects too", async function () {
+    for (const [name, swept] of Object.entries(COMMANDS)) {
+      if (swept.command) continue;
+      const run = await runInProcess({ command: name, args: ["--help"] });
+      expect(run.code, `${name}: ${run.stderr}`).to.equal(0);
+      expect(run.stdout, name).to.match(/^Usage: /m);
+    }
+  });
+
   it("ends the claim script's process within its timeout when the node never answers (it used to retry forever)", async function () {
     const env = { ...process.env };
     for (const v of [...VARIABLES, "HARDHAT_NETWORK"]) delete env[v];
