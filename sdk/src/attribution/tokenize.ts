@@ -1,7 +1,6 @@
 import { SpanIndexTooLargeError } from "../errors";
 import { MAX_SUFFIX_ARRAY_LENGTH } from "./suffixArray";
-import { InvalidInputError } from "../errors/base";
-import { checkArray, checkString, shown } from "../internal/check";
+import { checkArray, checkFunction, checkString } from "../internal/check";
 
 /** A word of a text, lower-cased, with its UTF-16 offsets in the original text. */
 export interface WordToken {
@@ -50,7 +49,7 @@ const BMP = new Uint8Array(0x10000);
  */
 export function forEachWord(text: string, visit: (word: string, start: number, end: number) => void): void {
   checkString(text, "text");
-  if (typeof visit !== "function") throw new InvalidInputError(`visit is ${shown(visit)}; it must be a function.`);
+  checkFunction(visit, "visit");
   const n = text.length;
   let i = 0;
   while (i < n) {

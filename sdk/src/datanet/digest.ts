@@ -1,6 +1,5 @@
 import { ZeroHash } from "ethers";
-import { InvalidInputError } from "../errors/base";
-import { checkArray, checkBytes32, checkUint, shown } from "../internal/check";
+import { checkArray, checkBytes32, checkUint, refuseUnless } from "../internal/check";
 import { writeHex, writeUint256 } from "../internal/hex";
 import { keccakHex } from "../rewards/keccak";
 
@@ -24,9 +23,7 @@ export function contributionIdOf(datanetId: bigint, contentHash: string, attempt
   const first = attempt === 1;
   checkUint(datanetId, "datanetId");
   checkBytes32(contentHash, "contentHash");
-  if (!(Number.isInteger(attempt) && attempt >= 0 && attempt <= 0xffffffff)) {
-    throw new InvalidInputError(`attempt is ${shown(attempt)}; it must be an integer in [0, 2^32 - 1].`);
-  }
+  refuseUnless(attempt >>> 0 === attempt, attempt, "attempt", "a uint32");
   const encoded = new Uint8Array(first ? 64 : 96);
   writeUint256(datanetId, encoded, 0);
   writeHex(contentHash, encoded, 32);

@@ -1,5 +1,4 @@
-import { InvalidInputError } from "../errors/base";
-import { checkObject, shown } from "../internal/check";
+import { checkObject, refuseUnless } from "../internal/check";
 
 /** Status names of a contribution, as in the contract's `ContributionStatus`. */
 export const CONTRIBUTION_STATUSES = ["None", "Pending", "Accepted", "Rejected", "Expired"] as const;
@@ -52,9 +51,7 @@ function policyInts(p: unknown): PolicyInts {
   for (const [field, bits] of Object.entries(POLICY_BITS) as [keyof PolicyInts, number][]) {
     const v = p[field];
     const n = typeof v === "bigint" ? v : Number.isSafeInteger(v) ? BigInt(v as number) : -1n;
-    if (n < 0n || n >> BigInt(bits) !== 0n) {
-      throw new InvalidInputError(`policy.${field} is ${shown(v)}; it must be an integer in [0, 2^${bits} - 1].`);
-    }
+    refuseUnless(n >= 0n && n >> BigInt(bits) === 0n, v, `policy.${field}`, `a uint${bits}`);
     ints[field] = n;
   }
   return ints;
@@ -62,7 +59,7 @@ function policyInts(p: unknown): PolicyInts {
 
 function accessModeIndex(mode: unknown): number {
   const index = typeof mode === "string" ? ACCESS_MODES.indexOf(mode as AccessModeName) : Number(mode);
-  if (!(index in ACCESS_MODES)) throw new InvalidInputError(`policy.accessMode is ${shown(mode)}; no such mode.`);
+  refuseUnless(index in ACCESS_MODES, mode, "policy.accessMode", ACCESS_MODES.join(" or "));
   return index;
 }
 

@@ -5,8 +5,7 @@ import type { EpochInput, ParsedSettlement } from "./input";
 import { compare } from "./order";
 import type { EpochReportSettlement } from "./report";
 import type { Scorer, ScoredInference } from "./score";
-import { InvalidInputError } from "../errors/base";
-import { shown } from "../internal/check";
+import { checkFunction } from "../internal/check";
 
 /* Rules 4 and 5 of attributeEpoch, one settlement at a time: its log, read against what the settlement committed to,
 and its records as the model's scorer reads them, or why the settlement is excluded; then its records scored and
@@ -165,7 +164,7 @@ export async function withFetchedLog<
  * `fetchLog` itself and holds only the logs in flight.
  */
 export async function fetchSettlementLogs(input: EpochInput, fetchLog: FetchLog): Promise<EpochInput> {
-  if (typeof fetchLog !== "function") throw new InvalidInputError(`fetchLog is ${shown(fetchLog)}; not a function.`);
+  checkFunction(fetchLog, "fetchLog");
   // A malformed input is left for attributeEpoch to name.
   if (!Array.isArray(input?.settlements)) return input;
   const settlements = [];

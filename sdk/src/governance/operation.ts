@@ -1,7 +1,6 @@
 import { AbiCoder, ZeroHash, getAddress, hexlify, keccak256 } from "ethers";
 import type { BytesLike } from "ethers";
-import { InvalidInputError } from "../errors/base";
-import { checkAddress, checkBytes32, checkObject, checkUint, shown } from "../internal/check";
+import { checkAddress, checkBytes32, checkObject, checkUint, refuseUnless } from "../internal/check";
 
 /** One call through a TimelockController: `target.call{value}(data)`, identified by its predecessor and salt too. */
 export interface TimelockCall {
@@ -43,7 +42,7 @@ function hex(bytes: BytesLike, name: string): string {
   try {
     return hexlify(bytes);
   } catch {
-    throw new InvalidInputError(`${name} is ${shown(bytes)}; it must be bytes or 0x-prefixed hex.`);
+    refuseUnless(false, bytes, name, "bytes or 0x-prefixed hex");
   }
 }
 

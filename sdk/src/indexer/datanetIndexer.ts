@@ -7,7 +7,7 @@ import type { Acceptance } from "../datanet/digest";
 import { fromPolicyTuple } from "../datanet/types";
 import type { ContributionStatusName, DatanetPolicy } from "../datanet/types";
 import type { ContributorStats } from "../reputation/leaderboard";
-import { checkAddress, checkBytes32, checkString, checkUint, shown } from "../internal/check";
+import { checkAddress, checkBytes32, checkString, checkUint, refuseUnless } from "../internal/check";
 import { eventsOf } from "../internal/logs";
 
 /** A contribution's status as the events tell it: the contract's, plus `Superseded` for an attempt that a submission
@@ -127,9 +127,7 @@ export class DatanetIndexer {
 
   /** Reads events up to `toBlock` (default: the latest block) and applies them. Returns the last block read. */
   async sync(toBlock?: number): Promise<number> {
-    if (toBlock !== undefined && !(Number.isSafeInteger(toBlock) && toBlock >= 0)) {
-      throw new InvalidInputError(`toBlock is ${shown(toBlock)}; it must be a block number.`);
-    }
+    refuseUnless(toBlock === undefined || toBlock >>> 0 === toBlock, toBlock, "toBlock", "a block number");
     const target = toBlock ?? (await eventsOf(() => this.provider.getBlockNumber()));
     while (this.nextBlock <= target) {
       const end = Math.min(target, this.nextBlock + this.blockRange - 1);

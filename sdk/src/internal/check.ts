@@ -31,20 +31,19 @@ export function isUint(value: unknown, max = MAX_UINT256): value is bigint {
   return typeof value === "bigint" && value >= 0n && value <= max;
 }
 
-/** Refuses (InvalidInputError) anything but a bigint in [0, max] (2^256 − 1 unless said). */
-export function checkUint(value: unknown, name: string, max = MAX_UINT256): asserts value is bigint {
-  if (!isUint(value, max)) {
-    throw new InvalidInputError(
-      `${name} is ${shown(value)}; it must be a bigint in [0, ${max === MAX_UINT256 ? "2^256 - 1" : max}].`,
-    );
-  }
+/** Throws InvalidInputError unless `ok`: `name` is `value`, and it must be `what`. */
+export function refuseUnless(ok: boolean, value: unknown, name: string, what: string): asserts ok {
+  if (!ok) throw new InvalidInputError(`${name} is ${shown(value)}; it must be ${what}.`);
 }
 
-/** Refuses (InvalidInputError) anything but 0x and 64 hex digits. */
+/** Refuses anything but a bigint in [0, max] (2^256 − 1 unless said). */
+export function checkUint(value: unknown, name: string, max = MAX_UINT256): asserts value is bigint {
+  refuseUnless(isUint(value, max), value, name, `a bigint in [0, ${max === MAX_UINT256 ? "2^256 - 1" : max}]`);
+}
+
+/** Refuses anything but 0x and 64 hex digits. */
 export function checkBytes32(value: unknown, name: string): asserts value is string {
-  if (typeof value !== "string" || !BYTES32.test(value)) {
-    throw new InvalidInputError(`${name} is ${shown(value)}; it must be 0x and 64 hex digits.`);
-  }
+  refuseUnless(typeof value === "string" && BYTES32.test(value), value, name, "0x and 64 hex digits");
 }
 
 /** Refuses (InvalidAccountError) anything but an address, all lower case, all upper case or EIP-55 checksummed. */
@@ -52,19 +51,22 @@ export function checkAddress(value: unknown, name: string): asserts value is str
   if (typeof value !== "string" || !isAddress(value)) throw new InvalidAccountError(value, name);
 }
 
-/** Refuses (InvalidInputError) anything but a non-null object, so that reading its fields cannot throw a TypeError. */
+/** Refuses anything but a non-null object, so that reading its fields cannot throw a TypeError. */
 export function checkObject(value: unknown, name: string): asserts value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null) {
-    throw new InvalidInputError(`${name} is ${shown(value)}; it must be an object.`);
-  }
+  refuseUnless(typeof value === "object" && value !== null, value, name, "an object");
 }
 
-/** Refuses (InvalidInputError) anything but a string. */
+/** Refuses anything but a string. */
 export function checkString(value: unknown, name: string): asserts value is string {
-  if (typeof value !== "string") throw new InvalidInputError(`${name} is ${shown(value)}; it must be a string.`);
+  refuseUnless(typeof value === "string", value, name, "a string");
 }
 
-/** Refuses (InvalidInputError) anything but an array. */
+/** Refuses anything but a function. */
+export function checkFunction(value: unknown, name: string): void {
+  refuseUnless(typeof value === "function", value, name, "a function");
+}
+
+/** Refuses anything but an array. */
 export function checkArray(value: unknown, name: string): asserts value is readonly unknown[] {
-  if (!Array.isArray(value)) throw new InvalidInputError(`${name} is ${shown(value)}; it must be an array.`);
+  refuseUnless(Array.isArray(value), value, name, "an array");
 }

@@ -5,12 +5,11 @@ import {
   EmptyRewardTreeError,
   InvalidAccountError,
   InvalidAmountError,
-  InvalidInputError,
   MalformedTreeDumpError,
   TreeDumpMismatchError,
   UnknownAccountError,
 } from "../errors";
-import { shown } from "../internal/check";
+import { checkFunction } from "../internal/check";
 import { zodPath } from "../internal/zod";
 import { AddressIndex, parseAddress } from "./addressIndex";
 import { hashTree } from "./treeHashing";
@@ -195,7 +194,7 @@ export class RewardTree {
    * whose leaves lie scattered over the tree. `index` is the entry's position in the input.
    */
   forEachProof(visit: (account: string, amount: bigint, proof: string[], index: number) => void): void {
-    if (typeof visit !== "function") throw new InvalidInputError(`visit is ${shown(visit)}; it must be a function.`);
+    checkFunction(visit, "visit");
     const n = this.treeIndexOf.length;
     const entryAtLeaf = new Uint32Array(n);
     for (let i = 0; i < n; i++) entryAtLeaf[this.treeIndexOf[i] - (n - 1)] = i;
