@@ -25,6 +25,7 @@ import {
   RewardsClient,
   contentUri,
   withDecodedErrors,
+  EpochReportMismatchError,
   InvalidInputError,
   attributeEpoch,
   epochRewardTree,
@@ -225,15 +226,17 @@ export const attributeCommand: Command<z.output<typeof ATTRIBUTE_SCHEMA>> = {
     if (fromStore && (o.threads === undefined || o.verify)) input = await fetchSettlementLogs(input, logFile(o.logs));
 
     if (o.verify) {
-      const result = verifyEpochReport(await readJson(o.verify, "report"), input);
-      if (result.ok) {
-        console.log(`${o.verify} is the report of ${o.input}, bit for bit.`);
-        return EXIT.ok;
+      try {
+        verifyEpochReport(await readJson(o.verify, "report"), input);
+      } catch (error) {
+        if (!(error instanceof EpochReportMismatchError)) throw error;
+        console.log(`  recomputed: ${JSON.stringify(error.expected)}`);
+        console.log(`  published:  ${JSON.stringify(error.actual)}`);
+        // The values go to stdout (they may be long); the one line on stderr says that it failed and where.
+        throw new CommandError(`${o.verify} differs at ${error.path} from the recomputed report (both values above).`);
       }
-      console.log(`  recomputed: ${JSON.stringify(result.expected)}`);
-      console.log(`  published:  ${JSON.stringify(result.actual)}`);
-      // The values go to stdout (they may be long); the one line on stderr says that it failed and where.
-      throw new CommandError(`${o.verify} differs at ${result.path} from the recomputed report (both values above).`);
+      console.log(`${o.verify} is the report of ${o.input}, bit for bit.`);
+      return EXIT.ok;
     }
 
     const report = await runEpoch(input, o.threads, o.logs);

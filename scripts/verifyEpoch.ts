@@ -10,7 +10,7 @@
  * (--help for every option.)
  */
 import * as z from "zod";
-import { verifyEpochReport } from "../sdk/src";
+import { EpochReportMismatchError, verifyEpochReport } from "../sdk/src";
 import type { EpochReport } from "../sdk/src";
 import { epochInputFromChain } from "../sdk/src/node";
 import type { UnavailableItem } from "../sdk/src/node";
@@ -95,9 +95,11 @@ export async function verifyEpoch(
   const withFetchable = { ...base, fetchableExcluded: built.fetchableExcluded };
   const missing = built.unavailable.find((item) => !followed.has(`${item.kind} ${item.id}`));
   if (missing) return { ...withFetchable, ok: false, problem: "item", item: itemName(missing), reason: missing.reason };
-  const result = verifyEpochReport(report, built.input);
-  if (!result.ok) {
-    const { path, expected, actual } = result;
+  try {
+    verifyEpochReport(report, built.input);
+  } catch (error) {
+    if (!(error instanceof EpochReportMismatchError)) throw error;
+    const { path, expected, actual } = error;
     return { ...withFetchable, ok: false, problem: "field", path, expected, actual };
   }
   return { ...withFetchable, ok: true, report };

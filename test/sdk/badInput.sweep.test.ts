@@ -90,6 +90,9 @@ export interface World {
   otherChain: JsonRpcProvider;
   /** A node whose answers are garbage. */
   garbage: JsonRpcProvider;
+  /** A content gateway URL on a port that refuses connections. */
+  closedGateway: string;
+  datanetsAddress: string;
   tree: RewardTree;
   report: EpochReport;
   input: EpochInput;
@@ -913,6 +916,9 @@ const ROWS: Row[] = [
   ),
   pure(".", "fleissKappa", "rows of different sizes", () => main.fleissKappa([[1, 2], [3]]), InvalidInputError),
 
+  /* The main entry's follow-up (issue 24) */
+  ...mainEntryFollowUpRows(),
+
   /* ./node */
   pure(
     "./node",
@@ -946,6 +952,291 @@ const ROWS: Row[] = [
   ),
   ...entryRows(),
 ];
+
+/**
+ * The main entry's exports that issue 24's first sweep left out: maths of attribution and valuation, spans, content
+ * fetched from a store or a gateway, offering maths and prospectuses, and the Datanet indexer over a chain. Rows of
+ * the same subject try several bad inputs; those that read a node or a gateway try an unreachable or lying one.
+ */
+function mainEntryFollowUpRows(): Row[] {
+  const rows = (subject: string, cases: [title: string, call: (w: World) => unknown, expected?: TypedError][]) =>
+    cases.map(([title, call, expected]) => pure(".", subject, title, call, expected ?? InvalidInputError));
+  const X = () => [
+    [1, 0],
+    [0, 1],
+    [1, 1],
+    [0, 0],
+  ];
+  const y = [1, 0, 1, 0];
+  const model = () => main.trainLogistic(X(), y);
+  const influenceOf = () => main.prepareInfluence(model(), X(), y);
+  const spans = () => main.buildSpanIndex([{ id: "a", text: "the quick brown fox jumps over the lazy dog" }]);
+  const store = () => new main.MemoryContentStore();
+  const gateway = (w: World) => new main.GatewayContentStore(w.closedGateway, { timeoutMs: 2_000 });
+  const CID = () => main.contentId("hello").cid;
+  const indexer = (w: World, provider = w.node.provider) =>
+    new main.DatanetIndexer(provider, w.datanetsAddress, { blockRange: 1_000 });
+  const TERMS = { softCap: ONE, hardCap: 2n * ONE, sale: ONE };
+  const vec = (indices: number[], values: number[]) => ({
+    indices: Int32Array.from(indices),
+    values: Float64Array.from(values),
+  });
+  return [
+    ...rows("checkSparseMatrix", [
+      ["a matrix that is null", () => main.checkSparseMatrix(asAny(null))],
+      ["plain arrays instead of typed ones", () => main.checkSparseMatrix(asAny({ rows: 1, cols: 1, indptr: [0, 0] }))],
+    ]),
+    ...rows("sparseMatrix", [
+      ["vectors that are not a list", () => main.sparseMatrix(asAny(null), 2)],
+      ["a NaN column count", () => main.sparseMatrix([vec([0], [1])], Number.NaN)],
+      ["indices in the wrong order", () => main.sparseMatrix([vec([1, 0], [1, 1])], 2)],
+      ["more indices than values", () => main.sparseMatrix([vec([0, 1], [1])], 2)],
+    ]),
+    ...rows("trainLogistic", [
+      ["labels that are not 0 or 1", () => main.trainLogistic(X(), [2, 0, 1, 0])],
+      ["fewer labels than rows", () => main.trainLogistic(X(), [1, 0])],
+      ["a NaN feature", () => main.trainLogistic([[Number.NaN], [1]], [1, 0])],
+      ["a negative l2", () => main.trainLogistic(X(), y, { l2: -1 })],
+      ["no rows", () => main.trainLogistic([], [])],
+    ]),
+    ...rows("influence", [
+      ["a test point of the wrong size", () => main.influence(model(), X(), y, [1, 2, 3], 1)],
+      ["a test label that is not 0 or 1", () => main.influence(model(), X(), y, [1, 0], asAny(7))],
+    ]),
+    ...rows("prepareInfluence", [
+      ["a model of another size", () => main.prepareInfluence({ ...model(), weights: [1] } as never, X(), y)],
+      ["a matrix that is null", () => main.prepareInfluence(model(), asAny(null), y)],
+    ]),
+    ...rows("LogisticInfluence.scores", [
+      ["a test point with a NaN", () => influenceOf().scores([Number.NaN, 0], 1)],
+      ["a test point of the wrong size", () => influenceOf().scores([1], 1)],
+    ]),
+    ...rows("LogisticInfluence.meanScores", [
+      ["labels of another length", () => influenceOf().meanScores(X(), [1])],
+      ["an empty validation set", () => influenceOf().meanScores([], [])],
+    ]),
+    ...rows("LogisticInfluence.trainingLosses", [
+      ["an influence over a tampered model", () => main.prepareInfluence(asAny({}), X(), y).trainingLosses()],
+    ]),
+    ...rows("logisticDataValues", [
+      ["a validation set that is null", () => main.logisticDataValues(model(), X(), y, asAny(null))],
+      ["validation labels of another length", () => main.logisticDataValues(model(), X(), y, { X: X(), y: [1] })],
+    ]),
+    ...rows("detectHarmful", [
+      ["values that are null", () => main.detectHarmful(asAny({ value: null }))],
+      ["a NaN value", () => main.detectHarmful({ value: [1, Number.NaN] })],
+    ]),
+    ...rows("knnShapley", [
+      ["k of zero", () => main.knnShapley(X(), y, [1, 0], 1, 0)],
+      ["a test point of the wrong size", () => main.knnShapley(X(), y, [1], 1, 1)],
+      ["a NaN k", () => main.knnShapley(X(), y, [1, 0], 1, Number.NaN)],
+    ]),
+    ...rows("forEachWord", [
+      ["a text that is a number", () => main.forEachWord(asAny(42), () => undefined)],
+      ["a visitor that is not a function", () => main.forEachWord("a b", asAny(null))],
+    ]),
+    ...rows("tokenizeWords", [["a text that is null", () => main.tokenizeWords(asAny(null))]]),
+    ...rows("encodeDocuments", [
+      ["documents that are not a list", () => main.encodeDocuments(asAny("text"))],
+      ["a document that is a number", () => main.encodeDocuments(asAny([42]))],
+    ]),
+    ...rows("buildSuffixArray", [
+      ["a token past the alphabet", () => main.buildSuffixArray(new Int32Array([5, 1]), 2)],
+      ["tokens in a plain array", () => main.buildSuffixArray(asAny([1, 2]), 3)],
+      ["a negative alphabet size", () => main.buildSuffixArray(new Int32Array([0]), -1)],
+    ]),
+    ...rows("findSuffixRange", [
+      ["a suffix array of another length", () => main.findSuffixRange(new Int32Array([1, 2]), new Int32Array(1), [1])],
+      ["a pattern range past its end", () => main.findSuffixRange(new Int32Array([1]), new Int32Array([0]), [1], 0, 5)],
+    ]),
+    ...rows("buildSpanIndex", [
+      ["a document whose text is a number", () => main.buildSpanIndex(asAny([{ id: "a", text: 42 }]))],
+      [
+        "the same id twice",
+        () =>
+          main.buildSpanIndex([
+            { id: "a", text: "x y" },
+            { id: "a", text: "z w" },
+          ]),
+      ],
+      ["a NaN minimum span", () => main.buildSpanIndex([{ id: "a", text: "x" }], { minTokens: Number.NaN })],
+    ]),
+    ...rows("SpanIndex.of", [["documents that are not a list", () => main.SpanIndex.of(asAny(null))]]),
+    ...rows("SpanIndex.attribute", [["a text that is a number", () => spans().attribute(asAny(42))]]),
+    ...rows("SpanIndex.attributeSpans", [["a text that is null", () => spans().attributeSpans(asAny(null))]]),
+    ...rows("clusterContributions", [
+      ["contributions that are not a list", () => main.clusterContributions(asAny(null))],
+      ["a contribution without text", () => main.clusterContributions(asAny([{ id: "a" }]))],
+      ["a NaN threshold", () => main.clusterContributions([], { threshold: Number.NaN })],
+    ]),
+    ...rows("hashedFeatures", [
+      ["a text that is a number", () => main.hashedFeatures(asAny(42))],
+      ["a dimension that is not a power of two", () => main.hashedFeatures("a", { dimension: 3 })],
+    ]),
+    ...rows("denseOf", [
+      ["a vector that is null", () => main.denseOf(asAny(null), 4)],
+      ["a negative dimension", () => main.denseOf(vec([0], [1]), -1)],
+      ["an index past the dimension", () => main.denseOf(vec([9], [1]), 4)],
+    ]),
+    ...rows("GatewayContentStore.urlOf", [
+      ["a URI that is not a CID", (w) => gateway(w).urlOf("not a cid")],
+      ["a URI of another scheme", (w) => gateway(w).urlOf("https://example.com/x")],
+    ]),
+    ...rows("GatewayContentStore.put", [
+      ["content that is a number", (w) => gateway(w).put(asAny(42))],
+      ["a gateway, which is read-only", (w) => gateway(w).put("hello"), main.ContentStoreReadOnlyError],
+    ]),
+    ...rows("GatewayContentStore.get", [
+      ["a CID that is not one", (w) => gateway(w).get("zzz")],
+      ["an unreachable gateway", (w) => gateway(w).get(CID()), main.ContentUnavailableError],
+    ]),
+    ...rows("fetchContribution", [
+      [
+        "a content hash that is not 32 bytes",
+        () => main.fetchContribution(store(), { id: "1", uri: "x", contentHash: "0x12" }),
+      ],
+      [
+        "content that is not in the store",
+        () => main.fetchContribution(store(), { id: "1", uri: "x", contentHash: ZeroHash }),
+        main.ContentUnavailableError,
+      ],
+      [
+        "an unreachable gateway",
+        (w) => main.fetchContribution(gateway(w), { id: "1", uri: "x", contentHash: ZeroHash }),
+        main.ContentUnavailableError,
+      ],
+    ]),
+    ...rows("fetchContent", [
+      [
+        "a URI of another scheme",
+        () => main.fetchContent(store(), "https://example.com/x", "item"),
+        main.ContentUnavailableError,
+      ],
+      ["a CID the store does not have", () => main.fetchContent(store(), CID(), "item"), main.ContentUnavailableError],
+      [
+        "a store that answers other bytes",
+        () => main.fetchContent({ ...store(), get: async () => new Uint8Array([1]) } as never, CID(), "item"),
+        IntegrityError,
+      ],
+    ]),
+    ...rows("fetchSettlementLog", [
+      [
+        "a log URI that is not one",
+        () => main.fetchSettlementLog(store(), { id: "s", logURI: "nope" }),
+        main.ContentUnavailableError,
+      ],
+      ["a settlement that is null", () => main.fetchSettlementLog(store(), asAny(null))],
+    ]),
+    ...rows("fetchSettlementLogs", [
+      ["a fetcher that is not a function", (w) => main.fetchSettlementLogs(w.input, asAny("fetch"))],
+    ]),
+    ...rows("readPublishedReport", [
+      [
+        "a root whose report is not in the store",
+        (w) => main.readPublishedReport(store(), { ...PUBLISHED(w), reportURI: `ipfs://${CID()}` }),
+        main.PublishedReportError,
+      ],
+      ["a root that is null", () => main.readPublishedReport(store(), asAny(null))],
+      [
+        "a report whose hash is not the root's",
+        async (w) => {
+          const s = store();
+          const { uri } = await s.put(serializeEpochReport(w.report));
+          return main.readPublishedReport(s, { ...PUBLISHED(w), reportURI: uri, reportHash: ZeroHash });
+        },
+        IntegrityError,
+      ],
+    ]),
+    ...rows("verifyModelProvenance", [
+      ["a model id past uint256", (w) => main.verifyModelProvenance(w.models, asAny({ modelId: PAST_UINT256 }))],
+      [
+        "an unreachable node",
+        (w) => main.verifyModelProvenance(w.models.connect(w.closed), asAny({ modelId: 1n })),
+        RpcUnreachableError,
+      ],
+    ]),
+    ...rows("saleFills", [
+      [
+        "a deposit given as a string",
+        () => main.saleFills([{ buyer: ACCOUNT_A, start: 0n, amount: asAny("1") }], TERMS),
+      ],
+      ["deposits out of order", () => main.saleFills([{ buyer: ACCOUNT_A, start: 5n, amount: ONE }], TERMS)],
+      ["a soft cap past the hard cap", () => main.saleFills([], { ...TERMS, softCap: 3n * ONE })],
+      ["terms that are null", () => main.saleFills([], asAny(null))],
+    ]),
+    ...rows("trancheAmounts", [
+      ["tranches that sum past 10000", () => main.trancheAmounts(ONE, 5_000, [{ trancheBps: 6_000 }])],
+      ["a net raise given as a number", () => main.trancheAmounts(asAny(5), 10_000, [])],
+      ["a NaN upfront part", () => main.trancheAmounts(ONE, Number.NaN, [])],
+    ]),
+    ...rows("fakingCost", [
+      ["a threshold given as a string", () => main.fakingCost("SettledCalls", asAny("5"), 1n, 7_000)],
+      ["a model part past 10000", () => main.fakingCost("SettledFees", ONE, 1n, 10_001)],
+      ["a milestone of no known kind", () => main.fakingCost(asAny("Bribes"), ONE, 1n, 7_000)],
+    ]),
+    ...rows("contributorShareTree", [
+      ["an input that is null", () => main.contributorShareTree(asAny(null))],
+      [
+        "reports that credit nobody and no fallback",
+        () => main.contributorShareTree({ reports: [], modelId: 1n, sharesForContributors: ONE }),
+      ],
+      [
+        "a negative share count",
+        (w) => main.contributorShareTree({ reports: [w.report], modelId: 1n, sharesForContributors: -1n }),
+      ],
+    ]),
+    ...rows("buildProspectus", [
+      ["an input that is null", () => main.buildProspectus(asAny(null))],
+      [
+        "terms without a contributors root",
+        () => main.buildProspectus(asAny({ terms: {}, contributors: { root: ZeroHash } })),
+      ],
+    ]),
+    ...rows("serializeProspectus", [["a prospectus that is not one", () => main.serializeProspectus(asAny({}))]]),
+    ...rows("prospectusHash", [["a prospectus that is null", () => main.prospectusHash(asAny(null))]]),
+    ...rows("verifyProspectus", [
+      ["a prospectus that is not one", () => main.verifyProspectus(asAny({}), asAny({}))],
+      ["a chain view that is null", () => main.verifyProspectus(asAny(null), asAny(null))],
+    ]),
+    ...rows("verifyContributorShares", [
+      ["a prospectus that is not one", () => main.verifyContributorShares(asAny({}), asAny({ reports: [] }))],
+    ]),
+    ...rows("validateOfferingTerms", [
+      ["terms that are null", () => main.validateOfferingTerms(asAny(null), asAny({}), asAny({}))],
+      ["terms without milestones", () => main.validateOfferingTerms(asAny({ split: {} }), asAny({}), asAny({}))],
+    ]),
+    ...rows("newIndexedDatanet", [
+      ["a negative id", () => main.newIndexedDatanet(-1n, ACCOUNT_A, "ipfs://x")],
+      ["an owner that is not an address", () => main.newIndexedDatanet(1n, NOT_AN_ADDRESS, "ipfs://x")],
+      ["a URI that is a number", () => main.newIndexedDatanet(1n, ACCOUNT_A, asAny(42))],
+    ]),
+    ...rows("DatanetIndexer.sync", [
+      ["an unreachable node", (w) => indexer(w, w.closed).sync(), RpcUnreachableError],
+      ["a node answering garbage", (w) => indexer(w, w.garbage).sync(), RpcResponseError],
+      ["a NaN block", (w) => indexer(w).sync(Number.NaN)],
+      ["a registry that is not an address", (w) => new main.DatanetIndexer(w.node.provider, NOT_AN_ADDRESS).sync()],
+    ]),
+    ...rows("DatanetIndexer.datanet", [
+      ["a Datanet it has not seen", (w) => indexer(w).datanet(999n)],
+      ["an id given as a string", (w) => indexer(w).datanet(asAny("1"))],
+    ]),
+    ...rows("DatanetIndexer.reputation", [["a negative id", (w) => indexer(w).reputation(-1n)]]),
+    ...rows("DatanetIndexer.latest", [
+      ["a content hash that is not 32 bytes", (w) => indexer(w).latest(1n, "0x12")],
+      ["an id past uint256", (w) => indexer(w).latest(PAST_UINT256, ZeroHash)],
+    ]),
+    ...rows("DatanetIndexer.contributionsOf", [["an id given as NaN", (w) => indexer(w).contributionsOf(asAny(NaN))]]),
+  ];
+}
+
+/** A root whose published report is the world's. */
+const PUBLISHED = (w: World) => ({
+  epoch: BigInt(w.report.epoch),
+  root: w.report.tree.root,
+  total: BigInt(w.report.tree.total),
+  reportHash: w.report.reportHash,
+  reportURI: "",
+});
 
 const POLICY = sdkPolicy();
 
@@ -1002,31 +1293,16 @@ function pure(
  * checked where used), or what is swept elsewhere.
  */
 const NOT_SWEPT: Record<string, string> = {
-  ". checkSparseMatrix": "not swept yet (follow-up of issue 24)",
-  ". sparseMatrix": "not swept yet (follow-up of issue 24)",
   ". findRevertData": "maps an error to a typed one and never throws (test/sdk/errors.test.ts)",
   ". decodeRevert": "maps an error to a typed one and never throws (test/sdk/errors.test.ts)",
   ". toSdkError": "maps an error to a typed one and never throws (test/sdk/errors.test.ts)",
   ". withDecodedErrors": "runs a callback and types what it throws: every client row goes through it",
   ". randomSalt": "takes no input",
-  ". DatanetIndexer.sync":
-    "not swept yet: indexer over a database (follow-up of issue 24; rpcFaults.test.ts covers a failing RPC)",
-  ". DatanetIndexer.datanet":
-    "not swept yet: indexer over a database (follow-up of issue 24; rpcFaults.test.ts covers a failing RPC)",
-  ". DatanetIndexer.reputation":
-    "not swept yet: indexer over a database (follow-up of issue 24; rpcFaults.test.ts covers a failing RPC)",
-  ". DatanetIndexer.latest":
-    "not swept yet: indexer over a database (follow-up of issue 24; rpcFaults.test.ts covers a failing RPC)",
-  ". DatanetIndexer.contributionsOf":
-    "not swept yet: indexer over a database (follow-up of issue 24; rpcFaults.test.ts covers a failing RPC)",
   ". DatanetIndexer.apply": "a private helper (TypeScript private), reached only through the swept public methods",
   ". DatanetIndexer.contribution":
-    "not swept yet: indexer over a database (follow-up of issue 24; rpcFaults.test.ts covers a failing RPC)",
-  ". DatanetIndexer.statsOf":
-    "not swept yet: indexer over a database (follow-up of issue 24; rpcFaults.test.ts covers a failing RPC)",
+    "a private helper (TypeScript private), reached only through the swept public methods",
+  ". DatanetIndexer.statsOf": "a private helper (TypeScript private), reached only through the swept public methods",
   ". DatanetIndexer.addCredit": "a private helper (TypeScript private), reached only through the swept public methods",
-  ". newIndexedDatanet":
-    "not swept yet: indexer over a database (follow-up of issue 24; rpcFaults.test.ts covers a failing RPC)",
   ". DatanetClient.signerAddress":
     "a private helper (TypeScript private), reached only through the swept public methods",
   ". DatanetClient.send": "a private helper (TypeScript private), reached only through the swept public methods",
@@ -1042,61 +1318,21 @@ const NOT_SWEPT: Record<string, string> = {
   ". RewardTree.nodeHex": "a private helper (TypeScript private), reached only through the swept public methods",
   ". RewardTree.checkAgainst": "a private helper (TypeScript private), reached only through the swept public methods",
   ". ModelClient.send": "a private helper (TypeScript private), reached only through the swept public methods",
-  ". verifyModelProvenance": "not swept yet (follow-up of issue 24)",
   ". GovernanceClient.send": "a private helper (TypeScript private), reached only through the swept public methods",
   ". GovernanceClient.idOf": "a private helper (TypeScript private), reached only through the swept public methods",
   ". SettlementClient.send": "a private helper (TypeScript private), reached only through the swept public methods",
-  ". LogisticInfluence.scores": "not swept yet (follow-up of issue 24)",
-  ". LogisticInfluence.meanScores": "not swept yet (follow-up of issue 24)",
-  ". LogisticInfluence.trainingLosses": "not swept yet (follow-up of issue 24)",
   ". LogisticInfluence.newtonStepTerms":
     "a private helper (TypeScript private), reached only through the swept public methods",
-  ". trainLogistic": "not swept yet (follow-up of issue 24)",
-  ". influence": "not swept yet (follow-up of issue 24)",
-  ". prepareInfluence": "not swept yet (follow-up of issue 24)",
-  ". logisticDataValues": "not swept yet (follow-up of issue 24)",
-  ". detectHarmful": "not swept yet (follow-up of issue 24)",
-  ". knnShapley": "not swept yet (follow-up of issue 24)",
-  ". forEachWord": "not swept yet (follow-up of issue 24)",
-  ". tokenizeWords": "not swept yet (follow-up of issue 24)",
-  ". encodeDocuments": "not swept yet (follow-up of issue 24)",
-  ". buildSuffixArray": "not swept yet (follow-up of issue 24)",
-  ". findSuffixRange": "not swept yet (follow-up of issue 24)",
-  ". SpanIndex.of": "not swept yet (follow-up of issue 24)",
-  ". SpanIndex.attribute": "not swept yet (follow-up of issue 24)",
-  ". SpanIndex.attributeSpans": "not swept yet (follow-up of issue 24)",
   ". SpanIndex.maximalMatches": "a private helper (TypeScript private), reached only through the swept public methods",
   ". SpanIndex.clustersIn": "a private helper (TypeScript private), reached only through the swept public methods",
   ". SpanIndex.documentAt": "a private helper (TypeScript private), reached only through the swept public methods",
-  ". buildSpanIndex": "not swept yet (follow-up of issue 24)",
-  ". clusterContributions": "not swept yet (follow-up of issue 24)",
-  ". fetchSettlementLogs": "not swept yet (follow-up of issue 24)",
-  ". readPublishedReport": "not swept yet (follow-up of issue 24)",
   ". InferenceLog.toJSON": "takes no input: a tree or log that exists was checked when built",
   ". InferenceLog.serialize": "takes no input: a tree or log that exists was checked when built",
   ". InferenceLog.contentId": "takes no input: a tree or log that exists was checked when built",
   ". InferenceLog.indexOf": "a private helper (TypeScript private), reached only through the swept public methods",
   ". InferenceLog.nodeHex": "a private helper (TypeScript private), reached only through the swept public methods",
-  ". hashedFeatures": "not swept yet (follow-up of issue 24)",
-  ". denseOf": "not swept yet (follow-up of issue 24)",
-  ". GatewayContentStore.urlOf": "not swept yet (follow-up of issue 24)",
-  ". GatewayContentStore.put": "not swept yet (follow-up of issue 24)",
-  ". GatewayContentStore.get": "not swept yet (follow-up of issue 24)",
   ". GatewayContentStore.request":
     "a private helper (TypeScript private), reached only through the swept public methods",
-  ". fetchContribution": "not swept yet (follow-up of issue 24)",
-  ". fetchContent": "not swept yet (follow-up of issue 24)",
-  ". fetchSettlementLog": "not swept yet (follow-up of issue 24)",
-  ". saleFills": "not swept yet (follow-up of issue 24)",
-  ". trancheAmounts": "not swept yet (follow-up of issue 24)",
-  ". fakingCost": "not swept yet (follow-up of issue 24)",
-  ". contributorShareTree": "not swept yet (follow-up of issue 24)",
-  ". buildProspectus": "not swept yet (follow-up of issue 24)",
-  ". serializeProspectus": "not swept yet (follow-up of issue 24)",
-  ". prospectusHash": "not swept yet (follow-up of issue 24)",
-  ". verifyProspectus": "not swept yet (follow-up of issue 24)",
-  ". verifyContributorShares": "not swept yet (follow-up of issue 24)",
-  ". validateOfferingTerms": "not swept yet (follow-up of issue 24)",
   "./node buildRewardTree": "the main entry's buildRewardTree with a helper thread: same checks, swept there",
   "./node TreeHelperThread.wants":
     "a private helper (TypeScript private), reached only through the swept public methods",
@@ -1152,49 +1388,6 @@ const NOT_SWEPT: Record<string, string> = {
     "a private helper (TypeScript private), reached only through the swept public methods",
 };
 
-/**
- * Rows whose entry point does not answer with a typed error yet, and what it does instead (issue 24's report lists
- * them). Such a row passes while the gap is there and fails once it is fixed, until it leaves this list; a chain
- * row still checks that nothing was sent.
- */
-const GAPS: Record<string, string> = {
-  "inferenceLeaf: a query hash that is not 32 bytes": "ethers' INVALID_ARGUMENT TypeError",
-  "SettlementClient.verifyLedger: an epoch past uint256":
-    "a RangeError from ethers' ABI coder (padding exceeds data length)",
-  "SettlementClient.epochSchedule: a node answering garbage":
-    "a TypeError from ethers' log decoding (params.map is not a function)",
-  "RewardTree.forEachProof: a visitor that is not a function": "a TypeError (visit is not a function)",
-  "RewardTree.has: an account that is not an address": "no error: answers false",
-  "verifyEpochReport: a report with an account's amount changed": "no error: it answers a verification object",
-  "serializeEpochReport: a report that is not one": "no error: it serializes anything",
-  "writeEpochReport: a report that is not one": "no error: it writes anything",
-  "epochReportHash: a report without a hash": "no error",
-  "epochRewardTree: a cumulative amount that is not a number": "a SyntaxError from BigInt()",
-  "validationSetHash: a set that is not one": "a TypeError (reading 'features')",
-  "verifyInferenceRecord: a root that is not 32 bytes": "no error: answers false",
-  "verifyInferenceLeaf: a proof element that is not 32 bytes": "no error: answers false",
-  "inferenceRecordLeaf: calls past uint256": "no error",
-  "inferenceRecordValues: a model id given as a string": "no error",
-  "inferenceOutputHash: an output of no known kind": "no error",
-  "contentUri: a CID that is not one": "no error: it prefixes any string",
-  "commitmentOf: a contributor with a wrong checksum": "ethers' INVALID_ARGUMENT TypeError",
-  "contributionIdOf: a datanet id past uint256": "ethers' INVALID_ARGUMENT TypeError",
-  "foldDigest: a previous digest that is not 32 bytes": "ethers' INVALID_ARGUMENT TypeError",
-  "digestOf: an acceptance with a negative id": "ethers' INVALID_ARGUMENT TypeError",
-  "surgeBond: a size given as a string": "no error",
-  "toPolicyTuple: a bond past uint256": "no error",
-  "fromPolicyTuple: a tuple that is not one": "a TypeError (reading 'bond')",
-  "foldLogDigest: a previous digest that is not 32 bytes": "ethers' INVALID_ARGUMENT TypeError",
-  "ledgerOf: a settlement that is not one": "a TypeError (reading 'calls')",
-  "timelockOperationId: a target that is the zero address with garbage data": "ethers' INVALID_ARGUMENT TypeError",
-  "resolveTimelockCall: a salt that is not 32 bytes": "no error",
-  "pricePerShare: a zero sale": "no error",
-  "vestedAt: a NaN time": "a RangeError from BigInt()",
-  "redemptionOf: a negative deposit": "a TypeError (Cannot mix BigInt and other types)",
-  "totalSupplyOf: terms that are not terms": "a TypeError (reading 'sale')",
-  "formatOpen: an amount that is not one": "a TypeError (Cannot mix BigInt and other types)",
-};
-
 /** A JSON-RPC front that lies: `answer` gives each call's result, or undefined to forward it to `target`. */
 async function lyingNode(target: string, answer: (method: string) => unknown): Promise<RpcProxy> {
   return startRpcProxy({
@@ -1232,6 +1425,8 @@ describe("The SDK's bad-input sweep: every entry point answers bad input with a 
     const fixed = (url: string, chainId: number) =>
       new JsonRpcProvider(url, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1 });
     world.closed = fixed(closedUrl, 31337);
+    world.closedGateway = closedUrl;
+    world.datanetsAddress = await d.datanets.getAddress();
     const other = await lyingNode(world.node.url, (method) =>
       method === "eth_chainId" ? "0x1" : method === "eth_call" || method === "eth_getCode" ? "0x" : undefined,
     );
@@ -1283,9 +1478,7 @@ describe("The SDK's bad-input sweep: every entry point answers bad input with a 
   }
 
   for (const row of ROWS) {
-    const gap = GAPS[`${row.subject}: ${row.case}`];
-    const title = `${row.subject} (${row.entry}) refuses ${row.case} with a ${row.expect.name}`;
-    it(gap === undefined ? title : `${title}: not yet, it gives ${gap}`, async function () {
+    it(`${row.subject} (${row.entry}) refuses ${row.case} with a ${row.expect.name}`, async function () {
       const before = row.chain ? await chainState() : undefined;
       let thrown: unknown;
       try {
@@ -1296,10 +1489,6 @@ describe("The SDK's bad-input sweep: every entry point answers bad input with a 
       if (before) expect(await chainState(), "nothing sent").to.deep.equal(before);
       const name = (thrown as Error | undefined)?.constructor?.name ?? String(thrown);
       const first = String((thrown as Error | undefined)?.message).split("\n")[0];
-      if (gap !== undefined) {
-        expect(thrown instanceof row.expect, `fixed (${name}: ${first}): remove the row from GAPS`).to.equal(false);
-        return;
-      }
       expect(thrown, `no error; or ${name}: ${first}`).to.be.instanceOf(row.expect);
       expect(thrown, `${name}: ${first}`).to.be.instanceOf(ProtocolError);
       const short = (thrown as ProtocolError).shortMessage;
@@ -1308,11 +1497,6 @@ describe("The SDK's bad-input sweep: every entry point answers bad input with a 
       if (row.message) expect(short).to.match(row.message);
     });
   }
-
-  it("lists in GAPS only rows of the table", function () {
-    const keys = new Set(ROWS.map((r) => `${r.subject}: ${r.case}`));
-    expect(Object.keys(GAPS).filter((k) => !keys.has(k))).to.deep.equal([]);
-  });
 
   it("has a row or a reason for every function, class and class method the package exports", function () {
     const swept = new Set(ROWS.map((r) => `${r.entry} ${r.subject}`));

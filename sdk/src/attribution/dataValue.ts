@@ -7,6 +7,7 @@ import { InvalidInputError } from "../errors";
 import { PrepareInfluenceOptions, prepareInfluence } from "./logistic";
 import type { LogisticModel } from "./logistic";
 import type { FeatureMatrix, SparseMatrix } from "./matrix";
+import { checkArray, checkObject } from "../internal/check";
 
 /** A labelled set of examples, e.g. the validation set fixed (by its hash) when the model was registered. */
 export interface LabelledSet {
@@ -51,6 +52,7 @@ export function logisticDataValues(
   validation: LabelledSet,
   options: PrepareInfluenceOptions = {},
 ): DataValues {
+  checkObject(validation, "validation");
   const scorer = prepareInfluence(model, X, y, options);
   const value = scorer.meanScores(validation.X, validation.y);
   const loss = scorer.trainingLosses();
@@ -112,7 +114,9 @@ export interface HarmfulReport {
  * @throws InvalidInputError when a value is not a finite number.
  */
 export function detectHarmful(values: Pick<DataValues, "value">): HarmfulReport {
+  checkObject(values, "values");
   const { value } = values;
+  checkArray(value, "values.value");
   for (let i = 0; i < value.length; i++) {
     if (!Number.isFinite(value[i]))
       throw new InvalidInputError(`Example ${i} has value ${value[i]}; it must be finite.`);

@@ -5,6 +5,7 @@ import {
   ValuationNonFiniteValueError,
 } from "../errors";
 import type { SparseVector } from "../ml/features";
+import { checkArray, checkObject } from "../internal/check";
 
 /**
  * A row-major matrix in one typed array: row i is `data[i·cols, (i + 1)·cols)`. The fastest way to hand the
@@ -28,6 +29,7 @@ export function isFlatMatrix(X: FeatureMatrix): X is FlatMatrix {
  * exactly `rows × cols` long. Values are not looked at.
  */
 export function matrixShape(X: FeatureMatrix): { rows: number; cols: number } {
+  checkObject(X, "X");
   if (isFlatMatrix(X)) {
     const { data, rows, cols } = X;
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
@@ -100,6 +102,7 @@ export function isSparseMatrix(X: unknown): X is SparseMatrix {
  * @throws ValuationNonFiniteValueError when a value is NaN or infinite.
  */
 export function sparseMatrix(vectors: readonly SparseVector[], cols: number): SparseMatrix {
+  checkArray(vectors, "vectors");
   const indptr = new Int32Array(vectors.length + 1);
   vectors.forEach((v, i) => {
     if (v.indices.length !== v.values.length) {
@@ -127,6 +130,7 @@ export function sparseMatrix(vectors: readonly SparseVector[], cols: number): Sp
  * @throws SparseMatrixFormatError for offsets or indices out of place; ValuationNonFiniteValueError for values.
  */
 export function checkSparseMatrix(X: SparseMatrix): void {
+  checkObject(X, "X");
   const { rows, cols, indptr, indices, values } = X;
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 1) {
     throw new ValuationEmptyInputError(`A sparse matrix of ${rows} × ${cols} has no columns.`);

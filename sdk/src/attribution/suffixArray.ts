@@ -20,6 +20,7 @@ export const MAX_SUFFIX_ARRAY_ALPHABET = 2 ** 30 - 2;
  * a token is out of range, or `tokens` is longer than {@link MAX_SUFFIX_ARRAY_LENGTH}.
  */
 export function buildSuffixArray(tokens: Int32Array, alphabetSize: number): Int32Array {
+  if (!(tokens instanceof Int32Array)) throw new InvalidSuffixArrayInputError("The tokens must be an Int32Array.");
   if (!Number.isSafeInteger(alphabetSize) || alphabetSize < 1 || alphabetSize > MAX_SUFFIX_ARRAY_ALPHABET) {
     throw new InvalidSuffixArrayInputError(
       `The alphabet size is ${alphabetSize}; it must be an integer in [1, ${MAX_SUFFIX_ARRAY_ALPHABET}].`,
@@ -188,6 +189,13 @@ export function findSuffixRange(
   hi = sa.length,
   known = 0,
 ): SuffixRange {
+  if (!(text instanceof Int32Array) || !(sa instanceof Int32Array) || sa.length !== text.length) {
+    throw new InvalidSuffixArrayInputError("The text and its suffix array must be Int32Arrays of one length.");
+  }
+  const ranges = [0 <= from && from <= to && to <= pattern.length, 0 <= lo && lo <= hi && hi <= sa.length];
+  if (!ranges.every(Boolean)) {
+    throw new InvalidSuffixArrayInputError(`The range [${from}, ${to}) or [${lo}, ${hi}) is out of bounds.`);
+  }
   const first = boundary(text, sa, pattern, from, to - from, lo, hi, known, false);
   return { lo: first, hi: boundary(text, sa, pattern, from, to - from, first, hi, known, true) };
 }

@@ -1,5 +1,6 @@
 import { SpanIndexTooLargeError } from "../errors";
 import { MAX_SUFFIX_ARRAY_LENGTH } from "./suffixArray";
+import { checkArray, checkFunction, checkString } from "../internal/check";
 
 /** A word of a text, lower-cased, with its UTF-16 offsets in the original text. */
 export interface WordToken {
@@ -47,6 +48,8 @@ const BMP = new Uint8Array(0x10000);
  * Complexity: O(text.length); ASCII is classified by table, other code points by a cached Unicode property test.
  */
 export function forEachWord(text: string, visit: (word: string, start: number, end: number) => void): void {
+  checkString(text, "text");
+  checkFunction(visit, "visit");
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -111,8 +114,12 @@ function nonAsciiWidth(text: string, i: number, c: number): number {
 export function encodeDocuments(texts: readonly string[]): EncodedDocuments {
   const vocabulary = new Map<string, number>();
   const documentStarts = new Int32Array(texts.length + 1);
+  checkArray(texts, "texts");
   let characters = 0;
-  for (const text of texts) characters += text.length;
+  texts.forEach((text, i) => {
+    checkString(text, `texts[${i}]`);
+    characters += text.length;
+  });
   // Prose runs about six characters per word; start there and grow, then trim to size.
   let tokens = new Int32Array(Math.min(MAX_SUFFIX_ARRAY_LENGTH, Math.ceil(characters / 6) + texts.length + 16));
   let n = 0;

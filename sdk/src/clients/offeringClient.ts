@@ -33,6 +33,7 @@ import type {
   OfferingStateName,
   OfferingTerms,
 } from "../offering/terms";
+import { checkArray, checkUint } from "../internal/check";
 import { sendFrom, signerAddressOf, throwingSdkErrors } from "./tx";
 
 /** What the client needs of the contributors' share tree (the SDK's `RewardTree` has it). */
@@ -300,6 +301,8 @@ export class OfferingClient {
    * @throws InvalidOfferingTermsError for terms the factory would refuse, before anything is sent.
    */
   async launch(p: LaunchOfferingParameters): Promise<LaunchOfferingReturnType> {
+    checkUint(p.modelId, "modelId");
+    checkArray(p.terms?.milestones, "terms.milestones");
     const terms = toOfferingTermsStruct(p.terms);
     if (p.name.length === 0 || p.symbol.length === 0)
       throw new InvalidInputError("An offering needs a name and a symbol.");

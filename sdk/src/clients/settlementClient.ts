@@ -15,6 +15,8 @@ import { ledgerOf } from "../settlement/ledger";
 import type { EpochLedgerView } from "../settlement/ledger";
 import type { EpochSettlement } from "../epoch/input";
 import type { InferenceLog } from "../inference/log";
+import { checkUint } from "../internal/check";
+import { eventsOf } from "../internal/logs";
 import { sendFrom, signerAddressOf, throwingSdkErrors } from "./tx";
 
 /** Parameters of {@link SettlementClient.settle}. */
@@ -221,13 +223,17 @@ export class SettlementClient {
 
   /** The ledger of `epoch` (zeros for an epoch without settlements). */
   async ledger(epoch: bigint): Promise<EpochLedgerView> {
+    checkUint(epoch, "epoch");
     const l = await withDecodedErrors(() => this.settlement.epochLedger(epoch));
     return { calls: l.calls, settlements: l.settlements, fees: l.fees, logDigest: l.logDigest };
   }
 
   /** Every settlement of `epoch` in order, read from `InferenceSettled` events from block `fromBlock` on. */
   async settlements(epoch: bigint, fromBlock = 0): Promise<SettlementRecord[]> {
-    const events = await this.settlement.queryFilter(this.settlement.filters.InferenceSettled(epoch), fromBlock);
+    checkUint(epoch, "epoch");
+    const events = await eventsOf(() =>
+      this.settlement.queryFilter(this.settlement.filters.InferenceSettled(epoch), fromBlock),
+    );
     return events.map((e) => ({
       ...settledOf(e.args),
       blockNumber: e.blockNumber,
@@ -317,7 +323,7 @@ export class SettlementClient {
 
   /** The clock's whole schedule from its `EpochLengthScheduled` events, for the pure `epochAt` and `epochStart`. */
   async epochSchedule(fromBlock = 0): Promise<EpochSegment[]> {
-    const events = await this.clock.queryFilter(this.clock.filters.EpochLengthScheduled(), fromBlock);
+    const events = await eventsOf(() => this.clock.queryFilter(this.clock.filters.EpochLengthScheduled(), fromBlock));
     return scheduleOf(
       events.map((e) => {
         // By position: the event's `length` field collides with the array's in TypeChain's type of the arguments.

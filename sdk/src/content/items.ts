@@ -2,6 +2,7 @@ import { ContentUnavailableError, InvalidInputError, StoredContentMismatchError 
 import { cidFromContentHash } from "./hash";
 import { checkStoredContent, cidOfUri } from "./store";
 import type { ContentStore } from "./store";
+import { checkObject } from "../internal/check";
 
 /** A contribution as the registry's events give it: its id, the URI it was submitted with, its content hash. */
 export interface ContributionContentRef {
@@ -79,5 +80,6 @@ export async function fetchContent(store: ContentStore, uri: string, item: strin
  * It can be given to the epoch as `fetchLog`: `(s) => fetchSettlementLog(store, s)`.
  */
 export async function fetchSettlementLog(store: ContentStore, settlement: SettlementLogRef): Promise<Uint8Array> {
+  checkObject(settlement, "settlement");
   return fetchContent(store, settlement.logURI, `the log of settlement ${settlement.id}`);
 }

@@ -20,9 +20,12 @@ export interface ContentStore {
   get(uriOrCid: string): Promise<Uint8Array | undefined>;
 }
 
-/** The URI a settlement or a registry records for stored content: `ipfs://<cid>`. */
+/**
+ * The URI a settlement or a registry records for stored content: `ipfs://<cid>`.
+ * @throws InvalidInputError when `cid` is not a CID as {@link cidOfUri} takes it.
+ */
 export function contentUri(cid: string): string {
-  return `ipfs://${cid}`;
+  return `ipfs://${cidOfUri(cid)}`;
 }
 
 /**
@@ -31,7 +34,8 @@ export function contentUri(cid: string): string {
  * @throws InvalidInputError for anything else.
  */
 export function cidOfUri(uriOrCid: string): string {
-  const cid = uriOrCid.startsWith("ipfs://") ? uriOrCid.slice("ipfs://".length) : uriOrCid;
+  const cid =
+    typeof uriOrCid === "string" && uriOrCid.startsWith("ipfs://") ? uriOrCid.slice("ipfs://".length) : uriOrCid;
   contentHashFromCid(cid);
   return cid;
 }

@@ -1,4 +1,5 @@
 import { AbiCoder, hexlify, keccak256 } from "ethers";
+import { checkAddress, checkBytes32, checkUint } from "../internal/check";
 
 const coder = AbiCoder.defaultAbiCoder();
 
@@ -7,6 +8,10 @@ const coder = AbiCoder.defaultAbiCoder();
  * contentHash, salt))`. It binds the contributor, so nobody else can use it, and hides the content until the reveal.
  */
 export function commitmentOf(contributor: string, datanetId: bigint, contentHash: string, salt: string): string {
+  checkAddress(contributor, "contributor");
+  checkUint(datanetId, "datanetId");
+  checkBytes32(contentHash, "contentHash");
+  checkBytes32(salt, "salt");
   return keccak256(
     coder.encode(["address", "uint256", "bytes32", "bytes32"], [contributor, datanetId, contentHash, salt]),
   );

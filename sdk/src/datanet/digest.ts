@@ -1,4 +1,5 @@
-import { AbiCoder, ZeroHash, keccak256 } from "ethers";
+import { ZeroHash } from "ethers";
+import { checkArray, checkBytes32, checkUint, refuseUnless } from "../internal/check";
 import { writeHex, writeUint256 } from "../internal/hex";
 import { keccakHex } from "../rewards/keccak";
 
@@ -8,13 +9,9 @@ export interface Acceptance {
   contentHash: string;
 }
 
-const coder = AbiCoder.defaultAbiCoder();
-const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
-const MAX_UINT256 = (1n << 256n) - 1n;
-
 /* The ABI encodings below are written by hand (static words only) and hashed on the WebAssembly keccak, so that an
-epoch checks the digest of 100,000 contributions in a fraction of a second; a value of the wrong shape goes through
-ethers' coder, which throws as it always did. */
+epoch checks the digest of 100,000 contributions in a fraction of a second; the checks before them refuse a value of
+the wrong shape, whose words would be wrong. */
 
 /**
  * The id of `attempt` of `contentHash` in `datanetId`, as `DatanetRegistry.contributionIdOf`:
@@ -24,19 +21,9 @@ ethers' coder, which throws as it always did. */
  */
 export function contributionIdOf(datanetId: bigint, contentHash: string, attempt = 1): bigint {
   const first = attempt === 1;
-  if (
-    !isUint(datanetId) ||
-    !BYTES32.test(contentHash) ||
-    !(Number.isInteger(attempt) && attempt >= 0 && attempt <= 0xffffffff)
-  ) {
-    return BigInt(
-      keccak256(
-        first
-          ? coder.encode(["uint256", "bytes32"], [datanetId, contentHash])
-          : coder.encode(["uint256", "bytes32", "uint32"], [datanetId, contentHash, attempt]),
-      ),
-    );
-  }
+  checkUint(datanetId, "datanetId");
+  checkBytes32(contentHash, "contentHash");
+  refuseUnless(attempt >>> 0 === attempt, attempt, "attempt", "a uint32");
   const encoded = new Uint8Array(first ? 64 : 96);
   writeUint256(datanetId, encoded, 0);
   writeHex(contentHash, encoded, 32);
@@ -46,9 +33,9 @@ export function contributionIdOf(datanetId: bigint, contentHash: string, attempt
 
 /** One step of the running digest: `keccak256(abi.encode(previous, contributionId, contentHash))`. */
 export function foldDigest(previous: string, contributionId: bigint, contentHash: string): string {
-  if (!BYTES32.test(previous) || !isUint(contributionId) || !BYTES32.test(contentHash)) {
-    return keccak256(coder.encode(["bytes32", "uint256", "bytes32"], [previous, contributionId, contentHash]));
-  }
+  checkBytes32(previous, "previous");
+  checkUint(contributionId, "contributionId");
+  checkBytes32(contentHash, "contentHash");
   const encoded = new Uint8Array(96);
   writeHex(previous, encoded, 0);
   writeUint256(contributionId, encoded, 32);
@@ -58,9 +45,6 @@ export function foldDigest(previous: string, contributionId: bigint, contentHash
 
 /** The digest of a sequence of acceptances, starting from zero: what a Datanet version of that many holds. */
 export function digestOf(acceptances: readonly Acceptance[]): string {
+  checkArray(acceptances, "acceptances");
   return acceptances.reduce((digest, a) => foldDigest(digest, a.contributionId, a.contentHash), ZeroHash);
-}
-
-function isUint(value: unknown): value is bigint {
-  return typeof value === "bigint" && value >= 0n && value <= MAX_UINT256;
 }

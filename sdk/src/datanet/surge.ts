@@ -1,4 +1,6 @@
 import { InvalidInputError } from "../errors/base";
+import { checkObject, checkUint, shown } from "../internal/check";
+
 /**
  * The surge bond, as `SurgeBondLib.sol`: a Datanet's `datanetDailyBytes` is its daily byte budget. Up to five eighths of
  * it a submission posts the policy's bond; from there the bond doubles with every further eighth that the day's bytes
@@ -15,7 +17,10 @@ export const MAX_SURGE_LEVEL = 160;
 
 /** How many times the bond doubles when the day's bytes reach `usedAfter` of a nonzero `budget`. */
 export function surgeLevel(usedAfter: bigint, budget: bigint): number {
-  if (budget <= 0n) throw new InvalidInputError(`The daily budget must be positive, got ${budget}.`);
+  checkUint(usedAfter, "usedAfter");
+  if (typeof budget !== "bigint" || budget <= 0n) {
+    throw new InvalidInputError(`The daily budget must be positive, got ${shown(budget)}.`);
+  }
   const steps = (usedAfter * SURGE_STEPS_PER_BUDGET) / budget;
   if (steps <= SURGE_FREE_STEPS) return 0;
   const doublings = steps - SURGE_FREE_STEPS;
@@ -30,6 +35,9 @@ export interface SurgePolicy {
 
 /** The bond a submission of `size` bytes posts when `usedToday` bytes were submitted to the Datanet today. */
 export function surgeBond(policy: SurgePolicy, usedToday: bigint, size: bigint): bigint {
+  checkObject(policy, "policy");
+  checkUint(usedToday, "usedToday");
+  checkUint(size, "size");
   if (policy.bond === 0n) return 0n;
   return policy.bond << BigInt(surgeLevel(usedToday + size, policy.datanetDailyBytes));
 }

@@ -1,3 +1,5 @@
+import { checkObject, refuseUnless } from "../internal/check";
+
 /** Status names of a contribution, as in the contract's `ContributionStatus`. */
 export const CONTRIBUTION_STATUSES = ["None", "Pending", "Accepted", "Rejected", "Expired"] as const;
 export type ContributionStatusName = (typeof CONTRIBUTION_STATUSES)[number];
@@ -30,9 +32,41 @@ export interface PolicyTuple {
   datanetDailyBytes: bigint;
 }
 
-/** Converts an SDK policy into the contract's tuple. */
+/** The width in bits of each integer field of the contract's `Policy`. */
+const POLICY_BITS = {
+  bond: 96,
+  quorum: 8,
+  reviewWindow: 32,
+  maxFileBytes: 64,
+  contributorDailyFiles: 32,
+  contributorDailyBytes: 64,
+  datanetDailyBytes: 64,
+} as const;
+type PolicyInts = Record<keyof typeof POLICY_BITS, bigint>;
+
+/** The integer fields of `p` as bigints, each checked to fit its field of the contract's `Policy`. */
+function policyInts(p: unknown): PolicyInts {
+  checkObject(p, "policy");
+  const ints = {} as PolicyInts;
+  for (const [field, bits] of Object.entries(POLICY_BITS) as [keyof PolicyInts, number][]) {
+    const v = p[field];
+    const n = typeof v === "bigint" ? v : Number.isSafeInteger(v) ? BigInt(v as number) : -1n;
+    refuseUnless(n >= 0n && n >> BigInt(bits) === 0n, v, `policy.${field}`, `a uint${bits}`);
+    ints[field] = n;
+  }
+  return ints;
+}
+
+function accessModeIndex(mode: unknown): number {
+  const index = typeof mode === "string" ? ACCESS_MODES.indexOf(mode as AccessModeName) : Number(mode);
+  refuseUnless(index in ACCESS_MODES, mode, "policy.accessMode", ACCESS_MODES.join(" or "));
+  return index;
+}
+
+/** Converts an SDK policy into the contract's tuple, every field checked to fit the contract's. */
 export function toPolicyTuple(p: DatanetPolicy): PolicyTuple {
-  return { ...p, accessMode: ACCESS_MODES.indexOf(p.accessMode) };
+  policyInts(p);
+  return { ...p, accessMode: accessModeIndex(p.accessMode) };
 }
 
 /** Converts a policy read from the contract or an event into the SDK form. */
@@ -46,14 +80,15 @@ export function fromPolicyTuple(p: {
   contributorDailyBytes: bigint;
   datanetDailyBytes: bigint;
 }): DatanetPolicy {
+  const ints = policyInts(p);
   return {
-    bond: BigInt(p.bond),
-    quorum: Number(p.quorum),
-    reviewWindow: Number(p.reviewWindow),
-    accessMode: ACCESS_MODES[Number(p.accessMode)],
-    maxFileBytes: BigInt(p.maxFileBytes),
-    contributorDailyFiles: Number(p.contributorDailyFiles),
-    contributorDailyBytes: BigInt(p.contributorDailyBytes),
-    datanetDailyBytes: BigInt(p.datanetDailyBytes),
+    bond: ints.bond,
+    quorum: Number(ints.quorum),
+    reviewWindow: Number(ints.reviewWindow),
+    accessMode: ACCESS_MODES[accessModeIndex(p.accessMode)],
+    maxFileBytes: ints.maxFileBytes,
+    contributorDailyFiles: Number(ints.contributorDailyFiles),
+    contributorDailyBytes: ints.contributorDailyBytes,
+    datanetDailyBytes: ints.datanetDailyBytes,
   };
 }

@@ -1,9 +1,10 @@
 import { MalformedEpochReportError } from "../errors";
 import { canonicalJson as canonicalJsonOf, writeCanonicalJson } from "../internal/canonicalJson";
+import { shown } from "../internal/check";
 import { keccakUtf8 } from "../rewards/keccak";
 
-/** A uint in canonical decimal: no sign, no leading zeros (how a report writes amounts and ids). */
-export const DECIMAL = /^(0|[1-9][0-9]*)$/;
+/** How a report writes amounts and ids. */
+export { DECIMAL } from "../internal/check";
 
 const invalidReport = (problem: string) => new MalformedEpochReportError("the report", problem);
 
@@ -20,4 +21,12 @@ export function canonicalJson(value: unknown): string {
 /** keccak256 of the UTF-8 bytes of the value's canonical JSON, hashed as it is written (never one string). */
 export function hashJson(value: unknown): string {
   return keccakUtf8((write) => writeJson(value, write));
+}
+
+/** Refuses (MalformedEpochReportError) anything but an object whose `format` is an epoch report's. */
+export function checkReportFormat(report: unknown): void {
+  const format = (report as { format?: unknown } | null)?.format;
+  if (format !== "epoch-report-v2" && format !== "epoch-report-v1") {
+    throw new MalformedEpochReportError("format", `is ${shown(format)}; not an epoch report's.`);
+  }
 }

@@ -40,7 +40,6 @@ export {
   serializeEpochReport,
   writeEpochReport,
 } from "./report";
-export type { EpochReportVerification } from "./verify";
 export { verifyEpochReport } from "./verify";
 export type { PublishedRoot } from "./published";
 export { readPublishedReport } from "./published";

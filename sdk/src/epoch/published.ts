@@ -2,6 +2,7 @@ import type { ContentStore } from "../content/store";
 import { PublishedReportError } from "../errors/epoch";
 import { readEpochReport } from "./report";
 import type { EpochReport } from "./report";
+import { checkObject } from "../internal/check";
 
 /** What a root's proposal (`RootProposed`) says of its report. */
 export interface PublishedRoot {
@@ -25,6 +26,7 @@ function reasonOf(error: unknown): string {
  * @throws PublishedReportError naming the report and what is wrong with it.
  */
 export async function readPublishedReport(store: ContentStore, root: PublishedRoot): Promise<EpochReport> {
+  checkObject(root, "root");
   const item = `the report of epoch ${root.epoch} at ${root.reportURI}`;
   let bytes: Uint8Array | undefined;
   try {

@@ -2,7 +2,7 @@ import * as z from "zod";
 import type { DedupOptions } from "../attribution/dedup";
 import { EpochReportMismatchError, MalformedEpochReportError } from "../errors";
 import { describeZodIssue } from "../internal/zod";
-import { canonicalJson, writeJson } from "./canonical";
+import { canonicalJson, checkReportFormat, writeJson } from "./canonical";
 import {
   MODEL_SCHEMA,
   OPTIONS_SCHEMA,
@@ -218,6 +218,7 @@ export { epochReportHash, epochRewardTree } from "./shared";
  * in their defined order, so one report has exactly one serialization. O(size of the report).
  */
 export function serializeEpochReport(report: EpochReport | EpochReportV1): string {
+  checkReportFormat(report);
   return canonicalJson(report);
 }
 
@@ -227,6 +228,7 @@ export function serializeEpochReport(report: EpochReport | EpochReportV1): strin
  * hash as it goes.
  */
 export function writeEpochReport(report: EpochReport | EpochReportV1, write: (text: string) => void): void {
+  checkReportFormat(report);
   writeJson(report, write);
 }
 

@@ -3,6 +3,7 @@ import { prepareInfluence } from "../attribution/logistic";
 import type { LogisticModel } from "../attribution/logistic";
 import { buildSpanIndex } from "../attribution/spans";
 import { InvalidEpochInputError } from "../errors";
+import { checkArray, checkObject } from "../internal/check";
 import { hashJson } from "./canonical";
 import { compare } from "./order";
 
@@ -178,5 +179,8 @@ export function logisticScorer(
  * commits to (e.g. in its training configuration's hash) and a `logistic-influence` scorer's `validationHash`.
  */
 export function validationSetHash(validation: { features: number[][]; labels: number[] }): string {
+  checkObject(validation, "validation");
+  checkArray(validation.features, "validation.features");
+  checkArray(validation.labels, "validation.labels");
   return hashJson({ features: validation.features, labels: validation.labels });
 }

@@ -5,6 +5,7 @@ import type { EpochInput, ParsedSettlement } from "./input";
 import { compare } from "./order";
 import type { EpochReportSettlement } from "./report";
 import type { Scorer, ScoredInference } from "./score";
+import { checkFunction } from "../internal/check";
 
 /* Rules 4 and 5 of attributeEpoch, one settlement at a time: its log, read against what the settlement committed to,
 and its records as the model's scorer reads them, or why the settlement is excluded; then its records scored and
@@ -163,6 +164,7 @@ export async function withFetchedLog<
  * `fetchLog` itself and holds only the logs in flight.
  */
 export async function fetchSettlementLogs(input: EpochInput, fetchLog: FetchLog): Promise<EpochInput> {
+  checkFunction(fetchLog, "fetchLog");
   // A malformed input is left for attributeEpoch to name.
   if (!Array.isArray(input?.settlements)) return input;
   const settlements = [];

@@ -1,7 +1,8 @@
 import { buildRewardTree } from "../rewards/rewardTree";
 import type { RewardTree } from "../rewards/rewardTree";
-import { EpochReportMismatchError } from "../errors";
-import { hashJson } from "./canonical";
+import { EpochReportMismatchError, MalformedEpochReportError } from "../errors";
+import { shown } from "../internal/check";
+import { DECIMAL, checkReportFormat, hashJson } from "./canonical";
 
 /* What both report formats (v1, read only, and v2) share: their hash and their reward tree. */
 
@@ -10,13 +11,23 @@ import { hashJson } from "./canonical";
  * O(size of the report).
  */
 export function epochReportHash(report: { reportHash?: string }): string {
+  checkReportFormat(report);
   const { reportHash: _ignored, ...body } = report;
   return hashJson(body);
 }
 
 /** The reward tree of a report's cumulative amounts, to serve proofs from. O(accounts). */
 export function epochRewardTree(report: { accounts: readonly { account: string; cumulative: string }[] }): RewardTree {
-  return buildRewardTree(report.accounts.map((a) => ({ account: a.account, amount: BigInt(a.cumulative) })));
+  const accounts: unknown = report?.accounts;
+  if (!Array.isArray(accounts)) throw new MalformedEpochReportError("accounts", "must be an array.");
+  return buildRewardTree(
+    accounts.map(({ account, cumulative }: { account: string; cumulative: string }, i) => {
+      if (!DECIMAL.test(cumulative)) {
+        throw new MalformedEpochReportError(`accounts[${i}].cumulative`, `is ${shown(cumulative)}; not a decimal.`);
+      }
+      return { account, amount: BigInt(cumulative) };
+    }),
+  );
 }
 
 /**

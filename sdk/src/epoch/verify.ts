@@ -1,4 +1,5 @@
-import { ProtocolError } from "../errors";
+import { EpochReportMismatchError, ProtocolError } from "../errors";
+import { shown } from "../internal/check";
 import { readInferenceLog, verifyInferenceLeaf } from "../inference/log";
 import type { InferenceLog } from "../inference/log";
 import { attributeEpoch } from "./attribute";
@@ -6,8 +7,13 @@ import type { EpochInput } from "./input";
 import { EPOCH_REPORT_FORMAT, parseReportJson } from "./report";
 import type { EpochReport } from "./report";
 
-/** The result of {@link verifyEpochReport}. */
-export type EpochReportVerification = { ok: true } | { ok: false; path: string; expected: unknown; actual: unknown };
+/** Where a report differs from its input: what was expected there and what the report has. */
+interface Difference {
+  path: string;
+  problem: string;
+  expected: unknown;
+  actual: unknown;
+}
 
 /**
  * Checks a report against its input, as an outsider holding the input (the chain's events, the contributions' texts,
@@ -15,28 +21,30 @@ export type EpochReportVerification = { ok: true } | { ok: false; path: string; 
  * leaf of its settlement's log, proven against the settlement's `logRoot` with the log's proof from the report's own
  * fields (id, model and version, calls, query hash, output hash), and each settlement's records must add up to the
  * calls it paid for; the first record that fails is named (`settlements[2].records[5]`). Then the whole report is
- * recomputed with {@link attributeEpoch} and compared field by field, in canonical key order: `ok` when they are
- * equal to the bit, else the first field that differs (e.g. `settlements[3].paid`, `accounts[2].amount`, or a key
- * only one of them has) with both values. Then check that `tree.root` is the root proposed on-chain for `epoch` and
- * that `reportHash` is the one in its `RootProposed` event.
+ * recomputed with {@link attributeEpoch} and compared field by field, in canonical key order: it returns the
+ * recomputed report when they are equal to the bit. Then check that `tree.root` is the root proposed on-chain for
+ * `epoch` and that `reportHash` is the one in its `RootProposed` event.
  *
+ * @throws EpochReportMismatchError naming the first field that differs (e.g. `settlements[3].paid`,
+ *   `accounts[2].amount`, or a key only one of them has), with both values as `expected` and `actual`.
  * @throws as {@link attributeEpoch} does when the input is invalid; MalformedEpochReportError when `report` is a
  *   string that is not JSON.
  */
-export function verifyEpochReport(report: unknown, input: EpochInput): EpochReportVerification {
+export function verifyEpochReport(report: unknown, input: EpochInput): EpochReport {
   const actual = parseReportJson(report);
+  const mismatch = ({ path, problem, expected, actual: found }: Difference) =>
+    new EpochReportMismatchError(path, problem, { expected, actual: found });
   const unproven =
     (actual as { format?: unknown })?.format === EPOCH_REPORT_FORMAT && unprovenRecord(actual as EpochReport, input);
-  if (unproven) return { ok: false, ...unproven };
-  const difference = firstDifference(attributeEpoch(input), actual, "");
-  return difference === undefined ? { ok: true } : { ok: false, ...difference };
+  if (unproven) throw mismatch(unproven);
+  const recomputed = attributeEpoch(input);
+  const difference = firstDifference(recomputed, actual, "");
+  if (difference) throw mismatch(difference);
+  return recomputed;
 }
 
 /** The first record of `report` that is not a leaf of its settlement's log, or a settlement whose calls differ. */
-function unprovenRecord(
-  report: EpochReport,
-  input: EpochInput,
-): { path: string; expected: unknown; actual: unknown } | undefined {
+function unprovenRecord(report: EpochReport, input: EpochInput): Difference | undefined {
   if (!Array.isArray(report.settlements) || !Array.isArray(input.settlements)) return undefined;
   const versionOf = new Map((report.models ?? []).map((m) => [m.modelId, m.version]));
   for (const [i, settlement] of report.settlements.entries()) {
@@ -50,7 +58,12 @@ function unprovenRecord(
       if (!(error instanceof ProtocolError)) throw error;
     }
     if (!log) {
-      return { path: `settlements[${i}]`, expected: "a settlement whose log the input holds", actual: settlement.id };
+      return {
+        path: `settlements[${i}]`,
+        problem: `the input holds no log of ${shown(settlement.id)} of root ${settlement.logRoot}.`,
+        expected: "a settlement whose log the input holds",
+        actual: settlement.id,
+      };
     }
     let calls = 0n;
     for (const [k, record] of settlement.records.entries()) {
@@ -70,26 +83,24 @@ function unprovenRecord(
         if (!(error instanceof ProtocolError) && !(error instanceof Error && "code" in error)) throw error;
       }
       if (!proven) {
-        return {
-          path: `settlements[${i}].records[${k}]`,
-          expected: `a leaf of the log of root ${settlement.logRoot}`,
-          actual: record,
-        };
+        const expected = `a leaf of the log of root ${settlement.logRoot}`;
+        return { path: `settlements[${i}].records[${k}]`, problem: `is not ${expected}.`, expected, actual: record };
       }
     }
     if (calls.toString() !== settlement.calls) {
-      return { path: `settlements[${i}].records`, expected: `${settlement.calls} calls`, actual: `${calls} calls` };
+      return {
+        path: `settlements[${i}].records`,
+        problem: `add up to ${calls} calls; the settlement paid for ${settlement.calls}.`,
+        expected: `${settlement.calls} calls`,
+        actual: `${calls} calls`,
+      };
     }
   }
   return undefined;
 }
 
 /** The first place, in canonical key order, where `actual` differs from `expected`. */
-function firstDifference(
-  expected: unknown,
-  actual: unknown,
-  path: string,
-): { path: string; expected: unknown; actual: unknown } | undefined {
+function firstDifference(expected: unknown, actual: unknown, path: string): Difference | undefined {
   const here = path === "" ? "the report" : path;
   if (Array.isArray(expected) && Array.isArray(actual)) {
     for (let i = 0; i < Math.min(expected.length, actual.length); i++) {
@@ -98,7 +109,7 @@ function firstDifference(
     }
     if (expected.length !== actual.length) {
       const i = Math.min(expected.length, actual.length);
-      return { path: `${path}[${i}]`, expected: expected[i], actual: actual[i] };
+      return differs(`${path}[${i}]`, expected[i], actual[i]);
     }
     return undefined;
   }
@@ -112,5 +123,9 @@ function firstDifference(
     }
     return undefined;
   }
-  return Object.is(expected, actual) ? undefined : { path: here, expected, actual };
+  return Object.is(expected, actual) ? undefined : differs(here, expected, actual);
+}
+
+function differs(path: string, expected: unknown, actual: unknown): Difference {
+  return { path, problem: `is ${shown(actual)}; the input makes ${shown(expected)}.`, expected, actual };
 }

@@ -63,16 +63,22 @@ export class MalformedEpochReportError extends InvalidInputError {
 /**
  * A well-formed epoch report contradicts itself: a total that is not the sum of its parts, an amount that is not
  * what `allocate` gives for the weights, a root that the cumulative amounts do not make, a `reportHash` that is not
- * the report's hash. `path` is the first such field.
+ * the report's hash; or it is not the report its input makes (`verifyEpochReport`). `path` is the first such field.
  */
 export class EpochReportMismatchError extends IntegrityError {
   readonly path: string;
+  /** What `verifyEpochReport` expected at `path` (recomputed from the input, or described), when it threw this. */
+  readonly expected?: unknown;
+  /** What the report has at `path`, when `verifyEpochReport` threw this. */
+  readonly actual?: unknown;
 
-  constructor(path: string, problem: string) {
+  constructor(path: string, problem: string, compared?: { expected: unknown; actual: unknown }) {
     super(`Epoch report, ${path}: ${problem}`, {
       hint: "The report was edited or damaged; recompute it from its input with attributeEpoch.",
     });
     this.path = path;
+    this.expected = compared?.expected;
+    this.actual = compared?.actual;
   }
 }
 

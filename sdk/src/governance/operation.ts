@@ -1,5 +1,6 @@
 import { AbiCoder, ZeroHash, getAddress, hexlify, keccak256 } from "ethers";
 import type { BytesLike } from "ethers";
+import { checkAddress, checkBytes32, checkObject, checkUint, refuseUnless } from "../internal/check";
 
 /** One call through a TimelockController: `target.call{value}(data)`, identified by its predecessor and salt too. */
 export interface TimelockCall {
@@ -24,15 +25,25 @@ export interface ResolvedTimelockCall {
   salt: string;
 }
 
-/** Fills in the defaults of `call` and normalizes its address and bytes. */
+/** Fills in the defaults of `call` and normalizes its address and bytes, each checked. */
 export function resolveTimelockCall(call: TimelockCall): ResolvedTimelockCall {
-  return {
-    target: getAddress(call.target),
-    data: hexlify(call.data),
-    value: call.value ?? 0n,
-    predecessor: hexlify(call.predecessor ?? ZeroHash),
-    salt: hexlify(call.salt ?? ZeroHash),
-  };
+  checkObject(call, "call");
+  checkAddress(call.target, "target");
+  const value = call.value ?? 0n;
+  checkUint(value, "value");
+  const predecessor = hex(call.predecessor ?? ZeroHash, "predecessor");
+  const salt = hex(call.salt ?? ZeroHash, "salt");
+  checkBytes32(predecessor, "predecessor");
+  checkBytes32(salt, "salt");
+  return { target: getAddress(call.target), data: hex(call.data, "data"), value, predecessor, salt };
+}
+
+function hex(bytes: BytesLike, name: string): string {
+  try {
+    return hexlify(bytes);
+  } catch {
+    refuseUnless(false, bytes, name, "bytes or 0x-prefixed hex");
+  }
 }
 
 /**

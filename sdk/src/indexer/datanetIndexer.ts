@@ -7,6 +7,8 @@ import type { Acceptance } from "../datanet/digest";
 import { fromPolicyTuple } from "../datanet/types";
 import type { ContributionStatusName, DatanetPolicy } from "../datanet/types";
 import type { ContributorStats } from "../reputation/leaderboard";
+import { checkAddress, checkBytes32, checkString, checkUint, refuseUnless } from "../internal/check";
+import { eventsOf } from "../internal/logs";
 
 /** A contribution's status as the events tell it: the contract's, plus `Superseded` for an attempt that a submission
  * with an earlier commitment took over. */
@@ -67,6 +69,9 @@ export interface IndexedDatanet {
 
 /** A Datanet as `DatanetCreated` leaves it: no terms, acceptances, versions or treasury yet. */
 export function newIndexedDatanet(id: bigint, owner: string, uri: string): IndexedDatanet {
+  checkUint(id, "id");
+  checkAddress(owner, "owner");
+  checkString(uri, "uri");
   return {
     id,
     owner,
@@ -116,19 +121,18 @@ export class DatanetIndexer {
   ) {
     this.nextBlock = options.fromBlock ?? 0;
     this.blockRange = options.blockRange ?? 10_000;
+    checkAddress(registryAddress, "registryAddress");
     if (this.blockRange < 1) throw new InvalidInputError("blockRange must be at least 1.");
   }
 
   /** Reads events up to `toBlock` (default: the latest block) and applies them. Returns the last block read. */
   async sync(toBlock?: number): Promise<number> {
-    const target = toBlock ?? (await this.provider.getBlockNumber());
+    refuseUnless(toBlock === undefined || toBlock >>> 0 === toBlock, toBlock, "toBlock", "a block number");
+    const target = toBlock ?? (await eventsOf(() => this.provider.getBlockNumber()));
     while (this.nextBlock <= target) {
       const end = Math.min(target, this.nextBlock + this.blockRange - 1);
-      const logs = await this.provider.getLogs({
-        address: this.registryAddress,
-        fromBlock: this.nextBlock,
-        toBlock: end,
-      });
+      const range = { address: this.registryAddress, fromBlock: this.nextBlock, toBlock: end };
+      const logs = await eventsOf(() => this.provider.getLogs(range));
       for (const log of logs) this.apply(log);
       this.nextBlock = end + 1;
       this.options.onProgress?.(end, target);
@@ -138,6 +142,7 @@ export class DatanetIndexer {
 
   /** A Datanet, or an error naming the id when the events never created it. */
   datanet(datanetId: bigint): IndexedDatanet {
+    checkUint(datanetId, "datanetId");
     const d = this.datanets.get(datanetId);
     if (!d) throw new InvalidInputError(`Datanet ${datanetId} is not in the indexed events.`);
     return d;
@@ -145,6 +150,7 @@ export class DatanetIndexer {
 
   /** Reputation counters of every contributor of a Datanet (leaderboard input). */
   reputation(datanetId: bigint): ContributorStats[] {
+    checkUint(datanetId, "datanetId");
     return [...this.stats.values()]
       .filter((s) => s.datanetId === datanetId)
       .map(({ account, accepted, rejected, acceptedBytes }) => ({ account, accepted, rejected, acceptedBytes }));
@@ -152,6 +158,8 @@ export class DatanetIndexer {
 
   /** The latest attempt of `contentHash` in a Datanet, if it was ever submitted. */
   latest(datanetId: bigint, contentHash: string): IndexedContribution | undefined {
+    checkUint(datanetId, "datanetId");
+    checkBytes32(contentHash, "contentHash");
     const attempt = this.attempts.get(`${datanetId}:${contentHash.toLowerCase()}`);
     return attempt === undefined
       ? undefined
@@ -160,6 +168,7 @@ export class DatanetIndexer {
 
   /** Contributions of a Datanet in submission order. */
   contributionsOf(datanetId: bigint): IndexedContribution[] {
+    checkUint(datanetId, "datanetId");
     return [...this.contributions.values()].filter((c) => c.datanetId === datanetId);
   }
 

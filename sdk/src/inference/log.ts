@@ -1,11 +1,12 @@
 import * as z from "zod";
-import { AbiCoder, concat, getBytes, hexlify, keccak256, sha256, toUtf8Bytes } from "ethers";
+import { concat, getBytes, hexlify, keccak256, sha256, toUtf8Bytes } from "ethers";
 import { cidFromContentHash } from "../content/hash";
 import {
   InferenceLogMismatchError,
   MalformedInferenceLogError,
   UnknownInferenceRecordError,
 } from "../errors/inferenceLog";
+import { BYTES32, DECIMAL, checkArray, checkBytes32 } from "../internal/check";
 import { describeZodIssue } from "../internal/zod";
 import { writeHex, writeUint256 } from "../internal/hex";
 import { keccakHex } from "../rewards/keccak";
@@ -59,12 +60,11 @@ export interface InferenceLogFile {
 
 const MAX_UINT64 = (1n << 64n) - 1n;
 const MAX_UINT32 = 2 ** 32 - 1;
-const coder = AbiCoder.defaultAbiCoder();
 
 const decimal = (max: bigint, what: string) =>
   z
     .string()
-    .regex(/^(0|[1-9][0-9]*)$/, { error: `must be a decimal string without sign or leading zeros.`, abort: true })
+    .regex(DECIMAL, { error: `must be a decimal string without sign or leading zeros.`, abort: true })
     .refine((v) => BigInt(v) <= max, `must be at most ${what}.`);
 
 const OUTPUT_SCHEMA = z.discriminatedUnion("kind", [
@@ -95,6 +95,11 @@ const LOG_SCHEMA = z.strictObject({
  * the record's last leaf value.
  */
 export function inferenceOutputHash(output: InferenceOutput): string {
+  parsed(OUTPUT_SCHEMA, output, "output");
+  return outputHashOf(output);
+}
+
+function outputHashOf(output: InferenceOutput): string {
   const canonical =
     output.kind === "text"
       ? JSON.stringify({ kind: "text", text: output.text })
@@ -102,16 +107,36 @@ export function inferenceOutputHash(output: InferenceOutput): string {
   return keccakHex(UTF8.encode(canonical));
 }
 
-/** The record's values in {@link INFERENCE_LEAF_ENCODING} order, as `StandardMerkleTree.of` takes them. */
+/**
+ * The record's values in {@link INFERENCE_LEAF_ENCODING} order, as `StandardMerkleTree.of` takes them.
+ * @throws MalformedInferenceLogError naming the field of `record` that is not as a log's records must be.
+ */
 export function inferenceRecordValues(record: InferenceRecord): InferenceLeafValues {
+  for (const field of ["modelId", "calls"] as const) {
+    if (typeof record?.[field] !== "bigint")
+      throw new MalformedInferenceLogError(`record.${field}`, "must be a bigint.");
+  }
+  parsed(RECORD_SCHEMA, toJson(record), "record");
+  return valuesOf(record);
+}
+
+/** The values of a record already checked. */
+function valuesOf(record: InferenceRecord): InferenceLeafValues {
   return [
     record.id,
     record.modelId.toString(),
     record.modelVersion,
     record.calls.toString(),
     record.queryHash.toLowerCase(),
-    inferenceOutputHash(record.output),
+    outputHashOf(record.output),
   ];
+}
+
+/** `value` as `schema` parses it, or MalformedInferenceLogError naming the first field that is wrong. */
+function parsed<T>(schema: z.ZodType<T>, value: unknown, root: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new MalformedInferenceLogError(...describeZodIssue(result.error.issues[0], root));
+  return result.data;
 }
 
 /** The values of a record's leaf, in {@link INFERENCE_LEAF_ENCODING} order. */
@@ -132,14 +157,14 @@ export function inferenceRecordLeaf(record: InferenceRecord): string {
 /**
  * The leaf of a record's values (e.g. as an epoch report lists them, with the output's hash):
  * keccak256(keccak256(abi.encode(values))), the ABI encoding written here (six head words, the id's length and
- * padded bytes) so that a log of a million records hashes on the WebAssembly keccak. Values of the wrong shape are
- * encoded by ethers' coder, which throws as it always did.
+ * padded bytes) so that a log of a million records hashes on the WebAssembly keccak.
+ * @throws MalformedInferenceLogError naming the value that is not of its type in {@link INFERENCE_LEAF_ENCODING}.
  */
 export function inferenceLeaf(values: InferenceLeafValues): string {
-  const [id, modelId, modelVersion, calls, queryHash, outputHash] = values;
-  if (!(BYTES32.test(queryHash) && BYTES32.test(outputHash)) || !/^[0-9]+$/.test(modelId + calls)) {
-    return keccak256(keccak256(coder.encode(INFERENCE_LEAF_ENCODING, values)));
+  if (!Array.isArray(values) || !leafShaped(values)) {
+    throw new MalformedInferenceLogError("values", `are not of the types ${INFERENCE_LEAF_ENCODING.join(", ")}.`);
   }
+  const [id, modelId, modelVersion, calls, queryHash, outputHash] = values;
   const idBytes = UTF8.encode(id);
   const encoded = new Uint8Array(32 * 7 + Math.ceil(idBytes.length / 32) * 32);
   encoded[31] = 0xc0;
@@ -153,16 +178,38 @@ export function inferenceLeaf(values: InferenceLeafValues): string {
   return keccakHex(getBytes(keccakHex(encoded)));
 }
 
-const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 const UTF8 = new TextEncoder();
 
-/** Whether `proof` places `record` in the log whose root is `logRoot` (OpenZeppelin's sorted-pair proofs). */
+/** Whether the values are of their types in the leaf's encoding, a uint64 of calls at most 19 digits long. */
+function leafShaped([id, modelId, modelVersion, calls, queryHash, outputHash]: InferenceLeafValues): boolean {
+  return (
+    typeof id === "string" &&
+    DECIMAL.test(modelId) &&
+    modelId.length < 78 &&
+    modelVersion >>> 0 === modelVersion &&
+    DECIMAL.test(calls) &&
+    calls.length < 20 &&
+    BYTES32.test(queryHash) &&
+    BYTES32.test(outputHash)
+  );
+}
+
+/**
+ * Whether `proof` places `record` in the log whose root is `logRoot` (OpenZeppelin's sorted-pair proofs).
+ * @throws InvalidInputError when the root or a proof element is not 32 bytes, or the record is malformed.
+ */
 export function verifyInferenceRecord(logRoot: string, record: InferenceRecord, proof: readonly string[]): boolean {
   return verifyInferenceLeaf(logRoot, inferenceRecordValues(record), proof);
 }
 
-/** Whether `proof` places the record of these leaf values in the log whose root is `logRoot`. */
+/**
+ * Whether `proof` places the record of these leaf values in the log whose root is `logRoot`.
+ * @throws InvalidInputError when the root or a proof element is not 32 bytes, or a value is not of its type.
+ */
 export function verifyInferenceLeaf(logRoot: string, values: InferenceLeafValues, proof: readonly string[]): boolean {
+  checkBytes32(logRoot, "logRoot");
+  checkArray(proof, "proof");
+  proof.forEach((sibling, i) => checkBytes32(sibling, `proof[${i}]`));
   let node = inferenceLeaf(values);
   for (const sibling of proof) {
     node = BigInt(node) <= BigInt(sibling) ? keccak256(concat([node, sibling])) : keccak256(concat([sibling, node]));
@@ -206,7 +253,7 @@ export class InferenceLog {
         throw new MalformedInferenceLogError(`records[${i}].id`, `"${record.id}" is also the id of records[${first}].`);
       }
       this.indexOfId.set(record.id, i);
-      const values = inferenceRecordValues(record);
+      const values = valuesOf(record);
       outputHashes[i] = values[5];
       leaves.set(getBytes(inferenceLeaf(values)), i * 32);
       calls += record.calls;
@@ -241,12 +288,7 @@ export class InferenceLog {
         throw new MalformedInferenceLogError("the file", `is not JSON (${(cause as Error).message}).`);
       }
     }
-    const parsed = LOG_SCHEMA.safeParse(json);
-    if (!parsed.success) {
-      const [path, problem] = describeZodIssue(parsed.error.issues[0], "the log");
-      throw new MalformedInferenceLogError(path, problem);
-    }
-    const log = new InferenceLog(parsed.data.records.map(fromJson));
+    const log = new InferenceLog(parsed(LOG_SCHEMA, json, "the log").records.map(fromJson));
     if (expected.logRoot !== undefined && log.root !== expected.logRoot.toLowerCase()) {
       throw new InferenceLogMismatchError("root", `is ${log.root}; the settlement's logRoot is ${expected.logRoot}.`);
     }

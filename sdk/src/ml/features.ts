@@ -1,5 +1,6 @@
 import { InvalidInputError } from "../errors";
 import { forEachWord } from "../attribution/tokenize";
+import { checkObject, shown } from "../internal/check";
 
 /* Hashed bag-of-words features: the words of a text (as span attribution reads them) counted into a fixed number of
 buckets, so a classifier's input has one size whatever the vocabulary, and a model file needs no word list. */
@@ -49,6 +50,10 @@ export function hashedFeatures(text: string, options: HashedFeatureOptions = {})
 
 /** `vector` as a dense array of `dimension` numbers. O(dimension). */
 export function denseOf(vector: SparseVector, dimension: number): number[] {
+  checkObject(vector, "vector");
+  if (!Number.isSafeInteger(dimension) || dimension < 1 || vector.indices.some((k) => !(k >= 0 && k < dimension))) {
+    throw new InvalidInputError(`The dimension ${shown(dimension)} must be a whole number above every index.`);
+  }
   const dense = new Array<number>(dimension).fill(0);
   vector.indices.forEach((bucket, k) => (dense[bucket] = vector.values[k]));
   return dense;

@@ -1,5 +1,7 @@
 import { InvalidOfferingTermsError } from "../errors";
-import { OFFERING_BPS } from "./terms";
+import { checkArray, checkObject, shown } from "../internal/check";
+import { checkBigints } from "./check";
+import { MILESTONE_KINDS, OFFERING_BPS } from "./terms";
 import type { MilestoneKindName } from "./terms";
 
 /* The offering's arithmetic, exactly as ModelOffering and OfferingFactory compute it (IModelOffering's NatSpec): a
@@ -61,7 +63,13 @@ export interface SaleOutcome {
  *   ordered by `start`, do not each start where the one before ends (from 0).
  */
 export function saleFills(deposits: readonly SaleDeposit[], terms: SaleFillTerms): SaleOutcome {
+  checkObject(terms, "terms");
+  checkArray(deposits, "deposits");
   const { softCap, hardCap, sale } = terms;
+  checkBigints({ "sale.softCap": softCap, "sale.hardCap": hardCap, "split.sale": sale });
+  deposits.forEach((d, i) =>
+    checkBigints({ [`deposits[${i}].start`]: d?.start, [`deposits[${i}].amount`]: d?.amount }),
+  );
   if (softCap <= 0n || hardCap < softCap) {
     throw new InvalidOfferingTermsError("sale", `needs 0 < softCap ≤ hardCap; got ${softCap} and ${hardCap}.`);
   }
@@ -118,6 +126,8 @@ export function trancheAmounts(
   upfrontBps: number,
   milestones: readonly { trancheBps: number }[],
 ): TrancheAmounts {
+  checkBigints({ net });
+  checkArray(milestones, "milestones");
   let cumulative = checkBps(upfrontBps, "sale.upfrontBps");
   const upfront = (net * BigInt(cumulative)) / BPS;
   let before = upfront;
@@ -149,7 +159,9 @@ export function redemptionOf(
   unreleased: bigint,
   totalDeposits: bigint,
 ): bigint {
+  checkObject(deposit, "deposit");
   const { start, amount } = deposit;
+  checkBigints({ "deposit.start": start, "deposit.amount": amount, unreleased, totalDeposits });
   if (start < 0n || amount < 0n || start + amount > totalDeposits) {
     throw new InvalidOfferingTermsError(
       "deposit",
@@ -167,6 +179,12 @@ export function redemptionOf(
  * A `duration` of 0 vests everything at `start`.
  */
 export function vestedAt(t: number, start: number, cliff: number, duration: number, total: bigint): bigint {
+  for (const [path, value] of Object.entries({ t, start, cliff, duration })) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new InvalidOfferingTermsError(path, `must be whole seconds ≥ 0; got ${shown(value)}.`);
+    }
+  }
+  checkBigints({ total });
   if (t < start) return 0n;
   const elapsed = t - start;
   if (elapsed >= duration) return total;
@@ -186,14 +204,19 @@ export function fakingCost(
   pricePerCall: bigint,
   modelBps: number,
 ): bigint | null {
+  if (!MILESTONE_KINDS.includes(kind))
+    throw new InvalidOfferingTermsError("kind", `is ${shown(kind)}; no such milestone.`);
   if (kind === "ModelVersion") return null;
+  checkBigints({ threshold, pricePerCall });
   const fees = kind === "SettledCalls" ? threshold * pricePerCall : threshold;
   return fees - (fees * BigInt(checkBps(modelBps, "modelBps"))) / BPS;
 }
 
 /** OPEN (wei) per whole share (10¹⁸ units) of a sale, rounded down: `hardCap × 10¹⁸ / sale`. */
 export function pricePerShare(hardCap: bigint, sale: bigint): bigint {
-  return sale === 0n ? 0n : (hardCap * 10n ** 18n) / sale;
+  checkBigints({ hardCap, sale });
+  if (sale <= 0n) throw new InvalidOfferingTermsError("split.sale", `must be positive; got ${sale}.`);
+  return (hardCap * 10n ** 18n) / sale;
 }
 
 function checkBps(bps: number, path: string): number {

@@ -3,6 +3,7 @@ import * as z from "zod";
 import { MalformedProspectusError } from "../errors";
 import { checksummedSchema, decimalSchema, hashSchema } from "../epoch/reportSchema";
 import { canonicalJson } from "../internal/canonicalJson";
+import { checkBytes32, checkObject } from "../internal/check";
 import { describeZodIssue } from "../internal/zod";
 import { ADAPTER_KINDS } from "../models/types";
 import type { AdapterKindName } from "../models/types";
@@ -128,7 +129,10 @@ export interface ProspectusInput {
  * @throws InvalidOfferingTermsError when the tranches do not sum to 10,000 bps.
  */
 export function buildProspectus(input: ProspectusInput): Prospectus {
+  checkObject(input, "input");
   const { terms, contributors } = input;
+  checkBytes32(terms?.contributorsRoot, "terms.contributorsRoot");
+  checkBytes32(contributors?.root, "contributors.root");
   if (terms.contributorsRoot.toLowerCase() !== contributors.root.toLowerCase()) {
     throw new MalformedProspectusError("contributors.root", "is not the terms' contributorsRoot.");
   }
@@ -218,6 +222,7 @@ export function buildProspectus(input: ProspectusInput): Prospectus {
 
 /** The prospectus as canonical JSON (keys sorted at every level, no whitespace): the bytes published and hashed. */
 export function serializeProspectus(doc: Prospectus): string {
+  checkShape(doc);
   return canonicalJson(doc, (problem) => new MalformedProspectusError("the prospectus", problem));
 }
 
@@ -306,6 +311,16 @@ const PROSPECTUS_SCHEMA = z.strictObject({
   }),
 });
 
+/** `value` if it has a prospectus's shape (every field, of its type), whatever its consistency. */
+function checkShape(value: unknown): Prospectus {
+  const parsed = PROSPECTUS_SCHEMA.safeParse(value);
+  if (!parsed.success) {
+    const [path, message] = describeZodIssue(parsed.error.issues[0], "the prospectus");
+    throw new MalformedProspectusError(path, message);
+  }
+  return parsed.data as Prospectus;
+}
+
 /**
  * Reads a prospectus (its bytes, JSON text, or the parsed value) and checks it: the shape (strict: an unknown key is
  * refused), the supply the sum of its parts, the price the hard cap over the sale part, the tranches summing to
@@ -315,13 +330,7 @@ const PROSPECTUS_SCHEMA = z.strictObject({
  * @throws MalformedProspectusError naming the first field found wrong.
  */
 export function readProspectus(input: unknown): Prospectus {
-  const value = parseJson(input);
-  const parsed = PROSPECTUS_SCHEMA.safeParse(value);
-  if (!parsed.success) {
-    const [path, message] = describeZodIssue(parsed.error.issues[0], "the prospectus");
-    throw new MalformedProspectusError(path, message);
-  }
-  const doc = parsed.data as Prospectus;
+  const doc = checkShape(parseJson(input));
   const wrong = (path: string, problem: string) => new MalformedProspectusError(path, problem);
   const s = doc.supply;
   if (BigInt(s.sale) + BigInt(s.creator) + BigInt(s.contributors) + BigInt(s.treasury) !== BigInt(s.total)) {
@@ -405,6 +414,8 @@ export interface ProspectusChainView {
  * Returns every mismatch (none: the buyer gets what the prospectus says).
  */
 export function verifyProspectus(doc: Prospectus, chain: ProspectusChainView): ProspectusMismatch[] {
+  checkShape(doc);
+  checkObject(chain, "chain");
   const out: ProspectusMismatch[] = [];
   const check = (path: string, prospectus: unknown, onChain: unknown) => {
     const [a, b] = [String(prospectus), String(onChain)];
@@ -491,6 +502,8 @@ export interface ContributorSharesEvidence {
  * {@link verifyProspectus} (whose root check ties the document to the chain) the buyer has checked every share.
  */
 export function verifyContributorShares(doc: Prospectus, evidence: ContributorSharesEvidence): ProspectusMismatch[] {
+  checkShape(doc);
+  checkObject(evidence, "evidence");
   const out: ProspectusMismatch[] = [];
   const listed = (reports: readonly { epoch: string; reportHash: string }[]) =>
     reports

@@ -5,6 +5,7 @@ import type { EpochReportV1 } from "../epoch/reportV1";
 import { allocate, allocateByAmounts } from "../rewards/allocate";
 import { buildRewardTree } from "../rewards/rewardTree";
 import type { RewardTree } from "../rewards/rewardTree";
+import { checkArray, checkObject } from "../internal/check";
 
 /**
  * How the contributors' part is allocated. `attribution`: by what the accepted epoch reports paid each account from
@@ -69,6 +70,8 @@ export interface ContributorShareTree {
  *   fallback was given, or the fallback credits nobody.
  */
 export function contributorShareTree(input: ContributorShareTreeInput): ContributorShareTree {
+  checkObject(input, "input");
+  checkArray(input.reports, "reports");
   let rule: ContributorRule = "attribution";
   let weights = attributedAmounts(input.reports, input.modelId);
   if (weights.size === 0) {

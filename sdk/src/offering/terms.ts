@@ -1,3 +1,6 @@
+import { checkObject } from "../internal/check";
+import { checkBigints } from "./check";
+
 /* An offering's terms as the SDK passes them: the structs of IModelOffering.sol and IOfferingFactory.sol, token
 amounts and share units as bigints, times in unix seconds, bps as numbers. */
 
@@ -87,5 +90,13 @@ export interface OfferingContracts {
 
 /** The whole share supply of a split. */
 export function totalSupplyOf(split: SupplySplit): bigint {
-  return split.sale + split.creator + split.contributors + split.treasury;
+  checkObject(split, "split");
+  const { sale, creator, contributors, treasury } = split;
+  checkBigints({
+    "split.sale": sale,
+    "split.creator": creator,
+    "split.contributors": contributors,
+    "split.treasury": treasury,
+  });
+  return sale + creator + contributors + treasury;
 }

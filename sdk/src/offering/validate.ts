@@ -1,5 +1,6 @@
 import { ZeroHash } from "ethers";
 import { InvalidOfferingTermsError } from "../errors";
+import { checkArray, checkObject } from "../internal/check";
 import { fakingCost, trancheAmounts } from "./math";
 import { MILESTONE_KINDS, OFFERING_BPS, totalSupplyOf } from "./terms";
 import type { GovernanceTerms, OfferingTerms } from "./terms";
@@ -47,6 +48,11 @@ export function validateOfferingTerms(
   governance: GovernanceTerms,
   context: LaunchCheckContext,
 ): void {
+  checkObject(terms, "terms");
+  for (const part of ["split", "sale", "vesting", "endVote"] as const) checkObject(terms[part], `terms.${part}`);
+  checkArray(terms.milestones, "terms.milestones");
+  checkObject(governance, "governance");
+  checkObject(context, "context");
   const refuse = (path: string, problem: string) => {
     throw new InvalidOfferingTermsError(path, problem);
   };

@@ -1,3 +1,5 @@
+import { refuseUnless } from "../internal/check";
+
 /* How the HTML reports write text and numbers. Nothing here asks the locale (toLocaleString, Intl): a report must read
 the same, byte for byte, on every machine that renders it. */
 
@@ -52,6 +54,7 @@ const WEI_PER_TEN_THOUSANDTH = 10n ** 14n;
  * that it does not read as nothing.
  */
 export function formatOpen(amount: bigint): string {
+  refuseUnless(typeof amount === "bigint", amount, "amount", "a bigint of wei");
   const abs = amount < 0n ? -amount : amount;
   const units = abs / WEI_PER_TEN_THOUSANDTH;
   if (units === 0n && amount > 0n) return "<0.0001 OPEN";

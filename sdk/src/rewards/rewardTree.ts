@@ -9,6 +9,7 @@ import {
   TreeDumpMismatchError,
   UnknownAccountError,
 } from "../errors";
+import { checkFunction } from "../internal/check";
 import { zodPath } from "../internal/zod";
 import { AddressIndex, parseAddress } from "./addressIndex";
 import { hashTree } from "./treeHashing";
@@ -193,6 +194,7 @@ export class RewardTree {
    * whose leaves lie scattered over the tree. `index` is the entry's position in the input.
    */
   forEachProof(visit: (account: string, amount: bigint, proof: string[], index: number) => void): void {
+    checkFunction(visit, "visit");
     const n = this.treeIndexOf.length;
     const entryAtLeaf = new Uint32Array(n);
     for (let i = 0; i < n; i++) entryAtLeaf[this.treeIndexOf[i] - (n - 1)] = i;
@@ -207,9 +209,13 @@ export class RewardTree {
     return this.amounts[this.indexOfAccount(account)];
   }
 
-  /** Whether `account` (any letter case) has a leaf. */
+  /**
+   * Whether `account` (any letter case) has a leaf.
+   * @throws InvalidAccountError when `account` is not an address.
+   */
   has(account: string): boolean {
-    return parseAddress(account, this.queried, 0, false) && this.index.find(this.queried, 0) >= 0;
+    if (!parseAddress(account, this.queried, 0, false)) throw new InvalidAccountError(account, "account");
+    return this.index.find(this.queried, 0) >= 0;
   }
 
   /** The `standard-v1` dump, identical to `StandardMerkleTree.of(...).dump()`; amounts as decimal strings. */

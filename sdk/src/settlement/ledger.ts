@@ -1,4 +1,5 @@
 import { AbiCoder, ZeroHash, keccak256 } from "ethers";
+import { checkArray, checkBytes32, checkObject, checkUint } from "../internal/check";
 
 /** What one settlement adds to its epoch's log digest: the fields of an `InferenceSettled` event. */
 export interface SettledLog {
@@ -25,9 +26,16 @@ export interface EpochLedgerView {
 }
 
 const coder = AbiCoder.defaultAbiCoder();
+const MAX_UINT64 = (1n << 64n) - 1n;
 
 /** One step of an epoch's log digest: `keccak256(abi.encode(previous, modelId, calls, fee, logRoot))`. */
 export function foldLogDigest(previous: string, s: SettledLog): string {
+  checkBytes32(previous, "previous");
+  checkObject(s, "settlement");
+  checkUint(s.modelId, "modelId");
+  checkUint(s.calls, "calls", MAX_UINT64);
+  checkUint(s.fee, "fee");
+  checkBytes32(s.logRoot, "logRoot");
   return keccak256(
     coder.encode(
       ["bytes32", "uint256", "uint64", "uint256", "bytes32"],
@@ -38,13 +46,16 @@ export function foldLogDigest(previous: string, s: SettledLog): string {
 
 /** The ledger of one epoch whose settlements, in order, are `settlements`: what the contract holds for it. */
 export function ledgerOf(settlements: readonly SettledLog[]): EpochLedgerView {
+  checkArray(settlements, "settlements");
   let ledger: EpochLedgerView = { calls: 0n, settlements: 0n, fees: 0n, logDigest: ZeroHash };
   for (const s of settlements) {
+    // Folded first: it checks the settlement's fields before they are added.
+    const logDigest = foldLogDigest(ledger.logDigest, s);
     ledger = {
       calls: ledger.calls + s.calls,
       settlements: ledger.settlements + 1n,
       fees: ledger.fees + s.fee,
-      logDigest: foldLogDigest(ledger.logDigest, s),
+      logDigest,
     };
   }
   return ledger;

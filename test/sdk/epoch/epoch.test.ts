@@ -879,58 +879,58 @@ describe("attributeEpoch", function () {
     const report = attributeEpoch(input);
     const [settlement] = input.settlements;
 
-    it("accepts the report its input gives, as JSON text or value", function () {
-      expect(verifyEpochReport(serializeEpochReport(report), input)).to.deep.equal({ ok: true });
-      expect(verifyEpochReport(report, input)).to.deep.equal({ ok: true });
+    /** What verifyEpochReport throws for `changed`: an EpochReportMismatchError. */
+    const mismatch = (changed: unknown, given = input) => {
+      const error = catchError(() => verifyEpochReport(changed, given)) as EpochReportMismatchError;
+      expect(error).to.be.instanceOf(EpochReportMismatchError);
+      expect(error.shortMessage).to.not.contain("\n");
+      return { path: error.path, expected: error.expected, actual: error.actual };
+    };
+
+    it("answers the report its input gives, as JSON text or value", function () {
+      expect(verifyEpochReport(serializeEpochReport(report), input)).to.deep.equal(report);
+      expect(verifyEpochReport(report, input)).to.deep.equal(report);
     });
 
     it("names the first record that is not a leaf of its settlement's log, before recomputing anything", function () {
       const outputHash = copyOf(report);
       outputHash.settlements[0].records[4].outputHash = textOutputHash("another output");
-      expect(verifyEpochReport(outputHash, input)).to.deep.equal({
-        ok: false,
+      expect(mismatch(outputHash)).to.deep.equal({
         path: "settlements[0].records[4]",
         expected: `a leaf of the log of root ${settlement.logRoot}`,
         actual: outputHash.settlements[0].records[4],
       });
       const calls = copyOf(report);
       calls.settlements[0].records[2].calls = "2";
-      expect(verifyEpochReport(calls, input)).to.deep.include({ ok: false, path: "settlements[0].records[2]" });
+      expect(mismatch(calls)).to.deep.include({ path: "settlements[0].records[2]" });
       // Every record proven, but one left out: the records no longer add up to the calls paid for.
       const dropped = copyOf(report);
       dropped.settlements[0].records.splice(7, 1);
-      expect(verifyEpochReport(dropped, input)).to.deep.equal({
-        ok: false,
+      expect(mismatch(dropped)).to.deep.equal({
         path: "settlements[0].records",
         expected: `${settlement.calls} calls`,
         actual: `${settlement.calls - 1n} calls`,
       });
       const { log: _log, ...withoutLog } = settlement;
-      expect(verifyEpochReport(report, { ...input, settlements: [withoutLog] })).to.deep.include({
-        ok: false,
-        path: "settlements[0]",
-      });
+      expect(mismatch(report, { ...input, settlements: [withoutLog] })).to.deep.include({ path: "settlements[0]" });
     });
 
     it("names the first field that differs from the recomputation", function () {
       const weight = copyOf(report);
       weight.settlements[0].records[4].top[0].weight /= 2;
-      expect(verifyEpochReport(weight, input)).to.deep.equal({
-        ok: false,
+      expect(mismatch(weight)).to.deep.equal({
         path: "settlements[0].records[4].top[0].weight",
         expected: report.settlements[0].records[4].top[0].weight,
         actual: report.settlements[0].records[4].top[0].weight / 2,
       });
       const digest = copyOf(report);
       digest.models[0].trainedOn[1].digest = ZeroHash;
-      expect(verifyEpochReport(digest, input)).to.deep.include({ ok: false, path: "models[0].trainedOn[1].digest" });
+      expect(mismatch(digest)).to.deep.include({ path: "models[0].trainedOn[1].digest" });
       const extra = copyOf(report) as EpochReport & { note?: string };
       extra.note = "hi";
-      expect(verifyEpochReport(extra, input)).to.deep.include({ ok: false, path: "note", expected: undefined });
+      expect(mismatch(extra)).to.deep.include({ path: "note", expected: undefined });
       const otherPot = attributeEpoch({ ...input, settlements: [{ ...settlement, pot: settlement.pot + 1n }] });
-      const difference = verifyEpochReport(otherPot, input);
-      expect(difference.ok).to.equal(false);
-      expect(!difference.ok && difference.path).to.match(/^accounts\[\d+\]\.amount$/);
+      expect(mismatch(otherPot).path).to.match(/^accounts\[\d+\]\.amount$/);
     });
   });
 

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
 import {
+  EpochReportMismatchError,
   InvalidEpochInputError,
   MalformedEpochReportError,
   allocate,
@@ -357,20 +358,24 @@ describe("attributeEpoch with a knn-shapley model", function () {
     const report = attributeEpoch(data);
     const text = serializeEpochReport(report);
     expect(serializeEpochReport(readEpochReport(text))).to.equal(text);
-    expect(verifyEpochReport(text, data)).to.deep.equal({ ok: true });
+    expect(verifyEpochReport(text, data)).to.deep.equal(report);
 
     const otherK = fullInput({ scorer: { kind: "knn-shapley", k: K + 1 } });
-    expect(verifyEpochReport(text, otherK)).to.include({ ok: false });
+    expect(() => verifyEpochReport(text, otherK)).to.throw(EpochReportMismatchError);
 
     const moved = fullInput();
     moved.contributions[2].features = moved.contributions[2].features!.map((x) => x + 0.5);
-    expect(verifyEpochReport(text, moved)).to.include({ ok: false });
+    expect(() => verifyEpochReport(text, moved)).to.throw(EpochReportMismatchError);
 
     const tampered = JSON.parse(text) as EpochReport;
     tampered.models[0].scorer = { kind: "knn-shapley", k: K + 1 };
-    expect(verifyEpochReport(tampered, data)).to.deep.include({ ok: false, path: "models[0].scorer.k" });
+    expect(() => verifyEpochReport(tampered, data))
+      .to.throw(EpochReportMismatchError)
+      .with.property("path", "models[0].scorer.k");
     delete tampered.models[0].scorer;
-    expect(verifyEpochReport(tampered, data)).to.deep.include({ ok: false, path: "models[0].scorer" });
+    expect(() => verifyEpochReport(tampered, data))
+      .to.throw(EpochReportMismatchError)
+      .with.property("path", "models[0].scorer");
     (tampered.models[0] as { scorer?: unknown }).scorer = { kind: "spans" };
     expect(() => readEpochReport(tampered))
       .to.throw(MalformedEpochReportError)
