@@ -1,4 +1,5 @@
 import { InvalidDedupContributionError, InvalidDedupOptionsError } from "../errors";
+import { BYTES32 } from "../internal/check";
 import { encodeDocuments } from "./tokenize";
 
 /** A contribution to deduplicate. */
@@ -386,8 +387,6 @@ function bandKey(signatures: Uint32Array, start: number, rows: number): number {
 
 /* VALIDATION */
 
-const CONTENT_HASH = /^0x[0-9a-fA-F]{64}$/;
-
 function checkContributions(contributions: readonly DedupContribution[]): void {
   if (!Array.isArray(contributions)) {
     throw new InvalidDedupContributionError("contributions", `expected an array, got ${typeof contributions}.`);
@@ -405,7 +404,7 @@ function checkContributions(contributions: readonly DedupContribution[]): void {
       );
     }
     seen.set(c.id, i);
-    if (typeof c.contentHash !== "string" || !CONTENT_HASH.test(c.contentHash)) {
+    if (typeof c.contentHash !== "string" || !BYTES32.test(c.contentHash)) {
       throw new InvalidDedupContributionError(`${at}.contentHash`, "not 0x and 64 hex digits.");
     }
     if (typeof c.text !== "string") throw new InvalidDedupContributionError(`${at}.text`, "not a string.");

@@ -12,6 +12,7 @@ import {
   InvalidEpochInputError,
   MalformedEpochReportError,
 } from "../errors";
+import { BYTES32 } from "../internal/check";
 import { describeZodIssue } from "../internal/zod";
 import { DECIMAL } from "./canonical";
 import { readEpochReport } from "./report";
@@ -144,8 +145,6 @@ export interface EpochInput {
 export const EPOCH_DEFAULTS = { topK: 10, spans: SPAN_INDEX_DEFAULTS, dedup: DEDUP_DEFAULTS } as const;
 
 /* INPUT VALIDATION */
-
-const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 
 const uint256 = z.preprocess(
   (v) => (typeof v === "string" && DECIMAL.test(v) ? BigInt(v) : v),

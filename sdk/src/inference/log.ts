@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { concat, getBytes, hexlify, keccak256, sha256, toUtf8Bytes } from "ethers";
+import { MaxUint256, concat, getBytes, hexlify, keccak256, sha256, toUtf8Bytes } from "ethers";
 import { cidFromContentHash } from "../content/hash";
 import {
   InferenceLogMismatchError,
@@ -78,10 +78,10 @@ const OUTPUT_SCHEMA = z.discriminatedUnion("kind", [
 
 const RECORD_SCHEMA = z.strictObject({
   id: z.string().min(1, "must not be empty.").max(256, "must be at most 256 characters."),
-  modelId: decimal((1n << 256n) - 1n, "2^256 - 1"),
+  modelId: decimal(MaxUint256, "2^256 - 1"),
   modelVersion: z.number().int("must be an integer.").min(1, "must be ≥ 1.").max(MAX_UINT32, "must fit a uint32."),
   calls: decimal(MAX_UINT64, "2^64 - 1").refine((v) => v !== "0", "must be at least 1."),
-  queryHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 32 bytes of hex."),
+  queryHash: z.string().regex(BYTES32, "must be 32 bytes of hex."),
   output: OUTPUT_SCHEMA,
 });
 

@@ -1,4 +1,4 @@
-import { isAddress } from "ethers";
+import { MaxUint256, isAddress } from "ethers";
 import { InvalidInputError } from "../errors/base";
 import { InvalidAccountError } from "../errors/rewards";
 
@@ -11,7 +11,6 @@ import { InvalidAccountError } from "../errors/rewards";
 export const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 /** A uint in canonical decimal: no sign, no leading zeros. */
 export const DECIMAL = /^(0|[1-9][0-9]*)$/;
-export const MAX_UINT256 = (1n << 256n) - 1n;
 
 /** `value` for a one-line message: a string quoted and cut short, a primitive as itself, else its kind. */
 export function shown(value: unknown): string {
@@ -27,7 +26,7 @@ export function shown(value: unknown): string {
 }
 
 /** Whether `value` is a bigint in [0, max]. */
-export function isUint(value: unknown, max = MAX_UINT256): value is bigint {
+export function isUint(value: unknown, max = MaxUint256): value is bigint {
   return typeof value === "bigint" && value >= 0n && value <= max;
 }
 
@@ -37,8 +36,8 @@ export function refuseUnless(ok: boolean, value: unknown, name: string, what: st
 }
 
 /** Refuses anything but a bigint in [0, max] (2^256 − 1 unless said). */
-export function checkUint(value: unknown, name: string, max = MAX_UINT256): asserts value is bigint {
-  refuseUnless(isUint(value, max), value, name, `a bigint in [0, ${max === MAX_UINT256 ? "2^256 - 1" : max}]`);
+export function checkUint(value: unknown, name: string, max = MaxUint256): asserts value is bigint {
+  refuseUnless(isUint(value, max), value, name, `a bigint in [0, ${max === MaxUint256 ? "2^256 - 1" : max}]`);
 }
 
 /** Refuses anything but 0x and 64 hex digits. */

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { MalformedModelCardError } from "../errors";
+import { BYTES32 } from "../internal/check";
 import { describeZodIssue } from "../internal/zod";
 
 /** The format tag of a model card. */
@@ -68,7 +69,7 @@ const CARD_SCHEMA = z.strictObject({
       validationURI: z.string().startsWith("ipfs://", "must be an ipfs:// URI of the validation set."),
       validationHash: z
         .string()
-        .regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x and 64 hex digits.")
+        .regex(BYTES32, "must be 0x and 64 hex digits.")
         .transform((h) => h.toLowerCase()),
       examples: EXAMPLES,
     }),
