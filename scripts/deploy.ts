@@ -182,13 +182,21 @@ function gitCommit(): string {
   }
 }
 
+/**
+ * Hardhat's runtime environment, loaded on first use, once HARDHAT_NETWORK is set. Required, not imported: under tsx,
+ * `import()` of a CommonJS package gives its namespace object, without the environment's fields.
+ */
+function hardhat(): typeof import("hardhat") {
+  return require("hardhat") as typeof import("hardhat");
+}
+
 /** The embedded Hardhat chain of this process (loaded on first use). */
 async function embeddedChain(): Promise<{
   connection: Connection;
   send: (method: string, params: unknown[]) => Promise<unknown>;
 }> {
   process.env.HARDHAT_NETWORK = EMBEDDED;
-  const hre = await import("hardhat");
+  const hre = hardhat();
   const provider = new BrowserProvider(hre.network.provider);
   const { chainId } = await provider.getNetwork();
   return {
@@ -318,7 +326,7 @@ async function simulate(
     const simulated = Number(await send("eth_getTransactionCount", [deployer, "latest"]));
     if (simulated !== nonce) await send("hardhat_setNonce", [deployer, `0x${nonce.toString(16)}`]);
     if (o.openToken) await send("hardhat_setCode", [o.openToken, await target.provider.getCode(o.openToken)]);
-    const hre = await import("hardhat");
+    const hre = hardhat();
     const signer = await hre.ethers.getImpersonatedSigner(deployer);
     const rows: { args: readonly unknown[]; gas: bigint }[] = [];
     let addresses: Addresses = givenAddresses(o);
