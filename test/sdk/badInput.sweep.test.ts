@@ -51,7 +51,7 @@ import { startHardhatNode } from "../helpers/hardhatNode";
 import type { HardhatNode } from "../helpers/hardhatNode";
 import { deployWithModel } from "../helpers/indexerChain";
 import { address, indexedContributions, spansEpoch, textSettlement } from "../helpers/epochReference";
-import { startRpcProxy } from "../helpers/rpcProxy";
+import { startLyingNode } from "../helpers/rpcProxy";
 import type { RpcProxy } from "../helpers/rpcProxy";
 import { entryRows } from "./sweep/entryRows";
 
@@ -1388,20 +1388,6 @@ const NOT_SWEPT: Record<string, string> = {
     "a private helper (TypeScript private), reached only through the swept public methods",
 };
 
-/** A JSON-RPC front that lies: `answer` gives each call's result, or undefined to forward it to `target`. */
-async function lyingNode(target: string, answer: (method: string) => unknown): Promise<RpcProxy> {
-  return startRpcProxy({
-    target,
-    seed: 1,
-    dropRate: 0,
-    delayRate: 0,
-    maxDelayMs: 0,
-    maxDropsInARow: 0,
-    maxDrops: 0,
-    answer,
-  });
-}
-
 describe("The SDK's bad-input sweep: every entry point answers bad input with a typed one-line error", function () {
   this.timeout(120_000);
   const world = {} as World;
@@ -1427,10 +1413,10 @@ describe("The SDK's bad-input sweep: every entry point answers bad input with a 
     world.closed = fixed(closedUrl, 31337);
     world.closedGateway = closedUrl;
     world.datanetsAddress = await d.datanets.getAddress();
-    const other = await lyingNode(world.node.url, (method) =>
+    const other = await startLyingNode(world.node.url, (method) =>
       method === "eth_chainId" ? "0x1" : method === "eth_call" || method === "eth_getCode" ? "0x" : undefined,
     );
-    const garbage = await lyingNode(world.node.url, (method) => (method === "eth_chainId" ? "0x7a69" : "0x1234"));
+    const garbage = await startLyingNode(world.node.url, (method) => (method === "eth_chainId" ? "0x7a69" : "0x1234"));
     proxies.push(other, garbage);
     world.otherChain = fixed(other.url, 1);
     world.garbage = fixed(garbage.url, 31337);
